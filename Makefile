@@ -1,0 +1,51 @@
+# Relocation HQ — the two commands of the README are `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test setup lint pytest bench messages clean-demo
+
+setup: $(VENV)/.installed node_modules/.installed var/.system-packages messages
+
+$(VENV)/.installed: requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+var/.system-packages: scripts/system-packages.sh
+	mkdir -p var
+	bash scripts/system-packages.sh
+	touch $@
+
+# Compile every app's message catalogue (zh-hans is the source language, en the translation).
+messages: $(VENV)/.installed
+	$(MANAGE) compilemessages -v0 --ignore=.venv --ignore=node_modules
+
+demo: setup
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) seed_demo
+	$(MANAGE) demo_logins --url http://$(HOST):$(PORT)/
+	bash scripts/run-demo.sh $(HOST) $(PORT)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run -v0
+	$(MANAGE) check --fail-level WARNING
+
+pytest: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test: setup lint pytest
+
+bench: setup
+	$(MANAGE) migrate --noinput -v0
+	@for f in bench/*.py; do $(PY) $$f || exit 1; done

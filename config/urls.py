@@ -1,0 +1,26 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+# Each domain app owns its pages under its own prefix and its API under /api/<app>/.
+DOMAIN_APPS = [
+    "organisation",
+    "supervision",
+    "enterprises",
+    "parks",
+    "enforcement",
+    "monitoring",
+    "meetings",
+    "reporting",
+    "dashboard",
+]
+
+urlpatterns = [
+    path("", include("relocation.core.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+for _app in DOMAIN_APPS:
+    urlpatterns += [
+        path(f"{_app}/", include(f"relocation.{_app}.urls")),
+        path(f"api/{_app}/", include(f"relocation.{_app}.api_urls")),
+    ]

@@ -1,0 +1,47 @@
+"""Encryption of personal data at rest (ID numbers, phones, bank accounts).
+
+Fernet (AES-128-CBC + HMAC-SHA256) with keys derived from FIELD_ENCRYPTION_KEYS.
+The first key encrypts; every key decrypts, so keys can be rotated. A keyed
+digest (HMAC) of the normalised value allows exact-match lookups and
+uniqueness checks without storing the plaintext.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+
+
+def _derive(secret: str, purpose: bytes) -> bytes:
+    return hashlib.sha256(purpose + secret.encode()).digest()
+
+
+@lru_cache(maxsize=4)
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(base64.urlsafe_b64encode(_derive(k, b"field-encryption:"))) for k in keys])
+
+
+def _keys() -> tuple[str, ...]:
+    return tuple(settings.FIELD_ENCRYPTION_KEYS)
+
+
+def encrypt(plaintext: str) -> str:
+    return _fernet(_keys()).encrypt(plaintext.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return _fernet(_keys()).decrypt(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ValueError("cannot decrypt field: wrong FIELD_ENCRYPTION_KEYS?") from exc
+
+
+def blind_index(value: str) -> str:
+    """A keyed digest for equality lookups on encrypted values."""
+    key = _derive(_keys()[0], b"blind-index:")
+    return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()

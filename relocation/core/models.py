@@ -1,0 +1,133 @@
+"""Base model, the audit chain (also the event stream every timeline reads),
+and the in-app notification inbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEvent(models.Model):
+    """One row per write, chained by hash: altering or removing any row breaks
+    the chain from that row on, which `manage.py audit_verify` reports.
+
+    The same rows are the event stream: an enterprise's timeline is the events
+    whose `enterprise_id` is that enterprise, whichever app recorded them.
+    """
+
+    seq = models.BigIntegerField(_("序号"), unique=True)
+    created_at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    # Kept as text too: the chain must verify even if the account is renamed.
+    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    action = models.CharField(_("操作"), max_length=64)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=255, blank=True)
+    enterprise_id = models.BigIntegerField(_("相关企业"), null=True, blank=True)
+    summary = models.CharField(_("摘要"), max_length=500, blank=True)
+    changes = models.JSONField(_("字段变更"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        indexes = [
+            # The enterprise timeline: newest events of one enterprise.
+            models.Index(fields=["enterprise_id", "-seq"], name="audit_enterprise_seq"),
+            # "History of this object" on detail pages.
+            models.Index(fields=["object_type", "object_id", "-seq"], name="audit_object_seq"),
+            # The auditors' page filters by time window and action.
+            models.Index(fields=["created_at"], name="audit_created"),
+            models.Index(fields=["action", "-seq"], name="audit_action_seq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("audit events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("audit events cannot be deleted")
+
+
+class AuditChainHead(models.Model):
+    """A single row holding the last sequence number and hash.
+
+    Writers lock it (SELECT … FOR UPDATE) so that concurrent transactions
+    append to the chain one after another instead of forking it.
+    """
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_chain_head_single_row")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
+
+
+class Notification(TimeStampedModel):
+    """An item in a user's in-app inbox. `dedupe_key` makes a job that runs
+    twice notify once."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    verb = models.CharField(_("类型"), max_length=64)
+    title = models.CharField(_("标题"), max_length=255)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=500, blank=True)
+    dedupe_key = models.CharField(max_length=200, blank=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_once_per_key",
+            )
+        ]
+        indexes = [
+            # The inbox badge: a user's unread items.
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

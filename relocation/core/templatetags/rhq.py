@@ -1,0 +1,29 @@
+"""Template filters shared by every app: masking personal data, querystrings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+
+from relocation.core import masking
+
+register = template.Library()
+
+register.filter("mask_phone", masking.mask_phone)
+register.filter("mask_id_number", masking.mask_id_number)
+register.filter("mask_bank_account", masking.mask_bank_account)
+register.filter("mask_name", masking.mask_name)
+
+
+@register.simple_tag(takes_context=True)
+def query_without(context: dict[str, Any], *keys: str) -> str:
+    """The current query string minus `keys` (for pagination and sort links)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    params: QueryDict = request.GET.copy()
+    for key in keys:
+        params.pop(key, None)
+    return params.urlencode()

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+
+import markdown
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from relocation.core import notifications, selectors
+from relocation.core.forms import LoginForm, TokenForm
+
+GUIDE_DIR = Path(settings.BASE_DIR) / "docs" / "guide"
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers: 200 only when the database and the queue answer."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        from huey.contrib.djhuey import HUEY
+
+        HUEY.pending_count()
+        checks["queue"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        checks["queue"] = f"error: {exc.__class__.__name__}"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    inbox = selectors.inbox_for_user(request.user)[:8]
+    return render(request, "core/home.html", {"inbox": inbox})
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.inbox_for_user(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "core/inbox.html", {"page": page})
+
+
+@require_POST
+def inbox_mark_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    notifications.mark_read(user=request.user, notification_ids=ids)
+    return redirect("inbox")
+
+
+def _guide_lang() -> str:
+    return "en" if (get_language() or "").startswith("en") else "zh-hans"
+
+
+def guide(request: HttpRequest, chapter: str = "index") -> HttpResponse:
+    """The user guide, rendered from docs/guide/<language>/*.md."""
+    lang_dir = GUIDE_DIR / _guide_lang()
+    if not chapter.replace("-", "").replace("_", "").isalnum():
+        raise Http404
+    path = lang_dir / f"{chapter}.md"
+    if not path.is_file():
+        raise Http404
+    html = markdown.markdown(path.read_text(encoding="utf-8"), extensions=["tables", "toc", "fenced_code"])
+    chapters = sorted(p.stem for p in lang_dir.glob("*.md"))
+    titles = {}
+    for stem in chapters:
+        first = (lang_dir / f"{stem}.md").read_text(encoding="utf-8").splitlines()[:1]
+        titles[stem] = first[0].lstrip("# ").strip() if first else stem
+    return render(
+        request, "core/guide.html", {"html": html, "chapters": [(c, titles[c]) for c in chapters], "chapter": chapter}
+    )
+
+
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol a TOTP authenticator: show the key as a QR code, confirm with a code."""
+    import qrcode
+    import qrcode.image.svg
+
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if device is not None:
+        return redirect("otp_verify")
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=request.user, confirmed=False, defaults={"name": "default"}
+    )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            from relocation.core.services import second_factor_enrolled
+
+            second_factor_enrolled(actor=request.user, device=device)
+            otp_login(request, device)
+            messages.success(request, _("二次验证已启用。"))
+            return redirect("home")
+        form.add_error("token", _("验证码不正确，请重试。"))
+    img = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    buf = io.BytesIO()
+    img.save(buf)
+    qr = base64.b64encode(buf.getvalue()).decode()
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(request, "core/otp_setup.html", {"form": form, "qr": qr, "secret": secret})
+
+
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if device is None:
+        return redirect("otp_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            otp_login(request, device)
+            return redirect(request.GET.get("next") or "home")
+        form.add_error("token", _("验证码不正确，请重试。"))
+    return render(request, "core/otp_verify.html", {"form": form})

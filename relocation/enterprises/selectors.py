@@ -1,0 +1,85 @@
+"""Reads of the ledger, always scoped to the user.
+
+HQ and the group see every enterprise of the programme; member-unit staff see
+the programme's enterprises too (every unit works the same zone) but may edit
+only where they are the territorial unit; an enterprise contact sees only its
+own enterprise; everyone else sees nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from relocation.core.roles import is_enterprise_contact, is_hq_editor, is_staff_member
+from relocation.enterprises.models import Enterprise, Visit
+
+
+def enterprises_for_user(user: Any) -> QuerySet[Enterprise]:
+    qs = Enterprise.objects.select_related("territorial_unit")
+    if is_staff_member(user):
+        if getattr(user, "unit", None) is not None and user.unit.programme_id:
+            return qs.filter(programme_id=user.unit.programme_id)
+        return qs
+    if is_enterprise_contact(user):
+        return qs.filter(contacts__user=user)
+    return qs.none()
+
+
+def enterprise_for_user(user: Any, pk: int) -> Enterprise:
+    """The enterprise, or 404 when the user may not see it."""
+    return get_object_or_404(enterprises_for_user(user), pk=pk)
+
+
+def can_edit_enterprise(user: Any, enterprise: Enterprise) -> bool:
+    if is_hq_editor(user):
+        return True
+    return is_staff_member(user) and user.unit_id is not None and user.unit_id == enterprise.territorial_unit_id
+
+
+def search(qs: QuerySet[Enterprise], text: str) -> QuerySet[Enterprise]:
+    """Chinese full-text search: every whitespace-separated term must match
+    the name, credit code, address or people (substring match, so partial
+    Chinese words such as “电镀” match without a tokenizer)."""
+    for term in text.lower().split():
+        qs = qs.filter(search_text__contains=term)
+    return qs
+
+
+def filter_ledger(qs: QuerySet[Enterprise], params: dict[str, str]) -> QuerySet[Enterprise]:
+    if params.get("q"):
+        qs = search(qs, params["q"])
+    for field in ("status", "industry", "capital_background", "production_status", "intention"):
+        if params.get(field):
+            qs = qs.filter(**{field: params[field]})
+    if params.get("town"):
+        qs = qs.filter(territorial_unit_id=params["town"])
+    if params.get("key_polluter") in {"1", "0"}:
+        qs = qs.filter(is_key_polluter=params["key_polluter"] == "1")
+    return qs
+
+
+SORTS = {
+    "name": "name",
+    "-name": "-name",
+    "workers": "workers_count",
+    "-workers": "-workers_count",
+    "area": "floor_area_m2",
+    "-area": "-floor_area_m2",
+    "status": "status",
+    "-updated": "-updated_at",
+}
+
+
+def sort_ledger(qs: QuerySet[Enterprise], sort: str | None) -> QuerySet[Enterprise]:
+    return qs.order_by(SORTS.get(sort or "name", "name"), "id")
+
+
+def visits_of(enterprise: Enterprise) -> QuerySet[Visit]:
+    return enterprise.visits.select_related("recorded_by")
+
+
+def visits_for_user(user: Any) -> QuerySet[Visit]:
+    return Visit.objects.filter(enterprise__in=enterprises_for_user(user)).select_related("enterprise", "recorded_by")

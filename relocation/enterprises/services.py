@@ -1,0 +1,171 @@
+"""Writes on the ledger. The web form, the API, the Excel import and the demo
+seeder all go through these functions, so one rule has one home."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from relocation.core import audit, credit_code
+from relocation.core.errors import PermissionDeniedError, ServiceError
+from relocation.core.roles import is_hq_editor, is_staff_member
+from relocation.core.workflow import save_if_unchanged
+from relocation.enterprises.models import Enterprise, Intention, Visit
+from relocation.enterprises.selectors import can_edit_enterprise
+from relocation.organisation.models import Programme
+
+# Fields a person may edit on the ledger (the lifecycle status moves only by transitions).
+EDITABLE_FIELDS = [
+    "name",
+    "credit_code",
+    "legal_representative",
+    "contact_person",
+    "contact_phone",
+    "address",
+    "territorial_unit",
+    "latitude",
+    "longitude",
+    "parcel",
+    "industry",
+    "processes",
+    "capital_background",
+    "is_key_polluter",
+    "workers_count",
+    "floor_area_m2",
+    "wastewater_t_per_day",
+    "discharge_permit_no",
+    "permit_expires_on",
+    "property_owner_type",
+    "lease_ends_on",
+    "production_status",
+    "notes",
+]
+
+
+def _clean_credit_code(value: str) -> str:
+    code = credit_code.normalise(value)
+    reason = credit_code.problem(code)
+    if reason:
+        raise ServiceError(reason, code="credit_code")
+    return code
+
+
+def _check_unique_code(programme: Programme, code: str, exclude_pk: int | None = None) -> None:
+    qs = Enterprise.objects.filter(programme=programme, credit_code=code)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    other = qs.first()
+    if other is not None:
+        raise ServiceError(
+            _("统一社会信用代码 %(code)s 已被“%(name)s”使用。") % {"code": code, "name": other.name}, code="duplicate"
+        )
+
+
+def enterprise_create(*, actor: Any, programme: Programme, data: dict[str, Any]) -> Enterprise:
+    """Add an enterprise to the ledger. HQ editors only (or set-up, actor=None)."""
+    if actor is not None and not is_hq_editor(actor):
+        raise PermissionDeniedError(_("只有指挥部可以新增企业。"))
+    values = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    if not str(values.get("name", "")).strip():
+        raise ServiceError(_("企业名称不能为空。"), code="name")
+    values["credit_code"] = _clean_credit_code(values.get("credit_code", ""))
+    with transaction.atomic():
+        _check_unique_code(programme, values["credit_code"])
+        enterprise = Enterprise(programme=programme, **values)
+        enterprise.search_text = enterprise.build_search_text()
+        enterprise.full_clean(exclude=["programme", "territorial_unit"])
+        enterprise.save()
+        audit.record(
+            actor=actor,
+            action="enterprise.created",
+            obj=enterprise,
+            enterprise_id=enterprise.pk,
+            summary=_("新增企业：%(name)s") % {"name": enterprise.name},
+            changes={
+                k: [None, v]
+                for k, v in audit.snapshot(enterprise, EDITABLE_FIELDS).items()
+                if v not in (None, "", [], {})
+            },
+        )
+    return enterprise
+
+
+def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any], expected_version: int) -> Enterprise:
+    """Edit ledger fields. Refused with a conflict if someone saved the
+    enterprise after the user loaded it (version check), never overwritten."""
+    if actor is not None and not can_edit_enterprise(actor, enterprise):
+        raise PermissionDeniedError(_("您无权修改该企业的台账信息。"))
+    values = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    if "credit_code" in values:
+        values["credit_code"] = _clean_credit_code(values["credit_code"])
+    with transaction.atomic():
+        before = audit.snapshot(enterprise, EDITABLE_FIELDS)
+        if "credit_code" in values:
+            _check_unique_code(enterprise.programme, values["credit_code"], exclude_pk=enterprise.pk)
+        for key, value in values.items():
+            setattr(enterprise, key, value)
+        enterprise.full_clean(exclude=["programme", "territorial_unit"], validate_unique=False)
+        enterprise.search_text = enterprise.build_search_text()
+        changes = audit.diff(before, audit.snapshot(enterprise, EDITABLE_FIELDS))
+        if not changes:
+            return enterprise
+        save_if_unchanged(enterprise, expected_version=expected_version, fields=[*changes.keys(), "search_text"])
+        audit.record(
+            actor=actor,
+            action="enterprise.updated",
+            obj=enterprise,
+            enterprise_id=enterprise.pk,
+            summary=_("修改台账：%(fields)s")
+            % {"fields": "、".join(str(Enterprise._meta.get_field(f).verbose_name) for f in changes)},
+            changes=changes,
+        )
+    return enterprise
+
+
+def visit_record(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    visited_on: dt.date,
+    visitors: str,
+    production_status_seen: str,
+    intention: str,
+    demands: str = "",
+    notes: str = "",
+) -> Visit:
+    """Record a visit (走访). The enterprise's production status and intention
+    follow what the latest visit saw."""
+    if actor is not None and not is_staff_member(actor):
+        raise PermissionDeniedError(_("您无权登记走访记录。"))
+    if intention not in Intention.values:
+        raise ServiceError(_("未知的搬迁意向。"))
+    with transaction.atomic():
+        locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        visit = Visit.objects.create(
+            enterprise=locked,
+            visited_on=visited_on,
+            visitors=visitors,
+            production_status_seen=production_status_seen,
+            intention=intention,
+            demands=demands,
+            notes=notes,
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        latest = locked.visits.order_by("-visited_on", "-id").first()
+        if latest is not None and latest.pk == visit.pk:
+            Enterprise.objects.filter(pk=locked.pk).update(
+                production_status=production_status_seen, intention=intention, version=locked.version + 1
+            )
+        audit.record(
+            actor=actor,
+            action="enterprise.visit_recorded",
+            obj=visit,
+            enterprise_id=locked.pk,
+            summary=_("走访：%(status)s，意向 %(intention)s")
+            % {"status": visit.get_production_status_seen_display(), "intention": visit.get_intention_display()},
+            changes=audit.snapshot(visit),
+        )
+    return visit

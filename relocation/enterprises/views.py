@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from relocation.core import selectors as core_selectors
+from relocation.core.errors import ConflictError, ServiceError
+from relocation.core.roles import is_enterprise_contact, is_hq_editor, is_staff_member
+from relocation.enterprises import selectors, services
+from relocation.enterprises.forms import EnterpriseForm, VisitForm
+from relocation.enterprises.models import (
+    CapitalBackground,
+    Industry,
+    Intention,
+    LifecycleStatus,
+    Process,
+    ProductionStatus,
+)
+from relocation.organisation.models import Unit
+
+PAGE_SIZE = 25
+
+
+def _require_reader(request: HttpRequest) -> None:
+    if not (is_staff_member(request.user) or is_enterprise_contact(request.user)):
+        raise PermissionDenied
+
+
+def ledger_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    params = {k: v.strip() for k, v in request.GET.items()}
+    qs = selectors.sort_ledger(
+        selectors.filter_ledger(selectors.enterprises_for_user(request.user), params), params.get("sort")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    context = {
+        "page": page,
+        "params": params,
+        "querystring": querystring.urlencode(),
+        "statuses": LifecycleStatus.choices,
+        "industries": Industry.choices,
+        "backgrounds": CapitalBackground.choices,
+        "production_statuses": ProductionStatus.choices,
+        "intentions": Intention.choices,
+        "towns": Unit.objects.filter(is_territorial=True),
+        "can_create": is_hq_editor(request.user),
+    }
+    template = "enterprises/_ledger_rows.html" if request.htmx else "enterprises/ledger_list.html"
+    return render(request, template, context)
+
+
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    enterprise = selectors.enterprise_for_user(request.user, pk)
+    return render(
+        request,
+        "enterprises/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "process_labels": [str(dict(Process.choices).get(p, p)) for p in enterprise.processes],
+            "visits": selectors.visits_of(enterprise)[:20],
+            "timeline": core_selectors.timeline_for_enterprise(enterprise.pk, limit=100),
+            "can_edit": selectors.can_edit_enterprise(request.user, enterprise),
+            "can_visit": is_staff_member(request.user),
+            "visit_form": VisitForm(),
+        },
+    )
+
+
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    enterprise = selectors.enterprise_for_user(request.user, pk)
+    if not selectors.can_edit_enterprise(request.user, enterprise):
+        raise PermissionDenied
+    form = EnterpriseForm(request.POST or None, instance=enterprise)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.enterprise_update(
+                actor=request.user, enterprise=enterprise, data=data, expected_version=form.cleaned_data["version"]
+            )
+        except ConflictError as exc:
+            conflict = True
+            messages.error(request, exc.message)
+        except ServiceError as exc:
+            form.add_error(exc.code if exc.code in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("台账信息已保存。"))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(
+        request, "enterprises/enterprise_form.html", {"form": form, "enterprise": enterprise, "conflict": conflict}
+    )
+
+
+def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    enterprise = selectors.enterprise_for_user(request.user, pk)
+    form = VisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_record(actor=request.user, enterprise=enterprise, **form.cleaned_data)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("走访记录已保存。"))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/visit_form.html", {"form": form, "enterprise": enterprise})

@@ -1,0 +1,8 @@
+from rest_framework.routers import DefaultRouter
+
+from relocation.organisation import api
+
+router = DefaultRouter()
+router.register("units", api.UnitViewSet, basename="unit")
+router.register("people", api.PersonViewSet, basename="person")
+urlpatterns = router.urls

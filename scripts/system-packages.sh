@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Debian packages the app needs: Chromium (browser tests, PNG export), CJK fonts
+# (PDF documents), gettext (translations), Pango (WeasyPrint). Installs only
+# what is missing, so a second run is quick and needs no network.
+set -euo pipefail
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
+command -v msgfmt >/dev/null || need+=(gettext)
+ldconfig -p 2>/dev/null | grep -q libpangoft2 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" != 0 ]; then
+  echo "missing Debian packages: ${need[*]} — run: sudo apt-get install -y ${need[*]}" >&2
+  exit 1
+fi
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
