@@ -6,3 +6,18 @@ class MeetingsConfig(AppConfig):
     name = "relocation.meetings"
     label = "meetings"
     verbose_name = _("定期会商")
+
+    def ready(self) -> None:
+        from relocation.core import navigation
+        from relocation.core.roles import is_staff_member
+
+        navigation.register(
+            navigation.NavEntry(
+                key="meetings",
+                label=_("定期会商"),
+                url_name="meetings:list",
+                icon="people",
+                order=50,
+                visible=is_staff_member,
+            )
+        )

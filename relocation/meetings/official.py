@@ -1,0 +1,249 @@
+"""Official documents (公文) in the GB/T 9704-2012 layout: meeting minutes here,
+the monthly bulletin in `reporting` (which calls down to this module).
+
+The shared layout lives in `core/templates/core/official/`: `document.html` +
+`_styles.html` for the PDF (WeasyPrint, CJK fonts embedded) and
+`official_document.docx` (built by `build_official_docx.py`) for Word. The text
+of a document is a list of blocks (headings, paragraphs, tables, charts) that
+this module lays out in both formats, so the two always say the same thing.
+
+Rendering, numbering and the HQ-editable Word templates go through
+`relocation.core.documents` (render_docx, next_document_number, html_to_pdf).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.html import escape
+
+OFFICIAL_DIR = Path(settings.BASE_DIR) / "relocation" / "core" / "templates" / "core" / "official"
+WORD_FRAME = OFFICIAL_DIR / "official_document.docx"
+BODY_PLACEHOLDER = "[[BODY]]"
+# The fonts the Word frame names; swapped for the configured ones at render time.
+FRAME_SERIF = "Noto Serif CJK SC"
+FRAME_SANS = "Noto Sans CJK SC"
+
+
+@dataclass
+class Block:
+    """One piece of a document's text.
+
+    kind: "heading1" (一、 in 黑体), "heading2" ((一) in bold), "paragraph",
+    "table" (rows: first row is the header), "chart" (svg for PDF, png for Word).
+    """
+
+    kind: str
+    text: str = ""
+    rows: Sequence[Sequence[object]] = ()
+    svg: str = ""
+    png: bytes = b""
+    caption: str = ""
+
+
+@dataclass
+class OfficialDocument:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    authority: str = ""
+    document_number: str = ""
+    recipients: str = ""
+    signer: str = ""
+    date_text: str = ""
+    show_seal: bool = True
+    note: str = ""
+    copy_to: str = ""
+    printed_by: str = ""
+    printed_on: str = ""
+
+    def context(self) -> dict[str, object]:
+        return {
+            "authority": self.authority,
+            "document_number": self.document_number,
+            "title": self.title,
+            "recipients": self.recipients,
+            "signer": self.signer,
+            "date_text": self.date_text,
+            "show_seal": self.show_seal,
+            "note": self.note,
+            "copy_to": self.copy_to,
+            "printed_by": self.printed_by,
+            "printed_on": self.printed_on,
+        }
+
+
+def fonts() -> dict[str, str]:
+    return {
+        "font_serif": getattr(settings, "DOCUMENT_FONT_SERIF", FRAME_SERIF) or FRAME_SERIF,
+        "font_sans": getattr(settings, "DOCUMENT_FONT_SANS", FRAME_SANS) or FRAME_SANS,
+    }
+
+
+def chinese_date(value) -> str:
+    """成文日期 in Arabic numerals without leading zeros (GB/T 9704-2012 7.3.5.1)."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+# ----------------------------------------------------------------------------- numbering
+
+
+def next_number(prefix: str, year: int, *, fallback: Callable[[], int]) -> tuple[int, str]:
+    """发文字号 for a new document: `prefix〔year〕n号`, numbered per issuer and year."""
+    try:
+        from relocation.core.documents import next_document_number
+    except ImportError:  # core.documents not merged yet: count this app's own documents
+        n = fallback() + 1
+        return n, f"{prefix}〔{year}〕{n}号"
+    return next_document_number(prefix, year)
+
+
+# ----------------------------------------------------------------------------- PDF
+
+
+def blocks_html(blocks: Sequence[Block]) -> str:
+    parts: list[str] = []
+    for block in blocks:
+        if block.kind == "heading1":
+            parts.append(f"<h2>{escape(block.text)}</h2>")
+        elif block.kind == "heading2":
+            parts.append(f"<h3>{escape(block.text)}</h3>")
+        elif block.kind == "table":
+            rows = list(block.rows)
+            if not rows:
+                continue
+            head = "".join(f"<th>{escape(c)}</th>" for c in rows[0])
+            body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rows[1:])
+            parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        elif block.kind == "chart":
+            # The SVG is produced by our own chart code from numbers and escaped labels.
+            parts.append(f'<div class="chart">{block.svg}</div>')
+        else:
+            parts.append(f"<p>{escape(block.text)}</p>")
+    return "\n".join(parts)
+
+
+def html_to_pdf(html: str) -> bytes:
+    try:
+        from relocation.core.documents import html_to_pdf as core_html_to_pdf
+    except ImportError:  # core.documents not merged yet
+        from weasyprint import HTML
+
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return core_html_to_pdf(html)
+
+
+def document_html(doc: OfficialDocument) -> str:
+    return render_to_string(
+        "core/official/document.html", {**doc.context(), **fonts(), "body_html": blocks_html(doc.blocks)}
+    )
+
+
+def render_pdf(doc: OfficialDocument) -> bytes:
+    """The document as PDF; WeasyPrint embeds (subsets of) the CJK fonts."""
+    return html_to_pdf(document_html(doc))
+
+
+# ----------------------------------------------------------------------------- Word
+
+
+def _render_frame(template_code: str, context: dict[str, object]) -> bytes:
+    try:
+        from relocation.core.documents import render_docx
+    except ImportError:  # core.documents not merged yet: the bare default template
+        from docxtpl import DocxTemplate
+
+        tpl = DocxTemplate(str(WORD_FRAME))
+        tpl.render(context, autoescape=True)
+        out = io.BytesIO()
+        tpl.save(out)
+        return out.getvalue()
+    return render_docx(template_code, str(WORD_FRAME), context)
+
+
+def _swap_fonts(document) -> None:
+    from docx.oxml.ns import qn
+
+    wanted = fonts()
+    mapping = {FRAME_SERIF: wanted["font_serif"], FRAME_SANS: wanted["font_sans"]}
+    if all(k == v for k, v in mapping.items()):
+        return
+    for element in document.styles.element.iter(qn("w:rFonts")):
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            value = element.get(qn(attr))
+            if value in mapping:
+                element.set(qn(attr), mapping[value])
+
+
+def _fill_body(document, blocks: Sequence[Block]) -> None:
+    from docx.shared import Mm
+
+    placeholder = next((p for p in document.paragraphs if BODY_PLACEHOLDER in p.text), None)
+    if placeholder is None:  # an HQ-edited template without a body slot: append at the end
+        placeholder = document.add_paragraph("")
+    styles = {s.name for s in document.styles}
+
+    def style(name: str) -> str | None:
+        return name if name in styles else None
+
+    for block in blocks:
+        if block.kind == "table":
+            rows = [[str(c) for c in r] for r in block.rows]
+            if not rows:
+                continue
+            table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+            table.style = document.styles["Table Grid"] if "Table Grid" in styles else None
+            for i, row in enumerate(rows):
+                for j, value in enumerate(row):
+                    cell = table.cell(i, j)
+                    cell.text = value
+                    for p in cell.paragraphs:
+                        if style("公文表格"):
+                            p.style = document.styles["公文表格"]
+                        if i == 0:
+                            for run in p.runs:
+                                run.bold = True
+            placeholder._p.addprevious(table._tbl)
+        elif block.kind == "chart":
+            p = placeholder.insert_paragraph_before("", style=style("公文表格"))
+            p.add_run().add_picture(io.BytesIO(block.png), width=Mm(150))
+        else:
+            name = {"heading1": "公文一级标题", "heading2": "公文二级标题"}.get(block.kind, "公文正文")
+            placeholder.insert_paragraph_before(block.text, style=style(name))
+    if BODY_PLACEHOLDER in placeholder.text:
+        placeholder._p.getparent().remove(placeholder._p)
+
+
+def render_word(doc: OfficialDocument, *, template_code: str) -> bytes:
+    """The document as .docx: the (HQ-editable) frame from core.documents with
+    the blocks laid into its `[[BODY]]` slot and the configured fonts."""
+    from docx import Document
+
+    frame = _render_frame(template_code, doc.context())
+    document = Document(io.BytesIO(frame))
+    _fill_body(document, doc.blocks)
+    _swap_fonts(document)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def docx_text(data: bytes) -> str:
+    """All the text of a .docx (paragraphs and table cells), for checks and search."""
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append("\t".join(c.text for c in row.cells))
+    return "\n".join(lines)
+
+
+def text_blocks(text: str) -> list[Block]:
+    """Plain text (an edited bulletin section) as paragraphs, one per non-empty line."""
+    return [Block("paragraph", line.strip()) for line in text.splitlines() if line.strip()]

@@ -1,0 +1,94 @@
+"""What the meetings read from other apps, in one place.
+
+The units' reports (and their "problems needing coordination") belong to
+`supervision`; its selectors may not be there yet on every branch, so they are
+imported lazily and, when missing, we fall back to what the models on main
+already give (tasks). Working days come from `core.workdays` or, failing that,
+straight from the official calendar package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CoordinationProblem:
+    """A problem a unit's report asks HQ to coordinate."""
+
+    ref: str  # stable identifier, e.g. "report-problem:12"
+    unit_id: int | None
+    text: str
+    details: str = ""
+    reported_on: dt.date | None = None
+
+
+def _get(item: Any, *names: str, default: Any = None) -> Any:
+    for name in names:
+        if isinstance(item, dict) and name in item:
+            return item[name]
+        if hasattr(item, name):
+            return getattr(item, name)
+    return default
+
+
+def _normalise(item: Any) -> CoordinationProblem | None:
+    text = _get(item, "problem", "problems_needing_coordination", "text", "title", default="")
+    text = str(text or "").strip()
+    if not text:
+        return None
+    unit = _get(item, "unit", default=None)
+    unit_id = _get(item, "unit_id", default=None) or (getattr(unit, "pk", None) if unit is not None else None)
+    ref = _get(item, "ref", default=None)
+    if not ref:
+        report_id = _get(item, "report_id", default=None)
+        pk = _get(item, "pk", "id", default=None)
+        ref = f"report:{report_id}" if report_id else f"report-problem:{pk}" if pk else f"text:{unit_id}:{hash(text)}"
+    reported_on = _get(item, "reported_on", "submitted_at", "period_end", default=None)
+    if isinstance(reported_on, dt.datetime):
+        reported_on = reported_on.date()
+    details = str(_get(item, "details", "description", default="") or "")
+    return CoordinationProblem(ref=str(ref)[:100], unit_id=unit_id, text=text, details=details, reported_on=reported_on)
+
+
+def open_coordination_problems(programme: Any, since: dt.date | None = None) -> list[CoordinationProblem]:
+    """Problems needing coordination from the units' reports since `since`."""
+    try:
+        from relocation.supervision.selectors import open_coordination_problems as source
+    except ImportError:  # unit reports not merged yet: nothing to read
+        return []
+    problems = (_normalise(item) for item in source(programme, since=since))
+    return [p for p in problems if p is not None]
+
+
+def is_workday(day: dt.date) -> bool:
+    try:
+        from relocation.core.workdays import is_workday as core_is_workday
+    except ImportError:  # core.workdays not merged yet: the official calendar alone
+        import chinese_calendar
+
+        return chinese_calendar.is_workday(day)
+    return core_is_workday(day)
+
+
+def nth_workday_of_month(year: int, month: int, n: int) -> dt.date:
+    """The n-th working day of a month (holidays off, make-up working days on)."""
+    day = dt.date(year, month, 1)
+    count = 0
+    while True:
+        if is_workday(day):
+            count += 1
+            if count >= n:
+                return day
+        nxt = day + dt.timedelta(days=1)
+        if nxt.month != month:  # fewer than n working days: the last one
+            return day if is_workday(day) else last_workday_before(day)
+        day = nxt
+
+
+def last_workday_before(day: dt.date) -> dt.date:
+    while not is_workday(day):
+        day -= dt.timedelta(days=1)
+    return day
