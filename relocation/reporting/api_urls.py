@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from rest_framework.routers import DefaultRouter
+
+from relocation.reporting import api
+
+router = DefaultRouter()
+router.register("bulletins", api.BulletinViewSet, basename="bulletin")
+urlpatterns = router.urls

@@ -6,3 +6,18 @@ class ReportingConfig(AppConfig):
     name = "relocation.reporting"
     label = "reporting"
     verbose_name = _("信息报送")
+
+    def ready(self) -> None:
+        from relocation.core import navigation
+        from relocation.core.roles import is_staff_member
+
+        navigation.register(
+            navigation.NavEntry(
+                key="bulletins",
+                label=_("月度通报"),
+                url_name="reporting:list",
+                icon="file-earmark-text",
+                order=60,
+                visible=is_staff_member,
+            )
+        )

@@ -65,7 +65,9 @@ def test_the_next_meeting_opens_with_the_follow_up_of_the_previous_decisions(
         make_task=True,
     )
     march = services.meeting_schedule_monthly(actor=hq_staff, programme=programme, period=dt.date(2022, 3, 1))
-    problem = sources.CoordinationProblem(ref="report-problem:7", unit_id=units["humen"].pk, text="部分企业拒不签署承诺书")
+    problem = sources.CoordinationProblem(
+        ref="report-problem:7", unit_id=units["humen"].pk, text="部分企业拒不签署承诺书"
+    )
     monkeypatch.setattr(sources, "open_coordination_problems", lambda programme, since=None: [problem])
     added = services.agenda_assemble(actor=hq_staff, meeting=march)
     assert [i.source for i in added] == [AgendaSource.FOLLOW_UP, AgendaSource.UNIT_REPORT]
@@ -86,7 +88,9 @@ def test_it_records_attendance_and_requires_the_deputys_name(hq_staff, units, me
         entries=[{"unit": units["humen"], "status": "present", "attendee": "王镇长"}],
     )
     with pytest.raises(ServiceError):
-        services.attendance_record(actor=hq_staff, meeting=meeting, entries=[{"unit": units["eeb"], "status": "deputy"}])
+        services.attendance_record(
+            actor=hq_staff, meeting=meeting, entries=[{"unit": units["eeb"], "status": "deputy"}]
+        )
     services.attendance_record(
         actor=hq_staff, meeting=meeting, entries=[{"unit": units["humen"], "status": "absent", "attendee": ""}]
     )
@@ -112,10 +116,17 @@ def test_issuing_the_minutes_makes_a_numbered_word_and_pdf_with_embedded_cjk_fon
     from relocation.core.models import Notification
 
     services.minutes_save(
-        actor=hq_staff, meeting=held_meeting, minutes="<h2>一、会议情况</h2><p>会议由总指挥主持。</p>", expected_version=held_meeting.version
+        actor=hq_staff,
+        meeting=held_meeting,
+        minutes="<h2>一、会议情况</h2><p>会议由总指挥主持。</p>",
+        expected_version=held_meeting.version,
     )
     services.decision_add(
-        actor=hq_staff, meeting=held_meeting, text="市生态环境局加强执法", lead_unit=units["eeb"], deadline=dt.date(2022, 3, 1)
+        actor=hq_staff,
+        meeting=held_meeting,
+        text="市生态环境局加强执法",
+        lead_unit=units["eeb"],
+        deadline=dt.date(2022, 3, 1),
     )
     services.minutes_issue(actor=hq_staff, meeting=held_meeting)
     meeting = Meeting.objects.get(pk=held_meeting.pk)

@@ -1,0 +1,133 @@
+"""Compiling, editing, issuing and reading the monthly bulletin."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.utils import timezone
+
+from relocation.core import audit
+from relocation.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from relocation.meetings import official
+from relocation.meetings.tests.test_decisions import embedded_font_names
+from relocation.reporting import services
+from relocation.reporting.models import Bulletin, BulletinReceipt, BulletinRecipient
+from relocation.reporting.tasks import compile_monthly_bulletins
+
+
+@pytest.mark.django_db
+def test_it_compiles_enterprises_tasks_and_overdue_by_unit(bulletin):
+    figures = bulletin.figures
+    by_status = {i["key"]: i["count"] for i in figures["enterprises"]["by_status"]}
+    assert figures["enterprises"]["total"] == 2 and by_status["relocated"] == 1 and by_status["closed"] == 0
+    units = {u["unit"]: u for u in figures["tasks"]["by_unit"]}
+    assert units["虎门镇"]["due"] == 2 and units["虎门镇"]["on_time"] == 1 and units["虎门镇"]["rate"] == 50.0
+    assert units["市生态环境局"]["on_time"] == 0  # verified two days late
+    assert [t["title"] for t in figures["tasks"]["overdue_list"]] == ["虎门镇逾期任务"]
+    assert [s.key for s in bulletin.sections.all()][:2] == ["overview", "enterprises"]
+    assert "纳入台账企业2家" in bulletin.sections.get(key="overview").text
+
+
+@pytest.mark.django_db
+def test_closures_this_month_come_from_the_event_stream(programme, hq_staff, make_enterprise):
+    enterprise = make_enterprise(name="东莞市关停样本电镀厂")
+    with time_machine.travel(dt.datetime(2022, 3, 10, 2, tzinfo=dt.UTC), tick=False), transaction.atomic():
+        audit.record(
+            actor=hq_staff,
+            action="enterprise.status_changed",
+            obj=enterprise,
+            enterprise_id=enterprise.pk,
+            changes={"status": ["production_stopped", "closed"]},
+        )
+    bulletin = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=3)
+    moves = bulletin.figures["moves"]
+    assert moves["closures"] == 1 and moves["items"][0]["name"] == "东莞市关停样本电镀厂"
+    other = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=4)
+    assert other.figures["moves"]["closures"] == 0
+
+
+@pytest.mark.django_db
+def test_compiling_again_keeps_the_text_hq_edited(bulletin, hq_staff, make_enterprise, programme):
+    section = bulletin.sections.get(key="overview")
+    services.section_update(
+        actor=hq_staff, section=section, text="指挥部改写的总体情况。", expected_version=section.version
+    )
+    make_enterprise()
+    again = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=1)
+    assert again.pk == bulletin.pk and Bulletin.objects.count() == 1
+    assert again.sections.get(key="overview").text == "指挥部改写的总体情况。"
+    assert again.figures["enterprises"]["total"] == 3  # figures refreshed
+    assert "3家" in again.sections.get(key="enterprises").text or again.sections.get(key="enterprises").text
+
+
+@pytest.mark.django_db
+def test_a_stale_section_edit_is_refused(bulletin, hq_staff):
+    section = bulletin.sections.get(key="next_steps")
+    services.section_update(actor=hq_staff, section=section, text="甲", expected_version=1)
+    with pytest.raises(ConflictError):
+        services.section_update(
+            actor=hq_staff, section=bulletin.sections.get(key="next_steps"), text="乙", expected_version=1
+        )
+
+
+@pytest.mark.django_db
+def test_issuing_makes_word_and_pdf_and_sends_to_units_with_leaders_in_copy(
+    bulletin, hq_staff, liaison, unit_leader, group_leader
+):
+    from relocation.core.models import Notification
+
+    services.bulletin_issue(actor=hq_staff, bulletin=bulletin)
+    bulletin = Bulletin.objects.get(pk=bulletin.pk)
+    assert bulletin.status == "issued" and bulletin.document_number.startswith("搬迁通报〔")
+    text = official.docx_text(bytes(bulletin.docx))
+    assert bulletin.title in text and bulletin.document_number in text and "虎门镇逾期任务" in text
+    import io
+
+    from docx import Document
+
+    assert Document(io.BytesIO(bytes(bulletin.docx))).inline_shapes  # the charts, as pictures
+    assert any(b"CJK" in name for name in embedded_font_names(bytes(bulletin.pdf)))
+    kinds = dict(BulletinRecipient.objects.filter(bulletin=bulletin).values_list("user__username", "kind"))
+    assert kinds == {"humen_liaison": "main", "humen_leader": "main", "group_leader": "copy"}
+    assert Notification.objects.filter(verb="bulletin.issued").count() == 3
+    with pytest.raises(ServiceError):
+        services.bulletin_issue(actor=hq_staff, bulletin=bulletin)
+    with pytest.raises(ServiceError):
+        services.bulletin_compile(actor=hq_staff, programme=bulletin.programme, year=2022, month=1)
+
+
+@pytest.mark.django_db
+def test_a_receipt_is_recorded_on_first_open_only(bulletin, hq_staff, liaison):
+    services.bulletin_issue(actor=hq_staff, bulletin=bulletin)
+    bulletin.refresh_from_db()
+    with time_machine.travel(dt.datetime(2022, 2, 10, 2, tzinfo=dt.UTC), tick=False):
+        first = services.receipt_record(user=liaison, bulletin=bulletin)
+    services.receipt_record(user=liaison, bulletin=bulletin)
+    assert BulletinReceipt.objects.filter(bulletin=bulletin, user=liaison).count() == 1
+    assert BulletinReceipt.objects.get().opened_at == first.opened_at
+
+
+@pytest.mark.django_db
+def test_units_cannot_compile_or_issue(programme, liaison, bulletin):
+    with pytest.raises(PermissionDeniedError):
+        services.bulletin_compile(actor=liaison, programme=programme, year=2022, month=1)
+    with pytest.raises(PermissionDeniedError):
+        services.bulletin_issue(actor=liaison, bulletin=bulletin)
+
+
+@pytest.mark.django_db
+def test_the_job_compiles_last_month_on_the_first_working_day_after_spring_festival(programme, units, hq_staff):
+    """Feb 2022: the 1st–6th are Spring Festival holidays; the first working day is the 7th."""
+    for day in (1, 4, 6):
+        with time_machine.travel(dt.datetime(2022, 2, day, 1, tzinfo=dt.UTC), tick=False):
+            compile_monthly_bulletins.call_local()
+    assert not Bulletin.objects.exists()
+    with time_machine.travel(dt.datetime(2022, 2, 7, 1, tzinfo=dt.UTC), tick=False):
+        compile_monthly_bulletins.call_local()
+        compile_monthly_bulletins.call_local()
+    bulletin = Bulletin.objects.get()
+    assert (bulletin.year, bulletin.month, bulletin.status) == (2022, 1, "draft")
+    assert timezone.localtime(bulletin.compiled_at).date() == dt.date(2022, 2, 7)
