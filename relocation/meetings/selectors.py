@@ -30,6 +30,7 @@ def meetings_for_user(user: Any) -> QuerySet[Meeting]:
         qs.select_related("convened_by")
         .defer("minutes_docx", "minutes_pdf")
         .annotate(decision_count=Count("decisions", distinct=True), agenda_count=Count("agenda_items", distinct=True))
+        .order_by("-scheduled_at", "-id")
     )
 
 

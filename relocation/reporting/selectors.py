@@ -24,8 +24,10 @@ def bulletins_for_user(user: Any) -> QuerySet[Bulletin]:
     qs = Bulletin.objects.filter(programme=programme) if programme else Bulletin.objects.none()
     if not is_hq_editor(user):
         qs = qs.filter(status=BulletinStatus.ISSUED)
-    return qs.defer("docx", "pdf", "figures").annotate(
-        recipient_count=Count("recipients", distinct=True), receipt_count=Count("receipts", distinct=True)
+    return (
+        qs.defer("docx", "pdf", "figures")
+        .annotate(recipient_count=Count("recipients", distinct=True), receipt_count=Count("receipts", distinct=True))
+        .order_by("-year", "-month")
     )
 
 
