@@ -61,9 +61,15 @@ class OfficialDocument:
     printed_by: str = ""
     printed_on: str = ""
 
+    def authority_size(self) -> float:
+        """版头 font size in pt: up to 30 pt, smaller so a long name fits the
+        156 mm type area on one line (about 442 pt)."""
+        return round(min(30.0, 430.0 / max(len(self.authority), 1)), 1)
+
     def context(self) -> dict[str, object]:
         return {
             "authority": self.authority,
+            "authority_size": self.authority_size(),
             "document_number": self.document_number,
             "title": self.title,
             "recipients": self.recipients,
@@ -179,6 +185,15 @@ def _swap_fonts(document) -> None:
                 element.set(qn(attr), mapping[value])
 
 
+def _fit_authority(document, size_pt: float) -> None:
+    from docx.shared import Pt
+
+    for p in document.paragraphs:
+        if p.style is not None and p.style.name == "公文版头":
+            for run in p.runs:
+                run.font.size = Pt(size_pt)
+
+
 def _fill_body(document, blocks: Sequence[Block]) -> None:
     from docx.shared import Mm
 
@@ -226,6 +241,7 @@ def render_word(doc: OfficialDocument, *, template_code: str) -> bytes:
     frame = _render_frame(template_code, doc.context())
     document = Document(io.BytesIO(frame))
     _fill_body(document, doc.blocks)
+    _fit_authority(document, doc.authority_size())
     _swap_fonts(document)
     out = io.BytesIO()
     document.save(out)

@@ -128,8 +128,6 @@ def schedule_upcoming_monthly_meetings(*, today: dt.date | None = None) -> list[
     next_month = (this_month + dt.timedelta(days=32)).replace(day=1)
     result = []
     for programme in Programme.objects.filter(is_active=True):
-        if programme.deadline and this_month > programme.deadline:
-            continue
         for period in (this_month, next_month):
             result.append(meeting_schedule_monthly(actor=None, programme=programme, period=period))
     return result

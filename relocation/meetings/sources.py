@@ -64,13 +64,18 @@ def open_coordination_problems(programme: Any, since: dt.date | None = None) -> 
 
 
 def is_workday(day: dt.date) -> bool:
+    """A working day of the official calendar. Years the calendar does not cover
+    yet (it is published year by year) fall back to Monday–Friday."""
     try:
         from relocation.core.workdays import is_workday as core_is_workday
     except ImportError:  # core.workdays not merged yet: the official calendar alone
         import chinese_calendar
 
-        return chinese_calendar.is_workday(day)
-    return core_is_workday(day)
+        core_is_workday = chinese_calendar.is_workday
+    try:
+        return core_is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
 
 
 def nth_workday_of_month(year: int, month: int, n: int) -> dt.date:
