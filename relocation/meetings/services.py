@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from relocation.core import audit, workflow
@@ -34,6 +34,8 @@ from relocation.meetings.models import (
 from relocation.organisation.models import Programme, Unit
 
 MINUTES_TEMPLATE_CODE = "meetings.minutes"
+# 发文字号 prefix: part of the number, so never translated.
+MINUTES_PREFIX = "搬迁会纪"
 
 
 def _require_hq(actor: Any) -> None:
@@ -95,15 +97,18 @@ def meeting_schedule_monthly(*, actor: Any, programme: Programme, period: dt.dat
     if existing is not None:
         return existing
     when = monthly_meeting_time(period)
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: the programme's language
+        title = _("%(year)s年%(month)s月搬迁工作定期会商会议") % {"year": period.year, "month": period.month}
+        place = getattr(settings, "MEETINGS_DEFAULT_PLACE", "") or _("现场指挥部会议室")
     try:
         with transaction.atomic():
             meeting = Meeting.objects.create(
                 programme=programme,
                 kind=MeetingKind.MONTHLY,
                 period=period,
-                title=_("%(year)s年%(month)s月搬迁工作定期会商会议") % {"year": period.year, "month": period.month},
+                title=title,
                 scheduled_at=when,
-                place=getattr(settings, "MEETINGS_DEFAULT_PLACE", "") or _("现场指挥部会议室"),
+                place=place,
                 convened_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
             _history(meeting, actor=actor, from_status="", to_status=MeetingStatus.SCHEDULED)
@@ -464,7 +469,7 @@ def minutes_issue(*, actor: Any, meeting: Meeting) -> Meeting:
             raise ServiceError(_("请先填写会议纪要。"), code="minutes")
         today = timezone.localdate()
         _n, number = official.next_number(
-            getattr(settings, "MEETINGS_MINUTES_PREFIX", "") or _("搬迁会纪"),
+            getattr(settings, "MEETINGS_MINUTES_PREFIX", "") or MINUTES_PREFIX,
             today.year,
             fallback=lambda: Meeting.objects.filter(
                 programme=meeting.programme, minutes_issued_at__year=today.year

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from relocation.meetings import official
@@ -164,7 +166,7 @@ def tables(key: str, figures: dict[str, Any]) -> list[list[list[object]]]:
         return [[[_("企业"), _("进度"), _("日期")], *[[i["name"], i["label"], i["on"]] for i in items[:50]]]]
     if key == "enforcement":
         items = figures.get("enforcement", {}).get("items", [])
-        return [[[_("项目"), _("数量")], *[[i["label"], i["value"]] for i in items]]] if items else []
+        return [[[_("指标"), _("数量")], *[[i["label"], i["value"]] for i in items]]] if items else []
     if key == "tasks":
         tasks = figures.get("tasks", {})
         out = []
@@ -199,7 +201,13 @@ def tables(key: str, figures: dict[str, Any]) -> list[list[list[object]]]:
 
 
 def document(bulletin: Any, sections: list[Any], *, number: str = "", issued_on: dt.date | None = None):
-    """The bulletin as an official document (GB/T 9704-2012), charts included."""
+    """The bulletin as an official document (GB/T 9704-2012), charts included.
+    Always in Chinese, whatever the language of the person issuing it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _document(bulletin, sections, number=number, issued_on=issued_on)
+
+
+def _document(bulletin: Any, sections: list[Any], *, number: str, issued_on: dt.date | None):
     from django.utils import timezone
 
     from relocation.organisation.models import Unit

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from relocation.core import audit, workflow
@@ -30,6 +30,8 @@ from relocation.reporting.models import (
 )
 
 BULLETIN_TEMPLATE_CODE = "reporting.bulletin"
+# 发文字号 prefix: part of the number, so never translated.
+BULLETIN_PREFIX = "搬迁通报"
 
 
 def _require_hq(actor: Any) -> None:
@@ -47,7 +49,8 @@ def bulletin_compile(*, actor: Any, programme: Programme, year: int, month: int)
     if not 1 <= month <= 12:
         raise ServiceError(_("月份无效。"), code="month")
     figures = compilation.compile_figures(programme, year, month)
-    with transaction.atomic():
+    # The bulletin is an official document: its text is Chinese whoever compiles it.
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         try:
             with transaction.atomic():
                 bulletin, created = Bulletin.objects.get_or_create(
@@ -166,7 +169,7 @@ def bulletin_issue(*, actor: Any, bulletin: Bulletin) -> Bulletin:
             raise ServiceError(_("通报已印发。"))
         today = timezone.localdate()
         _n, number = official.next_number(
-            getattr(settings, "REPORTING_BULLETIN_PREFIX", "") or _("搬迁通报"),
+            getattr(settings, "REPORTING_BULLETIN_PREFIX", "") or BULLETIN_PREFIX,
             today.year,
             fallback=lambda: Bulletin.objects.filter(programme=bulletin.programme, issued_at__year=today.year).count(),
         )
