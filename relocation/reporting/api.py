@@ -120,7 +120,7 @@ class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(BulletinDetailSerializer(full).data, status=201)
 
     @extend_schema(request=SectionSerializer, responses=SectionSerializer)
-    @action(detail=True, methods=["patch"], url_path=r"sections/(?P<key>[a-z_]+)")
+    @action(detail=True, methods=["patch"], url_path=r"sections/(?P<key>[^/.]+)")
     def section(self, request, pk=None, key=None):
         """Edit one section's text (send `text` and the section's `version`)."""
         _require_hq(request)
