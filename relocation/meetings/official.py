@@ -14,13 +14,15 @@ Rendering, numbering and the HQ-editable Word templates go through
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import escape
+
+from relocation.core import documents
 
 OFFICIAL_DIR = Path(settings.BASE_DIR) / "relocation" / "core" / "templates" / "core" / "official"
 WORD_FRAME = OFFICIAL_DIR / "official_document.docx"
@@ -98,14 +100,11 @@ def chinese_date(value) -> str:
 # ----------------------------------------------------------------------------- numbering
 
 
-def next_number(prefix: str, year: int, *, fallback: Callable[[], int]) -> tuple[int, str]:
-    """发文字号 for a new document: `prefix〔year〕n号`, numbered per issuer and year."""
-    try:
-        from relocation.core.documents import next_document_number
-    except ImportError:  # core.documents not merged yet: count this app's own documents
-        n = fallback() + 1
-        return n, f"{prefix}〔{year}〕{n}号"
-    return next_document_number(prefix, year)
+def next_number(prefix: str, year: int) -> tuple[int, str]:
+    """发文字号 for a new document: `prefix〔year〕n号`, numbered per issuer and
+    year without gaps (core.documents locks the sequence; call inside the
+    issuing transaction so a failed issue gives its number back)."""
+    return documents.next_document_number(prefix, year)
 
 
 # ----------------------------------------------------------------------------- PDF
@@ -133,16 +132,6 @@ def blocks_html(blocks: Sequence[Block]) -> str:
     return "\n".join(parts)
 
 
-def html_to_pdf(html: str) -> bytes:
-    try:
-        from relocation.core.documents import html_to_pdf as core_html_to_pdf
-    except ImportError:  # core.documents not merged yet
-        from weasyprint import HTML
-
-        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-    return core_html_to_pdf(html)
-
-
 def document_html(doc: OfficialDocument) -> str:
     return render_to_string(
         "core/official/document.html", {**doc.context(), **fonts(), "body_html": blocks_html(doc.blocks)}
@@ -151,24 +140,10 @@ def document_html(doc: OfficialDocument) -> str:
 
 def render_pdf(doc: OfficialDocument) -> bytes:
     """The document as PDF; WeasyPrint embeds (subsets of) the CJK fonts."""
-    return html_to_pdf(document_html(doc))
+    return documents.html_to_pdf(document_html(doc), base_url=str(settings.BASE_DIR))
 
 
 # ----------------------------------------------------------------------------- Word
-
-
-def _render_frame(template_code: str, context: dict[str, object]) -> bytes:
-    try:
-        from relocation.core.documents import render_docx
-    except ImportError:  # core.documents not merged yet: the bare default template
-        from docxtpl import DocxTemplate
-
-        tpl = DocxTemplate(str(WORD_FRAME))
-        tpl.render(context, autoescape=True)
-        out = io.BytesIO()
-        tpl.save(out)
-        return out.getvalue()
-    return render_docx(template_code, str(WORD_FRAME), context)
 
 
 def _swap_fonts(document) -> None:
@@ -238,7 +213,7 @@ def render_word(doc: OfficialDocument, *, template_code: str) -> bytes:
     the blocks laid into its `[[BODY]]` slot and the configured fonts."""
     from docx import Document
 
-    frame = _render_frame(template_code, doc.context())
+    frame = documents.render_docx(template_code, WORD_FRAME, doc.context())
     document = Document(io.BytesIO(frame))
     _fill_body(document, doc.blocks)
     _fit_authority(document, doc.authority_size())

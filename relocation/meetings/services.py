@@ -471,9 +471,6 @@ def minutes_issue(*, actor: Any, meeting: Meeting) -> Meeting:
         _n, number = official.next_number(
             getattr(settings, "MEETINGS_MINUTES_PREFIX", "") or MINUTES_PREFIX,
             today.year,
-            fallback=lambda: Meeting.objects.filter(
-                programme=meeting.programme, minutes_issued_at__year=today.year
-            ).count(),
         )
         doc = minutes_document(meeting, number=number, issued_on=today)
         docx = official.render_word(doc, template_code=MINUTES_TEMPLATE_CODE)

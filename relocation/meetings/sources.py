@@ -3,8 +3,7 @@
 The units' reports (and their "problems needing coordination") belong to
 `supervision`; its selectors may not be there yet on every branch, so they are
 imported lazily and, when missing, we fall back to what the models on main
-already give (tasks). Working days come from `core.workdays` or, failing that,
-straight from the official calendar package.
+already give (tasks). Working days come from `core.workdays`.
 """
 
 from __future__ import annotations
@@ -12,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+
+from relocation.core import workdays
 
 
 @dataclass(frozen=True)
@@ -64,36 +65,17 @@ def open_coordination_problems(programme: Any, since: dt.date | None = None) -> 
 
 
 def is_workday(day: dt.date) -> bool:
-    """A working day of the official calendar. Years the calendar does not cover
-    yet (it is published year by year) fall back to Monday–Friday."""
-    try:
-        from relocation.core.workdays import is_workday as core_is_workday
-    except ImportError:  # core.workdays not merged yet: the official calendar alone
-        import chinese_calendar
-
-        core_is_workday = chinese_calendar.is_workday
-    try:
-        return core_is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
+    return workdays.is_workday(day)
 
 
 def nth_workday_of_month(year: int, month: int, n: int) -> dt.date:
-    """The n-th working day of a month (holidays off, make-up working days on)."""
-    day = dt.date(year, month, 1)
-    count = 0
-    while True:
-        if is_workday(day):
-            count += 1
-            if count >= n:
-                return day
-        nxt = day + dt.timedelta(days=1)
-        if nxt.month != month:  # fewer than n working days: the last one
-            return day if is_workday(day) else last_workday_before(day)
-        day = nxt
-
-
-def last_workday_before(day: dt.date) -> dt.date:
-    while not is_workday(day):
-        day -= dt.timedelta(days=1)
+    """The n-th working day of a month (holidays off, make-up working days on);
+    the month's last working day if it has fewer than n."""
+    first = dt.date(year, month, 1)
+    day = workdays.add_workdays(first - dt.timedelta(days=1), n)
+    if day.month != month or day.year != year:
+        next_month = (first + dt.timedelta(days=32)).replace(day=1)
+        day = next_month - dt.timedelta(days=1)
+        while not workdays.is_workday(day):
+            day -= dt.timedelta(days=1)
     return day

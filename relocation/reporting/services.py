@@ -171,7 +171,6 @@ def bulletin_issue(*, actor: Any, bulletin: Bulletin) -> Bulletin:
         _n, number = official.next_number(
             getattr(settings, "REPORTING_BULLETIN_PREFIX", "") or BULLETIN_PREFIX,
             today.year,
-            fallback=lambda: Bulletin.objects.filter(programme=bulletin.programme, issued_at__year=today.year).count(),
         )
         sections = list(bulletin.sections.all())
         doc = compilation.document(bulletin, sections, number=number, issued_on=today)
