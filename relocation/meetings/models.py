@@ -94,6 +94,14 @@ class MeetingStatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.meeting_id}: {self.from_status} → {self.to_status}"
 
+    @property
+    def to_label(self) -> str:
+        if self.from_status == self.to_status:
+            from django.utils.translation import gettext
+
+            return gettext("调整时间")
+        return str(MeetingStatus(self.to_status).label) if self.to_status in MeetingStatus.values else self.to_status
+
 
 class AgendaSource(models.TextChoices):
     FOLLOW_UP = "follow_up", _("上次决定事项跟进")

@@ -193,7 +193,7 @@ def meeting_reschedule(
             meeting.place = place.strip()[:200]
         meeting.version += 1
         meeting.save(update_fields=["scheduled_at", "place", "version", "updated_at"])
-        _history(meeting, actor=actor, from_status=meeting.status, to_status=meeting.status, reason=reason or "moved")
+        _history(meeting, actor=actor, from_status=meeting.status, to_status=meeting.status, reason=reason)
         audit.record(
             actor=actor,
             action="meeting.rescheduled",

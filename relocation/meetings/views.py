@@ -84,9 +84,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     meeting = selectors.meeting_for_user(request.user, pk)
     can_edit = is_hq_editor(request.user) and meeting.is_open
+    detail = selectors.meeting_detail(meeting)
     context = {
         "meeting": meeting,
-        **selectors.meeting_detail(meeting),
+        **detail,
+        "untasked": any(d.task_id is None for d in detail["decisions"]),
         "can_edit": can_edit,
         "can_manage": is_hq_editor(request.user),
         "schedule_form": ScheduleForm(
