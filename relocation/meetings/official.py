@@ -26,6 +26,7 @@ from relocation.core import documents
 
 OFFICIAL_DIR = Path(settings.BASE_DIR) / "relocation" / "core" / "templates" / "core" / "official"
 WORD_FRAME = OFFICIAL_DIR / "official_document.docx"
+# The body slot of a hand-made Word template (the built-in one has a bookmark named "body").
 BODY_PLACEHOLDER = "[[BODY]]"
 # The fonts the Word frame names; swapped for the configured ones at render time.
 FRAME_SERIF = "Noto Serif CJK SC"
@@ -72,6 +73,7 @@ class OfficialDocument:
         return {
             "authority": self.authority,
             "authority_size": self.authority_size(),
+            "paragraphs": [],  # the body goes in as blocks (see _fill_body)
             "document_number": self.document_number,
             "title": self.title,
             "recipients": self.recipients,
@@ -169,10 +171,20 @@ def _fit_authority(document, size_pt: float) -> None:
                 run.font.size = Pt(size_pt)
 
 
+def _is_body_anchor(paragraph) -> bool:
+    """The body slot: the paragraph bookmarked "body" (or, in a hand-made
+    template, one that reads [[BODY]])."""
+    from docx.oxml.ns import qn
+
+    if BODY_PLACEHOLDER in paragraph.text:
+        return True
+    return any(b.get(qn("w:name")) == "body" for b in paragraph._p.iter(qn("w:bookmarkStart")))
+
+
 def _fill_body(document, blocks: Sequence[Block]) -> None:
     from docx.shared import Mm
 
-    placeholder = next((p for p in document.paragraphs if BODY_PLACEHOLDER in p.text), None)
+    placeholder = next((p for p in document.paragraphs if _is_body_anchor(p)), None)
     if placeholder is None:  # an HQ-edited template without a body slot: append at the end
         placeholder = document.add_paragraph("")
     styles = {s.name for s in document.styles}
@@ -204,7 +216,7 @@ def _fill_body(document, blocks: Sequence[Block]) -> None:
         else:
             name = {"heading1": "公文一级标题", "heading2": "公文二级标题"}.get(block.kind, "公文正文")
             placeholder.insert_paragraph_before(block.text, style=style(name))
-    if BODY_PLACEHOLDER in placeholder.text:
+    if BODY_PLACEHOLDER in placeholder.text or not placeholder.text.strip():
         placeholder._p.getparent().remove(placeholder._p)
 
 

@@ -76,3 +76,15 @@ def test_rich_text_becomes_headings_paragraphs_and_numbered_items():
         ("paragraph", "1. 甲"),
         ("paragraph", "2. 乙"),
     ]
+
+
+@pytest.mark.django_db
+def test_other_apps_can_fill_the_word_frame_with_plain_paragraphs():
+    """A supervision notice or a letter needs no blocks: core.documents.render_docx
+    with `paragraphs` fills the same GB/T 9704 frame."""
+    from relocation.core.documents import render_docx
+
+    context = {**sample().context(), "paragraphs": ["你单位承办的任务已逾期。", "请于3个工作日内办结。"]}
+    data = render_docx("supervision.notice", official.WORD_FRAME, context)
+    texts = [p.text for p in Document(io.BytesIO(data)).paragraphs if p.text]
+    assert texts[3:6] == ["各成员单位：", "你单位承办的任务已逾期。", "请于3个工作日内办结。"]

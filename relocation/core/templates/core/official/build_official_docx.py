@@ -6,8 +6,9 @@ Run it after changing the layout and commit both files:
     .venv/bin/python relocation/core/templates/core/official/build_official_docx.py
 
 The frame holds the 版头 (issuing authority, red), 发文字号 with the red rule,
-the title, 主送机关, a `[[BODY]]` paragraph that the caller replaces with the
-text, tables and charts (see relocation/meetings/official.py), the 落款 and
+the title, 主送机关, the body — `paragraphs` from the context (a list of
+strings), then an empty paragraph bookmarked "body" where
+relocation/meetings/official.py lays in headings, tables and charts — the 落款 and
 成文日期 with room for the seal, 附注, and the 版记 (抄送, 印发机关和印发日期).
 Page numbers are “— n —” in 4号, outside: odd pages right, even pages left.
 
@@ -143,7 +144,20 @@ def build() -> Path:
     para("{{ title }}", "公文标题")
     para("", "公文正文")
     para("{% if recipients %}{{ recipients }}：{% endif %}", "公文主送")
-    para("[[BODY]]", "公文正文")
+    # The body: plain paragraphs from the context (`paragraphs`, a list of strings) for
+    # callers that need no more, then an empty paragraph bookmarked "body" where
+    # relocation/meetings/official.py lays in headings, tables and charts.
+    para("{%p for para in paragraphs %}", "公文正文")
+    para("{{ para }}", "公文正文")
+    para("{%p endfor %}", "公文正文")
+    anchor = para("", "公文正文")
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), "0")
+    start.set(qn("w:name"), "body")
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), "0")
+    anchor._p.append(start)
+    anchor._p.append(end)
     para("", "公文正文")
     para("", "公文正文")
     para("{{ signer }}", "公文落款")
