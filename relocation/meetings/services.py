@@ -251,13 +251,12 @@ def _require_open(meeting: Meeting) -> None:
 
 def agenda_assemble(*, actor: Any, meeting: Meeting) -> list[AgendaItem]:
     """Assemble the agenda: first the follow-up of the previous meeting's
-    decisions, then the problems needing coordination that units reported
-    since that meeting, then accepted extra-meeting requests. Running it again
+    decisions, then the problems needing coordination that units reported and
+    no meeting has settled yet, then accepted extra-meeting requests. Running it again
     adds only what is new (items are keyed by what they came from)."""
     _require_hq(actor)
     _require_open(meeting)
     previous = selectors.previous_meeting(meeting)
-    since = timezone.localdate(previous.scheduled_at) if previous else None
     wanted: list[dict[str, Any]] = []
     if previous is not None and previous.decisions.exists():
         wanted.append(
@@ -269,7 +268,9 @@ def agenda_assemble(*, actor: Any, meeting: Meeting) -> list[AgendaItem]:
                 "description": "",
             }
         )
-    for problem in sources.open_coordination_problems(meeting.programme, since=since):
+    # Every problem still open, however old: a problem leaves the agenda only when
+    # the minutes of the meeting that dealt with it are issued (minutes_issue).
+    for problem in sources.open_coordination_problems(meeting.programme):
         wanted.append(
             {
                 "source": AgendaSource.UNIT_REPORT,
@@ -457,9 +458,10 @@ def minutes_document(
 
 
 def minutes_issue(*, actor: Any, meeting: Meeting) -> Meeting:
-    """Number the minutes, render them as Word and PDF, freeze them on the meeting
-    and tell the member units (the group leaders in copy). Only once, only after
-    the meeting was held and with some minutes written."""
+    """Number the minutes, render them as Word and PDF, freeze them on the meeting,
+    mark the units' problems on its agenda as coordinated, and tell the member
+    units (the group leaders in copy). Only once, only after the meeting was held
+    and with some minutes written."""
     _require_hq(actor)
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().select_related("programme").get(pk=meeting.pk)
@@ -486,6 +488,10 @@ def minutes_issue(*, actor: Any, meeting: Meeting) -> Meeting:
                 "minutes_pdf": pdf,
             },
         )
+        refs = list(meeting.agenda_items.filter(source=AgendaSource.UNIT_REPORT).values_list("source_ref", flat=True))
+        with translation.override(settings.LANGUAGE_CODE):
+            resolution = _("已提交%(title)s研究，见会议纪要%(number)s。") % {"title": meeting.title, "number": number}
+        sources.resolve_problems(actor=actor, refs=refs, resolution=resolution)
         recipients = _unit_people(_member_units(meeting.programme)) + _group_leaders(meeting.programme)
         notify(
             recipients=recipients,

@@ -24,6 +24,7 @@ class CoordinationProblem:
     text: str
     details: str = ""
     reported_on: dt.date | None = None
+    is_urgent: bool = False
 
 
 def _get(item: Any, *names: str, default: Any = None) -> Any:
@@ -36,32 +37,72 @@ def _get(item: Any, *names: str, default: Any = None) -> Any:
 
 
 def _normalise(item: Any) -> CoordinationProblem | None:
-    text = _get(item, "problem", "problems_needing_coordination", "text", "title", default="")
+    text = _get(item, "title", "problem", "problems_needing_coordination", "text", default="")
     text = str(text or "").strip()
     if not text:
         return None
     unit = _get(item, "unit", default=None)
     unit_id = _get(item, "unit_id", default=None) or (getattr(unit, "pk", None) if unit is not None else None)
     ref = _get(item, "ref", default=None)
+    if not ref and hasattr(item, "_meta"):  # a model instance: the problem row itself
+        ref = f"{item._meta.label_lower}:{item.pk}"
     if not ref:
-        report_id = _get(item, "report_id", default=None)
         pk = _get(item, "pk", "id", default=None)
-        ref = f"report:{report_id}" if report_id else f"report-problem:{pk}" if pk else f"text:{unit_id}:{hash(text)}"
-    reported_on = _get(item, "reported_on", "submitted_at", "period_end", default=None)
+        ref = f"problem:{pk}" if pk else f"text:{unit_id}:{text[:60]}"
+    report = _get(item, "report", default=None)
+    reported_on = _get(item, "reported_on", default=None) or _get(report, "submitted_at", "period_end", default=None)
     if isinstance(reported_on, dt.datetime):
         reported_on = reported_on.date()
-    details = str(_get(item, "details", "description", default="") or "")
-    return CoordinationProblem(ref=str(ref)[:100], unit_id=unit_id, text=text, details=details, reported_on=reported_on)
+    details = str(_get(item, "detail", "details", "description", default="") or "")
+    return CoordinationProblem(
+        ref=str(ref)[:100],
+        unit_id=unit_id,
+        text=text,
+        details=details,
+        reported_on=reported_on,
+        is_urgent=bool(_get(item, "is_urgent", default=False)),
+    )
 
 
 def open_coordination_problems(programme: Any, since: dt.date | None = None) -> list[CoordinationProblem]:
-    """Problems needing coordination from the units' reports since `since`."""
+    """Problems needing coordination that units raised in their reports and no
+    meeting has settled yet (urgent ones first)."""
     try:
         from relocation.supervision.selectors import open_coordination_problems as source
-    except ImportError:  # unit reports not merged yet: nothing to read
+    except ImportError:  # unit reports not on this branch: nothing to read
         return []
     problems = (_normalise(item) for item in source(programme, since=since))
     return [p for p in problems if p is not None]
+
+
+PROBLEM_PREFIX = "supervision.coordinationproblem:"
+
+
+def resolve_problems(*, actor: Any, refs: list[str], resolution: str) -> int:
+    """Mark the reports' problems that a meeting dealt with as coordinated, so
+    they leave the next agenda. Problems already resolved are skipped."""
+    ids = [
+        int(r.removeprefix(PROBLEM_PREFIX))
+        for r in refs
+        if r.startswith(PROBLEM_PREFIX) and r.removeprefix(PROBLEM_PREFIX).isdigit()
+    ]
+    if not ids:
+        return 0
+    try:
+        from relocation.supervision.models import CoordinationProblem as Problem
+        from relocation.supervision.reports import problem_resolve
+    except ImportError:
+        return 0
+    from relocation.core.errors import ServiceError
+
+    done = 0
+    for problem in Problem.objects.filter(pk__in=ids, status="open"):
+        try:
+            problem_resolve(actor=actor, problem=problem, resolution=resolution)
+        except ServiceError:  # settled meanwhile
+            continue
+        done += 1
+    return done
 
 
 def is_workday(day: dt.date) -> bool:

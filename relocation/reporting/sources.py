@@ -205,21 +205,39 @@ def _label_values(raw: Any) -> list[dict[str, Any]] | None:
 # ----------------------------------------------------------------------------- tasks
 
 
+def _task_stats_source():
+    """supervision's task figures (one definition of "on time" for the whole product)."""
+    try:
+        from relocation.supervision.selectors import task_stats
+
+        return task_stats
+    except ImportError:
+        pass
+    try:
+        from relocation.supervision.scorecards import task_stats
+
+        return task_stats
+    except ImportError:
+        return None
+
+
 def task_figures(programme: Any, start: dt.date, end: dt.date, *, overdue_limit: int = 100) -> dict[str, Any]:
     """On-time rates by lead unit for tasks due in the period, and the list of
     tasks overdue at the end of the period, by unit.
 
-    A task due in the period is on time when HQ verified it by its deadline;
-    it is overdue when it is still open after the deadline."""
-    try:
-        from relocation.supervision.selectors import task_stats
-    except ImportError:
-        task_stats = None
-    by_unit = None
-    if task_stats is not None:
-        by_unit = _normalise_unit_stats(task_stats(programme, start, end))
+    From supervision's `task_stats` when it is there; otherwise computed here:
+    a task due in the period is on time when HQ verified it by its deadline,
+    overdue when it is still open after the deadline."""
+    source = _task_stats_source()
+    by_unit = overdue = None
+    if source is not None:
+        raw = source(programme, start, end)
+        by_unit = _normalise_unit_stats(raw)
+        overdue = _normalise_overdue(raw, overdue_limit) if by_unit is not None else None
     if by_unit is None:
         by_unit = _unit_stats(programme, start, end)
+    if overdue is None:
+        overdue = _overdue_list(programme, end, overdue_limit)
     due = sum(u["due"] for u in by_unit)
     on_time = sum(u["on_time"] for u in by_unit)
     return {
@@ -228,8 +246,28 @@ def task_figures(programme: Any, start: dt.date, end: dt.date, *, overdue_limit:
         "on_time_rate": round(100.0 * on_time / due, 1) if due else None,
         "overdue": sum(u["overdue"] for u in by_unit),
         "by_unit": by_unit,
-        "overdue_list": _overdue_list(programme, end, overdue_limit),
+        "overdue_list": overdue,
     }
+
+
+def _normalise_overdue(raw: Any, limit: int) -> list[dict[str, Any]] | None:
+    items = raw.get("overdue") if isinstance(raw, dict) else None
+    if not isinstance(items, (list, tuple)):
+        return None
+    out = []
+    for item in items:
+        deadline = _get(item, "deadline")
+        out.append(
+            {
+                "task_id": _get(item, "id", "task_id", "pk"),
+                "unit": str(_get(item, "unit", default="")),
+                "title": str(_get(item, "title", default="")),
+                "deadline": deadline.isoformat() if hasattr(deadline, "isoformat") else str(deadline or ""),
+                "days": int(_get(item, "days_overdue", "days", default=0) or 0),
+            }
+        )
+    out.sort(key=lambda t: (t["unit"], t["deadline"], t["task_id"] or 0))
+    return out[:limit]
 
 
 def _unit_stats(programme: Any, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
@@ -269,7 +307,10 @@ def _unit_stats(programme: Any, start: dt.date, end: dt.date) -> list[dict[str, 
 
 
 def _normalise_unit_stats(raw: Any) -> list[dict[str, Any]] | None:
-    items = raw.get("by_unit") if isinstance(raw, dict) else raw
+    if isinstance(raw, dict):
+        items = raw["units"] if "units" in raw else raw.get("by_unit")
+    else:
+        items = raw
     if not isinstance(items, (list, tuple)):
         return None
     out = []

@@ -169,3 +169,19 @@ def test_inspectors_and_hq_cannot_request_extra_meetings(inspector, hq_staff):
     for user in (inspector, hq_staff):
         with pytest.raises(PermissionDeniedError):
             services.request_create(actor=user, problem="x")
+
+
+def test_problems_from_report_rows_keep_their_identity():
+    """A problem row (model instance) is keyed by its table and id, so two problems
+    of one report are two agenda items."""
+
+    class Problem:
+        class _meta:  # noqa: N801 - imitates a model's _meta
+            label_lower = "supervision.coordinationproblem"
+
+        def __init__(self, pk, title):
+            self.pk, self.title, self.unit_id, self.detail, self.is_urgent = pk, title, 3, "详情", pk == 2
+
+    a, b = (sources._normalise(Problem(1, "甲")), sources._normalise(Problem(2, "乙")))
+    assert (a.ref, b.ref) == ("supervision.coordinationproblem:1", "supervision.coordinationproblem:2")
+    assert b.is_urgent and a.details == "详情" and a.unit_id == 3
