@@ -217,11 +217,20 @@ class MeetingRequest(TimeStampedModel):
     )
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     reply = models.CharField(_("答复"), max_length=300, blank=True)
+    # The urgent problem of a unit report this request was raised from (empty when typed in).
+    source_ref = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("专题会商申请")
         verbose_name_plural = _("专题会商申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "source_ref"],
+                condition=~models.Q(source_ref=""),
+                name="meeting_request_once_per_problem",
+            )
+        ]
         indexes = [
             # HQ's queue of pending requests.
             models.Index(fields=["programme", "status", "-created_at"], name="meeting_request_queue"),

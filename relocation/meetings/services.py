@@ -642,6 +642,53 @@ def request_create(*, actor: Any, problem: str, details: str = "") -> MeetingReq
     return request
 
 
+def requests_from_urgent_problems(*, programme: Programme) -> list[MeetingRequest]:
+    """A unit that marks a problem in its report as urgent is asking for an extra
+    meeting: raise the request in its name (once per problem) and tell HQ."""
+    from django.contrib.auth import get_user_model
+
+    created = []
+    for problem in sources.open_coordination_problems(programme):
+        if not problem.is_urgent or problem.unit_id is None or problem.raised_by_id is None:
+            continue
+        if MeetingRequest.objects.filter(programme=programme, source_ref=problem.ref).exists():
+            continue
+        requester = get_user_model().objects.filter(pk=problem.raised_by_id).first()
+        if requester is None:
+            continue
+        try:
+            with transaction.atomic():
+                request = MeetingRequest.objects.create(
+                    programme=programme,
+                    unit_id=problem.unit_id,
+                    requested_by=requester,
+                    problem=problem.text[:300],
+                    details=problem.details,
+                    source_ref=problem.ref,
+                )
+                audit.record(
+                    actor=None,
+                    action="meeting.request_created",
+                    obj=request,
+                    summary=_("成员单位报送紧急问题，申请专题会商：%(problem)s") % {"problem": request.problem},
+                    changes=audit.snapshot(request, ["unit", "problem", "source_ref"]),
+                )
+                notify(
+                    recipients=get_user_model().objects.filter(
+                        is_active=True, role__in=[Role.HQ_COMMANDER, Role.HQ_STAFF]
+                    ),
+                    verb="meeting.requested",
+                    title=_("专题会商申请：%(problem)s") % {"problem": request.problem},
+                    body=_("来自单位报送的紧急问题"),
+                    url="/meetings/requests/",
+                    dedupe_key=f"meeting.requested:{request.pk}",
+                )
+        except IntegrityError:  # another run raised it first
+            continue
+        created.append(request)
+    return created
+
+
 def request_accept(
     *, actor: Any, request: MeetingRequest, scheduled_at: dt.datetime, place: str = "", title: str = ""
 ) -> Meeting:

@@ -25,6 +25,7 @@ class CoordinationProblem:
     details: str = ""
     reported_on: dt.date | None = None
     is_urgent: bool = False
+    raised_by_id: int | None = None  # the user who submitted the report
 
 
 def _get(item: Any, *names: str, default: Any = None) -> Any:
@@ -61,6 +62,7 @@ def _normalise(item: Any) -> CoordinationProblem | None:
         details=details,
         reported_on=reported_on,
         is_urgent=bool(_get(item, "is_urgent", default=False)),
+        raised_by_id=_get(report, "submitted_by_id", default=None) if report is not None else None,
     )
 
 

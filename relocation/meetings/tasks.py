@@ -15,3 +15,15 @@ def schedule_monthly_meetings() -> int:
     Idempotent (one monthly meeting per month; a moved meeting stays moved),
     so a missed or repeated run does no harm."""
     return len(services.schedule_upcoming_monthly_meetings())
+
+
+@db_periodic_task(crontab(minute="*/30"))
+@lock_task("meetings-urgent-problems")
+def raise_requests_for_urgent_problems() -> int:
+    """Every half hour: urgent problems in units' reports become extra-meeting
+    requests for HQ (once per problem)."""
+    from relocation.organisation.models import Programme
+
+    return sum(
+        len(services.requests_from_urgent_problems(programme=p)) for p in Programme.objects.filter(is_active=True)
+    )

@@ -185,3 +185,28 @@ def test_problems_from_report_rows_keep_their_identity():
     a, b = (sources._normalise(Problem(1, "甲")), sources._normalise(Problem(2, "乙")))
     assert (a.ref, b.ref) == ("supervision.coordinationproblem:1", "supervision.coordinationproblem:2")
     assert b.is_urgent and a.details == "详情" and a.unit_id == 3
+
+
+@pytest.mark.django_db
+def test_an_urgent_problem_in_a_report_becomes_an_extra_meeting_request_once(
+    programme, units, liaison, hq_staff, monkeypatch
+):
+    from relocation.core.models import Notification
+    from relocation.meetings.models import MeetingRequest
+
+    urgent = sources.CoordinationProblem(
+        ref="supervision.coordinationproblem:5",
+        unit_id=units["humen"].pk,
+        text="企业聚集阻挠断电",
+        is_urgent=True,
+        raised_by_id=liaison.pk,
+    )
+    calm = sources.CoordinationProblem(
+        ref="supervision.coordinationproblem:6", unit_id=units["humen"].pk, text="一般问题", raised_by_id=liaison.pk
+    )
+    monkeypatch.setattr(sources, "open_coordination_problems", lambda programme, since=None: [urgent, calm])
+    assert len(services.requests_from_urgent_problems(programme=programme)) == 1
+    assert services.requests_from_urgent_problems(programme=programme) == []
+    request = MeetingRequest.objects.get()
+    assert request.requested_by == liaison and request.unit == units["humen"] and request.status == "pending"
+    assert Notification.objects.filter(recipient=hq_staff, verb="meeting.requested").count() == 1
