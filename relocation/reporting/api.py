@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -86,7 +86,11 @@ class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
     """Monthly bulletins. Reading an issued bulletin (retrieve, docx, pdf) records
     the caller's read receipt."""
 
+    queryset = Bulletin.objects.none()  # for the schema; requests use get_queryset
+
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Bulletin.objects.none()
         if not selectors.can_read(self.request.user):
             raise PermissionDenied
         return selectors.bulletins_for_user(self.request.user)
@@ -119,7 +123,11 @@ class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
         full = Bulletin.objects.defer("docx", "pdf").prefetch_related("sections").get(pk=bulletin.pk)
         return Response(BulletinDetailSerializer(full).data, status=201)
 
-    @extend_schema(request=SectionSerializer, responses=SectionSerializer)
+    @extend_schema(
+        request=SectionSerializer,
+        responses=SectionSerializer,
+        parameters=[OpenApiParameter("key", str, OpenApiParameter.PATH, description="section code, e.g. overview")],
+    )
     @action(detail=True, methods=["patch"], url_path=r"sections/(?P<key>[^/.]+)")
     def section(self, request, pk=None, key=None):
         """Edit one section's text (send `text` and the section's `version`)."""
