@@ -37,7 +37,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-TASKS = 100_000
+# BENCH_TASKS lets a smoke run use less data; the reported figures use the default.
+TASKS = int(os.environ.get("BENCH_TASKS", "100000"))
 UNITS = 20
 MONTHS = 24
 ENTERPRISES = 2_000
@@ -132,6 +133,7 @@ def build() -> tuple[object, object]:
     AuditChainHead.objects.update_or_create(id=1, defaults={"seq": seq, "hash": f"{seq:064x}"})
     tasks = []
     today = dt.date(2022, 12, 31)
+    task_fields = {f.name for f in Task._meta.concrete_fields}
     for i in range(TASKS):
         deadline = START + dt.timedelta(days=rng.randrange(MONTHS * 30))
         r = rng.random()
@@ -147,6 +149,7 @@ def build() -> tuple[object, object]:
             if status == "verified"
             else None
         )
+        extra = {"reported_done_at": completed} if "reported_done_at" in task_fields else {}
         tasks.append(
             Task(
                 programme=programme,
@@ -156,6 +159,7 @@ def build() -> tuple[object, object]:
                 status=status,
                 source="plan",
                 completed_at=completed,
+                **extra,
                 created_at=now,
                 updated_at=now,
             )
@@ -170,37 +174,49 @@ def build() -> tuple[object, object]:
 
 
 def seed_reports(programme, units, rng) -> int:
-    """24 months of biweekly unit reports, if the reports model is on this branch."""
+    """24 months of biweekly unit reports (with a problem each), if the reports
+    model is on this branch."""
     from django.apps import apps
 
     try:
         model = apps.get_model("supervision", "UnitReport")
     except LookupError:
         return 0
-    fields = {f.name: f for f in model._meta.concrete_fields}
+    fields = {f.name for f in model._meta.concrete_fields}
     rows = []
     for unit in units:
         for k in range(MONTHS * 2):
             start = START + dt.timedelta(days=14 * k)
-            values = {"programme": programme, "unit": unit} if "programme" in fields else {"unit": unit}
-            for name, text in (
-                ("progress", "本期完成企业走访和断电准备"),
-                ("problems", "个别企业拒绝签署承诺书"),
-                ("next_steps", "继续推进"),
-                ("suggestions", ""),
-            ):
-                if name in fields:
-                    values[name] = text
-            for name in ("period_start", "starts_on"):
-                if name in fields:
-                    values[name] = start
-            for name in ("period_end", "ends_on"):
-                if name in fields:
-                    values[name] = start + dt.timedelta(days=13)
+            values = {
+                "programme": programme,
+                "unit": unit,
+                "period_start": start,
+                "period_end": start + dt.timedelta(days=13),
+            }
+            optional = {
+                "due_on": start + dt.timedelta(days=17),
+                "status": "submitted",
+                "submitted_at": timezone.make_aware(dt.datetime.combine(start + dt.timedelta(days=15), dt.time(9))),
+                "progress": f"本期完成企业走访{rng.randint(3, 20)}家，断电准备{rng.randint(1, 5)}家。",
+                "next_steps": "继续推进",
+            }
+            values.update({k2: v for k2, v in optional.items() if k2 in fields})
             rows.append(model(**values))
     try:
         with transaction.atomic():
             model.objects.bulk_create(rows, batch_size=1000)
+            try:
+                problem = apps.get_model("supervision", "CoordinationProblem")
+            except LookupError:
+                problem = None
+            if problem is not None:
+                problem.objects.bulk_create(
+                    [
+                        problem(report=r, unit_id=r.unit_id, title="个别企业拒绝签署承诺书")
+                        for r in model.objects.filter(programme=programme)
+                    ],
+                    batch_size=1000,
+                )
     except Exception as exc:  # noqa: BLE001 - the model's required fields are not known here
         print(f"# unit reports not generated: {exc.__class__.__name__}: {exc}", file=sys.stderr)
         return 0

@@ -187,35 +187,39 @@ def _fill_body(document, blocks: Sequence[Block]) -> None:
     placeholder = next((p for p in document.paragraphs if _is_body_anchor(p)), None)
     if placeholder is None:  # an HQ-edited template without a body slot: append at the end
         placeholder = document.add_paragraph("")
-    styles = {s.name for s in document.styles}
+    # Style ids looked up once and set on the XML: python-docx's `paragraph.style = …`
+    # searches the style list on every call (seconds for a bulletin with long tables).
+    style_ids = {s.name: s.style_id for s in document.styles}
 
-    def style(name: str) -> str | None:
-        return name if name in styles else None
+    def styled(paragraph, name: str):
+        if name in style_ids:
+            paragraph._p.style = style_ids[name]
+        return paragraph
 
     for block in blocks:
         if block.kind == "table":
             rows = [[str(c) for c in r] for r in block.rows]
             if not rows:
                 continue
-            table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
-            table.style = document.styles["Table Grid"] if "Table Grid" in styles else None
+            cols = max(len(r) for r in rows)
+            table = document.add_table(rows=len(rows), cols=cols)
+            if "Table Grid" in style_ids:
+                table._tbl.tblPr.style = style_ids["Table Grid"]
+            # table.cell(i, j) walks the whole grid on every call; take the cells once.
+            cells = table._cells
             for i, row in enumerate(rows):
                 for j, value in enumerate(row):
-                    cell = table.cell(i, j)
-                    cell.text = value
-                    for p in cell.paragraphs:
-                        if style("公文表格"):
-                            p.style = document.styles["公文表格"]
-                        if i == 0:
-                            for run in p.runs:
-                                run.bold = True
+                    paragraph = styled(cells[i * cols + j].paragraphs[0], "公文表格")
+                    run = paragraph.add_run(value)
+                    if i == 0:
+                        run.bold = True
             placeholder._p.addprevious(table._tbl)
         elif block.kind == "chart":
-            p = placeholder.insert_paragraph_before("", style=style("公文表格"))
+            p = styled(placeholder.insert_paragraph_before(""), "公文表格")
             p.add_run().add_picture(io.BytesIO(block.png), width=Mm(150))
         else:
             name = {"heading1": "公文一级标题", "heading2": "公文二级标题"}.get(block.kind, "公文正文")
-            placeholder.insert_paragraph_before(block.text, style=style(name))
+            styled(placeholder.insert_paragraph_before(block.text), name)
     if BODY_PLACEHOLDER in placeholder.text or not placeholder.text.strip():
         placeholder._p.getparent().remove(placeholder._p)
 
