@@ -107,3 +107,24 @@ def test_receipts_query_count_does_not_grow_with_recipients(client, hq_staff, bu
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("reporting:receipts", args=[bulletin.pk]))
     assert len(large) == len(small)
+
+
+@pytest.mark.django_db
+def test_detail_query_count_does_not_grow_with_tasks_and_enterprises(
+    client, hq_staff, programme, make_enterprise, make_task
+):
+    import datetime as dt
+
+    client.force_login(hq_staff)
+    make_enterprise()
+    make_task("humen", deadline=dt.date(2022, 1, 5))
+    bulletin = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=1)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("reporting:detail", args=[bulletin.pk]))
+    for i in range(10):
+        make_enterprise()
+        make_task("eeb" if i % 2 else "humen", deadline=dt.date(2022, 1, 6 + i))
+    services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=1)
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("reporting:detail", args=[bulletin.pk]))
+    assert len(large) == len(small)
