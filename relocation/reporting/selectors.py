@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from relocation.core.roles import is_hq, is_hq_editor, is_staff_member
@@ -24,9 +25,23 @@ def bulletins_for_user(user: Any) -> QuerySet[Bulletin]:
     qs = Bulletin.objects.filter(programme=programme) if programme else Bulletin.objects.none()
     if not is_hq_editor(user):
         qs = qs.filter(status=BulletinStatus.ISSUED)
+    # Receipts of recipients only (HQ opening its own bulletin is not "read by the units").
+    read = (
+        BulletinReceipt.objects.filter(
+            bulletin=OuterRef("pk"),
+            user_id__in=BulletinRecipient.objects.filter(bulletin=OuterRef(OuterRef("pk"))).values("user_id"),
+        )
+        .order_by()
+        .values("bulletin")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return (
         qs.defer("docx", "pdf", "figures")
-        .annotate(recipient_count=Count("recipients", distinct=True), receipt_count=Count("receipts", distinct=True))
+        .annotate(
+            recipient_count=Count("recipients", distinct=True),
+            receipt_count=Coalesce(Subquery(read, output_field=IntegerField()), 0),
+        )
         .order_by("-year", "-month")
     )
 

@@ -37,6 +37,7 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
         {
             "bulletins": list(selectors.bulletins_for_user(request.user)[:60]),
             "can_edit": is_hq_editor(request.user),
+            "show_reads": selectors.can_see_receipts(request.user),
             "default_year": last_month.year,
             "default_month": last_month.month,
             "months": range(1, 13),

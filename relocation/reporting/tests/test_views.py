@@ -128,3 +128,14 @@ def test_detail_query_count_does_not_grow_with_tasks_and_enterprises(
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("reporting:detail", args=[bulletin.pk]))
     assert len(large) == len(small)
+
+
+@pytest.mark.django_db
+def test_the_list_counts_reads_of_recipients_only(client, hq_staff, liaison, unit_leader, bulletin):
+    services.bulletin_issue(actor=hq_staff, bulletin=bulletin)
+    bulletin.refresh_from_db()
+    services.receipt_record(user=liaison, bulletin=bulletin)
+    services.receipt_record(user=hq_staff, bulletin=bulletin)  # HQ is not a recipient
+    client.force_login(hq_staff)
+    page = client.get(reverse("reporting:list")).content.decode()
+    assert ">1/2</a>" in page
