@@ -47,20 +47,27 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def _can_manage(user, unit) -> bool:
+    """Who may change the unit's liaison (the same rule as services.liaison_assign)."""
     return is_hq_editor(user) or (user.role == Role.UNIT_LEADER and user.unit_id == unit.pk)
+
+
+def _can_add_people(user, unit) -> bool:
+    """Who may add people to the unit (the same rule as services.person_create)."""
+    return is_hq_editor(user) or (user.role in {Role.UNIT_LEADER, Role.UNIT_LIAISON} and user.unit_id == unit.pk)
 
 
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
     unit = selectors.unit_for_user(request.user, pk)
     can_manage = _can_manage(request.user, unit)
+    can_add_people = _can_add_people(request.user, unit)
     liaison_form = LiaisonForm(unit=unit, initial={"starts_on": None})
     person_form = PersonForm()
     if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
         try:
             if "assign_liaison" in request.POST:
+                if not can_manage:
+                    raise PermissionDenied
                 liaison_form = LiaisonForm(request.POST, unit=unit)
                 if liaison_form.is_valid():
                     services.liaison_assign(
@@ -72,11 +79,15 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("联络员已更新。"))
                     return redirect("organisation:unit", pk=unit.pk)
             elif "add_person" in request.POST:
+                if not can_add_people:
+                    raise PermissionDenied
                 person_form = PersonForm(request.POST)
                 if person_form.is_valid():
                     services.person_create(actor=request.user, unit=unit, **person_form.cleaned_data)
                     messages.success(request, _("人员已添加。"))
                     return redirect("organisation:unit", pk=unit.pk)
+            else:
+                raise PermissionDenied
         except ServiceError as exc:
             messages.error(request, exc.message)
     return render(
@@ -87,6 +98,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "people": selectors.people_for_user(request.user).filter(unit=unit),
             "history": selectors.liaison_history(unit),
             "can_manage": can_manage,
+            "can_add_people": can_add_people,
             "liaison_form": liaison_form,
             "person_form": person_form,
         },
