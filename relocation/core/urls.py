@@ -20,4 +20,5 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/export.xlsx", views.audit_export, name="audit_export"),
     path("audit/verify/", views.audit_verify, name="audit_verify"),
+    path("files/<int:pk>/", views.file_download, name="file"),
 ]

@@ -212,3 +212,27 @@ def audit_verify(request: HttpRequest) -> HttpResponse:
         "core/audit_verify.html",
         {"problem": problems[0] if problems else None, "count": head.seq if head else 0, "checked_at": timezone.now()},
     )
+
+
+def file_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve a stored file after checking the user may read it and that its
+    content still matches the hash recorded at upload."""
+    from django.core.exceptions import PermissionDenied
+
+    from relocation.core import uploads
+    from relocation.core.models import StoredFile
+
+    stored = StoredFile.objects.filter(pk=pk).first()
+    if stored is None or not uploads.can_download(request.user, stored):
+        raise Http404
+    try:
+        data = uploads.open_verified(stored)
+    except uploads.TamperedFileError as exc:
+        raise PermissionDenied(exc.message) from exc
+    response = HttpResponse(data, content_type=stored.content_type)
+    disposition = "inline" if stored.content_type.startswith(("image/", "application/pdf")) else "attachment"
+    from django.utils.http import content_disposition_header
+
+    response["Content-Disposition"] = content_disposition_header(disposition == "attachment", stored.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
