@@ -16,10 +16,29 @@ from relocation.core.roles import UNIT_ROLES, Role, is_hq_editor, is_security_ad
 from relocation.organisation.models import LiaisonAssignment, Membership, Person, Phase, Programme, Unit, User
 
 
+def _programme_state(code: str) -> dict[str, Any]:
+    """What a configuration file determines, section by section, to tell
+    whether loading it changed anything."""
+    programme = Programme.objects.filter(code=code).first()
+    if programme is None:
+        return {}
+    return {
+        "programme": audit.snapshot(programme),
+        "phases": [audit.snapshot(p) for p in programme.phases.order_by("kind")],
+        "units": [audit.snapshot(u) for u in programme.units.order_by("code")],
+        "people": sorted(
+            (p.unit.code, p.name, p.title)
+            for p in Person.objects.filter(unit__programme=programme).select_related("unit")
+        ),
+        "memberships": sorted((m.body, m.position, m.person_id, m.order) for m in programme.memberships.all()),
+    }
+
+
 def programme_load(*, actor: Any, config: dict[str, Any]) -> Programme:
     """Create or update a programme from its configuration (idempotent: loading
-    the same file twice changes nothing)."""
+    the same file twice changes nothing and records nothing)."""
     with transaction.atomic():
+        before = _programme_state(config["code"])
         center = config.get("center") or {}
         programme, created = Programme.objects.update_or_create(
             code=config["code"],
@@ -73,13 +92,16 @@ def programme_load(*, actor: Any, config: dict[str, Any]) -> Programme:
                 person=people[spec["person"]],
                 defaults={"position": spec["position"], "order": order},
             )
-        audit.record(
-            actor=actor,
-            action="organisation.programme_loaded",
-            obj=programme,
-            summary=_("载入项目配置：%(name)s") % {"name": programme.name},
-            changes={"created": created, "units": len(units), "phases": len(config.get("phases", []))},
-        )
+        after = _programme_state(programme.code)
+        changed = sorted(k for k in after if before.get(k) != after[k])
+        if changed:
+            audit.record(
+                actor=actor,
+                action="organisation.programme_loaded",
+                obj=programme,
+                summary=_("载入项目配置：%(name)s") % {"name": programme.name},
+                changes={"created": created, "sections_changed": changed, "units": len(units)},
+            )
     return programme
 
 

@@ -98,3 +98,20 @@ def test_it_names_a_missing_key(tmp_path):
     with pytest.raises(CommandError, match="deadline"):
         call_command("load_programme", str(bad))
     assert not Programme.objects.exists()
+
+
+@pytest.mark.django_db
+def test_loading_twice_records_one_audit_event_and_an_edit_records_another(tmp_path):
+    from relocation.core.models import AuditEvent
+
+    call_command("load_programme", str(OTHER))
+    call_command("load_programme", str(OTHER))
+    assert AuditEvent.objects.filter(action="organisation.programme_loaded").count() == 1
+    config = json.loads(OTHER.read_text(encoding="utf-8"))
+    config["units"][1]["duties"] = "属地责任，牵头执法。"
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+    call_command("load_programme", str(edited))
+    event = AuditEvent.objects.filter(action="organisation.programme_loaded").order_by("-seq").first()
+    assert event.changes["sections_changed"] == ["units"]
+    assert Unit.objects.get(code="xiqiao").duties == "属地责任，牵头执法。"
