@@ -173,4 +173,20 @@ def test_it_keeps_one_role_per_account(system_admin):
     field = User._meta.get_field("role")
     assert not field.many_to_many and not field.null and field.max_length == 32
     assert {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR} == set(ADMIN_ROLES)
-    assert verified_login  # imported helper used by other modules
+    # Whatever role is stored, each admin predicate excludes the other two.
+    from relocation.core import roles
+
+    for role in ADMIN_ROLES:
+        system_admin.role = role
+        held = [
+            roles.is_system_admin(system_admin),
+            roles.is_security_admin(system_admin),
+            roles.is_auditor(system_admin),
+        ]
+        assert held.count(True) == 1
+
+
+@pytest.mark.django_db
+def test_a_verified_admin_reaches_their_pages(client, system_admin):
+    verified_login(client, system_admin)
+    assert client.get(reverse("organisation:accounts")).status_code == 200
