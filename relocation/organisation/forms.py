@@ -9,21 +9,6 @@ from relocation.core.roles import Role
 from relocation.organisation.models import Body, Person, Position, Unit
 
 
-class LiaisonForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("新联络员"), queryset=Person.objects.none())
-    starts_on = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, unit, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = unit.people.all()
-
-
-class PersonForm(forms.ModelForm):
-    class Meta:
-        model = Person
-        fields = ["name", "title", "phone", "email"]
-
-
 class BootstrapMixin:
     """Bootstrap classes on every widget, so templates can render fields as they come."""
 
@@ -31,6 +16,26 @@ class BootstrapMixin:
         for field in self.fields.values():  # type: ignore[attr-defined]
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+
+
+class LiaisonForm(BootstrapMixin, forms.Form):
+    person = forms.ModelChoiceField(label=_("新联络员"), queryset=Person.objects.none())
+    starts_on = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = unit.people.all()
+        self.style_fields()
+
+
+class PersonForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "title", "phone", "email"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
 
 
 class AccountForm(BootstrapMixin, forms.Form):
