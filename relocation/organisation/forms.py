@@ -94,3 +94,19 @@ class MembershipForm(BootstrapMixin, forms.Form):
         self.fields["person"].queryset = people
         self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.unit}）"
         self.style_fields()
+
+
+class PasswordChangeForm(BootstrapMixin, forms.Form):
+    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput, strip=False)
+    new_password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput, strip=False)
+    confirm = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password") != data.get("confirm"):
+            self.add_error("confirm", _("两次输入的密码不一致。"))
+        return data

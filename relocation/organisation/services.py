@@ -418,3 +418,27 @@ def second_factor_reset(*, actor: Any, user: User) -> int:
             summary=_("重置账户 %(u)s 的二次验证") % {"u": user.username},
         )
     return removed
+
+
+def password_change(*, actor: Any, old_password: str, new_password: str) -> None:
+    """Anyone changes their own password, proving the old one first. Other
+    sessions of the account end (Django ties sessions to the password hash)."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDeniedError(_("请先登录。"))
+    if not actor.check_password(old_password):
+        raise ServiceError(_("原密码不正确。"))
+    if old_password == new_password:
+        raise ServiceError(_("新密码不能与原密码相同。"))
+    _validate_password(new_password, actor)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit.record(
+            actor=actor,
+            action="account.password_changed",
+            obj=user,
+            changes={"password": ["***", "***"]},
+            summary=_("%(u)s 修改了自己的密码") % {"u": user.username},
+        )
+    actor.password = user.password

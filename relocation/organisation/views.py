@@ -17,6 +17,7 @@ from relocation.organisation.forms import (
     AccountForm,
     LiaisonForm,
     MembershipForm,
+    PasswordChangeForm,
     PasswordResetForm,
     PersonForm,
 )
@@ -248,6 +249,28 @@ def account_active(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("organisation:account", pk=account.pk)
+
+
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Every user changes their own password here."""
+    from django.contrib.auth import update_session_auth_hash
+
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                actor=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            # Keep this session; the account's other sessions end.
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("密码已修改。"))
+            return redirect("home")
+    return render(request, "organisation/password_change.html", {"form": form})
 
 
 # --- Account security (security admin) -----------------------------------------

@@ -400,3 +400,44 @@ def test_the_api_lets_the_security_admin_unlock_but_not_edit(client, security_ad
 def test_the_accounts_api_refuses_others(request, client, persona):
     verified_login(client, request.getfixturevalue(persona))
     assert client.get("/api/organisation/accounts/").status_code == 403
+
+
+# --- own password -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_user_changes_their_own_password_and_other_sessions_end(client, liaison):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(liaison)
+    client.force_login(liaison)
+    response = client.post(
+        reverse("organisation:password_change"),
+        {"old_password": "Passw0rd!", "new_password": "N3w-secret", "confirm": "N3w-secret"},
+    )
+    assert response.status_code == 302
+    liaison.refresh_from_db()
+    assert liaison.check_password("N3w-secret")
+    assert client.get(reverse("inbox")).status_code == 200  # this session stays
+    assert other.get(reverse("inbox")).status_code == 302  # the other one ends
+    assert AuditEvent.objects.filter(action="account.password_changed", actor=liaison).exists()
+
+
+@pytest.mark.django_db
+def test_the_old_password_must_be_right(client, liaison):
+    client.force_login(liaison)
+    response = client.post(
+        reverse("organisation:password_change"),
+        {"old_password": "wrong", "new_password": "N3w-secret", "confirm": "N3w-secret"},
+    )
+    assert response.status_code == 200 and "原密码不正确" in response.content.decode()
+    liaison.refresh_from_db()
+    assert liaison.check_password("Passw0rd!")
+
+
+@pytest.mark.django_db
+def test_a_password_reset_ends_the_owners_sessions(client, system_admin, liaison):
+    client.force_login(liaison)
+    services.password_reset(actor=system_admin, user=liaison, new_password="N3w-secret")
+    assert client.get(reverse("inbox")).status_code == 302
