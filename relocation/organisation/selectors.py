@@ -69,19 +69,24 @@ def account_for_admin(user: Any, pk: int) -> User:
     return get_object_or_404(accounts_for_admin(user), pk=pk)
 
 
-def locked_usernames(usernames: list[str]) -> set[str]:
-    """Which of these accounts are locked out right now (django-axes failures
-    at the limit within the cool-off window). One query for the whole page."""
+def _lockouts() -> QuerySet[Any]:
+    """django-axes failure records at the limit within the cool-off window."""
     from axes.models import AccessAttempt
     from django.conf import settings
     from django.utils import timezone
 
     since = timezone.now() - dt.timedelta(hours=float(settings.AXES_COOLOFF_TIME))
-    return set(
-        AccessAttempt.objects.filter(
-            username__in=usernames, failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
-        ).values_list("username", flat=True)
-    )
+    return AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since)
+
+
+def locked_usernames(usernames: list[str]) -> set[str]:
+    """Which of these accounts are locked out right now. One query for the whole page."""
+    return set(_lockouts().filter(username__in=usernames).values_list("username", flat=True))
+
+
+def locked_accounts(qs: QuerySet[User]) -> QuerySet[User]:
+    """Narrow an account list to the accounts locked out right now."""
+    return qs.filter(username__in=_lockouts().values("username"))
 
 
 def second_factor_user_ids(user_ids: list[int]) -> set[int]:

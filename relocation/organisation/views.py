@@ -171,6 +171,8 @@ def _account_page(request: HttpRequest):
         role=request.GET.get("role", ""),
         active=request.GET.get("active", ""),
     )
+    if request.GET.get("locked") == "1":
+        qs = selectors.locked_accounts(qs)
     return Paginator(qs, 50).get_page(request.GET.get("page"))
 
 

@@ -202,3 +202,14 @@ def test_the_auditor_changes_nothing_in_the_pages(auditor_client, units, liaison
     for url in posts:
         assert auditor_client.post(url, {"name": "x"}).status_code == 403, url
     assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_the_audit_api_makes_a_constant_number_of_queries(auditor_client, hq_staff):
+    _events(3, actor=hq_staff)
+    with CaptureQueriesContext(connection) as few:
+        auditor_client.get("/api/core/audit-events/")
+    _events(30, actor=hq_staff)
+    with CaptureQueriesContext(connection) as many:
+        auditor_client.get("/api/core/audit-events/")
+    assert len(many) == len(few)

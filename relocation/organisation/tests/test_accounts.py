@@ -441,3 +441,11 @@ def test_a_password_reset_ends_the_owners_sessions(client, system_admin, liaison
     client.force_login(liaison)
     services.password_reset(actor=system_admin, user=liaison, new_password="N3w-secret")
     assert client.get(reverse("inbox")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_security_page_filters_locked_accounts(client, security_admin, hq_staff, liaison):
+    _lock(client, "hq_staff")
+    verified_login(client, security_admin)
+    rows = client.get(reverse("organisation:security"), {"locked": "1"}).context["rows"]
+    assert [r["account"].username for r in rows] == ["hq_staff"]

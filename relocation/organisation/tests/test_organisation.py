@@ -276,3 +276,17 @@ def test_the_units_api_is_scoped_to_staff(client, enterprise_contact, hq_staff, 
     assert client.get("/api/organisation/units/").status_code == 403
     client.force_login(hq_staff)
     assert client.get("/api/organisation/units/").json()["count"] == len(units)
+
+
+@pytest.mark.django_db
+def test_the_memberships_page_makes_a_constant_number_of_queries(client, hq_staff, programme, units):
+    client.force_login(hq_staff)
+    url = reverse("organisation:memberships")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(10):
+        person = Person.objects.create(unit=units["humen" if i % 2 else "eeb"], name=f"成员{i}")
+        Membership.objects.create(programme=programme, body="coordination_group", position="member", person=person)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
