@@ -190,3 +190,29 @@ def test_it_keeps_one_role_per_account(system_admin):
 def test_a_verified_admin_reaches_their_pages(client, system_admin):
     verified_login(client, system_admin)
     assert client.get(reverse("organisation:accounts")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_unknown_user_is_locked_out_like_a_real_one(client, hq_staff):
+    """Lock-outs do not reveal which accounts exist either."""
+    _fail(client, 5, username="hq_staff")
+    _fail(client, 5, username="no_such_user")
+    real = client.post(reverse("login"), {"username": "hq_staff", "password": "x"})
+    fake = client.post(reverse("login"), {"username": "no_such_user", "password": "x"})
+    assert real.status_code == fake.status_code
+    assert "账户已临时锁定" in real.content.decode() and "账户已临时锁定" in fake.content.decode()
+
+
+@pytest.mark.django_db
+def test_audit_events_record_the_client_address(client, system_admin, units):
+    from relocation.organisation.models import User
+
+    verified_login(client, system_admin)
+    client.post(
+        reverse("organisation:account_create"),
+        {"username": "ip_check", "password": "Str0ng-pass", "role": Role.HQ_STAFF, "unit": units["hq"].pk},
+        REMOTE_ADDR="10.20.30.40",
+    )
+    user = User.objects.get(username="ip_check")
+    event = AuditEvent.objects.get(action="account.created", object_id=str(user.pk))
+    assert event.ip == "10.20.30.40" and event.actor == system_admin
