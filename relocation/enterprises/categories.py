@@ -54,7 +54,7 @@ def check_rule(rule: Any) -> None:
     if rule in ({}, None):
         return
     if not isinstance(rule, dict) or len(rule) != 1 or next(iter(rule)) not in {"all", "any"}:
-        raise RuleError(_("规则必须是 {\"all\": [...]} 或 {\"any\": [...]}。"))
+        raise RuleError(_('规则必须是 {"all": [...]} 或 {"any": [...]}。'))
     for cond in next(iter(rule.values())):
         if isinstance(cond, dict) and set(cond) & {"all", "any"}:
             check_rule(cond)
@@ -118,7 +118,9 @@ def can_confirm_category(user: Any, enterprise: Enterprise) -> bool:
     return can_edit_enterprise(user, enterprise)
 
 
-def category_confirm(*, actor: Any, enterprise: Enterprise, category: Category, reason: str = "") -> CategoryChange | None:
+def category_confirm(
+    *, actor: Any, enterprise: Enterprise, category: Category, reason: str = ""
+) -> CategoryChange | None:
     """Set the enterprise's category as a person decided it (the rules only
     propose). Keeps a history row and an audit event. Returns None when the
     category was already the confirmed one (nothing written)."""

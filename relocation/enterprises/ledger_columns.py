@@ -94,7 +94,8 @@ def read_date(value: Any) -> dt.date:
     match = _DATE.match(text) or _COMPACT_DATE.match(text)
     if not match:
         raise CellError(
-            _("无法识别的日期“%(value)s”（可写作 2022-06-30、2022/6/30、2022.6.30 或 2022年6月30日）") % {"value": value}
+            _("无法识别的日期“%(value)s”（可写作 2022-06-30、2022/6/30、2022.6.30 或 2022年6月30日）")
+            % {"value": value}
         )
     try:
         return dt.date(int(match[1]), int(match[2]), int(match[3]))
