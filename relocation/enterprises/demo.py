@@ -164,6 +164,7 @@ def seed(*, scale: str, out: Any) -> None:
 def seed_categories(*, programme: Programme, actor: Any) -> int:
     """Confirm the proposed category of about three enterprises in four (the
     rest stay "proposed, to confirm", as on a real ledger). Through the service."""
+    categories.seed_default_categories()
     active = categories.active_categories()
     confirmed = 0
     qs = Enterprise.objects.filter(programme=programme, category__isnull=True, credit_code__startswith="91441900")
