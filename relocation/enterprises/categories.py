@@ -199,7 +199,7 @@ def category_confirm(
     if not category.is_active:
         raise ServiceError(_("分类“%(name)s”已停用。") % {"name": category.name})
     with transaction.atomic():
-        locked = Enterprise.objects.select_for_update().select_related("category").get(pk=enterprise.pk)
+        locked = Enterprise.objects.select_for_update(of=("self",)).select_related("category").get(pk=enterprise.pk)
         previous = locked.category
         if previous is not None and previous.pk == category.pk:
             return None
