@@ -427,9 +427,16 @@ def import_ledger(
     return report
 
 
+UPLOAD_PURPOSE = "ledger_import"
+
+
 def ledger_import_upload(*, actor: Any, programme: Programme, uploaded_file: Any) -> tuple[Any, ImportReport]:
-    """Keep an uploaded workbook and preview it (dry run). The size is checked
-    before the file is read into memory. Returns the LedgerImport and its report."""
+    """Keep an uploaded workbook (core.uploads: type, size, SHA-256) and preview
+    it (dry run). The size is checked before the file is read into memory and
+    the zip checks run before it is stored. Returns the LedgerImport and its report."""
+    from django.core.files.base import ContentFile
+
+    from relocation.core.uploads import store_upload
     from relocation.enterprises.models import LedgerImport
 
     if actor is not None and not is_hq_editor(actor):
@@ -439,17 +446,23 @@ def ledger_import_upload(*, actor: Any, programme: Programme, uploaded_file: Any
             _("文件过大（%(size).1f MB），上限为 %(limit)d MB。")
             % {"size": uploaded_file.size / 1048576, "limit": MAX_UPLOAD_BYTES // 1048576}
         )
-    content = uploaded_file.read()
+    content = uploaded_file.read(MAX_UPLOAD_BYTES + 1)
+    check_file_safety(content)
     name = str(getattr(uploaded_file, "name", "") or "ledger.xlsx")[:255]
     report = import_ledger(actor=actor, programme=programme, content=content, file_name=name, dry_run=True)
     with transaction.atomic():
+        stored = store_upload(
+            actor=actor,
+            uploaded_file=ContentFile(content, name=name),
+            kinds={"xlsx"},
+            max_bytes=MAX_UPLOAD_BYTES,
+            purpose=UPLOAD_PURPOSE,
+        )
         record = LedgerImport.objects.create(
             programme=programme,
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
             file_name=name,
-            sha256=report.sha256,
-            size=len(content),
-            content=content,
+            stored_file=stored,
             status=LedgerImport.Status.PREVIEWED,
             report=report.as_dict(),
         )
@@ -478,8 +491,13 @@ def ledger_import_confirm(*, actor: Any, record: Any) -> ImportReport:
         )
         if claimed != 1:
             raise ServiceError(_("该文件已经处理过，请重新上传。"))
+        from relocation.core.uploads import open_verified
+
         report = import_ledger(
-            actor=actor, programme=record.programme, content=bytes(record.content), file_name=record.file_name
+            actor=actor,
+            programme=record.programme,
+            content=open_verified(record.stored_file),
+            file_name=record.file_name,
         )
         if not report.applied:
             # Something changed since the preview: nothing was written; keep the new report.

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from relocation.core.fields import EncryptedTextField
-from relocation.core.models import TimeStampedModel
+from relocation.core.models import StoredFile, TimeStampedModel
 from relocation.organisation.models import Programme, Unit
 
 
@@ -277,8 +277,9 @@ class CategoryChange(TimeStampedModel):
 class LedgerImport(TimeStampedModel):
     """An uploaded ledger workbook between preview (dry run) and confirmation.
 
-    The file is kept (with its SHA-256) so that the confirmation applies exactly
-    the bytes that were previewed, whichever server process handles it."""
+    The file is kept (core.uploads, with its SHA-256) so that the confirmation
+    applies exactly the bytes that were previewed, whichever server process
+    handles it."""
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("已预览")
@@ -292,9 +293,8 @@ class LedgerImport(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("上传人")
     )
     file_name = models.CharField(_("文件名"), max_length=255)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    size = models.PositiveIntegerField(_("大小(字节)"))
-    content = models.BinaryField(_("文件内容"))
+    # Checked and hashed by core.uploads; re-verified before it is applied.
+    stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+", verbose_name=_("文件"))
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PREVIEWED)
     report = models.JSONField(_("检查结果"), default=dict, blank=True)
     applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)

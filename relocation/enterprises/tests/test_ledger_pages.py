@@ -68,7 +68,7 @@ def test_the_import_flow_previews_then_applies(client, hq_staff, programme):
     assert response.status_code == 200 and 'id="confirm-import"' in page
     assert not Enterprise.objects.exists()
     record = LedgerImport.objects.get()
-    assert record.status == "previewed" and len(record.sha256) == 64
+    assert record.status == "previewed" and len(record.stored_file.sha256) == 64
     response = client.post(reverse("enterprises:import_confirm", args=[record.pk]))
     assert response.status_code == 302
     assert Enterprise.objects.count() == 2
