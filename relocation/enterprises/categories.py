@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from relocation.core import audit
 from relocation.core.errors import PermissionDeniedError, ServiceError
+from relocation.core.roles import is_hq_editor
 from relocation.enterprises.models import Category, CategoryChange, Enterprise
 from relocation.enterprises.selectors import can_edit_enterprise
 
@@ -233,3 +234,39 @@ def category_confirm(
 
 def category_history(enterprise: Enterprise) -> Any:
     return enterprise.category_changes.select_related("from_category", "to_category", "proposed_category", "actor")
+
+
+def category_save(*, actor: Any, data: dict[str, Any], category: Category | None = None) -> Category:
+    """Create or change a category and its rule (HQ editors). The rule is
+    checked before saving; confirmed categories of enterprises are untouched
+    (a new rule only changes future proposals)."""
+    if not is_hq_editor(actor):
+        raise PermissionDeniedError(_("只有指挥部可以维护分类规则。"))
+    data = {**data, "rule": data.get("rule") or {}}
+    try:
+        check_rule(data["rule"])
+    except RuleError as exc:
+        raise ServiceError(str(exc), code="rule")
+    fields = ["code", "name", "order", "rule", "description", "is_active"]
+    with transaction.atomic():
+        if category is None:
+            if Category.objects.filter(code=data["code"]).exists():
+                raise ServiceError(_("分类编码“%(code)s”已存在。") % {"code": data["code"]}, code="code")
+            category = Category.objects.create(**{k: data[k] for k in fields if k in data})
+            changes = {k: [None, getattr(category, k)] for k in fields}
+            action, summary = "category.created", _("新增分类：%(name)s")
+        else:
+            category = Category.objects.select_for_update().get(pk=category.pk)
+            before = {k: getattr(category, k) for k in fields}
+            for key in fields:
+                if key in data and key != "code":
+                    setattr(category, key, data[key])
+            changes = {k: [before[k], getattr(category, k)] for k in fields if before[k] != getattr(category, k)}
+            if not changes:
+                return category
+            category.save(update_fields=[*changes.keys(), "updated_at"])
+            action, summary = "category.updated", _("修改分类：%(name)s")
+        audit.record(
+            actor=actor, action=action, obj=category, summary=summary % {"name": category.name}, changes=changes
+        )
+    return category

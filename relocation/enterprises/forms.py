@@ -82,6 +82,32 @@ class CategoryConfirmForm(forms.Form):
         self.fields["reason"].widget.attrs["class"] = "form-control form-control-sm"
 
 
+class CategoryForm(forms.ModelForm):
+    """HQ maintains the categories and their rules (JSON, see categories.py)."""
+
+    rule = forms.JSONField(
+        label=_("建议规则"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "form-control form-control-sm font-monospace"}),
+    )
+
+    class Meta:
+        model = Category
+        fields = ["code", "name", "order", "rule", "description", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+        for name, field in self.fields.items():
+            if name not in {"is_active", "rule"}:
+                field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    def _post_clean(self):
+        pass
+
+
 class LedgerUploadForm(forms.Form):
     file = forms.FileField(label=_("台账文件（.xlsx）"))
 

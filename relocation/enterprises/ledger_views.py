@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,8 +15,8 @@ from django.views.decorators.http import require_POST
 from relocation.core.errors import ServiceError
 from relocation.core.roles import is_hq_editor, is_staff_member
 from relocation.enterprises import api_tokens, categories, ledger_export, ledger_import, selectors, services
-from relocation.enterprises.forms import CategoryConfirmForm, EnterpriseCreateForm, LedgerUploadForm
-from relocation.enterprises.models import LedgerImport
+from relocation.enterprises.forms import CategoryConfirmForm, CategoryForm, EnterpriseCreateForm, LedgerUploadForm
+from relocation.enterprises.models import Category, LedgerImport
 from relocation.organisation.selectors import active_programme
 
 PREVIEW_ROWS = 200
@@ -44,6 +45,38 @@ def enterprise_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已新增企业“%(name)s”。") % {"name": enterprise.name})
             return redirect("enterprises:detail", pk=enterprise.pk)
     return render(request, "enterprises/enterprise_new.html", {"form": form})
+
+
+def category_list(request: HttpRequest) -> HttpResponse:
+    """The categories and their rules; HQ editors may change them."""
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "enterprises/category_list.html",
+        {
+            "categories": Category.objects.annotate(enterprise_count=Count("enterprises")),
+            "can_edit": is_hq_editor(request.user),
+            "facts": sorted(categories.FACTS),
+            "operators": sorted(categories.OPERATORS),
+        },
+    )
+
+
+def category_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    if not is_hq_editor(request.user):
+        raise PermissionDenied
+    category = get_object_or_404(Category, code=code) if code else None
+    form = CategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        try:
+            categories.category_save(actor=request.user, data=form.cleaned_data, category=category)
+        except ServiceError as exc:
+            form.add_error(exc.code if exc.code in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("分类已保存。"))
+            return redirect("enterprises:categories")
+    return render(request, "enterprises/category_form.html", {"form": form, "category": category})
 
 
 @require_POST

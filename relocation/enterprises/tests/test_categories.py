@@ -116,3 +116,44 @@ def test_the_list_filters_by_category(client, hq_staff, make_enterprise):
     assert "甲电镀" in page and "乙电镀" not in page
     page = client.get(reverse("enterprises:list"), {"category": "none"}).content.decode()
     assert "甲电镀" not in page and "乙电镀" in page
+
+
+def test_hq_changes_a_rule_and_the_proposal_follows(client, hq_staff, make_enterprise):
+    enterprise = make_enterprise(intention="close", workers_count=300)
+    client.force_login(hq_staff)
+    assert client.get(reverse("enterprises:categories")).status_code == 200
+    response = client.post(
+        reverse("enterprises:category_new"),
+        {
+            "code": "big_closer",
+            "name": "大型关停企业",
+            "order": 5,
+            "rule": '{"all": [{"field": "intention", "in": ["close"]}, {"field": "workers_count", "gte": 200}]}',
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert categories.propose(enterprise).code == "big_closer"
+    assert AuditEvent.objects.filter(action="category.created").exists()
+
+
+def test_a_bad_rule_is_refused_on_the_page(client, hq_staff):
+    client.force_login(hq_staff)
+    response = client.post(
+        reverse("enterprises:category_edit", args=["undecided"]),
+        {"code": "undecided", "name": "观望", "order": 50, "rule": '{"all": [{"field": "salary", "eq": 1}]}'},
+    )
+    assert response.status_code == 200 and "未知的字段" in response.content.decode()
+    assert cat("undecided").rule["any"][0]["field"] == "intention"
+
+
+def test_only_hq_edits_categories(client, liaison):
+    client.force_login(liaison)
+    assert client.get(reverse("enterprises:categories")).status_code == 200
+    assert client.get(reverse("enterprises:category_edit", args=["undecided"])).status_code == 403
+    assert client.get(reverse("enterprises:category_new")).status_code == 403
+
+
+def test_an_enterprise_contact_cannot_see_the_rules(client, enterprise_contact):
+    client.force_login(enterprise_contact)
+    assert client.get(reverse("enterprises:categories")).status_code == 403
