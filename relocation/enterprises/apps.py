@@ -8,9 +8,11 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("企业台账")
 
     def ready(self) -> None:
-        from relocation.core import navigation
-        from relocation.core.roles import is_enterprise_contact, is_staff_member
+        from relocation.core import navigation, uploads
+        from relocation.core.roles import is_enterprise_contact, is_hq_editor, is_staff_member
 
+        # Ledger workbooks uploaded for import: HQ editors only (they hold personal data).
+        uploads.register_download_check("ledger_import", lambda user, stored: is_hq_editor(user))
         navigation.register(
             navigation.NavEntry(
                 key="enterprises",
