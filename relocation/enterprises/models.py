@@ -205,3 +205,7 @@ class EnterpriseContact(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.user}"
+
+
+# The lifecycle's models (history, plans, batches, closure checks, letters) live in their own module.
+from relocation.enterprises.lifecycle_models import *  # noqa: E402, F403
