@@ -132,7 +132,7 @@ def closure_item_confirm(
                 )
                 for photo in photos
             ]
-            ClosureCheckPhoto.objects.bulk_create([ClosureCheckPhoto(check=check, file=f) for f in stored])
+            ClosureCheckPhoto.objects.bulk_create([ClosureCheckPhoto(closure_check=check, file=f) for f in stored])
             audit.record(
                 actor=actor,
                 action="enterprise.closure_item_confirmed",

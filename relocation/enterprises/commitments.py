@@ -59,6 +59,19 @@ def can_upload_scan(user: Any, enterprise: Enterprise) -> bool:
     return is_enterprise_contact(user) and enterprise.contacts.filter(user=user).exists()
 
 
+def can_download_scan(user: Any, stored: Any) -> bool:
+    """Who may download a signed letter: programme staff, and the enterprise's own contact."""
+    from relocation.core.roles import is_staff_member
+
+    if is_staff_member(user):
+        return True
+    return (
+        is_enterprise_contact(user)
+        and stored.enterprise_id is not None
+        and Enterprise.objects.filter(pk=stored.enterprise_id, contacts__user=user).exists()
+    )
+
+
 def _check_dates(shutdown: dt.date | None, relocation: dt.date | None) -> None:
     if shutdown is None:
         raise ServiceError(_("请填写承诺关停日期。"), code="committed_shutdown_on")

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from relocation.core.models import TimeStampedModel
+from relocation.core.models import StoredFile, TimeStampedModel
+from relocation.enterprises.models import LifecycleStatus
 from relocation.organisation.models import Programme, Unit
 
 
@@ -94,8 +95,8 @@ class StatusChange(models.Model):
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("企业")
     )
-    from_status = models.CharField(_("原状态"), max_length=32)
-    to_status = models.CharField(_("新状态"), max_length=32)
+    from_status = models.CharField(_("原状态"), max_length=32, choices=LifecycleStatus.choices)
+    to_status = models.CharField(_("新状态"), max_length=32, choices=LifecycleStatus.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -106,6 +107,14 @@ class StatusChange(models.Model):
     )
     at = models.DateTimeField(_("时间"))
     reason = models.TextField(_("理由"))
+    evidence = models.ForeignKey(
+        StoredFile,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("证明材料"),
+    )
     destination_type = models.CharField(_("去向"), max_length=32, choices=DestinationType.choices, blank=True)
     destination_park_id = models.BigIntegerField(_("承接园区编号"), null=True, blank=True)
     destination_name = models.CharField(_("去向名称"), max_length=200, blank=True)
@@ -168,6 +177,23 @@ class ClosureCheck(TimeStampedModel):
         return f"{self.enterprise_id} {self.get_item_display()}"
 
 
+class ClosureCheckPhoto(models.Model):
+    """A site photo attached to a closure confirmation (EXIF time and place kept)."""
+
+    closure_check = models.ForeignKey(
+        ClosureCheck, on_delete=models.CASCADE, related_name="photos", verbose_name=_("核验项")
+    )
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+", verbose_name=_("照片"))
+
+    class Meta:
+        ordering = ["closure_check", "id"]
+        verbose_name = _("核验照片")
+        verbose_name_plural = _("核验照片")
+
+    def __str__(self) -> str:
+        return f"{self.closure_check_id}: {self.file_id}"
+
+
 class LetterStatus(models.TextChoices):
     GENERATED = "generated", _("已生成待签署")
     SIGNED = "signed", _("已签署")
@@ -194,6 +220,14 @@ class CommitmentLetter(TimeStampedModel):
         verbose_name=_("生成人"),
     )
     signed_on = models.DateField(_("签署日期"), null=True, blank=True)
+    signed_file = models.ForeignKey(
+        StoredFile,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("签署扫描件"),
+    )
     signed_uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
