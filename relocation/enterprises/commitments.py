@@ -265,7 +265,9 @@ def date_change_request(
                     "new": new_shutdown_on.isoformat(),
                     "reason": reason,
                 },
-                changes={"committed_shutdown_on": [letter.committed_shutdown_on, new_shutdown_on]},
+                changes={
+                    "committed_shutdown_on": [letter.committed_shutdown_on.isoformat(), new_shutdown_on.isoformat()]
+                },
             )
     except IntegrityError:
         raise ConflictError(_("该承诺书已有待审批的变更申请。"))
@@ -308,6 +310,11 @@ def date_change_decide(
         enterprise_id=letter.enterprise_id,
         summary=(_("批准变更承诺日期：%(old)s → %(new)s") if approve else _("驳回承诺日期变更：%(old)s → %(new)s"))
         % {"old": change.old_shutdown_on.isoformat(), "new": change.new_shutdown_on.isoformat()},
-        changes={"status": [DateChangeStatus.PENDING, new_status]},
+        changes={
+            "status": [DateChangeStatus.PENDING, new_status],
+            "committed_shutdown_on": [change.old_shutdown_on.isoformat(), change.new_shutdown_on.isoformat()]
+            if approve
+            else None,
+        },
     )
     return change
