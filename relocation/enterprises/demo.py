@@ -144,3 +144,14 @@ def seed(*, scale: str, out: Any) -> None:
                 ),
             )
     out.write(f"  enterprises: {created} created, {len(existing)} already there")
+
+
+# The relocation lifecycle's demo part (lifecycle_demo.py) runs right after the ledger's.
+_seed_ledger = seed
+
+
+def seed(*, scale: str, out: Any) -> None:  # noqa: F811
+    _seed_ledger(scale=scale, out=out)
+    from relocation.enterprises import lifecycle_demo
+
+    lifecycle_demo.seed(scale=scale, out=out)
