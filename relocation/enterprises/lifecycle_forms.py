@@ -89,6 +89,18 @@ class LetterUploadForm(forms.Form):
     signed_on = forms.DateField(label=_("签署日期"), widget=DATE)
 
 
+class LetterTemplateForm(forms.Form):
+    file = forms.FileField(
+        label=_("Word 模板（.docx）"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "class": "form-control form-control-sm",
+                "accept": ".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            }
+        ),
+    )
+
+
 class DateChangeForm(forms.Form):
     new_shutdown_on = forms.DateField(label=_("新的关停日期"), widget=DATE)
     new_relocation_on = forms.DateField(label=_("新的搬迁完成日期"), required=False, widget=DATE)

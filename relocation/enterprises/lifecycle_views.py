@@ -28,6 +28,7 @@ from relocation.enterprises.lifecycle_forms import (
     DateChangeForm,
     ForcedClosureForm,
     LetterForm,
+    LetterTemplateForm,
     LetterUploadForm,
     MoveForm,
 )
@@ -277,6 +278,7 @@ def letter_register(request: HttpRequest) -> HttpResponse:
             "without_letter": lifecycle_selectors.enterprises_without_letter(request.user).count(),
             "can_decide": is_hq_editor(request.user),
             "decision_form": DateChangeDecisionForm(),
+            "can_edit_template": is_hq_editor(request.user),
         },
     )
 
@@ -352,6 +354,48 @@ def letter_upload(request: HttpRequest, pk: int) -> HttpResponse:
         _("已上传签署的承诺书。"),
     )
     return _detail(pk, "letter")
+
+
+def letter_template(request: HttpRequest) -> HttpResponse:
+    """HQ replaces (or restores) the Word template of commitment letters."""
+    if not is_hq_editor(request.user):
+        raise PermissionDenied
+    form = LetterTemplateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if request.POST.get("action") == "reset":
+            _run(request, lambda: commitments.letter_template_reset(actor=request.user), _("已恢复默认模板。"))
+            return redirect("enterprises:letter_template")
+        if form.is_valid():
+            if _run(
+                request,
+                lambda: commitments.letter_template_replace(
+                    actor=request.user, uploaded_file=form.cleaned_data["file"]
+                ),
+                _("模板已更换，此后生成的承诺书将使用新模板。"),
+            ):
+                return redirect("enterprises:letter_template")
+        else:
+            _form_errors(request, form)
+    _data, replaced = commitments.letter_template_bytes()
+    return render(
+        request,
+        "enterprises/lifecycle/letter_template.html",
+        {"form": form, "replaced": replaced, "tags": list(commitments.SAMPLE_CONTEXT)},
+    )
+
+
+def letter_template_download(request: HttpRequest) -> HttpResponse:
+    """The Word template in use, to edit it offline."""
+    from django.utils.http import content_disposition_header
+
+    if not is_hq_editor(request.user):
+        raise PermissionDenied
+    data, _replaced = commitments.letter_template_bytes()
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, "关停搬迁承诺书模板.docx")
+    return response
 
 
 @require_POST

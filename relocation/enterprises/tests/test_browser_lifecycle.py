@@ -30,7 +30,7 @@ def move(page, target, reason):
 
 def test_it_takes_an_enterprise_from_intention_to_relocated(page, hq_staff, liaison, inspector, units, make_enterprise):
     enterprise = make_enterprise(name="东莞市路东五金电镀有限公司", intention="move_out_of_city")
-    water = make_user("water_liaison", Role.UNIT_LIAISON, units["water"])
+    make_user("water_liaison", Role.UNIT_LIAISON, units["water"])
     power = make_user("power_liaison", Role.UNIT_LIAISON, units["power"])
     url = f"{page.base_url}/enterprises/{enterprise.pk}/"
 

@@ -137,3 +137,36 @@ def test_a_rejection_keeps_the_dates_and_needs_a_note(liaison, hq_staff, letter)
     letter.refresh_from_db()
     assert letter.committed_shutdown_on == dt.date(2021, 12, 31) and not letter.dates_changed
     assert CommitmentDateChange.objects.get().status == "rejected"
+
+
+@pytest.mark.django_db
+def test_hq_replaces_the_letter_template(client, hq_staff, letter, enterprise):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from docx import Document as NewDocument
+
+    custom = NewDocument()
+    custom.add_paragraph("定制承诺书：{{ enterprise_name }}，{{ committed_shutdown_on }} 前关停")
+    buf = io.BytesIO()
+    custom.save(buf)
+    upload = SimpleUploadedFile("承诺书.docx", buf.getvalue())
+    commitments.letter_template_replace(actor=hq_staff, uploaded_file=upload)
+    assert f"定制承诺书：{enterprise.name}" in _text(commitments.letter_document(letter))
+    commitments.letter_template_reset(actor=hq_staff)
+    assert "定制承诺书" not in _text(commitments.letter_document(letter))
+
+
+@pytest.mark.django_db
+def test_a_broken_or_foreign_template_is_refused(hq_staff, liaison):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from docx import Document as NewDocument
+
+    broken = NewDocument()
+    broken.add_paragraph("{{ enterprise_name ")
+    buf = io.BytesIO()
+    broken.save(buf)
+    with pytest.raises(ServiceError, match="模板无法生成"):
+        commitments.letter_template_replace(actor=hq_staff, uploaded_file=SimpleUploadedFile("t.docx", buf.getvalue()))
+    with pytest.raises(ServiceError, match="文件类型"):
+        commitments.letter_template_replace(actor=hq_staff, uploaded_file=pdf())
+    with pytest.raises(PermissionDeniedError):
+        commitments.letter_template_replace(actor=liaison, uploaded_file=SimpleUploadedFile("t.docx", buf.getvalue()))

@@ -423,3 +423,19 @@ def test_the_register_query_count_does_not_grow(client, hq_staff, make_enterpris
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("enterprises:letter_register"))
     assert len(large) == len(small)
+
+
+@pytest.mark.django_db
+def test_hq_sees_and_downloads_the_letter_template(client, hq_staff):
+    client.force_login(hq_staff)
+    page = client.get(reverse("enterprises:letter_template")).content.decode()
+    assert "系统默认模板" in page and "enterprise_name" in page
+    download = client.get(reverse("enterprises:letter_template_download"))
+    assert download.status_code == 200 and download.content[:2] == b"PK"
+
+
+@pytest.mark.django_db
+def test_a_unit_cannot_change_the_letter_template(client, liaison):
+    client.force_login(liaison)
+    assert client.get(reverse("enterprises:letter_template")).status_code == 403
+    assert client.get(reverse("enterprises:letter_template_download")).status_code == 403
