@@ -64,7 +64,7 @@ def batch_assign(*, actor: Any, batch: Batch | None, enterprises: Iterable[Enter
             plan, _created = RelocationPlan.objects.select_for_update().get_or_create(enterprise=enterprise)
             if plan.batch_id == (batch.pk if batch else None):
                 continue
-            old = plan.batch.name if plan.batch_id else None
+            old = plan.batch.name if plan.batch is not None else None
             plan.batch = batch
             plan.save(update_fields=["batch", "updated_at"])
             changed += 1

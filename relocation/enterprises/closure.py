@@ -102,7 +102,7 @@ def closure_item_confirm(
     if item not in ClosureItemKind.values:
         raise ServiceError(_("未知的核验项目。"), code="item")
     unit = responsible_units(enterprise)[item]
-    if not can_confirm(actor, unit):
+    if unit is None or not can_confirm(actor, unit):
         raise PermissionDeniedError(
             _("“%(item)s”应由%(unit)s确认。") % {"item": ClosureItemKind(item).label, "unit": unit or _("责任单位")}
         )

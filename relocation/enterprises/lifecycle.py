@@ -20,6 +20,7 @@ from relocation.core.errors import PermissionDeniedError, ServiceError, Transiti
 from relocation.core.roles import is_hq_editor, is_unit_member
 from relocation.core.workflow import check_move, move
 from relocation.enterprises.models import (
+    CommitmentLetter,
     DestinationType,
     Enterprise,
     LetterStatus,
@@ -75,8 +76,7 @@ def _check_guards(
     if target == S.INTENTION_RECORDED and not enterprise.intention:
         raise TransitionError(_("请先通过走访登记企业的搬迁意向。"))
     if target == S.COMMITMENT_SIGNED:
-        letter = getattr(enterprise, "commitment_letter", None)
-        if letter is None or letter.status != LetterStatus.SIGNED:
+        if not CommitmentLetter.objects.filter(enterprise=enterprise, status=LetterStatus.SIGNED).exists():
             raise TransitionError(_("请先上传企业签署的关停搬迁承诺书。"))
     if target == S.DESTINATION_CONFIRMED:
         if destination_type not in DestinationType.values:
@@ -151,7 +151,7 @@ def enterprise_transition(
     if target == S.DESTINATION_CONFIRMED:
         plan.destination_type = destination_type or ""
         plan.destination_park_id = destination_park_id if destination_type == DestinationType.PARK else None
-        plan.destination_name = (destination_name or "").strip() or str(DestinationType(destination_type).label)
+        plan.destination_name = (destination_name or "").strip() or str(DestinationType(plan.destination_type).label)
         plan.save(update_fields=["destination_type", "destination_park_id", "destination_name", "updated_at"])
         change.destination_type = plan.destination_type
         change.destination_park_id = plan.destination_park_id
@@ -324,7 +324,7 @@ def next_step(enterprise: Enterprise) -> dict[str, str] | None:
     """The next step and its owner, as shown on the enterprise page."""
     territorial = str(enterprise.territorial_unit or _("属地单位"))
     hq = _("现场指挥部")
-    steps = {
+    steps: dict[str, tuple[Any, Any]] = {
         S.SURVEYED: (_("走访登记搬迁意向"), territorial),
         S.INTENTION_RECORDED: (_("签署并上传关停搬迁承诺书"), territorial),
         S.COMMITMENT_SIGNED: (_("确定去向（承接园区、迁出本市或关停退出）"), hq),
