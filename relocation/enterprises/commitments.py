@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from relocation.core import audit
 from relocation.core.errors import ConflictError, PermissionDeniedError, ServiceError
-from relocation.core.roles import is_enterprise_contact, is_hq_editor, is_unit_member
+from relocation.core.notifications import notify
+from relocation.core.roles import Role, is_enterprise_contact, is_hq_editor, is_unit_member
 from relocation.enterprises.models import (
     CommitmentDateChange,
     CommitmentLetter,
@@ -43,6 +44,12 @@ DEFAULT_OBLIGATIONS = [
     "按照“谁污染、谁治理”的原则，配合开展厂区土壤环境调查和修复。",
     "如未按承诺期限关停搬迁，自愿接受有关部门依法采取的强制关停措施。",
 ]
+
+
+def _hq_editors() -> list[Any]:
+    from relocation.organisation.models import User
+
+    return list(User.objects.filter(is_active=True, role__in=[Role.HQ_COMMANDER, Role.HQ_STAFF]))
 
 
 def can_prepare(user: Any, enterprise: Enterprise) -> bool:
@@ -359,6 +366,14 @@ def date_change_request(
                     "committed_shutdown_on": [letter.committed_shutdown_on.isoformat(), new_shutdown_on.isoformat()]
                 },
             )
+            notify(
+                recipients=[u for u in _hq_editors() if u.pk != actor.pk],
+                verb="letter.date_change_requested",
+                title=_("承诺日期变更待审批：%(name)s") % {"name": letter.enterprise.name},
+                body=reason,
+                url=f"/enterprises/{letter.enterprise_id}/#letter",
+                dedupe_key=f"letter-date-change:{change.pk}",
+            )
     except IntegrityError:
         raise ConflictError(_("该承诺书已有待审批的变更申请。"))
     return change
@@ -406,5 +421,14 @@ def date_change_decide(
             if approve
             else None,
         },
+    )
+    notify(
+        recipients=[change.requested_by],
+        verb="letter.date_change_decided",
+        title=(_("承诺日期变更已批准：%(name)s") if approve else _("承诺日期变更被驳回：%(name)s"))
+        % {"name": letter.enterprise.name},
+        body=change.decision_note,
+        url=f"/enterprises/{letter.enterprise_id}/#letter",
+        dedupe_key=f"letter-date-change-decided:{change.pk}",
     )
     return change

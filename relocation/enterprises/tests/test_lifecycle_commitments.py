@@ -170,3 +170,20 @@ def test_a_broken_or_foreign_template_is_refused(hq_staff, liaison):
         commitments.letter_template_replace(actor=hq_staff, uploaded_file=pdf())
     with pytest.raises(PermissionDeniedError):
         commitments.letter_template_replace(actor=liaison, uploaded_file=SimpleUploadedFile("t.docx", buf.getvalue()))
+
+
+@pytest.mark.django_db
+def test_hq_is_told_of_a_request_and_the_requester_of_the_decision(liaison, hq_staff, hq_commander, letter):
+    from relocation.core.models import Notification
+
+    change = commitments.date_change_request(
+        actor=liaison, letter=letter, new_shutdown_on=dt.date(2022, 2, 1), new_relocation_on=None, reason="延期"
+    )
+    assert set(
+        Notification.objects.filter(verb="letter.date_change_requested").values_list("recipient", flat=True)
+    ) == {
+        hq_staff.pk,
+        hq_commander.pk,
+    }
+    commitments.date_change_decide(actor=hq_staff, change=change, approve=True)
+    assert Notification.objects.get(verb="letter.date_change_decided").recipient == liaison
