@@ -260,3 +260,16 @@ def seed(*, scale: str, out: Any) -> None:  # noqa: F811
     from relocation.enterprises import lifecycle_demo
 
     lifecycle_demo.seed(scale=scale, out=out)
+    _link_demo_contact()
+
+
+def _link_demo_contact() -> None:
+    """The demo login "enterprise" speaks for the first demo enterprise."""
+    from relocation.enterprises import contacts
+    from relocation.organisation.models import User
+
+    account = contacts.unlinked_contact_accounts().filter(username="enterprise").first()
+    first = Enterprise.objects.filter(credit_code__startswith="91441900").exclude(credit_code__startswith=CITY_PREFIX)
+    first = first.order_by("id").first()
+    if account is not None and first is not None:
+        contacts.contact_link(actor=User.objects.get(username="hq"), enterprise=first, user=account)
