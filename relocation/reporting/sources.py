@@ -76,6 +76,26 @@ def _grouped(qs, field_name: str) -> list[dict[str, Any]] | None:
     ]
 
 
+def _grouped_path(qs, path: str, model_label: str, empty: str) -> list[dict[str, Any]] | None:
+    """Counts by a related object reached through `path` (e.g. an enterprise's
+    relocation plan's batch), or None if that relation is not on this branch."""
+    from django.apps import apps
+    from django.core.exceptions import FieldError
+
+    try:
+        related = apps.get_model(model_label)
+        rows = list(qs.values(f"{path}_id").annotate(n=Count("id")).order_by(f"{path}_id"))
+    except (LookupError, FieldError):
+        return None
+    key = f"{path}_id"
+    objects = {o.pk: o for o in related._default_manager.filter(pk__in=[r[key] for r in rows if r[key]])}
+    ordered = sorted(rows, key=lambda r: (r[key] is None, getattr(objects.get(r[key]), "order", 0), r[key] or 0))
+    return [
+        {"key": str(r[key] or ""), "label": str(objects[r[key]]) if r[key] in objects else empty, "count": r["n"]}
+        for r in ordered
+    ]
+
+
 def enterprise_figures(programme: Any) -> dict[str, Any]:
     """The ledger now: total, by lifecycle status (every status, zeros kept), by
     category and by batch where the ledger has them, by industry and by town."""
@@ -90,16 +110,31 @@ def enterprise_figures(programme: Any) -> dict[str, Any]:
         "by_industry": _grouped(qs, "industry") or [],
         "by_town": _grouped(qs, "territorial_unit") or [],
     }
-    for name in ("category", "batch"):
-        grouped = _grouped(qs, name)
-        if grouped is not None:
-            result[f"by_{name}"] = grouped
+    category = _grouped(qs, "category")
+    if category is not None:
+        result["by_category"] = category
+    # A batch is the enterprise's own field on some branches, its relocation plan's on others.
+    batch = _grouped(qs, "batch")
+    if batch is None:
+        batch = _grouped_path(qs, "relocation_plan__batch", "enterprises.Batch", "未分批")
+    if batch is not None:
+        result["by_batch"] = batch
     return result
 
 
+def _status_history_model():
+    from django.apps import apps
+
+    try:
+        return apps.get_model("enterprises", "StatusChange")
+    except LookupError:
+        return None
+
+
 def status_moves(programme: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """Closures and relocations in the period, from the event stream
-    (enterprise.* actions whose changes move `status`), completed with
+    """Closures and relocations in the period, from the lifecycle history
+    (enterprises.StatusChange) or, where that is missing, the event stream
+    (enterprise.* actions whose changes move `status`); completed with
     enterprises whose current status changed in the period."""
     from relocation.core.models import AuditEvent
     from relocation.enterprises.models import Enterprise, LifecycleStatus
@@ -107,15 +142,25 @@ def status_moves(programme: Any, start: dt.date, end: dt.date) -> dict[str, Any]
     lo, hi = _bounds(start, end)
     wanted = set(CLOSURE_STATUSES) | set(RELOCATION_STATUSES)
     moves: dict[tuple[int, str], dt.datetime] = {}
-    events = (
-        AuditEvent.objects.filter(action__startswith="enterprise.", created_at__gte=lo, created_at__lt=hi)
-        .exclude(enterprise_id=None)
-        .values_list("enterprise_id", "changes", "created_at")
-    )
-    for enterprise_id, changes, at in events.iterator(chunk_size=2000):
-        change = (changes or {}).get("status")
-        if isinstance(change, list) and len(change) == 2 and change[1] in wanted:
-            moves.setdefault((enterprise_id, change[1]), at)
+    history = _status_history_model()
+    if history is not None:
+        # The lifecycle's own history: one row per move (index statuschange_to_at).
+        rows = history.objects.filter(
+            enterprise__programme=programme, to_status__in=wanted, at__gte=lo, at__lt=hi
+        ).values_list("enterprise_id", "to_status", "at")
+        for enterprise_id, status, at in rows.order_by("at"):
+            moves.setdefault((enterprise_id, status), at)
+    else:
+        # No lifecycle history on this branch: the event stream's enterprise.* status changes.
+        events = (
+            AuditEvent.objects.filter(action__startswith="enterprise.", created_at__gte=lo, created_at__lt=hi)
+            .exclude(enterprise_id=None)
+            .values_list("enterprise_id", "changes", "created_at")
+        )
+        for enterprise_id, changes, at in events.iterator(chunk_size=2000):
+            change = (changes or {}).get("status")
+            if isinstance(change, list) and len(change) == 2 and change[1] in wanted:
+                moves.setdefault((enterprise_id, change[1]), at)
     current = Enterprise.objects.filter(
         programme=programme, status__in=wanted, status_changed_at__gte=lo, status_changed_at__lt=hi
     ).values_list("pk", "status", "status_changed_at")

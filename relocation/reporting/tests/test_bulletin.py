@@ -32,7 +32,33 @@ def test_it_compiles_enterprises_tasks_and_overdue_by_unit(bulletin):
 
 
 @pytest.mark.django_db
-def test_closures_this_month_come_from_the_event_stream(programme, hq_staff, make_enterprise):
+def test_closures_this_month_come_from_the_lifecycle_history(programme, hq_staff, make_enterprise):
+    from relocation.enterprises.models import StatusChange
+
+    enterprise = make_enterprise(name="东莞市关停样本电镀厂", status="closed")
+    StatusChange.objects.create(
+        enterprise=enterprise,
+        from_status="closure_verified",
+        to_status="closed",
+        actor=hq_staff,
+        at=timezone.make_aware(dt.datetime(2022, 3, 10, 10)),
+        reason="关停已核验",
+    )
+    bulletin = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=3)
+    moves = bulletin.figures["moves"]
+    assert moves["closures"] == 1 and moves["items"][0]["name"] == "东莞市关停样本电镀厂"
+    assert moves["items"][0]["on"] == "2022-03-10"
+    other = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=4)
+    assert other.figures["moves"]["closures"] == 0
+
+
+@pytest.mark.django_db
+def test_without_lifecycle_history_closures_come_from_the_event_stream(
+    programme, hq_staff, make_enterprise, monkeypatch
+):
+    from relocation.reporting import sources
+
+    monkeypatch.setattr(sources, "_status_history_model", lambda: None)
     enterprise = make_enterprise(name="东莞市关停样本电镀厂")
     with time_machine.travel(dt.datetime(2022, 3, 10, 2, tzinfo=dt.UTC), tick=False), transaction.atomic():
         audit.record(
@@ -42,11 +68,22 @@ def test_closures_this_month_come_from_the_event_stream(programme, hq_staff, mak
             enterprise_id=enterprise.pk,
             changes={"status": ["production_stopped", "closed"]},
         )
-    bulletin = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=3)
-    moves = bulletin.figures["moves"]
+    moves = sources.status_moves(programme, dt.date(2022, 3, 1), dt.date(2022, 3, 31))
     assert moves["closures"] == 1 and moves["items"][0]["name"] == "东莞市关停样本电镀厂"
-    other = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=4)
-    assert other.figures["moves"]["closures"] == 0
+
+
+@pytest.mark.django_db
+def test_it_counts_enterprises_by_category_and_batch(programme, hq_staff, make_enterprise):
+    from relocation.enterprises.models import Batch, RelocationPlan
+
+    first = Batch.objects.create(programme=programme, name="第一批", order=1, deadline=dt.date(2022, 3, 31))
+    RelocationPlan.objects.create(enterprise=make_enterprise(), batch=first)
+    make_enterprise()
+    bulletin = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=3)
+    batches = {i["label"]: i["count"] for i in bulletin.figures["enterprises"]["by_batch"]}
+    assert batches == {"第一批": 1, "未分批": 1}
+    assert "by_category" in bulletin.figures["enterprises"]
+    assert "按批次：第一批1家，未分批1家。" in bulletin.sections.get(key="enterprises").text
 
 
 @pytest.mark.django_db
