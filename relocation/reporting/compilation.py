@@ -30,7 +30,7 @@ def compile_figures(programme: Any, year: int, month: int) -> dict[str, Any]:
     start, end = period_of(year, month)
     return {
         "period": {"year": year, "month": month, "start": start.isoformat(), "end": end.isoformat()},
-        "enterprises": sources.enterprise_figures(programme),
+        "enterprises": sources.enterprise_figures(programme, as_of=end),
         "moves": sources.status_moves(programme, start, end),
         "enforcement": sources.enforcement_figures(programme, year, month),
         "tasks": sources.task_figures(programme, start, end),

@@ -96,13 +96,43 @@ def _grouped_path(qs, path: str, model_label: str, empty: str) -> list[dict[str,
     ]
 
 
-def enterprise_figures(programme: Any) -> dict[str, Any]:
-    """The ledger now: total, by lifecycle status (every status, zeros kept), by
-    category and by batch where the ledger has them, by industry and by town."""
+def _statuses_at(qs, moment: dt.datetime) -> dict[str, int]:
+    """Enterprises by the lifecycle status they had at `moment`, read back from
+    the lifecycle history: the last move before it, else the state the first
+    later move started from, else the status now. (Without history: now.)"""
+    from django.db.models import F, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    history = _status_history_model()
+    if history is None:
+        return dict(qs.values_list("status").annotate(n=Count("id")).order_by())
+    before = history.objects.filter(enterprise=OuterRef("pk"), at__lt=moment).order_by("-at", "-id")
+    after = history.objects.filter(enterprise=OuterRef("pk"), at__gte=moment).order_by("at", "id")
+    rows = (
+        qs.filter(created_at__lt=moment)
+        .annotate(
+            status_then=Coalesce(
+                Subquery(before.values("to_status")[:1]), Subquery(after.values("from_status")[:1]), F("status")
+            )
+        )
+        .values_list("status_then")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def enterprise_figures(programme: Any, as_of: dt.date | None = None) -> dict[str, Any]:
+    """The ledger at the end of `as_of` (default: now): total and by lifecycle
+    status (every status, zeros kept; from the lifecycle history); by category
+    and by batch where the ledger has them, by industry and by town (as they are now)."""
     from relocation.enterprises.models import Enterprise, LifecycleStatus
 
     qs = Enterprise.objects.filter(programme=programme)
-    counts = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
+    if as_of is not None and as_of < timezone.localdate():
+        counts = _statuses_at(qs, _bounds(as_of, as_of)[1])
+    else:
+        counts = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
     by_status = [{"key": k, "label": str(label), "count": counts.get(k, 0)} for k, label in LifecycleStatus.choices]
     result: dict[str, Any] = {
         "total": sum(counts.values()),

@@ -31,11 +31,16 @@ def make_task(programme, units):
 
 @pytest.fixture
 def bulletin(programme, hq_staff, make_enterprise, make_task):
+    """January 2022's bulletin, compiled on the first working day of February."""
+    import time_machine
+
     from relocation.reporting import services
 
-    make_enterprise(status="relocated")
-    make_enterprise(status="surveyed")
-    make_task("humen", deadline=dt.date(2022, 1, 10), status="verified", completed=dt.date(2022, 1, 8))
-    make_task("humen", deadline=dt.date(2022, 1, 12), status="in_progress", title="虎门镇逾期任务")
-    make_task("eeb", deadline=dt.date(2022, 1, 25), status="verified", completed=dt.date(2022, 1, 27))
-    return services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=1)
+    with time_machine.travel(dt.datetime(2022, 1, 5, 2, tzinfo=dt.UTC)):
+        make_enterprise(status="relocated")
+        make_enterprise(status="surveyed")
+        make_task("humen", deadline=dt.date(2022, 1, 10), status="verified", completed=dt.date(2022, 1, 8))
+        make_task("humen", deadline=dt.date(2022, 1, 12), status="in_progress", title="虎门镇逾期任务")
+        make_task("eeb", deadline=dt.date(2022, 1, 25), status="verified", completed=dt.date(2022, 1, 27))
+    with time_machine.travel(dt.datetime(2022, 2, 7, 2, tzinfo=dt.UTC)):
+        return services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=1)

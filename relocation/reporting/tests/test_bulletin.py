@@ -92,7 +92,8 @@ def test_compiling_again_keeps_the_text_hq_edited(bulletin, hq_staff, make_enter
     services.section_update(
         actor=hq_staff, section=section, text="指挥部改写的总体情况。", expected_version=section.version
     )
-    make_enterprise()
+    with time_machine.travel(dt.datetime(2022, 1, 20, 2, tzinfo=dt.UTC)):
+        make_enterprise()  # entered in the ledger in January, after the first compile
     again = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=1)
     assert again.pk == bulletin.pk and Bulletin.objects.count() == 1
     assert again.sections.get(key="overview").text == "指挥部改写的总体情况。"
@@ -168,3 +169,32 @@ def test_the_job_compiles_last_month_on_the_first_working_day_after_spring_festi
     bulletin = Bulletin.objects.get()
     assert (bulletin.year, bulletin.month, bulletin.status) == (2022, 1, "draft")
     assert timezone.localtime(bulletin.compiled_at).date() == dt.date(2022, 2, 7)
+
+
+@pytest.mark.django_db
+def test_a_past_months_status_counts_are_read_back_from_the_history(programme, hq_staff, make_enterprise):
+    """Compiled in May, March's bulletin counts the enterprise as it stood at the end of March."""
+    from relocation.enterprises.models import StatusChange
+
+    with time_machine.travel(dt.datetime(2022, 1, 5, 2, tzinfo=dt.UTC)):
+        enterprise = make_enterprise(status="closed")
+    for src, dst, day in [
+        ("surveyed", "production_stopped", dt.date(2022, 3, 20)),
+        ("production_stopped", "closed", dt.date(2022, 4, 20)),
+    ]:
+        StatusChange.objects.create(
+            enterprise=enterprise,
+            from_status=src,
+            to_status=dst,
+            actor=hq_staff,
+            at=timezone.make_aware(dt.datetime.combine(day, dt.time(10))),
+            reason="x",
+        )
+    with time_machine.travel(dt.datetime(2022, 5, 16, 2, tzinfo=dt.UTC)):
+        counts = lambda b: {i["key"]: i["count"] for i in b.figures["enterprises"]["by_status"] if i["count"]}  # noqa: E731
+        feb = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=2)
+        march = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=3)
+        april = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=4)
+    assert counts(feb) == {"surveyed": 1}
+    assert counts(march) == {"production_stopped": 1}
+    assert counts(april) == {"closed": 1}
