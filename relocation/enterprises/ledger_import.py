@@ -113,13 +113,18 @@ class ImportReport:
         ]
 
 
-def check_file_safety(content: bytes) -> None:
-    """Refuse oversized files and zip bombs using only the zip directory."""
-    if len(content) > MAX_UPLOAD_BYTES:
+def check_upload_size(size: int) -> None:
+    """Refuse an oversized file from its declared size, before reading it."""
+    if size > MAX_UPLOAD_BYTES:
         raise FileRefused(
             _("文件过大（%(size).1f MB），上限为 %(limit)d MB。")
-            % {"size": len(content) / 1048576, "limit": MAX_UPLOAD_BYTES // 1048576}
+            % {"size": size / 1048576, "limit": MAX_UPLOAD_BYTES // 1048576}
         )
+
+
+def check_file_safety(content: bytes) -> None:
+    """Refuse oversized files and zip bombs using only the zip directory."""
+    check_upload_size(len(content))
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise FileRefused(_("文件不是有效的 Excel 工作簿（.xlsx）。"))
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -448,11 +453,7 @@ def ledger_import_upload(*, actor: Any, programme: Programme, uploaded_file: Any
 
     if actor is not None and not is_hq_editor(actor):
         raise PermissionDeniedError(_("只有指挥部可以导入台账。"))
-    if uploaded_file.size > MAX_UPLOAD_BYTES:
-        raise FileRefused(
-            _("文件过大（%(size).1f MB），上限为 %(limit)d MB。")
-            % {"size": uploaded_file.size / 1048576, "limit": MAX_UPLOAD_BYTES // 1048576}
-        )
+    check_upload_size(uploaded_file.size)
     content = uploaded_file.read(MAX_UPLOAD_BYTES + 1)
     check_file_safety(content)
     name = str(getattr(uploaded_file, "name", "") or "ledger.xlsx")[:255]
