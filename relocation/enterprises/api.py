@@ -204,17 +204,16 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         serializer = LedgerImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
-        ledger_import.check_upload_size(upload.size)
         programme = active_programme()
         if programme is None:
             raise PermissionDenied
-        report = ledger_import.import_ledger(
-            actor=request.user,
-            programme=programme,
-            content=upload.read(),
-            file_name=upload.name,
-            dry_run=serializer.validated_data["dry_run"],
-        )
+        if serializer.validated_data["dry_run"]:
+            ledger_import.check_upload_size(upload.size)
+            report = ledger_import.import_ledger(
+                actor=request.user, programme=programme, content=upload.read(), file_name=upload.name, dry_run=True
+            )
+        else:
+            report = ledger_import.ledger_import_direct(actor=request.user, programme=programme, uploaded_file=upload)
         return Response(report.as_dict(), status=200 if report.accepted else 400)
 
     def create(self, request, *args, **kwargs):

@@ -484,6 +484,41 @@ def ledger_import_upload(*, actor: Any, programme: Programme, uploaded_file: Any
     return record, report
 
 
+def ledger_import_direct(*, actor: Any, programme: Programme, uploaded_file: Any) -> ImportReport:
+    """Keep the uploaded workbook (core.uploads) and apply it at once, all or
+    nothing, without a separate preview step (the API with dry_run=false)."""
+    from django.core.files.base import ContentFile
+
+    from relocation.core.uploads import store_upload
+    from relocation.enterprises.models import LedgerImport
+
+    if actor is not None and not is_hq_editor(actor):
+        raise PermissionDeniedError(_("只有指挥部可以导入台账。"))
+    check_upload_size(uploaded_file.size)
+    content = uploaded_file.read(MAX_UPLOAD_BYTES + 1)
+    check_file_safety(content)
+    name = str(getattr(uploaded_file, "name", "") or "ledger.xlsx")[:255]
+    with transaction.atomic():
+        report = import_ledger(actor=actor, programme=programme, content=content, file_name=name)
+        stored = store_upload(
+            actor=actor,
+            uploaded_file=ContentFile(content, name=name),
+            kinds={"xlsx"},
+            max_bytes=MAX_UPLOAD_BYTES,
+            purpose=UPLOAD_PURPOSE,
+        )
+        LedgerImport.objects.create(
+            programme=programme,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            file_name=name,
+            stored_file=stored,
+            status=LedgerImport.Status.APPLIED if report.applied else LedgerImport.Status.REJECTED,
+            report=report.as_dict(),
+            applied_at=timezone.now() if report.applied else None,
+        )
+    return report
+
+
 def ledger_import_confirm(*, actor: Any, record: Any) -> ImportReport:
     """Apply a previewed workbook: the rows are checked again against the
     ledger as it is now, and written all or nothing."""

@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from relocation.enterprises import categories
-from relocation.enterprises.models import Category, Enterprise
+from relocation.enterprises.models import Category, Enterprise, LedgerImport
 from relocation.enterprises.tests.workbooks import row, workbook
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +82,8 @@ def test_import_applies_when_the_file_is_clean(api, hq_staff, programme):
     )
     assert response.status_code == 200 and response.json()["applied"]
     assert Enterprise.objects.count() == 1
+    record = LedgerImport.objects.get()
+    assert record.status == "applied" and record.stored_file.sha256 == response.json()["sha256"]
 
 
 def test_import_is_for_hq_editors_only(api, liaison, programme):
