@@ -249,3 +249,14 @@ def seed_city(
                 summary=f"批量生成基准测试数据：{made}家企业、{visits}条走访",
             )
     return made, visits
+
+
+# The relocation lifecycle's demo part (lifecycle_demo.py) runs right after the ledger's.
+_seed_ledger = seed
+
+
+def seed(*, scale: str, out: Any) -> None:  # noqa: F811
+    _seed_ledger(scale=scale, out=out)
+    from relocation.enterprises import lifecycle_demo
+
+    lifecycle_demo.seed(scale=scale, out=out)

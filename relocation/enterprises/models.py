@@ -310,3 +310,7 @@ class LedgerImport(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+# The lifecycle's models (history, plans, batches, closure checks, letters) live in their own module.
+from relocation.enterprises.lifecycle_models import *  # noqa: E402, F403

@@ -19,3 +19,8 @@ urlpatterns = [
     path("<int:pk>/category/", ledger_views.category_confirm, name="category_confirm"),
     path("<int:pk>/visits/new/", views.visit_create, name="visit_create"),
 ]
+
+# The relocation lifecycle's pages (lifecycle_views.py).
+from relocation.enterprises.lifecycle_urls import urlpatterns as lifecycle_urlpatterns  # noqa: E402
+
+urlpatterns += lifecycle_urlpatterns
