@@ -6,3 +6,18 @@ class EnforcementConfig(AppConfig):
     name = "relocation.enforcement"
     label = "enforcement"
     verbose_name = _("联合执法")
+
+    def ready(self) -> None:
+        from relocation.core import navigation
+        from relocation.core.roles import is_staff_member
+
+        navigation.register(
+            navigation.NavEntry(
+                key="enforcement",
+                label=_("联合执法"),
+                url_name="enforcement:queue",
+                icon="shield-check",
+                order=40,
+                visible=is_staff_member,
+            )
+        )
