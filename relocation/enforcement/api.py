@@ -89,6 +89,7 @@ class TeamSerializer(serializers.ModelSerializer):
         model = EnforcementTeam
         fields = ["id", "domain", "name", "lead_unit", "members", "is_active"]
         read_only_fields = ["is_active"]
+        extra_kwargs = {"lead_unit": {"required": False}}
 
 
 class OperationSerializer(serializers.ModelSerializer):
@@ -242,13 +243,30 @@ class DomainViewSet(StaffViewSetMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class _ConfigViewSet(StaffViewSetMixin, viewsets.ModelViewSet):
-    """Configuration data: everyone reads, HQ editors write."""
+class _ConfigViewSet(
+    StaffViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Configuration data: everyone reads, HQ editors write (deactivate with
+    is_active=false rather than delete: violations keep pointing at them)."""
 
     def check_permissions(self, request: Request) -> None:
         super().check_permissions(request)
         if request.method not in ("GET", "HEAD", "OPTIONS") and not is_hq_editor(request.user):
             raise PermissionDenied("只有指挥部可以修改执法配置。")
+
+    def perform_create(self, serializer: Any) -> None:
+        d = dict(serializer.validated_data)
+        domain = d.get("domain")
+        if domain is not None and not selectors.domains_for_user(self.request.user).filter(pk=domain.pk).exists():
+            raise PermissionDenied
+        serializer.instance = services.configuration_save(
+            actor=self.request.user, instance=serializer.Meta.model(), data=d
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        serializer.instance = services.configuration_save(
+            actor=self.request.user, instance=serializer.instance, data=dict(serializer.validated_data)
+        )
 
 
 class ChecklistItemViewSet(_ConfigViewSet):
@@ -269,32 +287,24 @@ class LegalBasisViewSet(_ConfigViewSet):
         return LegalBasis.objects.filter(domain__in=selectors.domains_for_user(self.request.user))
 
 
-class EscalationStepViewSet(StaffViewSetMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class EscalationStepViewSet(_ConfigViewSet):
     """The escalation ladder (HQ may change a rung's measure or days)."""
 
     serializer_class = EscalationStepSerializer
+    http_method_names = ["get", "put", "patch", "head", "options"]
 
     def get_queryset(self):
         return selectors.scoped(EscalationStep.objects.all(), self.request.user)
 
-    def update(self, request, *args, **kwargs):
-        if not is_hq_editor(request.user):
-            raise PermissionDenied("只有指挥部可以修改升级阶梯。")
-        return super().update(request, *args, **kwargs)
 
-
-class RepeatOffenderRuleViewSet(StaffViewSetMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """The repeat-offender rule (HQ edits)."""
+class RepeatOffenderRuleViewSet(_ConfigViewSet):
+    """The repeat-offender rule: N violations in M days (HQ edits)."""
 
     serializer_class = RepeatOffenderRuleSerializer
+    http_method_names = ["get", "put", "patch", "head", "options"]
 
     def get_queryset(self):
         return selectors.scoped(RepeatOffenderRule.objects.all(), self.request.user)
-
-    def update(self, request, *args, **kwargs):
-        if not is_hq_editor(request.user):
-            raise PermissionDenied("只有指挥部可以修改屡禁不止规则。")
-        return super().update(request, *args, **kwargs)
 
 
 class TeamViewSet(StaffViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

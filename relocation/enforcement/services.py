@@ -161,6 +161,37 @@ def configuration_ensure(*, actor: Any, programme: Programme) -> None:
             )
 
 
+def configuration_save(*, actor: Any, instance: Any, data: dict[str, Any]) -> Any:
+    """Create or edit one row of configuration (checklist item, legal basis,
+    ladder rung, repeat-offender rule). HQ editors only; validated and audited."""
+    if actor is not None and not is_hq_editor(actor):
+        raise PermissionDeniedError(_("只有指挥部可以修改执法配置。"))
+    fields = [f.name for f in instance._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at"}]
+    with transaction.atomic():
+        before = audit.snapshot(instance, fields) if instance.pk else {}
+        for key, value in data.items():
+            if key in fields:
+                setattr(instance, key, value)
+        from django.core.exceptions import ValidationError
+
+        try:
+            instance.full_clean()
+        except ValidationError as exc:
+            field, messages = next(iter(exc.message_dict.items()))
+            raise ServiceError(f"{field}：{' '.join(messages)}", code=field) from exc
+        is_new = instance.pk is None
+        instance.save()
+        changes = audit.diff(before, audit.snapshot(instance, fields))
+        audit.record(
+            actor=actor,
+            action="enforcement.configuration_changed",
+            obj=instance,
+            summary=(_("新增执法配置：%(o)s") if is_new else _("修改执法配置：%(o)s")) % {"o": instance},
+            changes=changes,
+        )
+    return instance
+
+
 def team_create(
     *,
     actor: Any,

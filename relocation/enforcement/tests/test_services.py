@@ -88,7 +88,9 @@ def test_it_keeps_photos_with_their_hash(record, photo):
 
 @time_machine.travel(MONDAY, tick=False)
 def test_it_issues_a_rectification_order_with_a_workday_deadline(violation, inspector, team):
-    order = services.measure_issue(actor=inspector, violation=violation, kind="rectification", workdays=5, content="封堵暗管")
+    order = services.measure_issue(
+        actor=inspector, violation=violation, kind="rectification", workdays=5, content="封堵暗管"
+    )
     assert order.status == MeasureStatus.IN_FORCE
     assert order.deadline == dt.date(2026, 3, 9)  # five working days after Monday 2 March
     follow_up = Inspection.objects.get(follow_up_of=order)
@@ -177,13 +179,17 @@ def test_the_database_refuses_self_approval(violation, inspector):
 
 def test_an_approved_decision_cannot_be_edited_only_revoked(violation, inspector, inspector2):
     fine = services.measure_issue(actor=inspector, violation=violation, kind="fine", amount=Decimal("100"))
-    services.measure_update(actor=inspector, measure=fine, data={"amount": Decimal("200")}, expected_version=fine.version)
+    services.measure_update(
+        actor=inspector, measure=fine, data={"amount": Decimal("200")}, expected_version=fine.version
+    )
     fine.refresh_from_db()
     assert fine.amount == Decimal("200")
     services.measure_approve(actor=inspector2, measure=fine)
     fine.refresh_from_db()
     with pytest.raises(ServiceError, match="撤销"):
-        services.measure_update(actor=inspector, measure=fine, data={"amount": Decimal("1")}, expected_version=fine.version)
+        services.measure_update(
+            actor=inspector, measure=fine, data={"amount": Decimal("1")}, expected_version=fine.version
+        )
     with pytest.raises(ServiceError, match="理由"):
         services.measure_revoke(actor=inspector2, measure=fine, reason=" ")
     services.measure_revoke(actor=inspector2, measure=fine, reason="复议撤销")
@@ -197,7 +203,9 @@ def test_an_approved_decision_cannot_be_edited_only_revoked(violation, inspector
 def test_it_asks_water_and_power_to_cut_supply(violation, inspector, inspector2, units):
     cut = services.measure_issue(actor=inspector, violation=violation, kind="utility_cut", content="停止生产供水供电")
     services.measure_approve(actor=inspector2, measure=cut)
-    tasks = Task.objects.filter(subject_id=str(cut.pk), source="enforcement").exclude(dedupe_key__startswith="enforcement.approve")
+    tasks = Task.objects.filter(subject_id=str(cut.pk), source="enforcement").exclude(
+        dedupe_key__startswith="enforcement.approve"
+    )
     assert {t.lead_unit.code for t in tasks} == {"water", "power"}
 
 
