@@ -549,7 +549,7 @@ def violation_record(
             summary=_("认定违法行为（%(d)s）：%(t)s") % {"d": domain.name, "t": violation.description[:80]},
             changes={"legal_basis": [None, str(legal_basis) if legal_basis else ""]},
         )
-        repeat_offender_check(actor=actor, enterprise=inspection.enterprise, today=inspection.inspected_on)
+        repeat_offender_check(actor=actor, enterprise=inspection.enterprise)
     return violation
 
 
