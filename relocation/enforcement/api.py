@@ -542,18 +542,22 @@ class DocumentViewSet(StaffViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class QueueView(APIView):
-    """The caller's team queue: scheduled re-inspections and approvals."""
+    """The caller's team queue: scheduled re-inspections (30 per `page`,
+    earliest due first) and the decisions waiting for the caller's approval."""
 
     permission_classes = [IsStaffMember]
 
     @extend_schema(responses={200: {"type": "object"}})
     def get(self, request: Request) -> Response:
-        q = selectors.queue_for_user(request.user)
+        page = request.query_params.get("page", "1")
+        q = selectors.queue_for_user(request.user, page=int(page) if page.isdigit() else 1)
         return Response(
             {
-                "follow_ups": InspectionSerializer(q["follow_ups"], many=True).data,
+                "follow_ups": q["follow_ups"],
                 "follow_ups_total": q["follow_ups_total"],
-                "approvals": MeasureSerializer(q["approvals"], many=True).data,
+                "page": q["page"],
+                "pages": q["pages"],
+                "approvals": q["approvals"],
             }
         )
 
@@ -590,9 +594,9 @@ class EnterpriseFileView(APIView):
                     "is_repeat_offender": enterprise.is_repeat_offender,
                 },
                 "counts": f["counts"],
-                "inspections": InspectionSerializer(f["inspections"], many=True).data,
-                "violations": ViolationSerializer(f["violations"], many=True).data,
-                "measures": MeasureSerializer(f["measures"], many=True).data,
-                "documents": DocumentSerializer(f["documents"], many=True).data,
+                "inspections": f["inspections"],
+                "violations": f["violations"],
+                "measures": f["measures"],
+                "documents": f["documents"],
             }
         )

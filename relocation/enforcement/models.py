@@ -310,9 +310,9 @@ class Inspection(TimeStampedModel):
         ]
         indexes = [
             # The team queue: a team's scheduled re-inspections by date.
-            models.Index(fields=["team", "status", "scheduled_on"], name="enf_insp_team_queue"),
+            models.Index(fields=["team", "status", "scheduled_on", "id"], name="enf_insp_team_queue"),
             # The enterprise file: one enterprise's inspections, newest first.
-            models.Index(fields=["enterprise", "-inspected_on"], name="enf_insp_enterprise"),
+            models.Index(fields=["enterprise", "-inspected_on", "-id"], name="enf_insp_enterprise"),
             # Statistics per month.
             models.Index(fields=["programme", "status", "inspected_on"], name="enf_insp_prog_month"),
             # Roll-up of an operation's results.
@@ -405,7 +405,7 @@ class Violation(TimeStampedModel):
         verbose_name_plural = _("违法行为")
         indexes = [
             # The enterprise file and the repeat-offender count (violations of one enterprise in a window).
-            models.Index(fields=["enterprise", "-found_on"], name="enf_viol_enterprise"),
+            models.Index(fields=["enterprise", "-found_on", "-id"], name="enf_viol_enterprise"),
             # Statistics per domain and month.
             models.Index(fields=["programme", "found_on", "domain"], name="enf_viol_prog_month"),
         ]
@@ -489,7 +489,7 @@ class Measure(TimeStampedModel):
             # The escalation job: rectification orders in force past their deadline.
             models.Index(fields=["kind", "status", "deadline"], name="enf_measure_due"),
             # The enterprise file.
-            models.Index(fields=["enterprise", "-created_at"], name="enf_measure_enterprise"),
+            models.Index(fields=["enterprise", "-created_at", "-id"], name="enf_measure_enterprise"),
             # The approval queue of a team.
             models.Index(fields=["team", "status"], name="enf_measure_team_status"),
         ]

@@ -12,19 +12,22 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from relocation.core.roles import is_hq, is_staff_member
 from relocation.enforcement.models import (
+    DocumentKind,
     EnforcementDocument,
     EnforcementDomain,
     EnforcementTeam,
+    FollowUpResult,
     Inspection,
     InspectionDraft,
     InspectionKind,
+    InspectionPhoto,
     InspectionStatus,
     JointOperation,
     Measure,
@@ -35,8 +38,11 @@ from relocation.enforcement.models import (
 from relocation.enterprises.models import Enterprise
 from relocation.organisation.models import Programme, User
 
-FILE_LIMIT = 50
-QUEUE_LIMIT = 100
+# Newest rows per section of the enterprise file; the full lists are one click away.
+FILE_LIMIT = 20
+# Re-inspections per page of the team queue (earliest due first).
+QUEUE_PAGE = 30
+APPROVAL_LIMIT = 50
 
 
 def can_read(user: Any) -> bool:
@@ -148,27 +154,42 @@ def team_members(team: EnforcementTeam) -> QuerySet[User]:
     return team.members.filter(is_active=True).order_by("display_name", "username")
 
 
-def queue_for_user(user: Any, *, today: dt.date | None = None) -> dict[str, Any]:
+def queue_for_user(user: Any, *, today: dt.date | None = None, page: int = 1) -> dict[str, Any]:
     """The team queue (我的待办): scheduled re-inspections of the user's
-    teams by date, decisions awaiting the user's approval, and the user's
-    unfinished drafts. A fixed number of queries whatever the volume."""
+    teams by date (a page at a time), decisions awaiting the user's approval,
+    and the user's unfinished drafts. Rows are plain dicts (no model
+    instances): a fixed, small number of queries whatever the volume."""
     teams = list(my_teams(user).values_list("pk", flat=True))
-    follow_ups = (
-        Inspection.objects.filter(team_id__in=teams, status=InspectionStatus.SCHEDULED)
-        .select_related("enterprise", "team", "follow_up_of")
-        .order_by("scheduled_on", "id")
+    follow_ups = Inspection.objects.filter(team_id__in=teams, status=InspectionStatus.SCHEDULED).order_by(
+        "scheduled_on", "id"
+    )
+    total = follow_ups.count()
+    pages = max(1, -(-total // QUEUE_PAGE))
+    page = min(max(1, page), pages)
+    start = (page - 1) * QUEUE_PAGE
+    rows = list(
+        follow_ups.values(
+            "id", "scheduled_on", "enterprise_id", "enterprise__name", "team__name", "follow_up_of__content"
+        )[start : start + QUEUE_PAGE]
     )
     approvals = (
         Measure.objects.filter(team_id__in=teams, status=MeasureStatus.PENDING_APPROVAL)
         .exclude(created_by=user)
-        .select_related("enterprise", "team", "violation__domain")
         .order_by("created_at", "id")
+        .values("id", "kind", "enterprise__name", "team__name", "violation__domain__name")[:APPROVAL_LIMIT]
     )
-    drafts = InspectionDraft.objects.filter(owner=user).order_by("-updated_at")[:20]
+    kinds = dict(MeasureKind.choices)
+    drafts = (
+        InspectionDraft.objects.filter(owner=user)
+        .order_by("-updated_at")
+        .values("id", "key", "inspection_id", "updated_at")[:20]
+    )
     return {
-        "follow_ups": list(follow_ups[:QUEUE_LIMIT]),
-        "follow_ups_total": follow_ups.count(),
-        "approvals": list(approvals[:QUEUE_LIMIT]),
+        "follow_ups": rows,
+        "follow_ups_total": total,
+        "page": page,
+        "pages": pages,
+        "approvals": [{**a, "kind_label": kinds.get(a["kind"], a["kind"])} for a in approvals],
         "drafts": list(drafts),
         "today": today,
     }
@@ -183,39 +204,78 @@ def enterprise_for_file(user: Any, pk: int) -> Enterprise:
 
 def enterprise_file(enterprise: Enterprise) -> dict[str, Any]:
     """一企一档: the newest inspections, violations, measures and documents of
-    one enterprise, with their totals. Constant query count."""
-    inspections = (
+    one enterprise, with their totals. Rows are plain dicts with display
+    labels, so the page costs a fixed number of queries and no model
+    instances however long the enterprise's history."""
+    inspections = list(
         Inspection.objects.filter(enterprise=enterprise)
-        .select_related("team", "operation")
-        .prefetch_related(
-            Prefetch("inspectors", queryset=User.objects.only("id", "username", "display_name")), "photos"
-        )
         .order_by("-inspected_on", "-id")
+        .values(
+            "id",
+            "kind",
+            "status",
+            "scheduled_on",
+            "inspected_on",
+            "follow_up_result",
+            "team__name",
+            "operation__name",
+        )[:FILE_LIMIT]
     )
-    violations = (
+    ids = [row["id"] for row in inspections]
+    names: dict[int, list[str]] = defaultdict(list)
+    for link in (
+        Inspection.inspectors.through.objects.filter(inspection_id__in=ids)
+        .order_by("inspection_id", "user_id")
+        .values("inspection_id", "user__display_name", "user__username")
+    ):
+        names[link["inspection_id"]].append(link["user__display_name"] or link["user__username"])
+    photos = dict(
+        InspectionPhoto.objects.filter(inspection_id__in=ids)
+        .values("inspection_id")
+        .annotate(n=Count("id"))
+        .values_list("inspection_id", "n")
+    )
+    kinds, results = dict(InspectionKind.choices), dict(FollowUpResult.choices)
+    for row in inspections:
+        row["kind_label"] = kinds.get(row["kind"], row["kind"])
+        row["result_label"] = results.get(row["follow_up_result"], "")
+        row["inspectors"] = "、".join(names.get(row["id"], []))
+        row["photos"] = photos.get(row["id"], 0)
+    violations = list(
         Violation.objects.filter(enterprise=enterprise)
-        .select_related("domain", "legal_basis")
         .order_by("-found_on", "-id")
+        .values("id", "found_on", "description", "domain__name", "legal_basis__law", "legal_basis__article")[
+            :FILE_LIMIT
+        ]
     )
-    measures = (
+    measure_kinds, statuses = dict(MeasureKind.choices), dict(MeasureStatus.choices)
+    measures = list(
         Measure.objects.filter(enterprise=enterprise)
-        .select_related("violation__domain", "team", "created_by", "approved_by")
         .order_by("-created_at", "-id")
+        .values("id", "kind", "status", "deadline", "amount", "violation__domain__name")[:FILE_LIMIT]
     )
-    documents = (
-        EnforcementDocument.objects.filter(enterprise=enterprise).defer("content").order_by("-created_at", "-id")
+    for row in measures:
+        row["kind_label"] = measure_kinds.get(row["kind"], row["kind"])
+        row["status_label"] = statuses.get(row["status"], row["status"])
+    document_kinds = dict(DocumentKind.choices)
+    documents = list(
+        EnforcementDocument.objects.filter(enterprise=enterprise)
+        .order_by("-created_at", "-id")
+        .values("id", "kind", "number")[:FILE_LIMIT]
     )
+    for row in documents:
+        row["kind_label"] = document_kinds.get(row["kind"], row["kind"])
     counts = {
-        "inspections": inspections.filter(status=InspectionStatus.SUBMITTED).count(),
-        "violations": violations.count(),
-        "measures": measures.count(),
-        "documents": documents.count(),
+        "inspections": Inspection.objects.filter(enterprise=enterprise, status=InspectionStatus.SUBMITTED).count(),
+        "violations": Violation.objects.filter(enterprise=enterprise).count(),
+        "measures": Measure.objects.filter(enterprise=enterprise).count(),
+        "documents": EnforcementDocument.objects.filter(enterprise=enterprise).count(),
     }
     return {
-        "inspections": list(inspections[:FILE_LIMIT]),
-        "violations": list(violations[:FILE_LIMIT]),
-        "measures": list(measures[:FILE_LIMIT]),
-        "documents": list(documents[:FILE_LIMIT]),
+        "inspections": inspections,
+        "violations": violations,
+        "measures": measures,
+        "documents": documents,
         "counts": counts,
         "limit": FILE_LIMIT,
     }

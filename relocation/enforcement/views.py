@@ -52,7 +52,10 @@ def _programme_id(request: HttpRequest) -> int | None:
 def queue(request: HttpRequest) -> HttpResponse:
     """我的待办 / team queue: re-inspections due, approvals, drafts."""
     _require_reader(request)
-    context = selectors.queue_for_user(request.user, today=timezone.localdate())
+    page = request.GET.get("page", "1")
+    context = selectors.queue_for_user(
+        request.user, today=timezone.localdate(), page=int(page) if page.isdigit() else 1
+    )
     context["teams"] = list(selectors.my_teams(request.user))
     return render(request, "enforcement/queue.html", context)
 
@@ -133,10 +136,13 @@ def operation_complete(request: HttpRequest, pk: int) -> HttpResponse:
 def inspection_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     qs = selectors.inspections_for_user(request.user).filter(status=InspectionStatus.SUBMITTED)
-    if request.GET.get("team", "").isdigit():
-        qs = qs.filter(team_id=int(request.GET["team"]))
+    for field in ("team", "enterprise"):
+        if request.GET.get(field, "").isdigit():
+            qs = qs.filter(**{f"{field}_id": int(request.GET[field])})
     page = Paginator(qs.order_by("-inspected_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "enforcement/inspection_list.html", {"page": page})
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(request, "enforcement/inspection_list.html", {"page": page, "querystring": querystring.urlencode()})
 
 
 def _form_values(request: HttpRequest, draft: InspectionDraft | None) -> dict[str, Any]:
@@ -353,11 +359,21 @@ def measure_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in MeasureStatus.values:
         qs = qs.filter(status=status)
+    if request.GET.get("enterprise", "").isdigit():
+        qs = qs.filter(enterprise_id=int(request.GET["enterprise"]))
     page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
     return render(
         request,
         "enforcement/measure_list.html",
-        {"page": page, "statuses": MeasureStatus.choices, "status": status},
+        {
+            "page": page,
+            "statuses": MeasureStatus.choices,
+            "status": status,
+            "enterprise": request.GET.get("enterprise", ""),
+            "querystring": querystring.urlencode(),
+        },
     )
 
 

@@ -41,6 +41,7 @@ def test_it_records_orders_and_closes_on_a_phone(phone_page, team, inspector, in
     page.set_input_files("#id_photos", files=[{"name": "site.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}])
     page.fill("#id_representative_name", "王经理")
     page.check("#ack-signed")
+    page.wait_for_load_state("networkidle")
     page.click("#submit-inspection")
     page.wait_for_selector("#inspection-title")
     assert page.locator("#photos li").count() == 1
@@ -72,5 +73,6 @@ def test_it_records_orders_and_closes_on_a_phone(phone_page, team, inspector, in
     page.click("#submit-inspection")
     page.wait_for_selector("#follow-up-result")
     assert "已整改到位" in page.inner_text("#follow-up-result")
+    page.wait_for_load_state("networkidle")
     order.refresh_from_db()
     assert order.status == MeasureStatus.CLOSED
