@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -418,7 +419,7 @@ def monthly_enforcement_figures(programme: Programme, year: int, month: int) -> 
         "orders_closed": closed,
         "orders_overdue": overdue,
         "fines_count": m["fines"],
-        "fines_amount": str(m["fines_amount"] or 0),
+        "fines_amount": f"{Decimal(m['fines_amount'] or 0):.2f}",
         "suspensions": m["suspensions"],
         "sealings": m["sealings"],
         "bans": m["bans"],
