@@ -90,3 +90,47 @@ class OperationForm(forms.Form):
         self.fields["targets"].queryset = enterprises
         for name in ("name", "planned_on", "notes", "targets"):
             self.fields[name].widget.attrs.setdefault("class", "form-control")
+
+
+class TeamForm(forms.Form):
+    domain = forms.ModelChoiceField(queryset=EnforcementDomain.objects.none(), label=_("执法领域"))
+    name = forms.CharField(max_length=100, label=_("名称"))
+    members = forms.ModelMultipleChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=_("成员"),
+    )
+
+    def __init__(self, *args: Any, domains: Any, users: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].queryset = domains
+        self.fields["members"].queryset = users
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if not isinstance(field, forms.CharField) else "form-control"
+            )
+
+
+class ChecklistItemForm(forms.Form):
+    domain = forms.ModelChoiceField(queryset=EnforcementDomain.objects.none(), label=_("执法领域"))
+    text = forms.CharField(max_length=300, label=_("检查事项"))
+
+    def __init__(self, *args: Any, domains: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].queryset = domains
+        self.fields["domain"].widget.attrs["class"] = "form-select"
+        self.fields["text"].widget.attrs["class"] = "form-control"
+
+
+class LegalBasisForm(forms.Form):
+    domain = forms.ModelChoiceField(queryset=EnforcementDomain.objects.none(), label=_("执法领域"))
+    law = forms.CharField(max_length=200, label=_("法律法规"))
+    article = forms.CharField(max_length=100, label=_("条款"))
+    summary = forms.CharField(max_length=500, required=False, label=_("内容摘要"))
+
+    def __init__(self, *args: Any, domains: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].queryset = domains
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-select" if name == "domain" else "form-control"

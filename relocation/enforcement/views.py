@@ -18,11 +18,14 @@ from relocation.core.errors import ConflictError, ServiceError
 from relocation.core.roles import is_hq_editor
 from relocation.enforcement import excel, selectors, services
 from relocation.enforcement.forms import (
+    ChecklistItemForm,
     InspectionForm,
+    LegalBasisForm,
     MeasureEditForm,
     MeasureForm,
     OperationForm,
     ReasonForm,
+    TeamForm,
     ViolationForm,
 )
 from relocation.enforcement.models import (
@@ -544,11 +547,44 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 def configuration(request: HttpRequest) -> HttpResponse:
-    """Domains, teams, checklist items, legal bases, ladder and rule (HQ edits them through the API)."""
+    """Domains, teams, checklist items, legal bases, ladder and rule. HQ
+    editors add teams, checklist items and legal bases here (and through the API)."""
     _require_reader(request)
     domains = selectors.domains_for_user(request.user).prefetch_related("checklist_items", "legal_bases", "co_units")
     teams = selectors.teams_for_user(request.user).prefetch_related("members")
     pid = _programme_id(request)
+    users = User.objects.filter(is_active=True, role__in=["inspector", "unit_leader", "unit_liaison"])
+    if pid:
+        users = users.filter(unit__programme_id=pid)
+    can_edit = is_hq_editor(request.user)
+    forms_ = {
+        "team": TeamForm(domains=domains, users=users.order_by("unit__order", "display_name")),
+        "checklist": ChecklistItemForm(domains=domains),
+        "basis": LegalBasisForm(domains=domains),
+    }
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        which = request.POST.get("form", "")
+        try:
+            if which == "team":
+                form = TeamForm(request.POST, domains=domains, users=users)
+                forms_["team"] = form
+                if form.is_valid():
+                    services.team_create(actor=request.user, **form.cleaned_data)
+                    messages.success(request, _("执法组已设立。"))
+                    return redirect("enforcement:configuration")
+            elif which in ("checklist", "basis"):
+                form_class = ChecklistItemForm if which == "checklist" else LegalBasisForm
+                model = ChecklistItem if which == "checklist" else LegalBasis
+                form = form_class(request.POST, domains=domains)
+                forms_[which] = form
+                if form.is_valid():
+                    services.configuration_save(actor=request.user, instance=model(), data=form.cleaned_data)
+                    messages.success(request, _("已保存。"))
+                    return redirect("enforcement:configuration")
+        except ServiceError as exc:
+            messages.error(request, exc.message)
     from relocation.enforcement.models import EscalationStep, RepeatOffenderRule
 
     return render(
@@ -561,5 +597,7 @@ def configuration(request: HttpRequest) -> HttpResponse:
             "rule": RepeatOffenderRule.objects.filter(programme_id=pid).first()
             if pid
             else RepeatOffenderRule.objects.first(),
+            "can_edit": can_edit,
+            "forms": forms_,
         },
     )

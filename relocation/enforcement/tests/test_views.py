@@ -284,3 +284,18 @@ def test_a_follow_up_from_the_queue_closes_the_order(client, inspector, inspecto
     assert order.status == MeasureStatus.CLOSED
     follow_up.refresh_from_db()
     assert follow_up.status == InspectionStatus.SUBMITTED
+
+
+def test_hq_adds_teams_checklist_items_and_legal_bases(client, hq_staff, domain, inspector, inspector2, outsider):
+    url = reverse("enforcement:configuration")
+    client.force_login(outsider)
+    assert client.post(url, {"form": "checklist", "domain": domain.pk, "text": "x"}).status_code == 403
+    client.force_login(hq_staff)
+    client.post(url, {"form": "checklist", "domain": domain.pk, "text": "雨污分流是否到位"})
+    assert domain.checklist_items.filter(text="雨污分流是否到位").exists()
+    client.post(url, {"form": "basis", "domain": domain.pk, "law": "广东省环境保护条例", "article": "第七十条"})
+    assert domain.legal_bases.filter(law="广东省环境保护条例").exists()
+    client.post(
+        url, {"form": "team", "domain": domain.pk, "name": "生态环境执法二组", "members": [inspector.pk, inspector2.pk]}
+    )
+    assert domain.teams.get(name="生态环境执法二组").members.count() == 2
