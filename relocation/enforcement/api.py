@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -25,6 +26,7 @@ from relocation.enforcement.models import (
     EnforcementTeam,
     EscalationStep,
     Inspection,
+    InspectionPhoto,
     InspectionStatus,
     JointOperation,
     LegalBasis,
@@ -111,12 +113,15 @@ class OperationSerializer(serializers.ModelSerializer):
 
 
 class PhotoSerializer(serializers.Serializer):
+    """A photo: the stored file (download at /files/<file_id>/), its hash and
+    the time and position read from the photo."""
+
     id = serializers.IntegerField()
-    file_id = serializers.IntegerField()
-    sha256 = serializers.CharField()
-    taken_at = serializers.DateTimeField(allow_null=True)
-    latitude = serializers.FloatField(allow_null=True)
-    longitude = serializers.FloatField(allow_null=True)
+    file_id = serializers.IntegerField(source="stored_file_id")
+    sha256 = serializers.CharField(source="stored_file.sha256")
+    taken_at = serializers.DateTimeField(source="stored_file.taken_at", allow_null=True)
+    latitude = serializers.FloatField(source="stored_file.latitude", allow_null=True)
+    longitude = serializers.FloatField(source="stored_file.longitude", allow_null=True)
 
 
 class InspectionSerializer(serializers.ModelSerializer):
@@ -374,7 +379,9 @@ class InspectionViewSet(StaffViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        qs = selectors.inspections_for_user(self.request.user).prefetch_related("inspectors", "photos")
+        qs = selectors.inspections_for_user(self.request.user).prefetch_related(
+            "inspectors", Prefetch("photos", queryset=InspectionPhoto.objects.select_related("stored_file"))
+        )
         params = self.request.query_params
         for field in ("team", "enterprise"):
             if params.get(field, "").isdigit():

@@ -8,7 +8,7 @@ class EnforcementConfig(AppConfig):
     verbose_name = _("联合执法")
 
     def ready(self) -> None:
-        from relocation.core import navigation
+        from relocation.core import navigation, uploads
         from relocation.core.roles import is_staff_member
 
         navigation.register(
@@ -21,3 +21,5 @@ class EnforcementConfig(AppConfig):
                 visible=is_staff_member,
             )
         )
+        # Inspection photos: the people who read enforcement records.
+        uploads.register_download_check("enforcement.inspection_photo", lambda user, stored: is_staff_member(user))

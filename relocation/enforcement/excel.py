@@ -1,6 +1,6 @@
-"""Excel export of enforcement records. Every text cell that a spreadsheet
-would read as a formula (=, +, -, @, tab, CR) is prefixed with an apostrophe,
-so an enterprise name like "=HYPERLINK(...)" stays text."""
+"""Excel export of enforcement records (several sheets). Every cell goes
+through core's `safe_cell`, so text a spreadsheet would run as a formula
+(=, +, -, @, tab, CR), like an enterprise name "=HYPERLINK(...)", stays text."""
 
 from __future__ import annotations
 
@@ -10,29 +10,22 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from relocation.core.spreadsheets import safe_cell
 from relocation.enforcement import selectors
 from relocation.enforcement.models import InspectionStatus
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 100_000
-
-
-def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], rows: Any) -> None:
     ws = wb.create_sheet(title)
-    ws.append(header)
+    ws.append([safe_cell(h) for h in header])
     for row in rows:
         ws.append([safe_cell(v) for v in row])
 
 
 def workbook(user: Any, *, year: int | None = None) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     stats = selectors.statistics(user, year=year)
     header = [_("分组"), _("检查"), _("违法行为"), _("整改令"), _("已销号"), _("处罚决定"), _("罚款(元)")]
     for title, key in ((_("按领域"), "by_domain"), (_("按部门"), "by_department"), (_("按执法组"), "by_team")):

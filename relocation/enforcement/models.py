@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from relocation.core.models import TimeStampedModel
+from relocation.core.models import StoredFile, TimeStampedModel
 from relocation.enterprises.models import Enterprise
 from relocation.organisation.models import Programme, Unit
 
@@ -324,17 +324,13 @@ class Inspection(TimeStampedModel):
 
 
 class InspectionPhoto(TimeStampedModel):
-    """A photo taken during an inspection. The bytes live in core's file store
-    (`file_id` is a core StoredFile); hash, time and position are copied here
-    so the file page shows them without a second lookup."""
+    """A photo taken during an inspection. The bytes, their hash and the time
+    and position read from the photo live in core's checked file store."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos", verbose_name=_("检查"))
-    file_id = models.BigIntegerField(_("文件"))
-    original_name = models.CharField(_("文件名"), max_length=255, blank=True)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
-    latitude = models.FloatField(_("纬度"), null=True, blank=True)
-    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    stored_file = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, related_name="inspection_photos", verbose_name=_("文件")
+    )
 
     class Meta:
         ordering = ["inspection", "id"]
@@ -342,7 +338,7 @@ class InspectionPhoto(TimeStampedModel):
         verbose_name_plural = _("现场照片")
 
     def __str__(self) -> str:
-        return self.original_name or self.sha256[:12]
+        return str(self.stored_file_id)
 
 
 class InspectionDraft(TimeStampedModel):

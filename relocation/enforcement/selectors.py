@@ -13,7 +13,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -121,7 +121,12 @@ def inspections_for_user(user: Any) -> QuerySet[Inspection]:
 
 def inspection_for_user(user: Any, pk: int) -> Inspection:
     return get_object_or_404(
-        inspections_for_user(user).prefetch_related("inspectors", "photos", "violations__domain"), pk=pk
+        inspections_for_user(user).prefetch_related(
+            "inspectors",
+            Prefetch("photos", queryset=InspectionPhoto.objects.select_related("stored_file")),
+            "violations__domain",
+        ),
+        pk=pk,
     )
 
 

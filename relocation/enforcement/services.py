@@ -431,8 +431,7 @@ def inspection_record(
                 **values, created_by=actor if getattr(actor, "is_authenticated", False) else None
             )
         inspection.inspectors.set(inspectors)
-        for f in photos:
-            _attach_photo(actor=actor, inspection=inspection, uploaded_file=f)
+        stored = [_attach_photo(actor=actor, inspection=inspection, uploaded_file=f).stored_file for f in photos]
         audit.record(
             actor=actor,
             action="enforcement.inspection_recorded",
@@ -447,7 +446,7 @@ def inspection_record(
             changes={
                 "inspectors": [None, [u.pk for u in inspectors]],
                 "findings": [None, inspection.findings],
-                "photos": [None, len(photos)],
+                "photos": [None, [f.sha256 for f in stored]],
             },
         )
         if follow_up is not None:
@@ -479,16 +478,7 @@ def _attach_photo(*, actor: Any, inspection: Inspection, uploaded_file: Any) -> 
         enterprise_id=inspection.enterprise_id,
         purpose="enforcement.inspection_photo",
     )
-    taken_at = getattr(stored, "taken_at", None)
-    return InspectionPhoto.objects.create(
-        inspection=inspection,
-        file_id=stored.pk or stored.id,
-        original_name=(getattr(stored, "original_name", "") or getattr(uploaded_file, "name", ""))[:255],
-        sha256=stored.sha256,
-        taken_at=taken_at,
-        latitude=getattr(stored, "latitude", None),
-        longitude=getattr(stored, "longitude", None),
-    )
+    return InspectionPhoto.objects.create(inspection=inspection, stored_file=stored)
 
 
 def photo_add(*, actor: Any, inspection: Inspection, uploaded_file: Any) -> InspectionPhoto:
@@ -501,7 +491,7 @@ def photo_add(*, actor: Any, inspection: Inspection, uploaded_file: Any) -> Insp
             action="enforcement.photo_added",
             obj=inspection,
             enterprise_id=inspection.enterprise_id,
-            summary=_("上传现场照片（SHA-256 %(h)s…）") % {"h": photo.sha256[:12]},
+            summary=_("上传现场照片（SHA-256 %(h)s…）") % {"h": photo.stored_file.sha256[:12]},
         )
     return photo
 

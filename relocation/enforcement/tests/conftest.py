@@ -41,10 +41,14 @@ def eeb_leader(units):
 
 
 def jpeg_bytes() -> bytes:
+    """A small JPEG with the EXIF time and GPS position a phone camera writes."""
     from PIL import Image
 
+    exif = Image.Exif()
+    exif[0x0132] = "2026:03:02 10:15:00"
+    exif[0x8825] = {1: "N", 2: (22.0, 49.0, 12.0), 3: "E", 4: (113.0, 41.0, 24.0)}
     buf = io.BytesIO()
-    Image.new("RGB", (8, 8), (200, 30, 30)).save(buf, format="JPEG")
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buf, format="JPEG", exif=exif)
     return buf.getvalue()
 
 

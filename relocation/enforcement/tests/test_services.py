@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from relocation.core.errors import PermissionDeniedError, ServiceError, TransitionError
 from relocation.enforcement import services
@@ -80,10 +81,26 @@ def test_it_keeps_the_checklist_of_the_domain(record, domain):
         record(checklist={"999999": "ok"})
 
 
-def test_it_keeps_photos_with_their_hash(record, photo):
+def test_it_keeps_photos_with_their_hash_time_and_position(record, photo):
+    import hashlib
+
+    from relocation.enforcement.tests.conftest import jpeg_bytes
+
     inspection = record(photos=[photo])
-    p = inspection.photos.get()
-    assert len(p.sha256) == 64
+    stored = inspection.photos.get().stored_file
+    assert stored.sha256 == hashlib.sha256(jpeg_bytes()).hexdigest()
+    assert timezone.localtime(stored.taken_at).strftime("%Y-%m-%d %H:%M") == "2026-03-02 10:15"
+    assert round(stored.latitude, 3) == 22.82 and round(stored.longitude, 3) == 113.69
+    assert stored.purpose == "enforcement.inspection_photo" and stored.enterprise_id == inspection.enterprise_id
+
+
+def test_it_refuses_a_photo_that_is_not_an_image(record):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("site.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
+    with pytest.raises(ServiceError, match="文件类型"):
+        record(photos=[fake])
+    assert not Inspection.objects.exists()
 
 
 @time_machine.travel(MONDAY, tick=False)

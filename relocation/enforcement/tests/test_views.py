@@ -299,3 +299,13 @@ def test_hq_adds_teams_checklist_items_and_legal_bases(client, hq_staff, domain,
         url, {"form": "team", "domain": domain.pk, "name": "生态环境执法二组", "members": [inspector.pk, inspector2.pk]}
     )
     assert domain.teams.get(name="生态环境执法二组").members.count() == 2
+
+
+def test_photos_download_for_staff_only(client, inspector, record, photo, enterprise_contact):
+    inspection = record(photos=[photo])
+    stored = inspection.photos.get().stored_file
+    client.force_login(inspector)
+    response = client.get(reverse("file", args=[stored.pk]))
+    assert response.status_code == 200
+    client.force_login(enterprise_contact)
+    assert client.get(reverse("file", args=[stored.pk])).status_code in {403, 404}
