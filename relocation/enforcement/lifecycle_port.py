@@ -33,7 +33,9 @@ def propose_forced_closure(*, actor: Any, enterprise: Any, reason: str, decision
     start = _lifecycle_start()
     if start is None:
         return "flagged"
-    start(actor=actor, enterprise=enterprise, reason=reason, decision_ref="", decision_object=decision_object)
+    # The proposal is the programme's rule acting, not the inspector who
+    # recorded the last violation: the lifecycle accepts the system (None).
+    start(actor=None, enterprise=enterprise, reason=reason, decision_ref="", decision_object=decision_object)
     return "lifecycle"
 
 

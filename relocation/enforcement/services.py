@@ -539,11 +539,13 @@ def violation_record(
             summary=_("认定违法行为（%(d)s）：%(t)s") % {"d": domain.name, "t": violation.description[:80]},
             changes={"legal_basis": [None, str(legal_basis) if legal_basis else ""]},
         )
-        repeat_offender_check(actor=actor, enterprise=inspection.enterprise)
+        repeat_offender_check(actor=actor, enterprise=inspection.enterprise, violation=violation)
     return violation
 
 
-def repeat_offender_check(*, actor: Any, enterprise: Enterprise, today: dt.date | None = None) -> bool:
+def repeat_offender_check(
+    *, actor: Any, enterprise: Enterprise, today: dt.date | None = None, violation: Violation | None = None
+) -> bool:
     """Apply the programme's rule (N violations within M days). Returns True
     when this call marked the enterprise. Idempotent: a marked enterprise is
     not proposed again."""
@@ -562,7 +564,9 @@ def repeat_offender_check(*, actor: Any, enterprise: Enterprise, today: dt.date 
     with transaction.atomic():
         try:
             with transaction.atomic():
-                lifecycle_port.propose_forced_closure(actor=actor, enterprise=enterprise, reason=reason)
+                lifecycle_port.propose_forced_closure(
+                    actor=actor, enterprise=enterprise, reason=reason, decision_object=violation
+                )
         except ServiceError:
             # The lifecycle refused (e.g. the enterprise is already closed):
             # the flag still records the finding.

@@ -242,6 +242,8 @@ def test_it_proposes_forced_closure_through_the_lifecycle_when_present(record, d
     RepeatOffenderRule.objects.filter(programme=config).update(violations=1, window_days=30)
     services.violation_record(actor=inspector, inspection=record(), domain=domain, description="偷排")
     assert len(calls) == 1 and "屡禁不止" in calls[0]["reason"]
+    assert calls[0]["actor"] is None  # the rule proposes, as the system
+    assert calls[0]["decision_object"].description == "偷排"
     services.violation_record(actor=inspector, inspection=record(), domain=domain, description="又偷排")
     assert len(calls) == 1  # proposed once; the enterprise is now flagged
 
