@@ -36,9 +36,10 @@ def emit(metric: str, value: float, unit: str, target: float | None = None, high
     )
 
 
-def setup_django() -> None:
+def setup_django(reuse: bool = False) -> None:
     if not os.environ.get("DATABASE_URL"):
-        DB_FILE.unlink(missing_ok=True)
+        if not reuse:
+            DB_FILE.unlink(missing_ok=True)
         for suffix in ("-wal", "-shm"):
             Path(str(DB_FILE) + suffix).unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{DB_FILE}"
@@ -297,16 +298,29 @@ def main() -> None:
     parser.add_argument("--inspections", type=int, default=500_000)
     parser.add_argument("--violations", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure again on the database a previous run generated (no generation)"
+    )
     args = parser.parse_args()
-    setup_django()
+    setup_django(reuse=args.reuse)
     from django.test import Client
     from django.urls import reverse
 
     from relocation.enforcement.models import Inspection, Measure, Violation
+    from relocation.enterprises.models import Enterprise
+    from relocation.organisation.models import Programme, User
 
-    data = generate(args.inspections, args.violations)
+    existing = Programme.objects.filter(code="bench").first() if args.reuse else None
+    if existing is None:
+        data = generate(args.inspections, args.violations)
+        emit("enforcement.generate_seconds", data["seconds"], "s")
+    else:
+        data = {
+            "programme": existing,
+            "users": list(User.objects.filter(username__startswith="bench_insp").order_by("id")),
+            "ent_ids": list(Enterprise.objects.filter(programme=existing).values_list("id", flat=True)),
+        }
     programme = data["programme"]
-    emit("enforcement.generate_seconds", data["seconds"], "s")
     emit(
         "enforcement.inspections",
         Inspection.objects.filter(programme=programme).count(),
@@ -325,6 +339,10 @@ def main() -> None:
     client = Client()
     member = data["users"][0]
     client.force_login(member)
+    # The framework's own cost on this machine right now (login, menu, base
+    # template): read the page figures against it.
+    samples, _queries = time_page(client, [reverse("home")] * args.requests)
+    emit("baseline.home_page_p95", p95(samples), "ms")
     samples, queries = time_page(client, [reverse("enforcement:queue")] * args.requests)
     emit("enforcement.team_queue_p95", p95(samples), "ms", 100)
     emit("enforcement.team_queue_median", statistics.median(samples), "ms")

@@ -165,7 +165,8 @@ def queue_for_user(user: Any, *, today: dt.date | None = None, page: int = 1) ->
     teams by date (a page at a time), decisions awaiting the user's approval,
     and the user's unfinished drafts. Rows are plain dicts (no model
     instances): a fixed, small number of queries whatever the volume."""
-    teams = list(my_teams(user).values_list("pk", flat=True))
+    my = list(my_teams(user).values("id", "name"))
+    teams = [t["id"] for t in my]
     follow_ups = Inspection.objects.filter(team_id__in=teams, status=InspectionStatus.SCHEDULED).order_by(
         "scheduled_on", "id"
     )
@@ -197,6 +198,7 @@ def queue_for_user(user: Any, *, today: dt.date | None = None, page: int = 1) ->
         "pages": pages,
         "approvals": [{**a, "kind_label": kinds.get(a["kind"], a["kind"])} for a in approvals],
         "drafts": list(drafts),
+        "teams": my,
         "today": today,
     }
 

@@ -59,7 +59,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = selectors.queue_for_user(
         request.user, today=timezone.localdate(), page=int(page) if page.isdigit() else 1
     )
-    context["teams"] = list(selectors.my_teams(request.user))
     return render(request, "enforcement/queue.html", context)
 
 
