@@ -30,10 +30,15 @@ def test_it_records_orders_and_closes_on_a_phone(phone_page, team, inspector, in
     page.fill("#id_findings", "车间西侧发现暗管，废水直排")
     # Autosaved to the server as the inspector types…
     page.wait_for_function("document.querySelector('#draft-status').textContent.includes('草稿已自动保存')")
-    # …and restored after the connection (or the page) is lost.
+    # …and kept on the phone while the connection is lost: what is typed
+    # offline never reaches the server, yet survives a reload.
+    page.context.set_offline(True)
+    page.fill("#id_findings", "车间西侧发现暗管，废水直排，现场有异味")
+    page.wait_for_timeout(1200)
+    page.context.set_offline(False)
     page.reload()
     page.wait_for_selector("#inspection-form")
-    assert page.input_value("#id_findings") == "车间西侧发现暗管，废水直排"
+    assert page.input_value("#id_findings") == "车间西侧发现暗管，废水直排，现场有异味"
     assert page.is_checked(f"#insp-{inspector2.pk}")
 
     first_item = page.locator("#checklist label.btn-outline-danger").first
