@@ -8,8 +8,19 @@ class EnforcementConfig(AppConfig):
     verbose_name = _("联合执法")
 
     def ready(self) -> None:
-        from relocation.core import navigation, uploads
+        from relocation.core import navigation, sections, uploads
         from relocation.core.roles import is_staff_member
+        from relocation.enforcement.selectors import enterprise_section
+
+        sections.register(
+            "enterprise_detail",
+            sections.Section(
+                key="enforcement",
+                template="enforcement/_enterprise_section.html",
+                context=enterprise_section,
+                order=300,
+            ),
+        )
 
         navigation.register(
             navigation.NavEntry(

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from relocation.core import demo_time
 from relocation.core.roles import Role
 from relocation.enforcement import services
 from relocation.enforcement.models import (
@@ -24,6 +25,7 @@ from relocation.enforcement.models import (
     EnforcementTeam,
     Inspection,
     InspectionStatus,
+    Measure,
     MeasureKind,
 )
 from relocation.enterprises.models import Enterprise
@@ -123,75 +125,68 @@ def _violation(team: EnforcementTeam, inspection: Inspection) -> Any:
 def seed(*, scale: str, out: Any) -> None:
     programme = Programme.objects.filter(code="humen-zone-b").first()
     if programme is None:
-        out.write("  enforcement: no programme, skipped")
+        out.write("  enforcement: no programme, skipped\n")
         return
     hq = User.objects.get(username="hq")
-    services.configuration_ensure(actor=hq, programme=programme)
-    teams = _teams(programme, hq)
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=240)  # the enforcement phase (autumn 2021 on the demo clock)
+    with demo_time.on(start - dt.timedelta(days=14)):
+        services.configuration_ensure(actor=hq, programme=programme)
+        teams = _teams(programme, hq)
     if Inspection.objects.filter(programme=programme).exists():
-        out.write("  enforcement: already there")
+        out.write("  enforcement: already there\n")
         return
     enterprises = list(Enterprise.objects.filter(programme=programme).order_by("id")[:40])
     if len(enterprises) < 24 or len(teams) < 8:
-        out.write("  enforcement: not enough enterprises or teams, skipped")
+        out.write("  enforcement: not enough enterprises or teams, skipped\n")
         return
-    today = timezone.localdate()
     codes = list(teams)
     with transaction.atomic():
-        operations = [
-            services.operation_create(
-                actor=hq,
-                programme=programme,
-                name=name,
-                planned_on=today - dt.timedelta(days=days),
-                targets=enterprises[i * 8 : i * 8 + 8],
-                teams=[teams[c] for c in codes[i * 3 : i * 3 + 3]] or [teams[codes[0]]],
-                notes="市镇联动，八个领域同步检查",
-            )
-            for i, (name, days) in enumerate(
-                [("第一轮联合执法行动", 75), ("第二轮联合执法行动", 40), ("第三轮联合执法行动（回头看）", 10)]
-            )
-        ]
-        # Violations in every domain; orders at every stage.
+        operations = []
+        for i, (name, offset) in enumerate(
+            [("第一轮联合执法行动", 0), ("第二轮联合执法行动", 60), ("第三轮联合执法行动（回头看）", 120)]
+        ):
+            with demo_time.on(start + dt.timedelta(days=offset - 7)):
+                operations.append(
+                    services.operation_create(
+                        actor=hq,
+                        programme=programme,
+                        name=name,
+                        planned_on=start + dt.timedelta(days=offset),
+                        targets=enterprises[i * 8 : i * 8 + 8],
+                        teams=[teams[c] for c in codes[i * 3 : i * 3 + 3]] or [teams[codes[0]]],
+                        notes="市镇联动，八个领域同步检查",
+                    )
+                )
+        # Violations in every domain, each with a rectification order.
         orders = []
         for n, code in enumerate(codes):
             team = teams[code]
-            enterprise = enterprises[n]
             op = operations[min(n // 3, 2)]
-            inspection = _inspect(team, enterprise, today - dt.timedelta(days=70 - n), operation=op)
-            violation = _violation(team, inspection)
-            order = services.measure_issue(
-                actor=team.members.first(),
-                violation=violation,
-                kind=MeasureKind.RECTIFICATION,
-                workdays=10,
-                content="限期改正：" + FINDINGS[code][:20],
-                today=inspection.inspected_on,
-            )
+            day = op.planned_on + dt.timedelta(days=n % 3)
+            with demo_time.on(day):
+                inspection = _inspect(team, enterprises[n], day, operation=op)
+                violation = _violation(team, inspection)
+                order = services.measure_issue(
+                    actor=team.members.first(),
+                    violation=violation,
+                    kind=MeasureKind.RECTIFICATION,
+                    workdays=10,
+                    content="限期改正：" + FINDINGS[code][:20],
+                    today=day,
+                )
             orders.append((team, order))
-        # Closed after a re-inspection (销号): the first three.
-        for team, order in orders[:3]:
+        # Closed after a re-inspection (销号), and failed re-inspections (escalated).
+        for n, (team, order) in enumerate(orders[:5]):
             follow_up = Inspection.objects.get(follow_up_of=order, status=InspectionStatus.SCHEDULED)
-            _inspect(team, order.enterprise, order.deadline, follow_up=follow_up, follow_up_result="fixed")
-        # Failed re-inspection → escalated to a fine (pending approval) and a renewed order.
-        for team, order in orders[3:5]:
-            follow_up = Inspection.objects.get(follow_up_of=order, status=InspectionStatus.SCHEDULED)
-            _inspect(team, order.enterprise, order.deadline, follow_up=follow_up, follow_up_result="not_fixed")
-        # The rest run late and are escalated by the job below.
-        # Fresh orders still in force, due in the coming days (in the team queue).
-        for n in range(8):
-            team = teams[codes[n % len(codes)]]
-            enterprise = enterprises[10 + n]
-            inspection = _inspect(team, enterprise, today - dt.timedelta(days=3), operation=operations[2])
-            violation = _violation(team, inspection)
-            services.measure_issue(
-                actor=team.members.first(),
-                violation=violation,
-                kind=MeasureKind.RECTIFICATION,
-                workdays=5 + n,
-                content="限期改正",
-                today=inspection.inspected_on,
-            )
+            with demo_time.on(order.deadline, hour=15):
+                _inspect(
+                    team,
+                    order.enterprise,
+                    order.deadline,
+                    follow_up=follow_up,
+                    follow_up_result="fixed" if n < 3 else "not_fixed",
+                )
         # Decisions: approved fine, suspension, sealing, ban and a supply cut; one revoked; one pending.
         eeb = teams["ecology_environment"]
         a, b = list(eeb.members.all()[:2])
@@ -206,20 +201,58 @@ def seed(*, scale: str, out: Any) -> None:
                 (MeasureKind.FINE, Decimal("20000")),
             ]
         ):
-            inspection = _inspect(eeb, enterprises[20 + i], today - dt.timedelta(days=30 - i))
-            violation = _violation(eeb, inspection)
-            measure = services.measure_issue(actor=a, violation=violation, kind=kind, amount=amount, content="依法处理")
-            if i < 6:
-                services.measure_approve(actor=b, measure=measure)
-            if i == 5:
-                services.measure_revoke(actor=b, measure=measure, reason="当事人已提交新证据，经复核撤销")
-        # A repeat offender: three violations within the window.
-        offender = enterprises[23]
-        for days in (50, 35):
-            _violation(eeb, _inspect(eeb, offender, today - dt.timedelta(days=days)))
-        services.operation_complete(actor=hq, operation=operations[0])
-    escalated = services.escalate_overdue(today=today)
+            day = today - dt.timedelta(days=40 - i)
+            with demo_time.on(day):
+                inspection = _inspect(eeb, enterprises[20 + i], day)
+                measure = services.measure_issue(
+                    actor=a, violation=_violation(eeb, inspection), kind=kind, amount=amount, content="依法处理"
+                )
+            with demo_time.on(day + dt.timedelta(days=1)):
+                if i < 6:
+                    services.measure_approve(actor=b, measure=measure)
+                if i == 5:
+                    services.measure_revoke(actor=b, measure=measure, reason="当事人已提交新证据，经复核撤销")
+        # A repeat offender: a holdout (钉子户) caught three times within the
+        # window, proposed for forced closure.
+        everyone = list(Enterprise.objects.filter(programme=programme).order_by("id")[:80])
+        offender = everyone[72] if len(everyone) > 72 else enterprises[39]
+        for days in (45, 30, 20):
+            day = today - dt.timedelta(days=days)
+            with demo_time.on(day):
+                _violation(eeb, _inspect(eeb, offender, day))
+        # Fresh orders still in force, due in the coming days (in the team queues).
+        for n in range(8):
+            team = teams[codes[n % len(codes)]]
+            day = today - dt.timedelta(days=3)
+            with demo_time.on(day):
+                inspection = _inspect(team, enterprises[10 + n], day, operation=operations[2])
+                services.measure_issue(
+                    actor=team.members.first(),
+                    violation=_violation(team, inspection),
+                    kind=MeasureKind.RECTIFICATION,
+                    workdays=5 + n,
+                    content="限期改正",
+                    today=day,
+                )
+        with demo_time.on(operations[0].planned_on + dt.timedelta(days=1), hour=18):
+            services.operation_complete(actor=hq, operation=operations[0])
+    # The late orders escalate as the quarter-hourly job would have, each on the
+    # day after its deadline, up the ladder.
+    escalated = 0
+    for _ in range(40):
+        due = (
+            Measure.objects.filter(
+                programme=programme, kind=MeasureKind.RECTIFICATION, status="in_force", deadline__lt=today
+            )
+            .order_by("deadline")
+            .first()
+        )
+        if due is None:
+            break
+        day = due.deadline + dt.timedelta(days=1)
+        with demo_time.on(day, hour=9):
+            escalated += services.escalate_overdue(today=day)
     out.write(
         f"  enforcement: {Inspection.objects.filter(programme=programme).count()} inspections, "
-        f"{len(teams)} teams, {escalated} overdue orders escalated"
+        f"{len(teams)} teams, {escalated} overdue orders escalated\n"
     )

@@ -437,3 +437,21 @@ def monthly_enforcement_figures(programme: Programme, year: int, month: int) -> 
             programme=programme, planned_on__gte=start, planned_on__lt=end
         ).count(),
     }
+
+
+def enterprise_section(request: Any, enterprise: Enterprise) -> dict[str, Any] | None:
+    """The enforcement card on the enterprise's ledger page (core.sections):
+    totals and the open orders, three queries; nothing for non-staff."""
+    if not can_read(request.user):
+        return None
+    measures = Measure.objects.filter(enterprise=enterprise).aggregate(
+        open_orders=Count("id", filter=Q(kind=MeasureKind.RECTIFICATION, status=MeasureStatus.IN_FORCE)),
+        pending=Count("id", filter=Q(status=MeasureStatus.PENDING_APPROVAL)),
+        decisions=Count("id", filter=~Q(kind=MeasureKind.RECTIFICATION) & Q(status=MeasureStatus.IN_FORCE)),
+    )
+    return {
+        "enforcement_enterprise": enterprise,
+        "inspections": Inspection.objects.filter(enterprise=enterprise, status=InspectionStatus.SUBMITTED).count(),
+        "violations": Violation.objects.filter(enterprise=enterprise).count(),
+        **measures,
+    }

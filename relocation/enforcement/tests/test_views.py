@@ -309,3 +309,14 @@ def test_photos_download_for_staff_only(client, inspector, record, photo, enterp
     assert response.status_code == 200
     client.force_login(enterprise_contact)
     assert client.get(reverse("file", args=[stored.pk])).status_code in {403, 404}
+
+
+def test_the_enterprise_page_shows_the_enforcement_card(client, inspector, violation, enterprise_contact, hq_staff):
+    _order(violation, inspector)
+    client.force_login(hq_staff)
+    body = client.get(reverse("enterprises:detail", args=[violation.enterprise_id])).content.decode()
+    assert 'id="enforcement-section"' in body
+    assert reverse("enforcement:enterprise_file", args=[violation.enterprise_id]) in body
+    client.force_login(enterprise_contact)
+    response = client.get(reverse("enterprises:detail", args=[violation.enterprise_id]))
+    assert 'id="enforcement-section"' not in response.content.decode()
