@@ -18,7 +18,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from relocation.core.roles import is_hq, is_staff_member
+from relocation.core.roles import is_hq_editor, is_staff_member
 from relocation.enforcement.models import (
     DocumentKind,
     EnforcementDocument,
@@ -74,7 +74,7 @@ def teams_for_user(user: Any) -> QuerySet[EnforcementTeam]:
 def my_teams(user: Any) -> QuerySet[EnforcementTeam]:
     """The teams the user works in (HQ editors: all teams of the programme)."""
     qs = teams_for_user(user)
-    if is_hq(user):
+    if is_hq_editor(user):
         return qs
     return qs.filter(members=user)
 
