@@ -320,3 +320,31 @@ def test_the_enterprise_page_shows_the_enforcement_card(client, inspector, viola
     client.force_login(enterprise_contact)
     response = client.get(reverse("enterprises:detail", args=[violation.enterprise_id]))
     assert 'id="enforcement-section"' not in response.content.decode()
+
+
+def test_outsiders_cannot_act_on_measures_follow_ups_or_operations(
+    client, outsider, group_leader, inspector, violation, team, hq_staff
+):
+    fine = services.measure_issue(actor=inspector, violation=violation, kind="fine", amount=Decimal("10"))
+    order = _order(violation, inspector)
+    follow_up = Inspection.objects.get(follow_up_of=order)
+    op = services.operation_create(
+        actor=hq_staff, programme=team.programme, name="行动", planned_on=order.deadline, teams=[team]
+    )
+    client.force_login(outsider)
+    assert client.post(reverse("enforcement:measure_reject", args=[fine.pk]), {"reason": "x"}).status_code == 403
+    assert client.post(reverse("enforcement:measure_revoke", args=[order.pk]), {"reason": "x"}).status_code == 403
+    assert (
+        client.post(
+            reverse("enforcement:measure_create", args=[violation.pk]), {"kind": "fine", "amount": "5"}
+        ).status_code
+        == 403
+    )
+    assert client.get(reverse("enforcement:follow_up", args=[follow_up.pk])).status_code == 403
+    assert client.post(reverse("enforcement:operation_complete", args=[op.pk])).status_code == 403
+    client.force_login(group_leader)  # reads everything, records nothing
+    assert client.get(reverse("enforcement:queue")).status_code == 200
+    assert client.get(reverse("enforcement:inspection_create")).status_code == 403
+    fine.refresh_from_db()
+    order.refresh_from_db()
+    assert fine.status == MeasureStatus.PENDING_APPROVAL and order.status == MeasureStatus.IN_FORCE
