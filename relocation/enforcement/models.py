@@ -521,7 +521,15 @@ class MeasureTransition(models.Model):
         verbose_name_plural = _("措施状态变更")
 
     def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
+        return f"{self.from_label} → {self.to_label}"
+
+    @property
+    def from_label(self) -> str:
+        return str(MeasureStatus(self.from_status).label) if self.from_status else "—"
+
+    @property
+    def to_label(self) -> str:
+        return str(MeasureStatus(self.to_status).label)
 
 
 class EnforcementDocument(TimeStampedModel):

@@ -911,6 +911,7 @@ def escalate_overdue(*, today: dt.date | None = None) -> int:
     from relocation.core.errors import ConflictError
 
     today = today or timezone.localdate()
+    # At most 1,000 per run (each in its own transaction); the next quarter-hour takes the rest.
     due = list(
         Measure.objects.filter(
             kind=MeasureKind.RECTIFICATION, status=MeasureStatus.IN_FORCE, deadline__lt=today
