@@ -210,12 +210,16 @@ def enterprise_for_file(user: Any, pk: int) -> Enterprise:
     return get_object_or_404(qs, pk=pk)
 
 
+def _rows(values: Any) -> list[dict[str, Any]]:
+    return [dict(row) for row in values]
+
+
 def enterprise_file(enterprise: Enterprise) -> dict[str, Any]:
     """一企一档: the newest inspections, violations, measures and documents of
     one enterprise, with their totals. Rows are plain dicts with display
     labels, so the page costs a fixed number of queries and no model
     instances however long the enterprise's history."""
-    inspections = list(
+    inspections = _rows(
         Inspection.objects.filter(enterprise=enterprise)
         .order_by("-inspected_on", "-id")
         .values(
@@ -249,7 +253,7 @@ def enterprise_file(enterprise: Enterprise) -> dict[str, Any]:
         row["result_label"] = results.get(row["follow_up_result"], "")
         row["inspectors"] = "、".join(names.get(row["id"], []))
         row["photos"] = photos.get(row["id"], 0)
-    violations = list(
+    violations = _rows(
         Violation.objects.filter(enterprise=enterprise)
         .order_by("-found_on", "-id")
         .values("id", "found_on", "description", "domain__name", "legal_basis__law", "legal_basis__article")[
@@ -257,7 +261,7 @@ def enterprise_file(enterprise: Enterprise) -> dict[str, Any]:
         ]
     )
     measure_kinds, statuses = dict(MeasureKind.choices), dict(MeasureStatus.choices)
-    measures = list(
+    measures = _rows(
         Measure.objects.filter(enterprise=enterprise)
         .order_by("-created_at", "-id")
         .values("id", "kind", "status", "deadline", "amount", "violation__domain__name")[:FILE_LIMIT]
@@ -266,7 +270,7 @@ def enterprise_file(enterprise: Enterprise) -> dict[str, Any]:
         row["kind_label"] = measure_kinds.get(row["kind"], row["kind"])
         row["status_label"] = statuses.get(row["status"], row["status"])
     document_kinds = dict(DocumentKind.choices)
-    documents = list(
+    documents = _rows(
         EnforcementDocument.objects.filter(enterprise=enterprise)
         .order_by("-created_at", "-id")
         .values("id", "kind", "number")[:FILE_LIMIT]

@@ -68,7 +68,7 @@ PHOTO_MAX_BYTES = 10 * 1024 * 1024
 CHECKLIST_VALUES = {"ok", "problem", "na"}
 TEMPLATE_DIR = Path(__file__).resolve().parent / "documents"
 
-DOCUMENT_FOR_KIND = {
+DOCUMENT_FOR_KIND: dict[str, str] = {
     MeasureKind.RECTIFICATION: DocumentKind.RECTIFICATION_NOTICE,
     MeasureKind.FINE: DocumentKind.PENALTY_DECISION,
     MeasureKind.SUSPENSION: DocumentKind.SUSPENSION_DECISION,
@@ -77,7 +77,7 @@ DOCUMENT_FOR_KIND = {
     MeasureKind.UTILITY_CUT: DocumentKind.UTILITY_CUT_REQUEST,
 }
 # The short word of each document in its number, e.g. 东环责改〔2026〕3号.
-DOCUMENT_WORD = {
+DOCUMENT_WORD: dict[str, str] = {
     DocumentKind.RECTIFICATION_NOTICE: "责改",
     DocumentKind.PENALTY_DECISION: "罚决",
     DocumentKind.SUSPENSION_DECISION: "停决",
@@ -450,7 +450,7 @@ def inspection_record(
             },
         )
         if follow_up is not None:
-            order = Measure.objects.select_for_update().get(pk=follow_up.follow_up_of_id)
+            order = Measure.objects.select_for_update().get(follow_ups=follow_up.pk)
             if follow_up_result == FollowUpResult.FIXED:
                 _measure_move(actor, order, MeasureStatus.CLOSED, _("回头看复查确认整改到位"), closed_at=timezone.now())
                 audit.record(
@@ -528,7 +528,7 @@ def violation_record(
             domain=domain,
             legal_basis=legal_basis,
             description=description.strip(),
-            found_on=inspection.inspected_on,
+            found_on=inspection.inspected_on or timezone.localdate(),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         audit.record(
@@ -724,7 +724,7 @@ def _follow_up_schedule(*, actor: Any, order: Measure) -> Inspection:
         actor=actor,
         title=_("回头看复查：%(e)s（整改期限 %(d)s）") % {"e": order.enterprise.name, "d": order.deadline},
         lead_unit=order.team.lead_unit,
-        deadline=order.deadline,
+        deadline=order.deadline or timezone.localdate(),
         description=order.content,
         source="enforcement",
         subject=order,
