@@ -262,3 +262,25 @@ def test_it_saves_drafts_per_user_and_key(inspector):
     d1 = services.draft_save(actor=inspector, key="abc", data={"findings": "半句"})
     d2 = services.draft_save(actor=inspector, key="abc", data={"findings": "一整句话"})
     assert d1.pk == d2.pk and d2.data["findings"] == "一整句话"
+
+
+@time_machine.travel(dt.datetime(2021, 9, 30, 9, 0, tzinfo=dt.UTC), tick=False)
+def test_deadlines_skip_official_holidays(violation, inspector):
+    order = services.measure_issue(actor=inspector, violation=violation, kind="rectification", workdays=1)
+    assert order.deadline == dt.date(2021, 10, 8)  # National Day week is not counted
+
+
+def test_documents_are_numbered_per_department_and_year(violation, inspector, config, units, make_enterprise):
+    from relocation.enforcement.models import EnforcementDomain
+
+    first = services.measure_issue(actor=inspector, violation=violation, kind="rectification", workdays=5)
+    second = services.measure_issue(actor=inspector, violation=violation, kind="rectification", workdays=5)
+    n1, n2 = first.documents.get().number, second.documents.get().number
+    year = first.created_at.year
+    assert n1 == f"市生态环境局责改〔{year}〕1号" and n2 == f"市生态环境局责改〔{year}〕2号"
+    police_domain = EnforcementDomain.objects.get(programme=config, code="toxic_chemicals")
+    police_team = services.team_create(actor=None, domain=police_domain, name="剧毒化学品组", members=[inspector])
+    other = services.measure_issue(
+        actor=inspector, violation=violation, kind="rectification", workdays=5, team=police_team
+    )
+    assert other.documents.get().number == f"公安部门责改〔{year}〕1号"
