@@ -150,3 +150,32 @@ def test_hq_changes_the_repeat_offender_rule_and_others_cannot(api, hq_staff, in
     assert r.status_code == 200, r.content
     rule.refresh_from_db()
     assert (rule.violations, rule.window_days) == (2, 90)
+
+
+@pytest.mark.parametrize(
+    "path", ["inspections", "violations", "measures", "documents", "operations", "teams", "domains"]
+)
+def test_api_lists_run_a_fixed_number_of_queries(api, inspector, record, domain, hq_staff, team, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from relocation.enforcement import services
+
+    def add(n):
+        for _ in range(n):
+            inspection = record()
+            v = services.violation_record(actor=inspector, inspection=inspection, domain=domain, description="偷排")
+            services.measure_issue(actor=inspector, violation=v, kind="rectification", workdays=5)
+            services.operation_create(
+                actor=hq_staff, programme=team.programme, name="行动", planned_on=inspection.inspected_on, teams=[team]
+            )
+
+    api.force_login(inspector)
+    add(1)
+    api.get(f"/api/enforcement/{path}/")
+    with CaptureQueriesContext(connection) as small:
+        assert api.get(f"/api/enforcement/{path}/").status_code == 200
+    add(4)
+    with CaptureQueriesContext(connection) as large:
+        assert api.get(f"/api/enforcement/{path}/").status_code == 200
+    assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
