@@ -252,6 +252,12 @@ def seed(*, scale: str, out: Any) -> None:
         day = due.deadline + dt.timedelta(days=1)
         with demo_time.on(day, hour=9):
             escalated += services.escalate_overdue(today=day)
+        # The teams approve the fines the ladder proposes; stronger rungs stay pending.
+        with demo_time.on(day, hour=15):
+            for fine in Measure.objects.filter(
+                programme=programme, kind=MeasureKind.FINE, status="pending_approval", escalated_from__isnull=False
+            ).select_related("team"):
+                services.measure_approve(actor=fine.team.members.order_by("-username").first(), measure=fine)
     out.write(
         f"  enforcement: {Inspection.objects.filter(programme=programme).count()} inspections, "
         f"{len(teams)} teams, {escalated} overdue orders escalated\n"
