@@ -56,27 +56,131 @@ ND = "ND"  # 不得检出
 # (pollutant, code, {(table, mode): value}, unit, location, detection limit, note)
 # mode "" = the same for direct and indirect discharge.
 GB4287 = [
-    ("化学需氧量", "w01018", {("2", "direct"): 80, ("2", "indirect_park"): 500, ("2", "indirect"): 200,
-                              ("3", "direct"): 60, ("3", "indirect_park"): 80, ("3", "indirect"): 80}, "mg/L", FINAL, None, ""),
-    ("五日生化需氧量", "w01017", {("2", "direct"): 20, ("2", "indirect_park"): 150, ("2", "indirect"): 50,
-                                  ("3", "direct"): 15, ("3", "indirect_park"): 20, ("3", "indirect"): 20}, "mg/L", FINAL, None, ""),
-    ("悬浮物", "w01012", {("2", "direct"): 50, ("2", "indirect"): 100, ("2", "indirect_park"): 100,
-                          ("3", "direct"): 20, ("3", "indirect"): 50, ("3", "indirect_park"): 50}, "mg/L", FINAL, None, ""),
-    ("色度", "w01002", {("2", "direct"): 50, ("2", "indirect"): 80, ("2", "indirect_park"): 80,
-                        ("3", "direct"): 30, ("3", "indirect"): 50, ("3", "indirect_park"): 50}, "倍", FINAL, None,
-     "稀释倍数；在线仪表以[色]度报送时单位不同，不作自动比对"),
-    ("氨氮", "w21003", {("2", "direct"): 10, ("2", "indirect"): 20, ("2", "indirect_park"): 20,
-                        ("3", "direct"): 8, ("3", "indirect"): 10, ("3", "indirect_park"): 10}, "mg/L", FINAL, None, ""),
-    ("总氮", "w21001", {("2", "direct"): 15, ("2", "indirect"): 30, ("2", "indirect_park"): 30,
-                        ("3", "direct"): 12, ("3", "indirect"): 15, ("3", "indirect_park"): 15}, "mg/L", FINAL, None, ""),
-    ("总磷", "w21011", {("2", "direct"): 0.5, ("2", "indirect"): 1.5, ("2", "indirect_park"): 1.5,
-                        ("3", "direct"): 0.5, ("3", "indirect"): 0.5, ("3", "indirect_park"): 0.5}, "mg/L", FINAL, None, ""),
+    (
+        "化学需氧量",
+        "w01018",
+        {
+            ("2", "direct"): 80,
+            ("2", "indirect_park"): 500,
+            ("2", "indirect"): 200,
+            ("3", "direct"): 60,
+            ("3", "indirect_park"): 80,
+            ("3", "indirect"): 80,
+        },
+        "mg/L",
+        FINAL,
+        None,
+        "",
+    ),
+    (
+        "五日生化需氧量",
+        "w01017",
+        {
+            ("2", "direct"): 20,
+            ("2", "indirect_park"): 150,
+            ("2", "indirect"): 50,
+            ("3", "direct"): 15,
+            ("3", "indirect_park"): 20,
+            ("3", "indirect"): 20,
+        },
+        "mg/L",
+        FINAL,
+        None,
+        "",
+    ),
+    (
+        "悬浮物",
+        "w01012",
+        {
+            ("2", "direct"): 50,
+            ("2", "indirect"): 100,
+            ("2", "indirect_park"): 100,
+            ("3", "direct"): 20,
+            ("3", "indirect"): 50,
+            ("3", "indirect_park"): 50,
+        },
+        "mg/L",
+        FINAL,
+        None,
+        "",
+    ),
+    (
+        "色度",
+        "w01002",
+        {
+            ("2", "direct"): 50,
+            ("2", "indirect"): 80,
+            ("2", "indirect_park"): 80,
+            ("3", "direct"): 30,
+            ("3", "indirect"): 50,
+            ("3", "indirect_park"): 50,
+        },
+        "倍",
+        FINAL,
+        None,
+        "稀释倍数；在线仪表以[色]度报送时单位不同，不作自动比对",
+    ),
+    (
+        "氨氮",
+        "w21003",
+        {
+            ("2", "direct"): 10,
+            ("2", "indirect"): 20,
+            ("2", "indirect_park"): 20,
+            ("3", "direct"): 8,
+            ("3", "indirect"): 10,
+            ("3", "indirect_park"): 10,
+        },
+        "mg/L",
+        FINAL,
+        None,
+        "",
+    ),
+    (
+        "总氮",
+        "w21001",
+        {
+            ("2", "direct"): 15,
+            ("2", "indirect"): 30,
+            ("2", "indirect_park"): 30,
+            ("3", "direct"): 12,
+            ("3", "indirect"): 15,
+            ("3", "indirect_park"): 15,
+        },
+        "mg/L",
+        FINAL,
+        None,
+        "",
+    ),
+    (
+        "总磷",
+        "w21011",
+        {
+            ("2", "direct"): 0.5,
+            ("2", "indirect"): 1.5,
+            ("2", "indirect_park"): 1.5,
+            ("3", "direct"): 0.5,
+            ("3", "indirect"): 0.5,
+            ("3", "indirect_park"): 0.5,
+        },
+        "mg/L",
+        FINAL,
+        None,
+        "",
+    ),
     ("二氧化氯", "", {("2", ""): 0.5, ("3", ""): 0.5}, "mg/L", FINAL, None, ""),
     ("可吸附有机卤素", "", {("2", ""): 12, ("3", ""): 8}, "mg/L", FINAL, None, ""),
     ("硫化物", "w21019", {("2", ""): 0.5, ("3", ""): ND}, "mg/L", FINAL, None, "表3不得检出（HJ/T 60 碘量法）"),
     ("苯胺类", "", {("2", ""): ND, ("3", ""): ND}, "mg/L", FINAL, None, "不得检出（GB/T 11889）"),
-    ("六价铬", "w20117", {("2", ""): ND, ("3", ""): ND}, "mg/L", WORKSHOP, 0.004,
-     "不得检出（GB/T 7467，最低检出浓度0.004 mg/L）"),
+    (
+        "六价铬",
+        "w20117",
+        {("2", ""): ND, ("3", ""): ND},
+        "mg/L",
+        WORKSHOP,
+        0.004,
+        "不得检出（GB/T 7467，最低检出浓度0.004 mg/L）",
+    ),
     ("总锑", "", {("2", ""): 0.10, ("3", ""): 0.10}, "mg/L", FINAL, None, "2015年修改单增加"),
 ]
 
@@ -87,23 +191,59 @@ def rows() -> list[dict]:
     for name, code, t2, t3, location in GB21900:
         for table, value in (("2", t2), ("3", t3)):
             out.append(
-                {"standard": "GB 21900-2008", "table": table, "mode": "", "pollutant_code": code,
-                 "pollutant_name": name, "max_value": value, "unit": "mg/L", "location": location,
-                 "note": "" if code else "HJ 212-2017 无编码，需配置扩展编码"}
+                {
+                    "standard": "GB 21900-2008",
+                    "table": table,
+                    "mode": "",
+                    "pollutant_code": code,
+                    "pollutant_name": name,
+                    "max_value": value,
+                    "unit": "mg/L",
+                    "location": location,
+                    "note": "" if code else "HJ 212-2017 无编码，需配置扩展编码",
+                }
             )
     for table in ("2", "3"):
         out.append(
-            {"standard": "GB 21900-2008", "table": table, "mode": "", "pollutant_code": "w01001",
-             "pollutant_name": "pH值", "min_value": 6, "max_value": 9, "unit": "无量纲", "location": FINAL, "note": ""}
+            {
+                "standard": "GB 21900-2008",
+                "table": table,
+                "mode": "",
+                "pollutant_code": "w01001",
+                "pollutant_name": "pH值",
+                "min_value": 6,
+                "max_value": 9,
+                "unit": "无量纲",
+                "location": FINAL,
+                "note": "",
+            }
         )
         out.append(
-            {"standard": "GB 4287-2012", "table": table, "mode": "", "pollutant_code": "w01001",
-             "pollutant_name": "pH值", "min_value": 6, "max_value": 9, "unit": "无量纲", "location": FINAL, "note": ""}
+            {
+                "standard": "GB 4287-2012",
+                "table": table,
+                "mode": "",
+                "pollutant_code": "w01001",
+                "pollutant_name": "pH值",
+                "min_value": 6,
+                "max_value": 9,
+                "unit": "无量纲",
+                "location": FINAL,
+                "note": "",
+            }
         )
     for name, code, values, unit, location, detection, note in GB4287:
         for (table, mode), value in values.items():
-            row = {"standard": "GB 4287-2012", "table": table, "mode": mode, "pollutant_code": code,
-                   "pollutant_name": name, "unit": unit, "location": location, "note": note}
+            row = {
+                "standard": "GB 4287-2012",
+                "table": table,
+                "mode": mode,
+                "pollutant_code": code,
+                "pollutant_name": name,
+                "unit": unit,
+                "location": location,
+                "note": note,
+            }
             if value == ND:
                 row["not_detectable"] = True
                 row["detection_limit"] = detection

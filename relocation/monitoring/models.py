@@ -120,9 +120,7 @@ class MonitoringPoint(TimeStampedModel):
         Enterprise, on_delete=models.PROTECT, related_name="monitoring_points", verbose_name=_("企业")
     )
     name = models.CharField(_("监控点名称"), max_length=100)
-    outlet_kind = models.CharField(
-        _("排放口类型"), max_length=16, choices=OutletKind.choices, default=OutletKind.FINAL
-    )
+    outlet_kind = models.CharField(_("排放口类型"), max_length=16, choices=OutletKind.choices, default=OutletKind.FINAL)
     standard = models.ForeignKey(
         Standard,
         null=True,
@@ -149,9 +147,7 @@ class MonitoringPoint(TimeStampedModel):
         verbose_name = _("监控点")
         verbose_name_plural = _("监控点")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(expected_interval_minutes__gte=1), name="point_interval_positive"
-            )
+            models.CheckConstraint(condition=models.Q(expected_interval_minutes__gte=1), name="point_interval_positive")
         ]
 
     def __str__(self) -> str:
@@ -187,9 +183,7 @@ class Measurement(models.Model):
         constraints = [
             # Idempotent storage: one row per MN (point), DataTime, CN and pollutant. The same
             # index serves "one point's data in a time range" and "last data of a point".
-            models.UniqueConstraint(
-                fields=["point", "data_time", "cn", "pollutant"], name="measurement_unique_value"
-            ),
+            models.UniqueConstraint(fields=["point", "data_time", "cn", "pollutant"], name="measurement_unique_value"),
         ]
 
     def __str__(self) -> str:
@@ -219,10 +213,14 @@ class MonitoringPolicy(TimeStampedModel):
 
     close_after_good_periods = models.PositiveIntegerField(_("连续达标几个周期后关闭预警"), default=3)
     gap_factor = models.DecimalField(_("断线判定倍数"), max_digits=5, decimal_places=2, default=2)
-    stopped_share = models.DecimalField(_("停产后用量占停产前基准的比例上限"), max_digits=5, decimal_places=2, default=0.3)
+    stopped_share = models.DecimalField(
+        _("停产后用量占停产前基准的比例上限"), max_digits=5, decimal_places=2, default=0.3
+    )
     baseline_days = models.PositiveIntegerField(_("基准期(天)"), default=30)
     window_days = models.PositiveIntegerField(_("观察期(天)"), default=7)
-    night_share = models.DecimalField(_("夜间用电占基准小时用电的比例上限"), max_digits=5, decimal_places=2, default=0.5)
+    night_share = models.DecimalField(
+        _("夜间用电占基准小时用电的比例上限"), max_digits=5, decimal_places=2, default=0.5
+    )
 
     class Meta:
         ordering = ["id"]
@@ -269,7 +267,12 @@ class Alert(TimeStampedModel):
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("企业"))
     point = models.ForeignKey(
-        MonitoringPoint, null=True, blank=True, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("监控点")
+        MonitoringPoint,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        verbose_name=_("监控点"),
     )
     kind = models.CharField(_("类型"), max_length=32, choices=AlertKind.choices)
     status = models.CharField(_("状态"), max_length=16, choices=AlertStatus.choices, default=AlertStatus.OPEN)
@@ -286,7 +289,12 @@ class Alert(TimeStampedModel):
     occurrences = models.PositiveIntegerField(_("发生次数"), default=1)
     good_streak = models.PositiveIntegerField(_("连续正常周期"), default=0)
     responsible_unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="monitoring_alerts", verbose_name=_("责任单位")
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="monitoring_alerts",
+        verbose_name=_("责任单位"),
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -332,7 +340,12 @@ class AlertHistory(TimeStampedModel):
     from_status = models.CharField(_("原状态"), max_length=16, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("操作人")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     reason = models.TextField(_("说明"), blank=True)
 

@@ -317,7 +317,9 @@ def build_segment(header: dict[str, Any], cp: str) -> str:
     return ";".join([*parts, f"CP=&&{cp}&&"])
 
 
-def format_cp(data_time: dt.datetime | None, values: dict[str, dict[str, Any]], extra: dict[str, Any] | None = None) -> str:
+def format_cp(
+    data_time: dt.datetime | None, values: dict[str, dict[str, Any]], extra: dict[str, Any] | None = None
+) -> str:
     """The CP text for a data upload: DataTime first, then one item per pollutant."""
     items = []
     if data_time is not None:

@@ -21,14 +21,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--devices", type=int, default=10)
-        parser.add_argument("--rate", type=float, default=1.0, help="frames per second per device (0 = as fast as answers allow)")
+        parser.add_argument(
+            "--rate", type=float, default=1.0, help="frames per second per device (0 = as fast as answers allow)"
+        )
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=2121)
         parser.add_argument("--duration", type=float, default=60.0, help="seconds at most")
         parser.add_argument("--count", type=int, default=60, help="frames per device")
         parser.add_argument("--window", type=int, default=8, help="unanswered frames per device at most")
         parser.add_argument("--ack-timeout", type=float, default=10.0)
-        parser.add_argument("--mn-prefix", default="", help="invent devices <prefix><n> instead of using registered points")
+        parser.add_argument(
+            "--mn-prefix", default="", help="invent devices <prefix><n> instead of using registered points"
+        )
         parser.add_argument("--password", default="123456")
         parser.add_argument("--start", default="", help="DataTime of the first frame, YYYYMMDDhhmmss (default: now)")
 
