@@ -251,3 +251,20 @@ def rows() -> list[dict]:
                 row["max_value"] = value
             out.append(row)
     return out
+
+
+def load(standard_model, limit_model) -> None:
+    """Create the standards and rows that are missing (migration and tests)."""
+    by_code = {}
+    for spec in STANDARDS:
+        by_code[spec["code"]], _ = standard_model.objects.get_or_create(code=spec["code"], defaults=spec)
+    for row in rows():
+        values = dict(row)
+        standard = by_code[values.pop("standard")]
+        limit_model.objects.get_or_create(
+            standard=standard,
+            table=values.pop("table"),
+            mode=values.pop("mode"),
+            pollutant_name=values.pop("pollutant_name"),
+            defaults=values,
+        )

@@ -66,6 +66,7 @@ class Hj212Server:
         self._server: asyncio.base_events.Server | None = None
         self._tasks: list[asyncio.Task] = []
         self.connections = 0
+        self._writers: set[asyncio.StreamWriter] = set()
 
     # -- lifecycle -------------------------------------------------------
     async def start(self, host: str, port: int, *, reuse_port: bool = False) -> int:
@@ -94,10 +95,22 @@ class Hj212Server:
         await self._flush_rejections()
         self.executor.shutdown(wait=True)
 
+    async def abort(self) -> None:
+        """Stop like a crash would: drop connections and queued frames unanswered."""
+        if self._server is not None:
+            self._server.close()
+        for writer in list(self._writers):
+            writer.transport.abort()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.executor.shutdown(wait=True)
+
     # -- connections -----------------------------------------------------
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
         self.stats["connections"] += 1
+        self._writers.add(writer)
         reassembler = Reassembler()
         try:
             while True:
@@ -115,6 +128,7 @@ class Hj212Server:
             self._reject("", "bad length")
         finally:
             self.connections -= 1
+            self._writers.discard(writer)
             writer.close()
 
     async def _process(self, line: bytes, writer: asyncio.StreamWriter, reassembler: Reassembler) -> None:
@@ -157,6 +171,9 @@ class Hj212Server:
             self.stats["parts_waiting"] += 1
             return
         whole, parts = complete
+        if cn in codes.DATA_CNS and whole.data_time is None:
+            self._reject(frame.mn, "missing field: DataTime")
+            return
         rows = ingest.rows_for(whole, point, dt.datetime.now(dt.UTC), self.tz)
         if not rows:
             # Nothing to store (status, restart time …): answer right away.

@@ -49,8 +49,8 @@ def _num(value: float | None) -> str:
 def _store_postgresql(rows: Sequence[Row]) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {_TEMP} "  # noqa: S608 - constant names
-            f"(LIKE {TABLE} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+            f"CREATE TEMP TABLE IF NOT EXISTS {_TEMP} ON COMMIT DELETE ROWS AS "  # noqa: S608 - constant names
+            f"SELECT {_COLS} FROM {TABLE} WITH NO DATA"
         )
         raw = cursor.cursor  # the psycopg cursor
         with raw.copy(f"COPY {_TEMP} ({_COLS}) FROM STDIN") as copy:

@@ -51,7 +51,7 @@ class Version2017(ProtocolVersion):
     name = "HJ 212-2017"
 
     def validate(self, frame: Frame) -> None:
-        if frame.cn in codes.DATA_CNS and "DataTime" not in frame.cp:
+        if frame.cn in codes.DATA_CNS and "DataTime" not in frame.cp and not (frame.is_split and frame.pno > 1):
             raise FrameError("missing field: DataTime", mn=frame.mn, header=frame.header)
 
 
@@ -67,7 +67,7 @@ class Version2005(ProtocolVersion):
         return codes.CODES_2005.get(code, code)
 
     def validate(self, frame: Frame) -> None:
-        if frame.cn in codes.DATA_CNS and "DataTime" not in frame.cp:
+        if frame.cn in codes.DATA_CNS and "DataTime" not in frame.cp and not (frame.is_split and frame.pno > 1):
             raise FrameError("missing field: DataTime", mn=frame.mn, header=frame.header)
 
     def reply(self, frame: Frame, cn: str, cp_fields: dict[str, Any] | None = None) -> bytes:

@@ -9,21 +9,7 @@ from relocation.monitoring import limits_data
 
 
 def seed(apps, schema_editor):
-    Standard = apps.get_model("monitoring", "Standard")
-    LimitRow = apps.get_model("monitoring", "LimitRow")
-    by_code = {}
-    for spec in limits_data.STANDARDS:
-        by_code[spec["code"]], _ = Standard.objects.get_or_create(code=spec["code"], defaults=spec)
-    for row in limits_data.rows():
-        values = dict(row)
-        standard = by_code[values.pop("standard")]
-        LimitRow.objects.get_or_create(
-            standard=standard,
-            table=values.pop("table"),
-            mode=values.pop("mode"),
-            pollutant_name=values.pop("pollutant_name"),
-            defaults=values,
-        )
+    limits_data.load(apps.get_model("monitoring", "Standard"), apps.get_model("monitoring", "LimitRow"))
 
 
 def unseed(apps, schema_editor):
