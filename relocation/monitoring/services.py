@@ -106,7 +106,7 @@ def _check_point(data: dict[str, Any]) -> None:
         raise ServiceError(_("MN 只能由字母、数字、下划线和连字符组成，最长32位。"), code="mn")
     if "crc_variant" in data and data["crc_variant"] not in CrcVariant.values:
         raise ServiceError(_("不支持的校验方式。"), code="crc_variant")
-    if int(data.get("expected_interval_minutes") or 0) < 1:
+    if int(data.get("expected_interval_minutes", 60) or 0) < 1:
         raise ServiceError(_("数据上报间隔至少为1分钟。"), code="expected_interval_minutes")
     if "password" in data and not str(data["password"]).strip():
         raise ServiceError(_("访问密码不能为空。"), code="password")
