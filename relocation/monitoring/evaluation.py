@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Avg, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from relocation.enterprises.models import Enterprise, LifecycleStatus, ProductionStatus
 from relocation.monitoring import limits as limits_mod
@@ -44,7 +45,7 @@ from relocation.monitoring.models import (
 VALID_FLAGS = frozenset({"N", ""})
 HOUR = "hour"
 DAY = "day"
-PERIOD_LABELS = {HOUR: "小时均值", DAY: "日均值"}
+PERIOD_LABELS = {HOUR: gettext_lazy("小时均值"), DAY: gettext_lazy("日均值")}
 # The first evaluation of a point looks this far back at most.
 FIRST_LOOKBACK = {HOUR: dt.timedelta(days=7), DAY: dt.timedelta(days=30)}
 STOPPED_STATUSES = frozenset(
@@ -164,11 +165,16 @@ def _raise_exceedance(actor, point, code, limit, period, start, value, key) -> N
         limit_value=limit.max_value if limit.max_value is not None and value > limit.max_value else limit.min_value,
         unit=unit,
         title=_("%(enterprise)s %(point)s %(name)s%(period)s超标")
-        % {"enterprise": point.enterprise.name, "point": point.name, "name": name, "period": _(PERIOD_LABELS[period])},
+        % {
+            "enterprise": point.enterprise.name,
+            "point": point.name,
+            "name": name,
+            "period": str(PERIOD_LABELS[period]),
+        },
         detail=_("%(start)s 起的%(period)s为 %(value).4g %(unit)s，限值 %(limit)s（%(source)s）。")
         % {
             "start": timezone.localtime(start).strftime("%Y-%m-%d %H:%M"),
-            "period": _(PERIOD_LABELS[period]),
+            "period": str(PERIOD_LABELS[period]),
             "value": value,
             "unit": unit,
             "limit": limit.describe(),

@@ -332,6 +332,16 @@ class Alert(TimeStampedModel):
         return self.title
 
 
+HISTORY_ACTIONS = {
+    "opened": _("系统发出预警"),
+    "recurred": _("再次发生"),
+    "auto_closed": _("系统自动关闭"),
+    "assigned": _("指派"),
+    "acknowledged": _("确认收到"),
+    "closed": _("关闭"),
+}
+
+
 class AlertHistory(TimeStampedModel):
     """Every change of an alert: transitions, assignments, detector updates."""
 
@@ -356,6 +366,10 @@ class AlertHistory(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.alert_id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(HISTORY_ACTIONS.get(self.action, self.action))
 
 
 class UtilityKind(models.TextChoices):
