@@ -263,12 +263,9 @@ def _open_reinspection(actor: Any, alert: Alert) -> None:
 
 
 def _deadline_after(days: int) -> dt.date:
-    today = timezone.localdate()
-    try:
-        from relocation.core.workdays import add_workdays
-    except ImportError:  # core.workdays not on this branch yet: count calendar days
-        return today + dt.timedelta(days=days)
-    return add_workdays(today, days)
+    from relocation.core.workdays import add_workdays
+
+    return add_workdays(timezone.localdate(), days)
 
 
 # -- alert handling by people ------------------------------------------------
