@@ -29,6 +29,14 @@ class PointInfo:
     password: str
     crc_variant: str
     unit_overrides: dict[str, str] = field(default_factory=dict)
+    # pollutant code -> conversion factor, filled on first use.
+    factors: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+
+    def factor(self, code: str) -> float:
+        f = self.factors.get(code)
+        if f is None:
+            f = self.factors[code] = units.factor(code, self.unit_overrides)
+        return f
 
     def password_ok(self, given: str) -> bool:
         return hmac.compare_digest(self.password.encode(), given.encode())
@@ -95,7 +103,7 @@ def rows_for(frame: Frame, point: PointInfo, received_at: dt.datetime, tz: Any) 
         flag = str(fields.get("Flag", ""))
         if not _SAFE_FLAG.match(flag):
             flag = "?"
-        f = units.factor(code, point.unit_overrides)
+        f = point.factor(code)
         cou = fields.get("Cou")
         rows.append(
             (

@@ -67,6 +67,9 @@ class Hj212Server:
         self._tasks: list[asyncio.Task] = []
         self.connections = 0
         self._writers: set[asyncio.StreamWriter] = set()
+        # Last activity per connection, swept by housekeeping (cheaper than a timeout per read).
+        self._last_seen: dict[asyncio.StreamWriter, float] = {}
+        self._now = 0.0
 
     # -- lifecycle -------------------------------------------------------
     async def start(self, host: str, port: int, *, reuse_port: bool = False) -> int:
@@ -74,6 +77,7 @@ class Hj212Server:
         self.directory = await loop.run_in_executor(self.executor, self.load_directory)
         self._tasks = [asyncio.create_task(self._writer_loop()) for _ in range(self.writers)]
         self._tasks.append(asyncio.create_task(self._housekeeping()))
+        self._tasks.append(asyncio.create_task(self._clock()))
         self._server = await asyncio.start_server(
             self._handle, host, port, limit=LINE_LIMIT, backlog=4096, reuse_port=reuse_port or None
         )
@@ -111,24 +115,27 @@ class Hj212Server:
         self.connections += 1
         self.stats["connections"] += 1
         self._writers.add(writer)
+        self._last_seen[writer] = self._now
         reassembler = Reassembler()
         try:
             while True:
                 try:
-                    line = await asyncio.wait_for(reader.readuntil(b"\n"), self.idle_timeout)
+                    line = await reader.readuntil(b"\n")
                 except asyncio.LimitOverrunError as exc:
                     # No CRLF within the 4-digit length limit: drop what was read.
                     await reader.readexactly(exc.consumed)
                     self._reject("", "bad length")
                     continue
-                except (asyncio.IncompleteReadError, ConnectionError, TimeoutError):
+                except (asyncio.IncompleteReadError, ConnectionError):
                     break
+                self._last_seen[writer] = self._now
                 await self._process(line, writer, reassembler)
         except ValueError:  # stream limit overrun surfaced as ValueError
             self._reject("", "bad length")
         finally:
             self.connections -= 1
             self._writers.discard(writer)
+            self._last_seen.pop(writer, None)
             writer.close()
 
     async def _process(self, line: bytes, writer: asyncio.StreamWriter, reassembler: Reassembler) -> None:
@@ -235,6 +242,15 @@ class Hj212Server:
                 if not future.done():
                     future.set_result(ok)
                 self.queue.task_done()
+
+    async def _clock(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            self._now = loop.time()
+            for writer, seen in list(self._last_seen.items()):
+                if self._now - seen > self.idle_timeout:
+                    writer.transport.abort()  # a device silent this long has gone away
+            await asyncio.sleep(1.0)
 
     async def _housekeeping(self) -> None:
         loop = asyncio.get_running_loop()

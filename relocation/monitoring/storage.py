@@ -35,9 +35,16 @@ def store_rows(rows: Sequence[Row]) -> int:
 
 def _copy_text(rows: Iterable[Row]) -> str:
     out = []
+    times: dict[dt.datetime, str] = {}  # the rows of a frame share their timestamps
     for r in rows:
+        when = times.get(r[2])
+        if when is None:
+            when = times[r[2]] = r[2].isoformat()
+        got = times.get(r[9])
+        if got is None:
+            got = times[r[9]] = r[9].isoformat()
         out.append(
-            f"{r[0]}\t{r[1]}\t{r[2].isoformat()}\t{r[3]}\t{_num(r[4])}\t{_num(r[5])}\t{_num(r[6])}\t{_num(r[7])}\t{r[8]}\t{r[9].isoformat()}\n"
+            f"{r[0]}\t{r[1]}\t{when}\t{r[3]}\t{_num(r[4])}\t{_num(r[5])}\t{_num(r[6])}\t{_num(r[7])}\t{r[8]}\t{got}\n"
         )
     return "".join(out)
 

@@ -29,15 +29,19 @@ def _reflected_step_table() -> tuple[int, ...]:
 
 
 _TABLE = _reflected_step_table()
+# Each step only needs the register's high byte: h' = (T[h] >> 8) ^ next byte.
+_HIGH = tuple(t >> 8 for t in _TABLE)
 
 
 def crc_annex_a(data: bytes) -> int:
     """The HJ 212 Annex A CRC of the data segment."""
-    crc = 0xFFFF
-    table = _TABLE
-    for byte in data:
-        crc = table[(crc >> 8) ^ byte]
-    return crc
+    if not data:
+        return 0xFFFF
+    high = _HIGH
+    h = 0xFF ^ data[0]
+    for byte in data[1:]:
+        h = high[h] ^ byte
+    return _TABLE[h]
 
 
 def crc_modbus(data: bytes) -> int:

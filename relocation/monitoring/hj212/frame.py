@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from math import isfinite
 from typing import Any
 
 from relocation.monitoring.hj212 import crc as crc_mod
@@ -27,7 +28,6 @@ TRAILER = b"\r\n"
 
 _HEX4 = re.compile(rb"[0-9A-Fa-f]{4}\Z")
 _DIGITS4 = re.compile(rb"[0-9]{4}\Z")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\Z")
 _CN = re.compile(r"\d{4}\Z")
 _ST = re.compile(r"[0-9A-Za-z]{2,3}\Z")
 _QN = re.compile(r"\d{14,20}\Z")
@@ -112,7 +112,9 @@ class Frame:
 
     @property
     def data_time(self) -> dt.datetime | None:
-        return parse_time(self.cp.get("DataTime", ""))
+        if "_data_time" not in self.__dict__:
+            self.__dict__["_data_time"] = parse_time(self.cp.get("DataTime", ""))
+        return self.__dict__["_data_time"]
 
     def normalised_values(self) -> dict[str, dict[str, Any]]:
         """Values keyed by HJ 212-2017 pollutant codes, whatever the version."""
@@ -138,8 +140,10 @@ def parse_time(text: str) -> dt.datetime | None:
     """YYYYMMDDhhmmss (local time of the site) -> naive datetime, or None."""
     if not text or not _TIME.match(text):
         return None
-    try:
-        return dt.datetime.strptime(text, "%Y%m%d%H%M%S")
+    try:  # int slicing: several times faster than strptime, which the server would feel
+        return dt.datetime(
+            int(text[0:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]), int(text[12:14])
+        )
     except ValueError:
         return None
 
@@ -206,10 +210,12 @@ def parse_cp(text: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
                     raise FrameError(f"malformed field: {name[:20]}")
                 slot = values.setdefault(code, {})
                 if key in NUMERIC_KEYS:
-                    if not _NUMBER.match(value):
+                    try:
+                        number = float(value)
+                    except ValueError:
                         raise FrameError(f"malformed field: {name[:20]}")
-                    number = float(value)
-                    if number != number or number in (float("inf"), float("-inf")):
+                    # float() also takes "nan", "inf", "1_0" and padding, which the standard does not.
+                    if not isfinite(number) or "_" in value or value != value.strip():
                         raise FrameError(f"malformed field: {name[:20]}")
                     slot[key] = number
                 else:
@@ -217,6 +223,9 @@ def parse_cp(text: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
             else:
                 cp[name] = value
     return cp, values
+
+
+_version_for_flag: Callable[[int | None], Any] | None = None
 
 
 def decode(
@@ -231,8 +240,9 @@ def decode(
     "bad encoding", "malformed field: …", "missing field: …",
     "unsupported version".
     """
-    from relocation.monitoring.hj212.versions import version_for_flag
-
+    global _version_for_flag
+    if _version_for_flag is None:  # versions.py imports this module: bind on first use
+        from relocation.monitoring.hj212.versions import version_for_flag as _version_for_flag
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
     seg_bytes, received = split_line(raw)
@@ -278,7 +288,7 @@ def decode(
         raise FrameError("malformed field: PNO", mn=header["MN"], header=header)
     if "DataTime" in cp and parse_time(cp["DataTime"]) is None:
         raise FrameError("malformed field: DataTime", mn=header["MN"], header=header)
-    version = version_for_flag(flag)
+    version = _version_for_flag(flag)
     if version is None:
         raise FrameError("unsupported version", mn=header["MN"], header=header)
     frame = Frame(
