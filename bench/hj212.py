@@ -109,28 +109,31 @@ def counts() -> tuple[int, int]:
     return rows, frames
 
 
+PROCESSES = int(os.environ.get("BENCH_SERVER_PROCESSES", "2"))
+
+
 def start_server(env: dict, port: int) -> subprocess.Popen:
+    # Its own session, so that killing the group kills every server process.
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "hj212_serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--writers",
-            "2",
-            "--batch",
-            "12000",
-        ],
+        [sys.executable, "manage.py", "hj212_serve", "--host", "127.0.0.1", "--port", str(port),
+         "--writers", "2", "--batch", "12000", "--processes", str(PROCESSES)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )
+        start_new_session=True,
+    )  # fmt: skip
     wait_port(port)
+    time.sleep(1.0)  # let every process load its point directory
     return proc
+
+
+def stop_server(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        return
+    proc.wait(timeout=60)
 
 
 def simulate(env: dict, port: int, *, devices: int, count: int, start: str, rate: float, duration: float, wait=True):
@@ -200,11 +203,10 @@ def main() -> None:
             env, port, devices=DEVICES, count=FRAMES_PER_DEVICE, start="20220301000000", rate=0, duration=180
         )
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+        stop_server(server)
     rows, frames = counts()
     fps = result["acked"] / result["elapsed_s"] if result["elapsed_s"] else 0.0
-    emit("hj212_end_to_end_frames_per_s", round(fps, 1), "frames/s", 10000, fps >= 10000,
+    emit("hj212_end_to_end_frames_per_s", round(fps, 1), "frames/s", 10000, fps >= 10000, server_processes=PROCESSES,
          devices=DEVICES, frames_acked=result["acked"], frames_sent=result["frames_unique"], rows_stored=rows,
          values_per_s=round(fps * 6, 1), elapsed_s=result["elapsed_s"])  # fmt: skip
 
@@ -231,16 +233,14 @@ def main() -> None:
         env, port, devices=restart_devices, count=50, start="20220401000000", rate=20, duration=120, wait=False
     )
     time.sleep(2.0)
-    os.kill(server.pid, signal.SIGKILL)
-    server.wait()
+    stop_server(server, signal.SIGKILL)
     rows_at_kill, _ = counts()
     time.sleep(1.0)
     server = start_server(env, port)
     try:
         out, _ = sim.communicate(timeout=200)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+        stop_server(server)
     result = json.loads(out.strip().splitlines()[-1])
     rows, frames = counts()
     sent = result["frames_unique"]

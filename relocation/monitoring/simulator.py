@@ -12,7 +12,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from relocation.monitoring.hj212.frame import FrameError, build_segment, decode, encode
+from relocation.monitoring.hj212.crc import matches as crc_matches
+from relocation.monitoring.hj212.frame import FrameError, build_segment, encode, split_line
 
 # Six pollutants of an electroplating final outlet, with plausible ranges (storage units).
 POLLUTANT_RANGES = {
@@ -61,13 +62,36 @@ class Result:
 
 def realtime_frame(device: Device, index: int, rng: random.Random) -> tuple[str, bytes]:
     when = device.start + dt.timedelta(seconds=index * device.interval_s)
-    stamp = when.strftime("%Y%m%d%H%M%S")
+    stamp = f"{when:%Y%m%d%H%M%S}"
     qn = stamp + "000"
     items = [f"DataTime={stamp}"]
     for code, (low, high) in POLLUTANT_RANGES.items():
-        items.append(f"{code}-Rtd={rng.uniform(low, high):.3f},{code}-Flag=N")
+        items.append(f"{code}-Rtd={low + (high - low) * rng.random():.3f},{code}-Flag=N")
     header = {"QN": qn, "ST": device.st, "CN": "2011", "PW": device.pw, "MN": device.mn, "Flag": 5}
     return qn, encode(build_segment(header, ";".join(items)))
+
+
+def answer_of(line: bytes) -> tuple[str, str] | None:
+    """(CN, QN) of an answer, checked (CRC included) but without parsing every field."""
+    try:
+        frame = split_line(line)
+    except FrameError:
+        return None
+    segment, received = frame
+    if not crc_matches(segment, received):
+        return None
+    text = segment.decode("ascii", "replace")
+    cn = _field(text, "CN=")
+    return cn, _field(text, "QN=")
+
+
+def _field(text: str, name: str) -> str:
+    start = text.find(name)
+    if start < 0:
+        return ""
+    start += len(name)
+    end = text.find(";", start)
+    return text[start:end] if end >= 0 else text[start:]
 
 
 async def run_device(
@@ -107,16 +131,16 @@ async def run_device(
                 line = await reader.readline()
                 if not line:
                     return
-                try:
-                    answer = decode(line)
-                except FrameError:
+                answer = answer_of(line)
+                if answer is None:
                     result.counters["bad_answer"] += 1
                     continue
-                if answer.cn == "9014" and answer.qn in unacked:
-                    del unacked[answer.qn]
+                cn, qn = answer
+                if cn == "9014" and qn in unacked:
+                    del unacked[qn]
                     result.acked += 1
                     acked_event.set()
-                elif answer.cn == "9011":
+                elif cn == "9011":
                     result.refused += 1
 
         reading = asyncio.create_task(read_answers())

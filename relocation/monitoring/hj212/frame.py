@@ -194,34 +194,40 @@ def parse_segment(segment: str) -> tuple[dict[str, str], dict[str, str], dict[st
 def parse_cp(text: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
     cp: dict[str, str] = {}
     values: dict[str, dict[str, Any]] = {}
-    for item in text.split(";"):
-        for part in item.split(","):
-            part = part.strip()
-            if not part:
-                continue
-            if "=" not in part:
-                raise FrameError(f"malformed field: {part[:20]}")
-            name, value = part.split("=", 1)
-            if not name:
-                raise FrameError("malformed field: empty name")
-            if "-" in name:
-                code, key = name.rsplit("-", 1)
-                if not code or not key:
-                    raise FrameError(f"malformed field: {name[:20]}")
-                slot = values.setdefault(code, {})
-                if key in NUMERIC_KEYS:
-                    try:
-                        number = float(value)
-                    except ValueError:
-                        raise FrameError(f"malformed field: {name[:20]}")
-                    # float() also takes "nan", "inf", "1_0" and padding, which the standard does not.
-                    if not isfinite(number) or "_" in value or value != value.strip():
-                        raise FrameError(f"malformed field: {name[:20]}")
-                    slot[key] = number
-                else:
-                    slot[key] = value
-            else:
-                cp[name] = value
+    numeric = NUMERIC_KEYS
+    # ";" separates items and "," the fields of an item; both only separate fields here.
+    for part in text.replace(",", ";").split(";"):
+        name, sep, value = part.partition("=")
+        if not sep:
+            if part.strip():
+                raise FrameError(f"malformed field: {part.strip()[:20]}")
+            continue
+        if name[:1] == " " or name[-1:] == " ":
+            name = name.strip()
+        if not name:
+            raise FrameError("malformed field: empty name")
+        dash = name.rfind("-")
+        if dash < 0:
+            cp[name] = value.strip()
+            continue
+        code = name[:dash]
+        key = name[dash + 1 :]
+        if not code or not key:
+            raise FrameError(f"malformed field: {name[:20]}")
+        slot = values.get(code)
+        if slot is None:
+            slot = values[code] = {}
+        if key in numeric:
+            try:
+                number = float(value)
+            except ValueError:
+                raise FrameError(f"malformed field: {name[:20]}")
+            # float() also takes "nan", "inf", "1_0" and padding, which the standard does not.
+            if not isfinite(number) or "_" in value or value[:1] == " " or value[-1:] == " ":
+                raise FrameError(f"malformed field: {name[:20]}")
+            slot[key] = number
+        else:
+            slot[key] = value.strip()
     return cp, values
 
 

@@ -7,6 +7,8 @@ import contextlib
 import json
 import logging
 import signal
+import subprocess
+import sys
 
 from django.core.management.base import BaseCommand
 
@@ -24,10 +26,41 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=6000, help="rows per stored batch at most")
         parser.add_argument("--writers", type=int, default=1, help="concurrent batch writers")
         parser.add_argument("--reuse-port", action="store_true", help="let several processes share the port")
+        parser.add_argument(
+            "--processes", type=int, default=1, help="server processes sharing the port (SO_REUSEPORT), one per core"
+        )
 
     def handle(self, *args, **options) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+        if options["processes"] > 1:
+            self._run_children(options)
+            return
         asyncio.run(self._run(options))
+
+    def _run_children(self, options) -> None:
+        """Start N single-process servers on the same port; the kernel spreads
+        connections over them. Each stores and acknowledges its own frames."""
+        args = [
+            sys.executable,
+            sys.argv[0],
+            "hj212_serve",
+            "--host", options["host"],
+            "--port", str(options["port"]),
+            "--queue-size", str(options["queue_size"]),
+            "--batch", str(options["batch"]),
+            "--writers", str(options["writers"]),
+            "--reuse-port",
+        ]  # fmt: skip
+        children = [subprocess.Popen(args) for _ in range(options["processes"])]
+
+        def forward(signum, frame):
+            for child in children:
+                child.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, forward)
+        signal.signal(signal.SIGINT, forward)
+        for child in children:
+            child.wait()
 
     async def _run(self, options) -> None:
         server = Hj212Server(
