@@ -56,7 +56,22 @@ async def read_reply(reader, timeout=5.0):
 
 
 def run(coro):
-    return asyncio.run(coro)
+    """Run a scenario on a fresh event loop in its own thread (the browser
+    tests leave Playwright's loop running in the main thread)."""
+    outcome: dict = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(coro)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(120)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 def test_it_acknowledges_only_after_the_rows_are_stored(point):
