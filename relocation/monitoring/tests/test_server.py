@@ -27,11 +27,26 @@ def upload(*, qn="20220301120000000", pw="123456", mn=MN, flag=5, when="20220301
     return encode(build_segment({"QN": qn, "ST": "32", "CN": cn, "PW": pw, "MN": mn, "Flag": flag}, cp))
 
 
+def closing(fn):
+    """Close the thread's connection after each call, so that no writer thread
+    keeps the test database open after the test."""
+
+    def wrapper(*args):
+        from django.db import connection
+
+        try:
+            return fn(*args)
+        finally:
+            connection.close()
+
+    return wrapper
+
+
 def make_server(store=storage.store_rows, **kwargs) -> Hj212Server:
     return Hj212Server(
-        load_directory=ingest.PointDirectory.load,
-        store=store,
-        count_rejections=storage.count_rejections,
+        load_directory=closing(ingest.PointDirectory.load),
+        store=closing(store),
+        count_rejections=closing(storage.count_rejections),
         tz=dt.timezone(dt.timedelta(hours=8)),
         refresh_seconds=3600,
         **kwargs,
@@ -43,12 +58,16 @@ async def db(fn, *args):
 
 
 def rows_count(**filters) -> int:
-    from django.db import close_old_connections
+    from django.db import close_old_connections, connection
 
     from relocation.monitoring.models import Measurement
 
     close_old_connections()
-    return Measurement.objects.filter(**filters).count()
+    try:
+        return Measurement.objects.filter(**filters).count()
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connection.close()
 
 
 async def read_reply(reader, timeout=5.0):
