@@ -336,3 +336,12 @@ def test_the_alert_list_survives_alerts_without_a_responsible_unit(client, hq_st
     login(client, hq_staff)
     assert "无属地" in client.get(reverse("monitoring:alerts")).content.decode()
     assert Alert.objects.get().task_id is None
+
+
+def test_it_adds_a_monitoring_card_to_the_enterprise_page(client, liaison, enterprise_contact, point):
+    login(client, liaison)
+    page = client.get(reverse("enterprises:detail", args=[point.enterprise_id])).content.decode()
+    assert reverse("monitoring:enterprise_section", args=[point.enterprise_id]) in page
+    client.force_login(enterprise_contact)
+    page = client.get(reverse("enterprises:detail", args=[point.enterprise_id])).content.decode()
+    assert "monitoring-section" not in page
