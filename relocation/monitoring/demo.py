@@ -89,8 +89,12 @@ def _hourly_data(point: MonitoringPoint, index: int, outlet: str, this_hour: dt.
     rng = random.Random(point.mn)
     ranges = WORKSHOP if outlet == "workshop" else NORMAL
     start = this_hour - dt.timedelta(days=3)
-    # Enterprise 1: COD above the limit for four hours yesterday afternoon; enterprise 2: silent for 10 hours.
-    bad = {start + dt.timedelta(days=2, hours=14 + h) for h in range(4)} if index == 1 else set()
+    # Enterprise 1: COD above the limit for four hours yesterday afternoon (closed since by good hours)
+    # and again for the last three hours (open); enterprise 2: silent for 10 hours.
+    bad = set()
+    if index == 1:
+        bad = {start + dt.timedelta(days=2, hours=14 + h) for h in range(4)}
+        bad |= {this_hour - dt.timedelta(hours=h) for h in range(1, 4)}
     stop = this_hour - dt.timedelta(hours=10) if index == 2 else this_hour
     received = timezone.now()
     rows = []

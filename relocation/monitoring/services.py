@@ -468,7 +468,7 @@ def toxic_closure_blockers(enterprise: Enterprise) -> list[str]:
         if remaining > 0:
             blockers.append(
                 _("剧毒化学品“%(chemical)s”尚有库存 %(qty)s 千克，须清零（使用完毕或交有资质单位处置）后才能核验关停。")
-                % {"chemical": b["chemical"], "qty": remaining.normalize()}
+                % {"chemical": b["chemical"], "qty": f"{remaining.normalize():f}"}
             )
         elif not b["consistent"]:
             blockers.append(_("剧毒化学品“%(chemical)s”账实不符，须查清后才能核验关停。") % {"chemical": b["chemical"]})
