@@ -52,3 +52,18 @@ class ToxicMovementForm(forms.Form):
     document_no = forms.CharField(label=_("凭证号"), max_length=64, required=False)
     counterparty = forms.CharField(label=_("供货/处置单位"), max_length=200, required=False)
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        from relocation.monitoring.models import MonitoringPolicy
+
+        model = MonitoringPolicy
+        fields = [
+            "close_after_good_periods",
+            "gap_factor",
+            "stopped_share",
+            "baseline_days",
+            "window_days",
+            "night_share",
+        ]

@@ -580,3 +580,41 @@ def _store_readings(actor: Any, kind: str, rows: list[tuple], source: str) -> in
         )
         created += int(was_created)
     return created
+
+
+# -- detector thresholds -------------------------------------------------------
+POLICY_FIELDS = [
+    "close_after_good_periods",
+    "gap_factor",
+    "stopped_share",
+    "baseline_days",
+    "window_days",
+    "night_share",
+]
+
+
+def policy_update(*, actor: Any, data: dict[str, Any]) -> Any:
+    """HQ changes the thresholds the detectors use (one row, audited)."""
+    from relocation.monitoring.models import MonitoringPolicy
+
+    if not is_hq_editor(actor):
+        raise PermissionDeniedError(_("只有指挥部可以修改监管参数。"))
+    if int(data.get("close_after_good_periods", 1)) < 1 or int(data.get("window_days", 1)) < 1:
+        raise ServiceError(_("周期数和天数至少为 1。"))
+    if not Decimal(0) < Decimal(data.get("stopped_share", "0.3")) <= Decimal(1):
+        raise ServiceError(_("比例应大于 0 且不超过 1。"), code="stopped_share")
+    with transaction.atomic():
+        policy, _created = MonitoringPolicy.objects.select_for_update().get_or_create(pk=1)
+        before = audit.snapshot(policy, POLICY_FIELDS)
+        for key in POLICY_FIELDS:
+            if key in data:
+                setattr(policy, key, data[key])
+        policy.save()
+        audit.record(
+            actor=actor,
+            action="monitoring.policy_updated",
+            obj=policy,
+            summary=_("修改监管参数"),
+            changes=audit.diff(before, audit.snapshot(policy, POLICY_FIELDS)),
+        )
+    return policy

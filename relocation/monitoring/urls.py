@@ -19,4 +19,5 @@ urlpatterns = [
     path("points/<int:pk>/chart.json", views.point_chart, name="point_chart"),
     path("utility/import/", views.utility_import, name="utility_import"),
     path("limits/", views.limit_list, name="limits"),
+    path("policy/", views.policy_edit, name="policy"),
 ]

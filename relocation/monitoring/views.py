@@ -261,3 +261,20 @@ def limit_list(request: HttpRequest) -> HttpResponse:
 
     standards = Standard.objects.prefetch_related("limits").exclude(kind="permit")
     return render(request, "monitoring/limit_list.html", {"standards": standards})
+
+
+def policy_edit(request: HttpRequest) -> HttpResponse:
+    from relocation.core.roles import is_hq_editor
+
+    if not is_hq_editor(request.user):
+        raise PermissionDenied
+    form = forms.PolicyForm(request.POST or None, instance=selectors.policy())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.policy_update(actor=request.user, data=form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("monitoring:policy")
+    return render(request, "monitoring/policy_form.html", {"form": form})

@@ -345,3 +345,23 @@ def test_it_adds_a_monitoring_card_to_the_enterprise_page(client, liaison, enter
     client.force_login(enterprise_contact)
     page = client.get(reverse("enterprises:detail", args=[point.enterprise_id])).content.decode()
     assert "monitoring-section" not in page
+
+
+def test_it_lets_hq_change_the_detector_thresholds(client, hq_staff, liaison):
+    from relocation.monitoring.models import MonitoringPolicy
+
+    assert login(client, liaison).get(reverse("monitoring:policy")).status_code == 403
+    login(client, hq_staff)
+    data = {
+        "close_after_good_periods": 4,
+        "gap_factor": "3",
+        "stopped_share": "0.25",
+        "baseline_days": 30,
+        "window_days": 7,
+        "night_share": "0.5",
+    }
+    assert client.post(reverse("monitoring:policy"), data).status_code == 302
+    assert MonitoringPolicy.objects.get().stopped_share == Decimal("0.25")
+    data["stopped_share"] = "1.5"
+    assert client.post(reverse("monitoring:policy"), data).status_code == 200
+    assert MonitoringPolicy.objects.get().stopped_share == Decimal("0.25")
