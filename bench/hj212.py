@@ -194,6 +194,13 @@ def main() -> None:
     points = list(MonitoringPoint.objects.order_by("id").values_list("id", flat=True)[:DEVICES])
     env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
 
+    only = os.environ.get("BENCH_ONLY", "")
+    if only != "restart":
+        throughput(env, points)
+    restart(env)
+
+
+def throughput(env: dict, points: list[int]) -> None:
     # 1. Throughput.
     truncate()
     port = free_port()
@@ -224,6 +231,8 @@ def main() -> None:
     ratio = fps / copy_fps if copy_fps else 0.0
     emit("hj212_end_to_end_to_copy_ratio", round(ratio, 3), "ratio", 0.5, ratio >= 0.5)
 
+
+def restart(env: dict) -> None:
     # 3. Kill mid-stream, restart, resend.
     truncate()
     port = free_port()
@@ -232,7 +241,10 @@ def main() -> None:
     sim = simulate(
         env, port, devices=restart_devices, count=50, start="20220401000000", rate=20, duration=120, wait=False
     )
-    time.sleep(2.0)
+    # Kill only once the stream is flowing: some frames stored, many still to come.
+    waited = time.monotonic()
+    while counts()[1] < restart_devices * 10 and time.monotonic() - waited < 60:
+        time.sleep(0.2)
     stop_server(server, signal.SIGKILL)
     rows_at_kill, _ = counts()
     time.sleep(1.0)
