@@ -187,3 +187,8 @@ def review_items(review: MonthlyReview):
 
 def stage_prefetch() -> Prefetch:
     return Prefetch("stages", queryset=TaskStage.objects.filter(ended_at__isnull=True), to_attr="open_stages")
+
+
+def task_attachments(task: Task) -> list[Any]:
+    """Files attached to the task (progress evidence), oldest first."""
+    return []

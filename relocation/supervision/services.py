@@ -435,3 +435,7 @@ def task_remind(*, actor: Any, task: Task, note: str = "") -> int:
             summary=_("催办任务：%(title)s") % {"title": task.title},
         )
     return len(sent)
+
+
+def task_attach(*, actor: Any, task: Task, uploaded_file: Any, update: TaskUpdate | None = None) -> Any:
+    raise ServiceError(_("附件上传暂不可用。"))
