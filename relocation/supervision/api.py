@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from relocation.core import workdays
 from relocation.core.api import IsStaffMember
-from relocation.core.roles import is_hq
+from relocation.core.roles import is_hq, is_hq_editor
 from relocation.organisation.models import Unit, User
 from relocation.organisation.selectors import active_programme
 from relocation.supervision import reports, scorecards, selectors, services
@@ -162,6 +162,9 @@ class TaskViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(TaskSerializer(task, context=self.get_serializer_context()).data, status=status)
 
     def create(self, request, *args, **kwargs):
+        # task_create serves every module (their own guards apply); assigning by hand is HQ's.
+        if not is_hq_editor(request.user):
+            raise PermissionDenied
         serializer = TaskCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         task = services.task_create(actor=request.user, source=TaskSource.MANUAL, **serializer.validated_data)
