@@ -166,13 +166,41 @@ def seed(*, scale: str, out: Any) -> None:
             )
             recent += 1
 
+    # 2b. Six months of finished work, some of it late, so that the scorecards have a trend.
+    for back in range(1, 7):
+        month_day = (today.replace(day=1) - dt.timedelta(days=30 * back - 14)).replace(day=15)
+        for j, unit in enumerate(member_units[:: max(len(member_units) // 8, 1)]):
+            key = f"demo:history:{month_day:%Y-%m}:{unit.code}"
+            created_on = month_day - dt.timedelta(days=20)
+            with _at(created_on):
+                task = services.task_create(
+                    actor=hq,
+                    title=f"{month_day.month}月份{RECENT_TASKS[(back + j) % len(RECENT_TASKS)]}",
+                    lead_unit=unit,
+                    deadline=month_day,
+                    source=TaskSource.MEETING,
+                    dedupe_key=key,
+                )
+            if task.status == TaskStatus.ASSIGNED and task.stages.count() == 1:
+                late = (back + j + unit.order) % 4 == 0
+                _advance(
+                    task,
+                    TaskStatus.VERIFIED,
+                    liaison=liaisons[unit.pk],
+                    hq=hq,
+                    start=created_on,
+                    end=month_day + dt.timedelta(days=6 if late else -1),
+                    rng=random.Random(key),
+                )
+                recent += 1
+
     # 3. The daily warning scan (reminders, supervision notices, escalations).
     result = scan_tasks(today=today, programme=programme)
 
-    # 4. Unit reports for the last six periods; some units miss some periods.
+    # 4. Unit reports for the last twelve periods; some units miss some periods.
     period = reports.last_closed_period(programme, today)
     periods = []
-    for _ in range(6):
+    for _ in range(12):
         periods.append(period)
         period = reports.period_containing(programme, period.start - dt.timedelta(days=1))
     made = 0
