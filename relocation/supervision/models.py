@@ -65,6 +65,8 @@ class Task(TimeStampedModel):
     completed_at = models.DateTimeField(_("核销时间"), null=True, blank=True)
     # When the unit reported it done: on-time completion compares this with the deadline.
     reported_done_at = models.DateTimeField(_("报办结时间"), null=True, blank=True)
+    # Whether it was reported done by the deadline; kept so scorecards aggregate without per-row date maths.
+    reported_on_time = models.BooleanField(_("按时办结"), null=True, blank=True)
     signed_for_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     # Set by the warning job; lists compute the level from the deadline.
     warning_level = models.CharField(_("预警"), max_length=16, default="none")

@@ -241,7 +241,10 @@ def task_report_done(*, actor: Any, task: Task, note: str = "") -> Task:
             task=task,
             target=TaskStatus.REPORTED_DONE,
             reason=note,
-            extra={"reported_done_at": timezone.now()},
+            extra={
+                "reported_done_at": timezone.now(),
+                "reported_on_time": timezone.localdate() <= task.deadline,
+            },
             action="task.reported_done",
         )
         hq = list(User.objects.filter(is_active=True, role=Role.HQ_STAFF))
@@ -294,7 +297,7 @@ def task_return(*, actor: Any, task: Task, reason: str) -> Task:
             task=task,
             target=TaskStatus.IN_PROGRESS,
             reason=reason,
-            extra={"reported_done_at": None},
+            extra={"reported_done_at": None, "reported_on_time": None},
             action="task.returned",
         )
         TaskUpdate.objects.create(task=task, author=actor, unit=actor.unit, kind="returned", body=reason.strip())
@@ -399,7 +402,11 @@ def task_extend(*, actor: Any, task: Task, deadline: dt.date, reason: str) -> Ta
         task.deadline = deadline
         task.warning_level = "none"
         task.red_since = None
-        workflow.save_if_unchanged(task, expected_version=expected, fields=["deadline", "warning_level", "red_since"])
+        if task.reported_done_at is not None:
+            task.reported_on_time = timezone.localdate(task.reported_done_at) <= deadline
+        workflow.save_if_unchanged(
+            task, expected_version=expected, fields=["deadline", "warning_level", "red_since", "reported_on_time"]
+        )
         audit.record(
             actor=actor,
             action="task.deadline_changed",
