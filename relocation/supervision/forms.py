@@ -164,3 +164,27 @@ class FindingForm(StyledForm):
     def __init__(self, *args, programme_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _unit_choices(programme_id)
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        from relocation.supervision.models import SupervisionSettings
+
+        model = SupervisionSettings
+        fields = [
+            "yellow_workdays",
+            "escalate_commander_workdays",
+            "escalate_group_workdays",
+            "report_period_days",
+            "report_anchor",
+            "report_due_workdays",
+            "report_remind_workdays",
+            "notice_issuer",
+            "notice_prefix",
+        ]
+        widgets = {"report_anchor": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"

@@ -127,6 +127,7 @@ class SupervisionSettings(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(escalate_group_workdays__gte=models.F("escalate_commander_workdays")),
                 name="escalation_steps_ordered",
+                violation_error_message=_("报协调小组的天数不能少于报总指挥的天数。"),
             ),
         ]
 

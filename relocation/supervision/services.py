@@ -446,3 +446,40 @@ def task_remind(*, actor: Any, task: Task, note: str = "") -> int:
 
 def task_attach(*, actor: Any, task: Task, uploaded_file: Any, update: TaskUpdate | None = None) -> Any:
     raise ServiceError(_("附件上传暂不可用。"))
+
+
+SETTINGS_FIELDS = [
+    "yellow_workdays",
+    "escalate_commander_workdays",
+    "escalate_group_workdays",
+    "report_period_days",
+    "report_anchor",
+    "report_due_workdays",
+    "report_remind_workdays",
+    "notice_issuer",
+    "notice_prefix",
+]
+
+
+def settings_update(*, actor: Any, programme: Programme, values: dict[str, Any]) -> SupervisionSettings:
+    """HQ changes the warning thresholds, escalation steps, report period and notice heading."""
+    _require_hq_editor(actor)
+    if values.get("escalate_group_workdays", 0) < values.get("escalate_commander_workdays", 0):
+        raise ServiceError(_("报协调小组的天数不能少于报总指挥的天数。"))
+    if values.get("report_period_days", 1) < 1:
+        raise ServiceError(_("报送周期至少 1 天。"))
+    with transaction.atomic():
+        conf = SupervisionSettings.objects.select_for_update().get(pk=settings_for(programme).pk)
+        before = audit.snapshot(conf, SETTINGS_FIELDS)
+        for key in SETTINGS_FIELDS:
+            if key in values:
+                setattr(conf, key, values[key])
+        conf.save(update_fields=[*SETTINGS_FIELDS, "updated_at"])
+        audit.record(
+            actor=actor,
+            action="supervision.settings_changed",
+            obj=conf,
+            summary=_("修改督办设置"),
+            changes=audit.diff(before, audit.snapshot(conf, SETTINGS_FIELDS)),
+        )
+    return conf

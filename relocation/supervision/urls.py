@@ -10,6 +10,7 @@ urlpatterns = [
     path("notices/<int:pk>/download/", views.notice_download, name="notice_download"),
     path("deadline-preview/", views.deadline_preview, name="deadline_preview"),
     path("workdays/", views.workday_calculator, name="workdays"),
+    path("settings/", views.settings_edit, name="settings"),
     path("reviews/", views.review_list, name="reviews"),
     path("reviews/<int:pk>/", views.review_detail, name="review"),
     path("inspections/", views.inspection_list, name="inspections"),

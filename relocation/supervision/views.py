@@ -28,6 +28,7 @@ from relocation.supervision.forms import (
     ReassignForm,
     ReportForm,
     ReviewForm,
+    SettingsForm,
     TaskForm,
     parse_deadline,
 )
@@ -512,3 +513,23 @@ def workday_calculator(request: HttpRequest) -> HttpResponse:
         "supervision/workdays.html",
         {"params": request.GET, "start": start, "result": result, "warning_levels": WarningLevel},
     )
+
+
+def settings_edit(request: HttpRequest) -> HttpResponse:
+    """HQ's knobs: warning and escalation thresholds, the report period, the notice heading."""
+    _require_hq(request)
+    programme = _programme()
+    conf = services.settings_for(programme)
+    form = SettingsForm(request.POST or None, instance=conf)
+    if request.method == "POST":
+        if not is_hq_editor(request.user):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.settings_update(actor=request.user, programme=programme, values=form.cleaned_data)
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("督办设置已保存。"))
+                return redirect("supervision:settings")
+    return render(request, "supervision/settings.html", {"form": form, "can_edit": is_hq_editor(request.user)})

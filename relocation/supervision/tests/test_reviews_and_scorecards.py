@@ -144,3 +144,26 @@ def test_it_seeds_plan_tasks_from_phases_and_duties(hq_staff, units, programme):
     assert len(created) == 5 and {t.pk for t in created} == {t.pk for t in again}
     assert Task.objects.filter(lead_unit=units["eeb"], source="plan").count() == 3
     assert Task.objects.filter(lead_unit=units["hq"]).first().co_units.count() == 2
+
+
+@pytest.mark.django_db
+def test_hq_changes_the_settings_and_units_cannot(client, hq_staff, liaison, programme):
+    client.force_login(liaison)
+    assert client.get(reverse("supervision:settings")).status_code == 403
+    client.force_login(hq_staff)
+    data = {
+        "yellow_workdays": 5,
+        "escalate_commander_workdays": 2,
+        "escalate_group_workdays": 1,
+        "report_period_days": 7,
+        "report_due_workdays": 2,
+        "report_remind_workdays": 1,
+        "notice_issuer": "现场指挥部",
+        "notice_prefix": "虎搬督",
+    }
+    response = client.post(reverse("supervision:settings"), data)
+    assert "报协调小组的天数不能少于报总指挥的天数" in response.content.decode()
+    data["escalate_group_workdays"] = 8
+    assert client.post(reverse("supervision:settings"), data).status_code == 302
+    conf = services.settings_for(programme)
+    assert conf.yellow_workdays == 5 and conf.notice_prefix == "虎搬督"
