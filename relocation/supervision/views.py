@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from relocation.core import workdays
@@ -154,17 +155,17 @@ TASK_ACTIONS = {
 }
 
 ACTION_MESSAGES = {
-    "sign_for": _("已签收。"),
-    "start": _("已开始办理。"),
-    "report_done": _("已报办结，等待指挥部核销。"),
-    "verify": _("已核销。"),
-    "return": _("已退回。"),
-    "cancel": _("已撤销。"),
-    "remind": _("已催办。"),
-    "notice": _("督办单已下发。"),
-    "progress": _("进展已填报。"),
-    "reassign": _("任务已改派。"),
-    "extend": _("完成时限已调整。"),
+    "sign_for": gettext_lazy("已签收。"),
+    "start": gettext_lazy("已开始办理。"),
+    "report_done": gettext_lazy("已报办结，等待指挥部核销。"),
+    "verify": gettext_lazy("已核销。"),
+    "return": gettext_lazy("已退回。"),
+    "cancel": gettext_lazy("已撤销。"),
+    "remind": gettext_lazy("已催办。"),
+    "notice": gettext_lazy("督办单已下发。"),
+    "progress": gettext_lazy("进展已填报。"),
+    "reassign": gettext_lazy("任务已改派。"),
+    "extend": gettext_lazy("完成时限已调整。"),
 }
 
 
