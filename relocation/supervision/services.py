@@ -152,7 +152,7 @@ def task_create(
 
 
 def _locked(task: Task) -> Task:
-    return Task.objects.select_for_update().select_related("lead_unit", "responsible").get(pk=task.pk)
+    return Task.objects.select_for_update(of=("self",)).select_related("lead_unit", "responsible").get(pk=task.pk)
 
 
 def _transition(
