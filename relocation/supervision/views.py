@@ -220,11 +220,13 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     yellow_until = workdays.add_workdays(today, services.settings_for(task.programme).yellow_workdays)
     user = request.user
     can_work = permissions.can_work_on_task(user, task)
+    parts = selectors.task_detail_parts(task)
     context = {
         "task": task,
         "colour": selectors.colour(task, today, yellow_until),
+        "has_current_notice": any(n.deadline == task.deadline for n in parts["notices"]),
         "clocks": selectors.stage_clocks(task),
-        **selectors.task_detail_parts(task),
+        **parts,
         "attachments": selectors.task_attachments(task),
         "can_work": can_work,
         "can_post": permissions.can_post_update(user, task),

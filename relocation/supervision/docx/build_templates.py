@@ -114,12 +114,13 @@ def build_inspection_report() -> None:
         "根据督办通报机制，现场指挥部于{{ year }}年第{{ quarter }}季度开展了专题督查。督查范围：{{ scope }}。现将有关情况报告如下。",
         size=16,
     )
+    # One paragraph per finding: docxtpl's paragraph-level loop.
+    _run(_para(doc), "{%p for f in findings %}", size=16)
     p = _para(doc, first_line_chars=True)
     _run(
-        p,
-        "{% for f in findings %}{{ loop.index }}. {{ f.unit }}：{{ f.description }}整改要求：{{ f.rectification }}（{{ f.task }}）\n{% endfor %}",
-        size=16,
+        p, "{{ loop.index }}. {{ f.unit }}：{{ f.description }}整改要求：{{ f.rectification }}（{{ f.task }}）", size=16
     )
+    _run(_para(doc), "{%p endfor %}", size=16)
     p = _para(doc, first_line_chars=True)
     _run(
         p,

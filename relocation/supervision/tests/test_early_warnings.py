@@ -80,3 +80,26 @@ def test_it_reminds_the_responsible_person(make_task, units, liaison):
         scan_tasks()
     assert Notification.objects.filter(recipient=person, verb="task.red").count() == 1
     assert Task.objects.get().red_since == dt.date(2022, 3, 10)
+
+
+@pytest.mark.django_db
+def test_the_notice_is_a_numbered_official_document(make_task, hq_staff):
+    import io
+
+    from docx import Document
+
+    from relocation.supervision.notices import notice_issue
+
+    with at(2022, 2, 9):
+        task = make_task(title="关停企业断水断电核查", deadline=dt.date(2022, 2, 7))
+        first = notice_issue(actor=hq_staff, task=task)
+        second = make_task(title="第二项", deadline=dt.date(2022, 2, 7))
+        other = notice_issue(actor=hq_staff, task=second)
+    assert first.serial + 1 == other.serial
+    doc = Document(io.BytesIO(bytes(first.document)))
+    text = [p.text for p in doc.paragraphs]
+    assert text[1] == first.number
+    assert "虎门镇：" in text or any(t.endswith("：") and "虎门" in t for t in text)
+    assert any("关停企业断水断电核查" in t and "已逾期 2 个工作日" in t for t in text)
+    section = doc.sections[0]
+    assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
