@@ -149,3 +149,42 @@ def test_the_workdays_command(capsys):
 
 def test_task_statuses_are_known():
     assert {"assigned", "verified"} <= set(TaskStatus.values) and Task._meta.ordering
+
+
+@pytest.mark.django_db
+def test_api_report_list_query_count_does_not_grow(api, hq_staff, units):
+    from relocation.conftest import make_user
+    from relocation.supervision import reports
+
+    api.force_login(hq_staff)
+
+    def add(code):
+        liaison = make_user(f"{code}_x", "unit_liaison", units[code])
+        r = reports.report_open(actor=liaison, unit=units[code], period_start=dt.date(2022, 1, 11))
+        reports.report_save(
+            actor=liaison, report=r, progress="x", next_steps="", suggestions="", problems=[{"title": "问题"}]
+        )
+
+    add("water")
+    api.get("/api/supervision/reports/")
+    with CaptureQueriesContext(connection) as small:
+        api.get("/api/supervision/reports/")
+    for code in ["humen", "eeb", "police"]:
+        add(code)
+    with CaptureQueriesContext(connection) as large:
+        api.get("/api/supervision/reports/")
+    assert len(large) == len(small)
+
+
+@pytest.mark.django_db
+def test_the_daily_jobs_run_directly(make_task):
+    from relocation.supervision.tasks import daily_report_reminders, daily_task_warnings
+
+    with time_machine.travel(dt.datetime(2022, 2, 9, 2, tzinfo=dt.UTC), tick=False):
+        make_task(deadline=dt.date(2022, 2, 8))
+        daily_task_warnings.call_local()
+        daily_task_warnings.call_local()
+        daily_report_reminders.call_local()
+    from relocation.supervision.models import SupervisionNotice
+
+    assert SupervisionNotice.objects.count() == 1

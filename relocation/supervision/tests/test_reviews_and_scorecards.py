@@ -167,3 +167,33 @@ def test_hq_changes_the_settings_and_units_cannot(client, hq_staff, liaison, pro
     assert client.post(reverse("supervision:settings"), data).status_code == 302
     conf = services.settings_for(programme)
     assert conf.yellow_workdays == 5 and conf.notice_prefix == "虎搬督"
+
+
+@pytest.mark.django_db
+def test_review_and_inspection_lists_query_count_does_not_grow(client, hq_staff, units, programme):
+    client.force_login(hq_staff)
+    urls = [reverse("supervision:reviews"), reverse("supervision:inspections")]
+    for url in urls:
+        client.get(url)
+    small = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        small[url] = len(ctx)
+    for month in range(1, 6):
+        reviews.review_generate(actor=hq_staff, programme=programme, month=dt.date(2022, month, 1))
+        inspection = reviews.inspection_create(
+            actor=hq_staff, programme=programme, title=f"督查{month}", year=2022, quarter=1
+        )
+        reviews.finding_add(
+            actor=hq_staff,
+            inspection=inspection,
+            unit=units["water"],
+            description="问题",
+            rectification="",
+            deadline=None,
+        )
+    for url in urls:
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        assert len(ctx) == small[url], url
