@@ -30,7 +30,10 @@ def parse_deadline(value: str, *, today: dt.date | None = None) -> dt.date:
 
 
 class WorkdayDeadlineField(forms.CharField):
-    """Accepts a date or "N 个工作日"; cleans to a date."""
+    """Accepts a date or "N 个工作日"; cleans to a date. Templates render it with
+    supervision/_deadline_input.html (live preview of the resolved date)."""
+
+    is_workday_deadline = True
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("完成时限"))

@@ -113,7 +113,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
 def deadline_preview(request: HttpRequest) -> HttpResponse:
     """htmx: show the date a typed deadline ("10 个工作日") resolves to."""
     _require_staff(request)
-    raw = request.GET.get("deadline") or request.GET.get("value") or ""
+    # Whatever the field is called in the form that asks (deadline, new deadline, rectification deadline).
+    raw = next((v for v in request.GET.values() if v.strip()), "")
     if not raw.strip():
         return HttpResponse("")
     try:
