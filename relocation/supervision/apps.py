@@ -8,8 +8,12 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("督办")
 
     def ready(self) -> None:
-        from relocation.core import navigation
+        from relocation.core import navigation, uploads
         from relocation.core.roles import is_staff_member
+        from relocation.supervision.selectors import can_download_attachment
+        from relocation.supervision.services import ATTACHMENT_PURPOSE
+
+        uploads.register_download_check(ATTACHMENT_PURPOSE, can_download_attachment)
 
         navigation.register(
             navigation.NavEntry(

@@ -62,6 +62,17 @@ def _at(day: dt.date, hour: int = 10):
     return time_machine.travel(timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0))), tick=False)
 
 
+def _shift_workdays(day: dt.date, n: int) -> dt.date:
+    """`n` working days after `day`, or before it for a negative `n`."""
+    if n >= 0:
+        return workdays.add_workdays(day, n)
+    while n < 0:
+        day -= dt.timedelta(days=1)
+        if workdays.is_workday(day):
+            n += 1
+    return day
+
+
 def _unit_liaisons(programme: Programme) -> dict[int, User]:
     """Every member unit gets a liaison login (demo only) so that its reports come from the unit."""
     result: dict[int, User] = {}
@@ -94,7 +105,7 @@ def _advance(
     span = max((end - start).days, len(steps) + 1)
     for step in steps:
         day = min(day + dt.timedelta(days=rng.randint(1, max(span // (len(steps) + 1), 1))), end)
-        day = workdays.add_workdays(day, 0) if workdays.is_workday(day) else workdays.add_workdays(day, 1)
+        day = workdays.add_workdays(day, 0)  # the same day if it is a working day, else the next one
         with _at(day, rng.randint(9, 17)):
             if step == TaskStatus.SIGNED_FOR:
                 services.task_sign_for(actor=liaison, task=task)
@@ -141,7 +152,7 @@ def seed(*, scale: str, out: Any) -> None:
         unit = member_units[(i * 7) % len(member_units)]
         created_on = today - dt.timedelta(days=25 + i)
         offset = [-8, -3, -1, 1, 2, 5, 12, 20][i % 8]
-        deadline = workdays.add_workdays(today, offset)
+        deadline = _shift_workdays(today, offset)
         with _at(created_on):
             task = services.task_create(
                 actor=hq,

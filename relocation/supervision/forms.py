@@ -191,3 +191,13 @@ class SettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
+
+
+class WorkdayOverrideForm(StyledForm):
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    is_workday = forms.TypedChoiceField(
+        label=_("调整为"),
+        choices=[("1", _("工作日（上班）")), ("0", _("休息日（不上班）"))],
+        coerce=lambda v: v == "1",
+    )
+    reason = forms.CharField(label=_("原因"), max_length=200)

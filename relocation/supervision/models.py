@@ -399,3 +399,20 @@ class CoordinationProblem(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TaskAttachment(TimeStampedModel):
+    """A checked file (core.uploads) attached to a task, usually with a progress update."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("任务"))
+    update = models.ForeignKey(TaskUpdate, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    file = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+", verbose_name=_("文件"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["task", "created_at", "id"]
+        verbose_name = _("任务附件")
+        verbose_name_plural = _("任务附件")
+
+    def __str__(self) -> str:
+        return str(self.file_id)

@@ -191,4 +191,14 @@ def stage_prefetch() -> Prefetch:
 
 def task_attachments(task: Task) -> list[Any]:
     """Files attached to the task (progress evidence), oldest first."""
-    return []
+    from relocation.supervision.models import TaskAttachment
+
+    return list(TaskAttachment.objects.filter(task=task).select_related("file", "uploaded_by"))
+
+
+def can_download_attachment(user: Any, stored: Any) -> bool:
+    """core.uploads asks this before serving a task attachment: whoever may see the task."""
+    from relocation.supervision.models import TaskAttachment
+
+    task_ids = TaskAttachment.objects.filter(file=stored).values("task_id")
+    return tasks_for_user(user).filter(pk__in=task_ids).exists()

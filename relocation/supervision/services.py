@@ -20,6 +20,7 @@ from relocation.supervision import permissions
 from relocation.supervision.models import (
     SupervisionSettings,
     Task,
+    TaskAttachment,
     TaskSource,
     TaskStage,
     TaskStatus,
@@ -444,8 +445,74 @@ def task_remind(*, actor: Any, task: Task, note: str = "") -> int:
     return len(sent)
 
 
-def task_attach(*, actor: Any, task: Task, uploaded_file: Any, update: TaskUpdate | None = None) -> Any:
-    raise ServiceError(_("附件上传暂不可用。"))
+ATTACHMENT_PURPOSE = "supervision.task"
+
+
+def task_attach(*, actor: Any, task: Task, uploaded_file: Any, update: TaskUpdate | None = None) -> TaskAttachment:
+    """Attach a PDF or photo to the task (type checked by content, size limited,
+    SHA-256 kept and re-checked on download)."""
+    from relocation.core.uploads import store_upload
+
+    if not permissions.can_post_update(actor, task):
+        raise PermissionDeniedError(_("您不能在该任务中上传附件。"))
+    with transaction.atomic():
+        stored = store_upload(
+            actor=actor,
+            uploaded_file=uploaded_file,
+            kinds=("pdf", "jpeg", "png"),
+            enterprise_id=task.enterprise_id,
+            purpose=ATTACHMENT_PURPOSE,
+        )
+        attachment = TaskAttachment.objects.create(task=task, update=update, file=stored, uploaded_by=actor)
+        audit.record(
+            actor=actor,
+            action="task.attachment_added",
+            obj=task,
+            enterprise_id=task.enterprise_id,
+            summary=_("任务“%(title)s”上传附件：%(name)s") % {"title": task.title, "name": stored.original_name},
+            changes={"attachment": ["", f"{stored.original_name} sha256={stored.sha256}"]},
+        )
+    return attachment
+
+
+def workday_override_save(*, actor: Any, date: dt.date, is_workday: bool, reason: str) -> Any:
+    """HQ marks a local working day or day off (a typhoon day, a Saturday the HQ works);
+    every working-day deadline computed afterwards honours it."""
+    from relocation.core.models import WorkdayOverride
+
+    _require_hq_editor(actor)
+    if not reason.strip():
+        raise ServiceError(_("请填写调整原因。"))
+    with transaction.atomic():
+        override, created = WorkdayOverride.objects.select_for_update().get_or_create(
+            date=date, defaults={"is_workday": is_workday, "reason": reason.strip()}
+        )
+        before = {"is_workday": None if created else override.is_workday, "reason": "" if created else override.reason}
+        if not created:
+            override.is_workday, override.reason = is_workday, reason.strip()
+            override.save(update_fields=["is_workday", "reason", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="workdays.override_saved",
+            obj=override,
+            summary=_("%(d)s 调整为%(kind)s：%(reason)s")
+            % {"d": date.isoformat(), "kind": _("工作日") if is_workday else _("休息日"), "reason": reason.strip()},
+            changes=audit.diff(before, {"is_workday": is_workday, "reason": reason.strip()}),
+        )
+    return override
+
+
+def workday_override_delete(*, actor: Any, override: Any) -> None:
+    _require_hq_editor(actor)
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="workdays.override_deleted",
+            obj=override,
+            summary=_("取消 %(d)s 的工作日调整") % {"d": override.date.isoformat()},
+            changes={"is_workday": [override.is_workday, None]},
+        )
+        override.delete()
 
 
 SETTINGS_FIELDS = [

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.forms import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +32,7 @@ from relocation.supervision.forms import (
     ReviewForm,
     SettingsForm,
     TaskForm,
+    WorkdayOverrideForm,
     parse_deadline,
 )
 from relocation.supervision.models import (
@@ -40,7 +42,6 @@ from relocation.supervision.models import (
     ReportStatus,
     TaskSource,
     TaskStatus,
-    WarningLevel,
 )
 
 PAGE_SIZE = 30
@@ -191,12 +192,14 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 progress_form = ProgressForm(request.POST, request.FILES)
                 if not progress_form.is_valid():
                     raise _FormInvalid
-                update = services.task_update_add(
-                    actor=request.user, task=task, body=progress_form.cleaned_data["body"]
-                )
-                upload = progress_form.cleaned_data.get("attachment")
-                if upload:
-                    services.task_attach(actor=request.user, task=task, uploaded_file=upload, update=update)
+                # The update and its file are kept together or not at all.
+                with transaction.atomic():
+                    update = services.task_update_add(
+                        actor=request.user, task=task, body=progress_form.cleaned_data["body"]
+                    )
+                    upload = progress_form.cleaned_data.get("attachment")
+                    if upload:
+                        services.task_attach(actor=request.user, task=task, uploaded_file=upload, update=update)
             elif action == "reassign":
                 reassign_form = ReassignForm(request.POST, programme_id=programme_id)
                 if not reassign_form.is_valid():
@@ -500,8 +503,27 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def workday_calculator(request: HttpRequest) -> HttpResponse:
-    """Working-day calculator (official calendar plus local overrides)."""
+    """Working-day calculator (official calendar plus local overrides), and
+    HQ's list of local overrides (typhoon days off, Saturdays worked)."""
+    from relocation.core.models import WorkdayOverride
+
     _require_staff(request)
+    form = WorkdayOverrideForm(request.POST or None)
+    if request.method == "POST":
+        if not is_hq_editor(request.user):
+            raise PermissionDenied
+        try:
+            if request.POST.get("delete"):
+                override = get_object_or_404(WorkdayOverride, pk=request.POST["delete"])
+                services.workday_override_delete(actor=request.user, override=override)
+                messages.success(request, _("已取消该日调整。"))
+                return redirect("supervision:workdays")
+            if form.is_valid():
+                services.workday_override_save(actor=request.user, **form.cleaned_data)
+                messages.success(request, _("已保存工作日调整。"))
+                return redirect("supervision:workdays")
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
     result: dict[str, Any] = {}
     start = request.GET.get("start") or timezone.localdate().isoformat()
     try:
@@ -512,10 +534,18 @@ def workday_calculator(request: HttpRequest) -> HttpResponse:
             result["between"] = workdays.workdays_between(start_date, dt.date.fromisoformat(request.GET["end"]))
     except ValueError:
         result["error"] = _("请输入正确的日期（YYYY-MM-DD）和天数。")
+    since = timezone.localdate() - dt.timedelta(days=365)
     return render(
         request,
         "supervision/workdays.html",
-        {"params": request.GET, "start": start, "result": result, "warning_levels": WarningLevel},
+        {
+            "params": request.GET,
+            "start": start,
+            "result": result,
+            "overrides": WorkdayOverride.objects.filter(date__gte=since),
+            "form": form,
+            "can_edit": is_hq_editor(request.user),
+        },
     )
 
 

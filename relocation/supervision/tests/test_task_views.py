@@ -144,3 +144,55 @@ def test_it_shows_the_workday_calculator(client, liaison):
     client.force_login(liaison)
     page = client.get(reverse("supervision:workdays"), {"start": "2022-01-28", "n": "10"}).content.decode()
     assert "2022-02-16" in page
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.mark.django_db
+def test_it_attaches_a_checked_file_to_a_progress_update(client, make_task, liaison, outsider, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    task = make_task()
+    client.force_login(liaison)
+    url = reverse("supervision:task", args=[task.pk])
+    client.post(url, {"action": "progress", "body": "现场照片", "attachment": SimpleUploadedFile("a.png", PNG)})
+    attachment = task.attachments.get()
+    assert attachment.update.body == "现场照片" and len(attachment.file.sha256) == 64
+    page = client.get(url).content.decode()
+    assert "a.png" in page
+    assert client.get(reverse("file", args=[attachment.file_id])).status_code == 200
+    # A text file renamed to .pdf is refused by content, with a Chinese message, and nothing is stored.
+    response = client.post(
+        url,
+        {"action": "progress", "body": "伪装文件", "attachment": SimpleUploadedFile("x.pdf", b"hello")},
+        follow=True,
+    )
+    assert "文件类型不符" in response.content.decode()
+    assert task.attachments.count() == 1 and not task.updates.filter(body="伪装文件").exists()
+    client.force_login(outsider)
+    assert client.get(reverse("file", args=[attachment.file_id])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_hq_sets_a_local_day_off_that_deadlines_honour(client, hq_staff, liaison):
+    from relocation.core import workdays
+    from relocation.core.models import WorkdayOverride
+
+    client.force_login(liaison)
+    assert (
+        client.post(
+            reverse("supervision:workdays"), {"date": "2022-02-15", "is_workday": "0", "reason": "台风"}
+        ).status_code
+        == 403
+    )
+    client.force_login(hq_staff)
+    client.post(reverse("supervision:workdays"), {"date": "2022-02-15", "is_workday": "0", "reason": "台风停工"})
+    assert WorkdayOverride.objects.get().is_workday is False
+    # With 15 February off, 10 working days after 28 January moves from the 16th to the 17th.
+    assert workdays.add_workdays(dt.date(2022, 1, 28), 10) == dt.date(2022, 2, 17)
+    page = client.get(reverse("supervision:workdays"), {"start": "2022-01-28", "n": "10"}).content.decode()
+    assert "2022-02-17" in page and "台风停工" in page
+    client.post(reverse("supervision:workdays"), {"delete": WorkdayOverride.objects.get().pk})
+    assert not WorkdayOverride.objects.exists()
