@@ -496,7 +496,11 @@ def workday_override_save(*, actor: Any, date: dt.date, is_workday: bool, reason
             action="workdays.override_saved",
             obj=override,
             summary=_("%(d)s 调整为%(kind)s：%(reason)s")
-            % {"d": date.isoformat(), "kind": _("工作日") if is_workday else _("休息日"), "reason": reason.strip()},
+            % {
+                "d": date.isoformat(),
+                "kind": _("工作日（上班）") if is_workday else _("休息日（不上班）"),
+                "reason": reason.strip(),
+            },
             changes=audit.diff(before, {"is_workday": is_workday, "reason": reason.strip()}),
         )
     return override
