@@ -6,6 +6,7 @@ app_name = "supervision"
 urlpatterns = [
     path("", views.task_list, name="tasks"),
     path("tasks/new/", views.task_create, name="task_create"),
+    path("tasks/from-plan/", views.plan_seed, name="plan_seed"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("notices/<int:pk>/download/", views.notice_download, name="notice_download"),
     path("deadline-preview/", views.deadline_preview, name="deadline_preview"),

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.forms import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,6 +41,7 @@ from relocation.supervision.models import (
     MonthlyReview,
     MonthlyReviewItem,
     ReportStatus,
+    Task,
     TaskSource,
     TaskStatus,
 )
@@ -567,3 +569,16 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("督办设置已保存。"))
                 return redirect("supervision:settings")
     return render(request, "supervision/settings.html", {"form": form, "can_edit": is_hq_editor(request.user)})
+
+
+@require_POST
+def plan_seed(request: HttpRequest) -> HttpResponse:
+    """HQ turns the plan's phase tasks and unit duties into tasks (once; running it again adds nothing)."""
+    from relocation.supervision.plan import plan_tasks_seed
+
+    if not is_hq_editor(request.user):
+        raise PermissionDenied
+    before = Task.objects.count()
+    plan_tasks_seed(actor=request.user, programme=_programme())
+    messages.success(request, _("已从方案生成 %(n)d 项任务。") % {"n": Task.objects.count() - before})
+    return redirect(f"{reverse('supervision:tasks')}?source=plan")

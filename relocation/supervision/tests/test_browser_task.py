@@ -50,7 +50,7 @@ def test_it_follows_a_task_from_assignment_to_a_red_notice_and_completion(
         assert result.red == 1 and len(result.notices) == 1
         _switch_user(page, "humen_leader")
         page.goto(page.base_url + "/supervision/?warning=red")
-        page.wait_for_selector("#task-table [data-warning=red]")
+        page.wait_for_selector("#task-table tbody tr.table-danger")
         page.click("text=关停企业断水断电核查")
         page.wait_for_selector("#task-notices")
         notice = SupervisionNotice.objects.get()

@@ -196,3 +196,16 @@ def test_hq_sets_a_local_day_off_that_deadlines_honour(client, hq_staff, liaison
     assert "2022-02-17" in page and "台风停工" in page
     client.post(reverse("supervision:workdays"), {"delete": WorkdayOverride.objects.get().pk})
     assert not WorkdayOverride.objects.exists()
+
+
+@pytest.mark.django_db
+def test_hq_seeds_tasks_from_the_plan_once(client, hq_staff, liaison, units, programme):
+    programme.phases.filter(kind="mobilisation").update(tasks=["成立现场指挥部"])
+    units["humen"].duties = "主动承担属地主体责任；组织开展联合综合执法监督工作。"
+    units["humen"].save()
+    client.force_login(liaison)
+    assert client.post(reverse("supervision:plan_seed")).status_code == 403
+    client.force_login(hq_staff)
+    client.post(reverse("supervision:plan_seed"))
+    client.post(reverse("supervision:plan_seed"))
+    assert Task.objects.filter(source="plan").count() == 3
