@@ -202,3 +202,11 @@ def can_download_attachment(user: Any, stored: Any) -> bool:
 
     task_ids = TaskAttachment.objects.filter(file=stored).values("task_id")
     return tasks_for_user(user).filter(pk__in=task_ids).exists()
+
+
+def task_stats(programme: Programme, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Task figures for the monthly bulletin (on-time rate per unit, overdue list);
+    see scorecards.task_stats for the shape."""
+    from relocation.supervision.scorecards import task_stats as compute
+
+    return compute(programme, start, end)
