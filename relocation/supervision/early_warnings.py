@@ -99,8 +99,9 @@ def _escalate(task: Task, level: int, recipients: list[Any]) -> bool:
     return True
 
 
-def scan_tasks(*, today: dt.date | None = None, programme: Programme | None = None) -> ScanResult:
-    """Colour every open task, remind, issue notices and escalate."""
+def scan_tasks(*, today: dt.date | None = None, programme: Programme | None = None, only: Any = None) -> ScanResult:
+    """Colour every open task, remind, issue notices and escalate. `only`
+    (a Q object) narrows the scan, e.g. to the demo's own tasks."""
     today = today or timezone.localdate()
     result = ScanResult()
     programmes = [programme] if programme else list(Programme.objects.filter(is_active=True))
@@ -110,6 +111,8 @@ def scan_tasks(*, today: dt.date | None = None, programme: Programme | None = No
         conf = settings_for(prog)
         threshold = workdays.add_workdays(today, conf.yellow_workdays)
         open_tasks = Task.objects.filter(programme=prog, status__in=UNIT_OWES)
+        if only is not None:
+            open_tasks = open_tasks.filter(only)
         # Tasks that left the warning zone (deadline moved, finished) go back to normal.
         Task.objects.filter(programme=prog).exclude(status__in=UNIT_OWES).exclude(warning_level="none").update(
             warning_level="none", red_since=None
