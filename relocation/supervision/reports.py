@@ -27,7 +27,7 @@ from relocation.supervision.models import (
 from relocation.supervision.services import settings_for, unit_people
 from relocation.supervision.transitions import OPEN_STATUSES
 
-REPORT_TRANSITIONS = {
+REPORT_TRANSITIONS: dict[str, frozenset[str]] = {
     ReportStatus.DRAFT: frozenset({ReportStatus.SUBMITTED}),
     ReportStatus.SUBMITTED: frozenset({ReportStatus.REVIEWED}),
     ReportStatus.REVIEWED: frozenset(),
