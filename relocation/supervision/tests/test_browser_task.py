@@ -18,6 +18,8 @@ CST = dt.timezone(dt.timedelta(hours=8))
 
 
 def _switch_user(page, username):
+    # Leave the page first so that no request in flight brings the old session cookie back.
+    page.goto("about:blank")
     page.context.clear_cookies()
     browser_login(page, username)
 
