@@ -114,7 +114,9 @@ def main() -> None:
     line(f"allocation_placed_mip_gap_{scale}", gap, "ratio", 0.001, gap <= 0.001)
     line(f"allocation_placed_optimiser_{scale}", placed, "enterprises", None, None)
     line(f"allocation_placed_greedy_{scale}", greedy_placed, "enterprises", None, None)
-    line(f"allocation_placed_gain_over_greedy_{scale}", placed - greedy_placed, "enterprises", 0, placed >= greedy_placed)
+    line(
+        f"allocation_placed_gain_over_greedy_{scale}", placed - greedy_placed, "enterprises", 0, placed >= greedy_placed
+    )
     second = stages.get("preference_then_commute")
     if second is not None:
         line(f"allocation_preference_commute_mip_gap_{scale}", second["mip_gap"], "ratio", None, None)

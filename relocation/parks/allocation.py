@@ -129,7 +129,9 @@ def normalise(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str
             raise AllocationInputError(f"企业 {eid} 的 wastewater_t_per_day 必须是对象（按废水类别）")
         unknown = set(water) - set(STREAMS)
         if unknown:
-            raise AllocationInputError(f"企业 {eid} 的 wastewater_t_per_day 含未知废水类别：{', '.join(sorted(unknown))}")
+            raise AllocationInputError(
+                f"企业 {eid} 的 wastewater_t_per_day 含未知废水类别：{', '.join(sorted(unknown))}"
+            )
         demand = {FLOOR_AREA: _number(raw.get("floor_area_m2"), f"企业 {eid} 的 floor_area_m2")}
         for s in STREAMS:
             demand[s] = _number(water.get(s), f"企业 {eid} 的 wastewater_t_per_day.{s}")
@@ -469,7 +471,9 @@ def explain(
         accepting = [p for p in parks if enterprise["industry"] in p["industries"]]
         if not accepting:
             return {"reason": f"没有园区接收{industry}企业", "park": None, "binding": []}
-        missing = [s for s in STREAMS if enterprise["demand"][s] > 0 and not any(p["capacity"][s] > 0 for p in accepting)]
+        missing = [
+            s for s in STREAMS if enterprise["demand"][s] > 0 and not any(p["capacity"][s] > 0 for p in accepting)
+        ]
         lines = "、".join(STREAM_SHORT[s] for s in missing) or "所需"
         return {"reason": f"接收{industry}企业的园区都没有{lines}废水处理设施", "park": None, "binding": []}
 
@@ -530,7 +534,9 @@ def _result(
         assignments.append(
             {"enterprise": e["id"], "park": p["id"], "preferred": is_preferred, "distance_km": round(km, 2)}
         )
-    unplaced = [{"enterprise": e["id"], **explain(e, parks, room)} for i, e in enumerate(enterprises) if i not in chosen]
+    unplaced = [
+        {"enterprise": e["id"], **explain(e, parks, room)} for i, e in enumerate(enterprises) if i not in chosen
+    ]
     return {
         "status": status,
         "objective": {

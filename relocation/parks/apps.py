@@ -6,3 +6,48 @@ class ParksConfig(AppConfig):
     name = "relocation.parks"
     label = "parks"
     verbose_name = _("承接园区")
+
+    def ready(self) -> None:
+        from relocation.core import navigation
+        from relocation.core.roles import is_hq, is_staff_member
+
+        navigation.register(
+            navigation.NavEntry(
+                key="parks",
+                label=_("承接园区"),
+                url_name="parks:list",
+                icon="building-check",
+                order=40,
+                visible=is_staff_member,
+            )
+        )
+        navigation.register(
+            navigation.NavEntry(
+                key="parks_allocation",
+                label=_("园区分配"),
+                url_name="parks:proposals",
+                icon="diagram-3",
+                order=41,
+                visible=is_hq,
+            )
+        )
+        navigation.register(
+            navigation.NavEntry(
+                key="parks_procedures",
+                label=_("搬迁手续"),
+                url_name="parks:procedures",
+                icon="list-check",
+                order=42,
+                visible=is_staff_member,
+            )
+        )
+        navigation.register(
+            navigation.NavEntry(
+                key="parks_incentives",
+                label=_("支持优待"),
+                url_name="parks:policies",
+                icon="cash-coin",
+                order=43,
+                visible=is_hq,
+            )
+        )
