@@ -131,3 +131,86 @@ class Notification(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class WorkdayOverride(TimeStampedModel):
+    """A locally decided working day or day off, overriding the official calendar
+    (e.g. a typhoon day, or a Saturday the HQ works)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'工作日' if self.is_workday else '休息日'}"
+
+
+class StoredFile(TimeStampedModel):
+    """An uploaded file whose type, size and SHA-256 were checked on the way in;
+    the hash is checked again on every download."""
+
+    file = models.FileField(_("文件"), upload_to="uploads/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    purpose = models.CharField(_("用途"), max_length=64, blank=True)
+    enterprise_id = models.BigIntegerField(_("相关企业"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # From a photo's EXIF data, when present.
+    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        indexes = [
+            # Files of one enterprise (its file page, 一企一档).
+            models.Index(fields=["enterprise_id", "-created_at"], name="storedfile_enterprise"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DocumentTemplate(TimeStampedModel):
+    """A Word template HQ uploaded to replace the built-in one for a document kind."""
+
+    code = models.SlugField(_("代码"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    file = models.FileField(_("模板文件"), upload_to="templates/")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("文书模板")
+        verbose_name_plural = _("文书模板")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DocumentSequence(models.Model):
+    """The last number issued per issuer prefix and year (发文字号)."""
+
+    prefix = models.CharField(_("机关代字"), max_length=32)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    last = models.PositiveIntegerField(_("已用至"), default=0)
+
+    class Meta:
+        ordering = ["prefix", "year"]
+        verbose_name = _("文号序列")
+        verbose_name_plural = _("文号序列")
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="document_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}〔{self.year}〕{self.last}"

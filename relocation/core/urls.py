@@ -17,4 +17,5 @@ urlpatterns = [
     path("guide/<slug:chapter>/", views.guide, name="guide_chapter"),
     path("account/2fa/setup/", views.otp_setup, name="otp_setup"),
     path("account/2fa/verify/", views.otp_verify, name="otp_verify"),
+    path("files/<int:pk>/", views.file_download, name="file"),
 ]

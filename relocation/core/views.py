@@ -130,3 +130,27 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             return redirect(request.GET.get("next") or "home")
         form.add_error("token", _("验证码不正确，请重试。"))
     return render(request, "core/otp_verify.html", {"form": form})
+
+
+def file_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve a stored file after checking the user may read it and that its
+    content still matches the hash recorded at upload."""
+    from django.core.exceptions import PermissionDenied
+
+    from relocation.core import uploads
+    from relocation.core.models import StoredFile
+
+    stored = StoredFile.objects.filter(pk=pk).first()
+    if stored is None or not uploads.can_download(request.user, stored):
+        raise Http404
+    try:
+        data = uploads.open_verified(stored)
+    except uploads.TamperedFileError as exc:
+        raise PermissionDenied(exc.message) from exc
+    response = HttpResponse(data, content_type=stored.content_type)
+    disposition = "inline" if stored.content_type.startswith(("image/", "application/pdf")) else "attachment"
+    from django.utils.http import content_disposition_header
+
+    response["Content-Disposition"] = content_disposition_header(disposition == "attachment", stored.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
