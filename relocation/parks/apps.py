@@ -8,7 +8,7 @@ class ParksConfig(AppConfig):
     verbose_name = _("承接园区")
 
     def ready(self) -> None:
-        from relocation.core import navigation
+        from relocation.core import navigation, uploads
         from relocation.core.roles import is_hq, is_staff_member
 
         navigation.register(
@@ -51,3 +51,14 @@ class ParksConfig(AppConfig):
                 visible=is_hq,
             )
         )
+
+        uploads.register_download_check("parks.procedure", _may_download_procedure_document)
+
+
+def _may_download_procedure_document(user, stored) -> bool:
+    """Who may read the procedure item may read its documents."""
+    from relocation.parks import selectors
+    from relocation.parks.models import ProcedureDocument
+
+    items = ProcedureDocument.objects.filter(file=stored).values("item_id")
+    return selectors.procedure_items_for_user(user).filter(pk__in=items).exists()

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from relocation.core.models import TimeStampedModel
+from relocation.core.models import StoredFile, TimeStampedModel
 from relocation.enterprises.models import Enterprise
 from relocation.organisation.models import Programme, Unit
 
@@ -347,7 +347,7 @@ class ProcedureDocument(TimeStampedModel):
     """A document attached to a procedure item (stored through core.uploads)."""
 
     item = models.ForeignKey(ProcedureItem, on_delete=models.CASCADE, related_name="documents", verbose_name=_("事项"))
-    file_id = models.BigIntegerField(_("文件"))
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+", verbose_name=_("文件"))
     title = models.CharField(_("名称"), max_length=200)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("上传人")

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from relocation.core import audit
 from relocation.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from relocation.core.roles import is_hq_editor
+from relocation.core.uploads import store_upload
+from relocation.core.workdays import add_workdays
 from relocation.core.workflow import move, save_if_unchanged
 from relocation.enterprises.models import Enterprise
 from relocation.organisation.models import Programme, Unit
@@ -40,7 +42,6 @@ from relocation.parks.models import (
     StatusChange,
     TreatmentFacility,
 )
-from relocation.parks.workdays_port import add_workdays
 
 
 def _require_hq_editor(actor: Any, message: str) -> None:
@@ -379,6 +380,9 @@ def allocations_confirm_bulk(
 
 # ---------------------------------------------------------------- procedures
 
+# core.uploads purpose of procedure documents (its download check is in apps.py).
+DOCUMENT_PURPOSE = "parks.procedure"
+
 # (kind, unit code responsible (None = the park's town), working days after confirmation)
 PROCEDURE_PLAN: list[tuple[str, str | None, int]] = [
     (ProcedureKind.LEASE, None, 10),
@@ -485,18 +489,16 @@ def procedure_document_add(
     """Attach a document (PDF or image; type, size and hash checked by core.uploads)."""
     if not can_work_on_item(actor, item):
         raise PermissionDeniedError(_("只有指挥部或责任单位可以上传该事项的材料。"))
-    from relocation.core.uploads import store_upload
-
     with transaction.atomic():
         stored = store_upload(
             actor=actor,
             uploaded_file=uploaded_file,
             kinds={"pdf", "jpeg", "png"},
             enterprise_id=item.enterprise_id,
-            purpose=f"procedure:{item.kind}",
+            purpose=DOCUMENT_PURPOSE,
         )
         doc = ProcedureDocument.objects.create(
-            item=item, file_id=stored.pk, title=(title or getattr(uploaded_file, "name", ""))[:200], uploaded_by=actor
+            item=item, file=stored, title=(title or getattr(uploaded_file, "name", ""))[:200], uploaded_by=actor
         )
         audit.record(
             actor=actor,

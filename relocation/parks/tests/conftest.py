@@ -57,7 +57,10 @@ def park(make_park):
 def mover(make_enterprise):
     """An electroplating enterprise (nickel + zinc, 40 t/d, 1,200 m²) that wants a park."""
     return make_enterprise(
-        name="东莞市入园测试电镀有限公司", processes=["nickel", "zinc"], wastewater_t_per_day=Decimal("40"), intention="move_to_park"
+        name="东莞市入园测试电镀有限公司",
+        processes=["nickel", "zinc"],
+        wastewater_t_per_day=Decimal("40"),
+        intention="move_to_park",
     )
 
 

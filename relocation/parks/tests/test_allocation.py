@@ -75,7 +75,10 @@ def test_it_explains_which_capacity_binds_and_how_much_more_is_needed():
 def test_it_prefers_preferred_parks_then_shorter_commutes():
     near, far = (22.83, 113.69), (23.2, 114.0)
     data = {
-        "parks": [park("far", lat=far[0], lon=far[1], general=100), park("near", lat=near[0], lon=near[1], general=100)],
+        "parks": [
+            park("far", lat=far[0], lon=far[1], general=100),
+            park("near", lat=near[0], lon=near[1], general=100),
+        ],
         "enterprises": [ent("wants_far", preferred=["far"], general=5), ent("any", general=5)],
     }
     placed = {a["enterprise"]: a["park"] for a in allocation.solve(data, time_limit=10)["assignments"]}

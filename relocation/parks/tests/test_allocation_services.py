@@ -23,7 +23,10 @@ def test_a_proposal_allocates_nothing_until_confirmed(park, mover, proposal_for)
 @pytest.mark.django_db
 def test_the_proposal_explains_an_unplaced_enterprise(park, make_enterprise, proposal_for):
     big = make_enterprise(
-        name="东莞市大镍电镀有限公司", processes=["nickel"], wastewater_t_per_day=Decimal("150"), intention="move_to_park"
+        name="东莞市大镍电镀有限公司",
+        processes=["nickel"],
+        wastewater_t_per_day=Decimal("150"),
+        intention="move_to_park",
     )
     proposal = proposal_for()
     (u,) = proposal.result["unplaced"]
@@ -148,5 +151,7 @@ def test_procedure_items_move_with_history_and_blocking_needs_a_reason(
     item.refresh_from_db()
     assert item.status == "done" and item.completed_on is not None
     assert list(
-        StatusChange.objects.filter(subject_type="procedure_item", subject_id=item.pk).values_list("to_status", flat=True)
+        StatusChange.objects.filter(subject_type="procedure_item", subject_id=item.pk).values_list(
+            "to_status", flat=True
+        )
     ) == ["blocked", "done"]
