@@ -28,10 +28,12 @@ from relocation.parks import lifecycle_port, selectors, streams, transitions
 from relocation.parks.models import (
     Allocation,
     AllocationStatus,
+    BuildStatus,
     EiaMilestone,
     EnterpriseDemand,
     Factory,
     HeavyMetalQuota,
+    MilestoneStatus,
     Park,
     ProcedureDocument,
     ProcedureItem,
@@ -113,6 +115,110 @@ def park_create(
             changes=audit.snapshot(park),
         )
     return park
+
+
+def can_update_park(actor: Any, park: Park) -> bool:
+    """HQ, or the receiving town's own people, report a park's progress."""
+    return is_hq_editor(actor) or (
+        getattr(actor, "unit_id", None) is not None
+        and actor.unit_id == park.town_unit_id
+        and getattr(actor, "role", "") in {"unit_leader", "unit_liaison"}
+    )
+
+
+def _progress(
+    *, actor: Any, obj: Factory | TreatmentFacility, target: str, actual: dt.date | None, expected: dt.date | None
+) -> None:
+    park = obj.park
+    if not can_update_park(actor, park):
+        raise PermissionDeniedError(_("只有指挥部或园区所在镇可以更新园区建设进度。"))
+    actual_field, expected_field = (
+        ("delivered_on", "expected_delivery_on")
+        if isinstance(obj, Factory)
+        else ("commissioned_on", "expected_commission_on")
+    )
+    if target == BuildStatus.DELIVERED and actual is None:
+        raise ServiceError(_("请填写实际交付（投运）日期。"), code=actual_field)
+    with transaction.atomic():
+        before = audit.snapshot(obj, ["status", actual_field, expected_field])
+        extra: dict[str, Any] = {}
+        if expected is not None:
+            extra[expected_field] = expected
+        if target == BuildStatus.DELIVERED:
+            extra[actual_field] = actual
+        if target != obj.status:
+            move(obj, field="status", target=target, allowed=transitions.BUILD, labels=BuildStatus, extra=extra)
+            history_record(obj._meta.model_name, obj.pk, before["status"], target, actor)
+        elif extra:
+            type(obj).objects.filter(pk=obj.pk).update(**extra, updated_at=timezone.now())
+            for k, v in extra.items():
+                setattr(obj, k, v)
+        changes = audit.diff(before, audit.snapshot(obj, ["status", actual_field, expected_field]))
+        if changes:
+            audit.record(
+                actor=actor,
+                action=f"park.{obj._meta.model_name}_updated",
+                obj=obj,
+                summary=_("更新园区建设进度：%(obj)s（%(status)s）") % {"obj": obj, "status": obj.get_status_display()},
+                changes=changes,
+            )
+
+
+def factory_update(
+    *,
+    actor: Any,
+    factory: Factory,
+    status: str,
+    delivered_on: dt.date | None = None,
+    expected_on: dt.date | None = None,
+) -> Factory:
+    """Report a factory unit's progress (planned → under construction → delivered)."""
+    _progress(actor=actor, obj=factory, target=status, actual=delivered_on, expected=expected_on)
+    return factory
+
+
+def facility_update(
+    *,
+    actor: Any,
+    facility: TreatmentFacility,
+    status: str,
+    commissioned_on: dt.date | None = None,
+    expected_on: dt.date | None = None,
+) -> TreatmentFacility:
+    """Report a treatment line's progress (planned → under construction → commissioned)."""
+    _progress(actor=actor, obj=facility, target=status, actual=commissioned_on, expected=expected_on)
+    return facility
+
+
+def milestone_update(
+    *, actor: Any, milestone: EiaMilestone, status: str, actual_on: dt.date | None = None
+) -> EiaMilestone:
+    """Report a planning-EIA adjustment step; done needs its actual date."""
+    if not can_update_park(actor, milestone.park):
+        raise PermissionDeniedError(_("只有指挥部或园区所在镇可以更新规划环评进度。"))
+    if status == MilestoneStatus.DONE and actual_on is None:
+        raise ServiceError(_("请填写实际完成日期。"), code="actual_on")
+    with transaction.atomic():
+        old = milestone.status
+        if status != old:
+            move(
+                milestone,
+                field="status",
+                target=status,
+                allowed=transitions.MILESTONE,
+                labels=MilestoneStatus,
+                extra={"actual_on": actual_on if status == MilestoneStatus.DONE else None},
+            )
+            history_record("eiamilestone", milestone.pk, old, status, actor)
+            audit.record(
+                actor=actor,
+                action="park.milestone_updated",
+                obj=milestone,
+                summary=_("规划环评调整：%(obj)s（%(status)s）")
+                % {"obj": milestone, "status": milestone.get_status_display()},
+                changes={"status": [old, status], "actual_on": [None, actual_on]},
+            )
+    return milestone
 
 
 # ---------------------------------------------------------------- demand

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from relocation.parks.models import AllocationStatus, GrantStatus, ProcedureStatus
+from relocation.parks.models import AllocationStatus, BuildStatus, GrantStatus, MilestoneStatus, ProcedureStatus
 
 ALLOCATION = {
     AllocationStatus.PROPOSED: {AllocationStatus.CONFIRMED, AllocationStatus.REJECTED},
@@ -23,4 +23,18 @@ GRANT = {
     GrantStatus.APPROVED: {GrantStatus.PAID},
     GrantStatus.REJECTED: set(),
     GrantStatus.PAID: set(),
+}
+
+# Factories and treatment lines only move forward; a wrong "delivered" is
+# corrected by HQ in the admin with the audit trail, not here.
+BUILD = {
+    BuildStatus.PLANNED: {BuildStatus.UNDER_CONSTRUCTION, BuildStatus.DELIVERED},
+    BuildStatus.UNDER_CONSTRUCTION: {BuildStatus.DELIVERED},
+    BuildStatus.DELIVERED: set(),
+}
+
+MILESTONE = {
+    MilestoneStatus.NOT_STARTED: {MilestoneStatus.IN_PROGRESS, MilestoneStatus.DONE},
+    MilestoneStatus.IN_PROGRESS: {MilestoneStatus.DONE},
+    MilestoneStatus.DONE: set(),
 }

@@ -6,6 +6,7 @@ app_name = "parks"
 urlpatterns = [
     path("", views.park_list, name="list"),
     path("<int:pk>/", views.park_detail, name="detail"),
+    path("<int:pk>/progress/", views.park_progress, name="progress"),
     path("demands/", views.demand_list, name="demands"),
     path("demands/<int:enterprise_pk>/", views.demand_edit, name="demand_edit"),
     path("proposals/", views.proposal_list, name="proposals"),

@@ -17,7 +17,14 @@ from relocation.core.roles import is_hq_editor
 from relocation.enterprises.models import Enterprise
 from relocation.parks import incentives, selectors, services, streams
 from relocation.parks.forms import DemandForm, DocumentForm, GrantForm, PaymentForm, PolicyForm, ProcedureMoveForm
-from relocation.parks.models import AllocationStatus, GrantStatus, ProcedureStatus, ProposalStatus
+from relocation.parks.models import (
+    AllocationStatus,
+    BuildStatus,
+    GrantStatus,
+    MilestoneStatus,
+    ProcedureStatus,
+    ProposalStatus,
+)
 
 PAGE_SIZE = 50
 
@@ -83,8 +90,63 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "deadline": deadline,
             "batches": selectors.batch_deadlines(park.programme),
             "allocations": allocations,
+            "can_update": services.can_update_park(request.user, park),
+            "build_statuses": BuildStatus.choices,
+            "milestone_statuses": MilestoneStatus.choices,
         },
     )
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@require_POST
+def park_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """HQ or the park's town reports a factory, treatment line or EIA step."""
+    _require(selectors.can_read_parks(request.user))
+    park = selectors.park_for_user(request.user, pk)
+    _require(services.can_update_park(request.user, park))
+    kind, row = request.POST.get("kind"), request.POST.get("id", "")
+    status, actual, expected = (
+        request.POST.get("status", ""),
+        _date(request.POST.get("actual", "")),
+        _date(request.POST.get("expected", "")),
+    )
+    try:
+        if kind == "factory":
+            services.factory_update(
+                actor=request.user,
+                factory=get_object_or_404(park.factories, pk=row),
+                status=status,
+                delivered_on=actual,
+                expected_on=expected,
+            )
+        elif kind == "facility":
+            services.facility_update(
+                actor=request.user,
+                facility=get_object_or_404(park.facilities, pk=row),
+                status=status,
+                commissioned_on=actual,
+                expected_on=expected,
+            )
+        elif kind == "milestone":
+            services.milestone_update(
+                actor=request.user,
+                milestone=get_object_or_404(park.eia_milestones, pk=row),
+                status=status,
+                actual_on=actual,
+            )
+        else:
+            raise ServiceError(_("未知的更新类型。"))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("进度已更新。"))
+    return redirect("parks:detail", pk=park.pk)
 
 
 # ---------------------------------------------------------------- demand

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from relocation.core.errors import ServiceError
 from relocation.parks import selectors, services
 from relocation.parks.models import Allocation
 
@@ -48,3 +49,41 @@ def test_only_hq_edits_demand(mover, liaison):
 
     with pytest.raises(PermissionDeniedError):
         services.demand_save(actor=liaison, enterprise=mover, values={"floor_area_m2": Decimal("1")})
+
+
+@pytest.mark.django_db
+def test_the_parks_town_reports_a_delivery_and_the_alarm_clears(client, park, make_enterprise, units):
+    from relocation.conftest import make_user
+    from relocation.core.roles import Role
+
+    e = make_enterprise(floor_area_m2=Decimal("6000"))
+    Allocation.objects.create(enterprise=e, park=park, status="confirmed")
+    deadline = dt.date(2022, 6, 30)
+    assert selectors.capacity_of([park], deadline=deadline)[park.pk].figures["floor_area_m2"].alarm
+    machong = make_user("machong_liaison", Role.UNIT_LIAISON, units["machong"])
+    humen = make_user("humen_liaison2", Role.UNIT_LIAISON, units["humen"])
+    factory = park.factories.get(code="B")
+    client.force_login(humen)
+    url = f"/parks/{park.pk}/progress/"
+    assert (
+        client.post(
+            url, {"kind": "factory", "id": factory.pk, "status": "delivered", "actual": "2022-05-20"}
+        ).status_code
+        == 403
+    )
+    client.force_login(machong)
+    page = client.post(url, {"kind": "factory", "id": factory.pk, "status": "delivered"}, follow=True).content.decode()
+    assert "请填写实际交付" in page
+    client.post(url, {"kind": "factory", "id": factory.pk, "status": "delivered", "actual": "2022-05-20"})
+    factory.refresh_from_db()
+    assert factory.status == "delivered" and factory.delivered_on == dt.date(2022, 5, 20)
+    assert not selectors.capacity_of([park], deadline=deadline)[park.pk].figures["floor_area_m2"].alarm
+    from relocation.parks.models import EiaMilestone, StatusChange
+
+    step = EiaMilestone.objects.create(park=park, name="批复", planned_on=dt.date(2022, 3, 31))
+    with pytest.raises(ServiceError):
+        services.milestone_update(actor=machong, milestone=step, status="done")
+    services.milestone_update(actor=machong, milestone=step, status="done", actual_on=dt.date(2022, 4, 2))
+    step.refresh_from_db()
+    assert step.status == "done" and step.actual_on == dt.date(2022, 4, 2)
+    assert StatusChange.objects.filter(subject_type="eiamilestone", subject_id=step.pk, to_status="done").exists()
