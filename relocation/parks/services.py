@@ -216,7 +216,7 @@ def milestone_update(
                 obj=milestone,
                 summary=_("规划环评调整：%(obj)s（%(status)s）")
                 % {"obj": milestone, "status": milestone.get_status_display()},
-                changes={"status": [old, status], "actual_on": [None, actual_on]},
+                changes={"status": [old, status], "actual_on": [None, actual_on.isoformat() if actual_on else None]},
             )
     return milestone
 
