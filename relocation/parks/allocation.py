@@ -20,16 +20,23 @@ where there is a cyanide line), and the enterprise fits the park on its own.
 Constraints: each enterprise in at most one park; per park, the floor area and
 each stream's capacity are not exceeded.
 
-The objective is lexicographic, solved in two MILPs. Stage 1 maximises the
-number of enterprises placed; it starts from the better of greedy first-fit
-and a rounded LP relaxation (fix-and-resolve), so it never places fewer than
-greedy. Stage 2 keeps that number as a constraint and maximises
-W·(placements in a preferred park) − Σ haversine km × workers, with
-W = Σ_e max_p (km × workers) + 1: one more preferred placement outweighs any
-possible change of commuting, so the weighted optimum is the lexicographic
-one (preference first, then distance). Each stage runs with `mip_rel_gap`
-(0.1 % by default) within what is left of the time limit; stage 2 starts from
-stage 1's solution, so running out of time never loses a placement.
+The objective is lexicographic, solved in two stages on one HiGHS model.
+Stage 1 maximises the number of enterprises placed. Stage 2 keeps that number
+as a constraint and maximises W·(placements in a preferred park) − Σ haversine
+km × workers, with W = Σ_e max_p (km × workers) + 1: one more preferred
+placement outweighs any possible change of commuting, so the weighted optimum
+is the lexicographic one (preference first, then distance).
+
+Each stage: (a) the LP relaxation gives a bound (for the count, rounded down)
+and a vertex solution; (b) fix-and-resolve rounds it (keep the integral
+placements, solve a small MIP for the rest); (c) on large models, a
+large-neighbourhood search re-solves a few parks at a time exactly (for stage 2
+guided by the enterprises outside their preferred parks); (d) while the gap to
+the bound is above `mip_rel_gap` (0.1 %) and time is left, HiGHS's branch and
+bound continues from the best solution. The reported gap is against the
+better of the LP and branch-and-bound bounds. Stage 1 starts from greedy
+first-fit, so the optimiser never places fewer than greedy; stage 2 starts
+from stage 1's solution, so running out of time never loses a placement.
 
 Every enterprise left unplaced gets an explanation computed on the final
 assignment: its best compatible park (fewest binding resources, then the
@@ -204,244 +211,352 @@ def greedy(data: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- MILP
 
 
+def _highs(seconds: float, gap: float) -> Any:
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("mip_rel_gap", float(gap))
+    h.setOptionValue("time_limit", max(float(seconds), 0.01))
+    return h
+
+
+def _assignment_lp(
+    cols: Sequence[tuple[int, int]],
+    enterprises: Sequence[dict[str, Any]],
+    room: Sequence[dict[str, float]],
+    cost: Any,
+    min_count: float | None,
+    integer: bool,
+) -> Any:
+    """The model on the given (enterprise, park) pairs: at most one park per
+    enterprise, each park's resources within `room`, optionally at least
+    `min_count` placements; maximise `cost`."""
+    import highspy
+    import numpy as np
+
+    rows_e = {i: n for n, i in enumerate(sorted({i for i, _j in cols}))}
+    parks_used = sorted({j for _i, j in cols})
+    rows_p = {j: len(rows_e) + n * len(RESOURCES) for n, j in enumerate(parks_used)}
+    upper = [1.0] * len(rows_e) + [room[j][r] for j in parks_used for r in RESOURCES]
+    lower = [-highspy.kHighsInf] * len(upper)
+    count_row = None
+    if min_count is not None:
+        count_row = len(upper)
+        upper.append(highspy.kHighsInf)
+        lower.append(float(min_count) - 0.5)
+    starts, index, value = [0], [], []
+    for i, j in cols:
+        index.append(rows_e[i])
+        value.append(1.0)
+        for n, r in enumerate(RESOURCES):
+            amount = enterprises[i]["demand"][r]
+            if amount > 0:
+                index.append(rows_p[j] + n)
+                value.append(amount)
+        if count_row is not None:
+            index.append(count_row)
+            value.append(1.0)
+        starts.append(len(index))
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(cols), len(upper)
+    lp.col_cost_ = np.asarray(cost, dtype=float)
+    lp.col_lower_, lp.col_upper_ = np.zeros(len(cols)), np.ones(len(cols))
+    lp.row_lower_, lp.row_upper_ = np.array(lower, dtype=float), np.array(upper, dtype=float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+    lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.array(value, dtype=float)
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(cols), len(upper)
+    lp.sense_ = highspy.ObjSense.kMaximize
+    if integer:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * len(cols)
+    return lp
+
+
+def _solution(h: Any, n: int) -> Any | None:
+    import numpy as np
+
+    if h.getInfo().primal_solution_status != 2:
+        return None
+    values = np.array(h.getSolution().col_value)
+    return values if values.size == n else None
+
+
+def _fix_and_resolve(
+    relaxed: Any,
+    cols: Sequence[tuple[int, int]],
+    parks: Sequence[dict[str, Any]],
+    enterprises: Sequence[dict[str, Any]],
+    cost: Any,
+    min_count: float | None,
+    seconds: float,
+) -> Any | None:
+    """Round an LP solution: keep its integral placements, then solve a small
+    MIP for the rest on what is left (at least `min_count` placements in all).
+    None when that small MIP finds nothing in time."""
+    import numpy as np
+
+    room = [dict(p["capacity"]) for p in parks]
+    placed: set[int] = set()
+    x = np.zeros(len(cols))
+    for k in np.nonzero(relaxed > 1 - 1e-6)[0]:
+        i, j = cols[k]
+        if i not in placed and _fits(enterprises[i]["demand"], room[j]):
+            for r in RESOURCES:
+                room[j][r] -= enterprises[i]["demand"][r]
+            placed.add(i)
+            x[k] = 1.0
+    rest = [k for k, (i, j) in enumerate(cols) if i not in placed and _fits(enterprises[i]["demand"], room[j])]
+    still = None if min_count is None else min_count - len(placed)
+    if rest:
+        sub = _highs(seconds, 0.0)
+        sub.passModel(
+            _assignment_lp(
+                [cols[k] for k in rest], enterprises, room, cost[rest], still if still and still > 0 else None, True
+            )
+        )
+        sub.run()
+        values = _solution(sub, len(rest))
+        if values is None:
+            # No sub-solution in time: place the rest by decreasing LP value.
+            values = np.zeros(len(rest))
+            for n in np.argsort(-relaxed[rest], kind="stable"):
+                values[n] = 1.0
+        for n, k in enumerate(rest):
+            i, j = cols[k]
+            if values[n] > 0.5 and i not in placed and _fits(enterprises[i]["demand"], room[j]):
+                for r in RESOURCES:
+                    room[j][r] -= enterprises[i]["demand"][r]
+                placed.add(i)
+                x[k] = 1.0
+    for k, (i, j) in enumerate(cols):
+        if i not in placed and _fits(enterprises[i]["demand"], room[j]):
+            for r in RESOURCES:
+                room[j][r] -= enterprises[i]["demand"][r]
+            placed.add(i)
+            x[k] = 1.0
+    if min_count is not None and len(placed) < min_count:
+        return None
+    return x
+
+
+def _lns(
+    x: Any,
+    cols: Sequence[tuple[int, int]],
+    parks: Sequence[dict[str, Any]],
+    enterprises: Sequence[dict[str, Any]],
+    cost: Any,
+    keep_count: bool,
+    bound: float,
+    gap: float,
+    until: float,
+    seed: int = 2022,
+    wishes: Sequence[list[int]] | None = None,
+) -> Any:
+    """Large-neighbourhood search: repeatedly free a few parks (their
+    enterprises and every unplaced one) and re-solve that small MIP exactly,
+    keeping any improvement of `cost` (never fewer placements when
+    `keep_count`). Stops at the gap to `bound` or at `until`."""
+    import random
+
+    import numpy as np
+
+    rng = random.Random(seed)
+    park_cols: list[list[int]] = [[] for _ in parks]
+    for k, (_i, j) in enumerate(cols):
+        park_cols[j].append(k)
+    size = 3
+    while time.perf_counter() < until - 0.05:
+        value = float(cost @ x)
+        if bound - value <= gap * max(abs(value), 1.0):
+            break
+        park_of = {cols[k][0]: cols[k][1] for k in np.nonzero(x > 0.5)[0]}
+        chosen = set(rng.sample(range(len(parks)), min(size, len(parks))))
+        if wishes is not None and rng.random() < 0.7:
+            # Guided: an enterprise outside its preferred parks, its park and those.
+            outside = [i for i, j in park_of.items() if wishes[i] and j not in wishes[i]]
+            if outside:
+                i = rng.choice(outside)
+                chosen = {park_of[i], *wishes[i]}
+                while len(chosen) < min(size, len(parks)):
+                    chosen.add(rng.randrange(len(parks)))
+        sub = [k for j in chosen for k in park_cols[j] if cols[k][0] not in park_of or park_of[cols[k][0]] in chosen]
+        if not sub:
+            continue
+        before = [k for k in sub if x[k] > 0.5]
+        h = _highs(min(2.0, until - time.perf_counter()), 1e-6)
+        h.passModel(
+            _assignment_lp(
+                [cols[k] for k in sub],
+                enterprises,
+                [p["capacity"] for p in parks],
+                cost[sub],
+                len(before) if keep_count else None,
+                True,
+            )
+        )
+        import highspy
+
+        start = highspy.HighsSolution()
+        start.col_value = [1.0 if x[k] > 0.5 else 0.0 for k in sub]
+        start.value_valid = True
+        h.setSolution(start)
+        h.run()
+        values = _solution(h, len(sub))
+        if values is not None:
+            candidate = x.copy()
+            candidate[sub] = (values > 0.5).astype(float)
+            if cost @ candidate > cost @ x + 1e-9 and (not keep_count or candidate.sum() >= x.sum()):
+                x = candidate
+        # Grow the neighbourhood while the sub-problems stay small and quick.
+        size = size + 1 if len(sub) < 1500 and size < len(parks) else max(2, size - (len(sub) > 4000))
+    return x
+
+
 def solve(data: dict[str, Any], *, time_limit: float = 60.0, mip_rel_gap: float = 0.001) -> dict[str, Any]:
     """The optimiser's proposal (see the module docstring). Result keys:
     status, objective, assignments, unplaced (each with reason, park and binding),
-    stages (per lexicographic stage: status, value, gap, seconds)."""
+    stages (per lexicographic stage: status, objective value, bound, gap, seconds)."""
     import highspy
     import numpy as np
 
     started = time.perf_counter()
     deadline = started + max(time_limit, 0.1)
     parks, enterprises = normalise(data)
-    greedy_choice = _greedy_assign(parks, enterprises)
-
-    cols_e: list[int] = []
-    cols_p: list[int] = []
-    for i, e in enumerate(enterprises):
-        for j, p in enumerate(parks):
-            if compatible(e, p) and _fits(e["demand"], p["capacity"]):
-                cols_e.append(i)
-                cols_p.append(j)
-    n_cols = len(cols_e)
-    if n_cols == 0:
+    cols = [
+        (i, j)
+        for i, e in enumerate(enterprises)
+        for j, p in enumerate(parks)
+        if compatible(e, p) and _fits(e["demand"], p["capacity"])
+    ]
+    n = len(cols)
+    if n == 0:
         return _result("optimal", parks, enterprises, {}, started, stages=[])
 
-    n_e, n_r = len(enterprises), len(RESOURCES)
-    # Column-wise matrix: each pair sits in its enterprise's "at most one park"
-    # row and in its park's row of each resource it needs.
-    starts, index, value = [0], [], []
-    for i, j in zip(cols_e, cols_p, strict=True):
-        index.append(i)
-        value.append(1.0)
-        for k, r in enumerate(RESOURCES):
-            amount = enterprises[i]["demand"][r]
-            if amount > 0:
-                index.append(n_e + j * n_r + k)
-                value.append(amount)
-        starts.append(len(index))
-    row_upper = [1.0] * n_e + [p["capacity"][r] for p in parks for r in RESOURCES]
-
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
-    h.setOptionValue("threads", 1)
-    lp = highspy.HighsLp()
-    lp.num_col_ = n_cols
-    lp.num_row_ = len(row_upper)
-    lp.col_cost_ = np.ones(n_cols)
-    lp.col_lower_ = np.zeros(n_cols)
-    lp.col_upper_ = np.ones(n_cols)
-    lp.row_lower_ = np.full(len(row_upper), -highspy.kHighsInf)
-    lp.row_upper_ = np.array(row_upper, dtype=float)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
-    lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
-    lp.a_matrix_.value_ = np.array(value, dtype=float)
-    lp.a_matrix_.num_col_ = n_cols
-    lp.a_matrix_.num_row_ = len(row_upper)
-    lp.sense_ = highspy.ObjSense.kMaximize
-    h.passModel(lp)
-
-    # Starting point: the better of greedy first-fit and the rounded LP
-    # relaxation (its integral part kept, the fractional rest placed by
-    # decreasing LP value, then first-fit). A good start is what lets the MIP
-    # reach the gap quickly; it also makes "never fewer than greedy" hold by
-    # construction.
-    pair_index = {(i, j): k for k, (i, j) in enumerate(zip(cols_e, cols_p, strict=True))}
-    current = np.zeros(n_cols)
-    for i, j in greedy_choice.items():
+    pair_index = {pair: k for k, pair in enumerate(cols)}
+    current = np.zeros(n)
+    for i, j in _greedy_assign(parks, enterprises).items():
         current[pair_index[(i, j)]] = 1.0
-    h.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.1))
-    h.run()
-    if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-        relaxed = np.array(h.getSolution().col_value)
-        rounded = _round(relaxed, cols_e, cols_p, parks, enterprises, min(5.0, (deadline - time.perf_counter()) / 4))
-        if rounded.sum() > current.sum():
-            current = rounded
-    h.changeColsIntegrality(
-        n_cols, np.arange(n_cols, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n_cols)
-    )
-
-    preferred = np.array(
-        [1.0 if parks[j]["id"] in enterprises[i]["preferred"] else 0.0 for i, j in zip(cols_e, cols_p, strict=True)]
-    )
+    preferred = np.array([1.0 if parks[j]["id"] in enterprises[i]["preferred"] else 0.0 for i, j in cols])
     commute = np.array(
         [
             haversine_km(enterprises[i]["lat"], enterprises[i]["lon"], parks[j]["lat"], parks[j]["lon"])
             * enterprises[i]["workers"]
-            for i, j in zip(cols_e, cols_p, strict=True)
+            for i, j in cols
         ]
     )
-    all_cols = np.arange(n_cols, dtype=np.int32)
-    per_enterprise: dict[int, float] = {}
-    for k, i in enumerate(cols_e):
-        per_enterprise[i] = max(per_enterprise.get(i, 0.0), float(commute[k]))
-    commute_bound = sum(per_enterprise.values())
+    worst_commute: dict[int, float] = {}
+    for (i, _j), c in zip(cols, commute, strict=True):
+        worst_commute[i] = max(worst_commute.get(i, 0.0), float(c))
+    # Preference before distance: one more preferred placement outweighs the
+    # largest possible total commute, so this weighted optimum is lexicographic.
+    secondary = preferred * (sum(worst_commute.values()) + 1.0) - commute
+
+    index_of = {p["id"]: j for j, p in enumerate(parks)}
+    wishes = [[index_of[pid] for pid in e["preferred"] if pid in index_of] for e in enterprises]
+    capacity = [p["capacity"] for p in parks]
+    h = _highs(deadline - time.perf_counter(), mip_rel_gap)
+    h.passModel(_assignment_lp(cols, enterprises, capacity, np.ones(n), None, True))
+    all_cols = np.arange(n, dtype=np.int32)
     stages: list[dict[str, Any]] = []
     worst = "optimal"
+    # Up to this size HiGHS's own branch and bound closes the gap quickly; above
+    # it its dual-simplex node LPs are slow and the LP bound + LNS does better.
+    full_mip_limit = 20000
 
-    def run(name: str, cost: np.ndarray, sense: Any) -> bool:
-        nonlocal current, worst
-        remaining = deadline - time.perf_counter()
-        if remaining <= 0.05:
-            worst = "time_limit"
-            return False
-        t0 = time.perf_counter()
-        h.changeColsCost(n_cols, all_cols, cost.astype(float))
-        h.changeObjectiveSense(sense)
-        h.setOptionValue("time_limit", float(remaining))
-        start = highspy.HighsSolution()
-        start.col_value = current.tolist()
-        start.value_valid = True
-        h.setSolution(start)
+    def relax(simplex: bool, until: float) -> tuple[Any | None, float]:
+        """The LP relaxation: its value bounds the stage and its vertex solution
+        is rounded. Primal simplex (several times faster than the default dual
+        here) for the count; interior point with crossover for the weighted
+        stage, where simplex is slow."""
+        h.changeColsIntegrality(n, all_cols, np.array([highspy.HighsVarType.kContinuous] * n))
+        h.setOptionValue("time_limit", max(until - time.perf_counter(), 0.05))
+        if simplex:
+            h.setOptionValue("simplex_strategy", 4)
+        else:
+            h.setOptionValue("solver", "ipm")
         h.run()
-        status = h.getModelStatus()
-        solution = np.array(h.getSolution().col_value)
-        found = solution.size == n_cols and h.getInfo().primal_solution_status == 2
-        if found:
-            candidate = (solution > 0.5).astype(float)
-            if _feasible(candidate):
-                current = candidate
-        label = {
-            highspy.HighsModelStatus.kOptimal: "optimal",
-            highspy.HighsModelStatus.kTimeLimit: "time_limit",
-        }.get(status, h.modelStatusToString(status).lower().replace(" ", "_"))
+        h.setOptionValue("simplex_strategy", 1)
+        h.setOptionValue("solver", "choose")
+        ok = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        relaxed = _solution(h, n) if ok else None
+        bound = float(h.getInfo().objective_function_value) if ok else math.inf
+        h.changeColsIntegrality(n, all_cols, np.array([highspy.HighsVarType.kInteger] * n))
+        return relaxed, bound
+
+    def run(name: str, cost: np.ndarray, keep_count: bool, share: float) -> None:
+        nonlocal current, worst
+        t0 = time.perf_counter()
+        until = t0 + (deadline - t0) * share
+        h.changeColsCost(n, all_cols, cost.astype(float))
+        relaxed, bound = relax(not keep_count, t0 + (until - t0) * 0.6)
+        if name == "placed" and math.isfinite(bound):
+            bound = math.floor(bound + 1e-6)  # the count is an integer
+        min_count = float(current.sum()) if keep_count else None
+        if relaxed is not None:
+            seconds = min(5.0, (until - time.perf_counter()) / 3)
+            rounded = _fix_and_resolve(relaxed, cols, parks, enterprises, cost, min_count, seconds)
+            if rounded is not None and cost @ rounded > cost @ current + 1e-9:
+                current = rounded
+        current = _lns(
+            current,
+            cols,
+            parks,
+            enterprises,
+            cost,
+            keep_count,
+            bound,
+            mip_rel_gap,
+            until if n > full_mip_limit else t0,
+            wishes=wishes if keep_count else None,
+        )
+        value = float(cost @ current)
+        gap = (bound - value) / max(abs(value), 1.0) if math.isfinite(bound) else math.inf
+        if gap > mip_rel_gap and time.perf_counter() < until - 0.05:
+            h.setOptionValue("time_limit", float(until - time.perf_counter()))
+            start = highspy.HighsSolution()
+            start.col_value = current.tolist()
+            start.value_valid = True
+            h.setSolution(start)
+            h.run()
+            values = _solution(h, n)
+            if values is not None:
+                candidate = (values > 0.5).astype(float)
+                if cost @ candidate >= value - 1e-9 and candidate.sum() >= (min_count or 0):
+                    current = candidate
+                    value = float(cost @ current)
+            if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                gap = min(gap, float(h.getInfo().mip_gap))
+            mip_bound = float(h.getInfo().mip_dual_bound)
+            if math.isfinite(mip_bound):
+                bound = min(bound, mip_bound)
+                gap = min(gap, (bound - value) / max(abs(value), 1.0))
+        gap = max(gap, 0.0)
+        label = "optimal" if gap <= mip_rel_gap + 1e-12 else "time_limit"
         if label != "optimal":
             worst = label
         stages.append(
             {
                 "stage": name,
                 "status": label,
-                "value": round(float(cost @ current), 4),
-                "mip_gap": round(float(h.getInfo().mip_gap), 6) if label in {"optimal", "time_limit"} else None,
+                "value": round(value, 4),
+                "bound": round(bound, 4) if math.isfinite(bound) else None,
+                "mip_gap": round(gap, 6) if math.isfinite(gap) else None,
                 "seconds": round(time.perf_counter() - t0, 3),
                 "at": round(time.perf_counter() - started, 3),
             }
         )
-        return label == "optimal" or found
 
-    def _feasible(x: np.ndarray) -> bool:
-        used = np.zeros(len(row_upper))
-        np.add.at(used, np.array(index), np.repeat(x, np.diff(starts)) * np.array(value))
-        return bool(np.all(used <= np.array(row_upper) + EPS))
+    run("placed", np.ones(n), False, 0.5)
+    if preferred.any() or commute.any():
+        placed = float(current.sum())
+        h.addRow(placed - 0.5, highspy.kHighsInf, n, all_cols, np.ones(n))
+        run("preference_then_commute", secondary, True, 1.0)
 
-    def keep(cost: np.ndarray, at_least: float) -> None:
-        nz = np.nonzero(cost)[0].astype(np.int32)
-        h.addRow(at_least - 0.5, highspy.kHighsInf, len(nz), nz, cost[nz].astype(float))
-
-    if run("placed", np.ones(n_cols), highspy.ObjSense.kMaximize) and (preferred.any() or commute.any()):
-        keep(np.ones(n_cols), float(current.sum()))
-        # Preference before distance: one more preferred placement is worth more
-        # than the largest possible total commute, so the weighted optimum is the
-        # lexicographic one.
-        weight = float(commute_bound) + 1.0
-        run("preference_then_commute", preferred * weight - commute, highspy.ObjSense.kMaximize)
-
-    chosen = {cols_e[k]: cols_p[k] for k in np.nonzero(current > 0.5)[0]}
+    chosen = {cols[k][0]: cols[k][1] for k in np.nonzero(current > 0.5)[0]}
     return _result(worst, parks, enterprises, chosen, started, stages=stages)
-
-
-def _round(
-    relaxed: Any,
-    cols_e: list[int],
-    cols_p: list[int],
-    parks: Sequence[dict[str, Any]],
-    enterprises: Sequence[dict[str, Any]],
-    seconds: float,
-) -> Any:
-    """Keep the LP's integral placements, then place the rest with a small MIP
-    on what is left (fix-and-resolve); first-fit if that MIP finds nothing."""
-    import highspy
-    import numpy as np
-
-    room = [dict(p["capacity"]) for p in parks]
-    placed: set[int] = set()
-    x = np.zeros(len(cols_e))
-    for k in np.nonzero(relaxed > 1 - 1e-6)[0]:
-        i, j = cols_e[k], cols_p[k]
-        if i in placed or not _fits(enterprises[i]["demand"], room[j]):
-            continue
-        for r in RESOURCES:
-            room[j][r] -= enterprises[i]["demand"][r]
-        placed.add(i)
-        x[k] = 1.0
-    rest = [
-        k
-        for k, (i, j) in enumerate(zip(cols_e, cols_p, strict=True))
-        if i not in placed and _fits(enterprises[i]["demand"], room[j])
-    ]
-    if rest and seconds > 0.05:
-        rows_e = {i: n for n, i in enumerate(sorted({cols_e[k] for k in rest}))}
-        parks_used = sorted({cols_p[k] for k in rest})
-        rows_p = {j: len(rows_e) + n * len(RESOURCES) for n, j in enumerate(parks_used)}
-        inf = highspy.kHighsInf
-        upper = [1.0] * len(rows_e) + [room[j][r] for j in parks_used for r in RESOURCES]
-        sub = highspy.Highs()
-        sub.setOptionValue("output_flag", False)
-        sub.setOptionValue("threads", 1)
-        sub.setOptionValue("time_limit", float(seconds))
-        lp = highspy.HighsLp()
-        starts, index, value = [0], [], []
-        for k in rest:
-            i, j = cols_e[k], cols_p[k]
-            index.append(rows_e[i])
-            value.append(1.0)
-            for n, r in enumerate(RESOURCES):
-                if enterprises[i]["demand"][r] > 0:
-                    index.append(rows_p[j] + n)
-                    value.append(enterprises[i]["demand"][r])
-            starts.append(len(index))
-        lp.num_col_, lp.num_row_ = len(rest), len(upper)
-        lp.col_cost_ = np.ones(len(rest))
-        lp.col_lower_, lp.col_upper_ = np.zeros(len(rest)), np.ones(len(rest))
-        lp.row_lower_, lp.row_upper_ = np.full(len(upper), -inf), np.array(upper, dtype=float)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
-        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
-        lp.a_matrix_.value_ = np.array(value, dtype=float)
-        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(rest), len(upper)
-        lp.sense_ = highspy.ObjSense.kMaximize
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * len(rest)
-        sub.passModel(lp)
-        sub.run()
-        if sub.getInfo().primal_solution_status == 2:
-            values = sub.getSolution().col_value
-            for n, k in enumerate(rest):
-                i, j = cols_e[k], cols_p[k]
-                if values[n] > 0.5 and i not in placed and _fits(enterprises[i]["demand"], room[j]):
-                    for r in RESOURCES:
-                        room[j][r] -= enterprises[i]["demand"][r]
-                    placed.add(i)
-                    x[k] = 1.0
-    for k, (i, j) in enumerate(zip(cols_e, cols_p, strict=True)):
-        if i in placed or not _fits(enterprises[i]["demand"], room[j]):
-            continue
-        for r in RESOURCES:
-            room[j][r] -= enterprises[i]["demand"][r]
-        placed.add(i)
-        x[k] = 1.0
-    return x
 
 
 # ---------------------------------------------------------------- result and explanations
