@@ -17,6 +17,7 @@ from django.apps import apps
 from django.db.models import Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from relocation.core.roles import is_enterprise_contact, is_hq, is_staff_member, is_unit_member
 from relocation.enterprises.models import Enterprise, LifecycleStatus
@@ -35,6 +36,7 @@ from relocation.parks.models import (
     ProcedureItem,
     ProcedureStatus,
     Proposal,
+    Stream,
 )
 
 RESOURCES = (streams.FLOOR_AREA, *streams.STREAMS)
@@ -151,7 +153,9 @@ class ResourceFigures:
 
     @property
     def label(self) -> str:
-        return streams.STREAM_LABELS.get(self.resource, "厂房面积")
+        if self.resource in Stream.values:
+            return str(Stream(self.resource).label)
+        return str(_("厂房面积"))
 
     @property
     def unit(self) -> str:

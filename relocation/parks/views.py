@@ -63,6 +63,7 @@ def park_list(request: HttpRequest) -> HttpResponse:
         }
         for c in cards
     }
+    chart["legend"] = [_("已用"), _("已承诺"), _("剩余"), _("截止日前交付")]
     return render(
         request,
         "parks/park_list.html",

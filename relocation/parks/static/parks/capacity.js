@@ -3,6 +3,7 @@
   var el = document.getElementById("capacity-data");
   if (!el || typeof echarts === "undefined") return;
   var data = JSON.parse(el.textContent);
+  var legend = data.legend;
   document.querySelectorAll(".capacity-chart").forEach(function (node) {
     var d = data[node.dataset.parkId];
     if (!d) return;
@@ -21,10 +22,10 @@
       xAxis: {type: "value", max: 100, axisLabel: {formatter: "{value}%"}},
       yAxis: {type: "category", data: d.labels, axisLabel: {fontSize: 11}},
       series: [
-        {name: "已用", type: "bar", stack: "c", data: pct(d.used), itemStyle: {color: "#6c757d"}},
-        {name: "已承诺", type: "bar", stack: "c", data: pct(d.committed), itemStyle: {color: "#fd7e14"}},
-        {name: "剩余", type: "bar", stack: "c", data: pct(d.free), itemStyle: {color: "#20c997"}},
-        {name: "截止日前交付", type: "scatter", symbol: "diamond", data: pct(d.delivered), itemStyle: {color: "#dc3545"}}
+        {name: legend[0], type: "bar", stack: "c", data: pct(d.used), itemStyle: {color: "#6c757d"}},
+        {name: legend[1], type: "bar", stack: "c", data: pct(d.committed), itemStyle: {color: "#fd7e14"}},
+        {name: legend[2], type: "bar", stack: "c", data: pct(d.free), itemStyle: {color: "#20c997"}},
+        {name: legend[3], type: "scatter", symbol: "diamond", data: pct(d.delivered), itemStyle: {color: "#dc3545"}}
       ]
     });
     window.addEventListener("resize", function () { chart.resize(); });
