@@ -42,6 +42,14 @@ from relocation.parks.models import (
 RESOURCES = (streams.FLOOR_AREA, *streams.STREAMS)
 # Enterprises that no longer need a park place.
 FINISHED = {LifecycleStatus.CLOSED, LifecycleStatus.FORCED_CLOSURE}
+# Who the optimiser places: enterprises still before their production stop
+# (after that, their destination can no longer be confirmed).
+OPEN_FOR_ALLOCATION = {
+    LifecycleStatus.SURVEYED,
+    LifecycleStatus.INTENTION_RECORDED,
+    LifecycleStatus.COMMITMENT_SIGNED,
+    LifecycleStatus.DESTINATION_CONFIRMED,
+}
 
 
 def programme_for(user: Any) -> Programme | None:
@@ -112,6 +120,14 @@ def preferred_park_ids(enterprise: Enterprise) -> list[int]:
     except EnterpriseDemand.DoesNotExist:
         return []
     return [p.pk for p in row.preferred_parks.all()]
+
+
+def preferred_park_names(enterprise: Enterprise) -> list[str]:
+    try:
+        row = enterprise.park_demand
+    except EnterpriseDemand.DoesNotExist:
+        return []
+    return [p.name for p in row.preferred_parks.all()]
 
 
 def demand_enterprises(user: Any) -> QuerySet[Enterprise]:
@@ -243,8 +259,9 @@ def batch_deadlines(programme: Programme | None) -> list[tuple[str, dt.date]]:
 
 def allocation_input(programme: Programme) -> dict[str, Any]:
     """The database's open demand and free capacity in the optimiser's JSON
-    format: enterprises intending to move to a park without a confirmed
-    allocation; each park's capacity (planned total) less used and committed."""
+    format: enterprises intending to move to a park, before their production
+    stop, without a confirmed allocation; each park's capacity (planned total)
+    less used and committed."""
     parks = list(Park.objects.filter(programme=programme).order_by("code"))
     cap = capacity_of(parks, deadline=programme.deadline)
     park_json = []
@@ -266,7 +283,7 @@ def allocation_input(programme: Programme) -> dict[str, Any]:
     enterprises = (
         Enterprise.objects.filter(programme=programme, intention="move_to_park")
         .exclude(pk__in=placed)
-        .exclude(status__in=[*FINISHED, LifecycleStatus.RELOCATED])
+        .filter(status__in=OPEN_FOR_ALLOCATION)
         .select_related("park_demand")
         .prefetch_related("park_demand__preferred_parks")
         .order_by("id")

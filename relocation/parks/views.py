@@ -158,20 +158,13 @@ def demand_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.demand_enterprises(request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        {"enterprise": e, "demand": selectors.demand_of(e), "preferred": selectors_preferred_names(e)} for e in page
+        {"enterprise": e, "demand": selectors.demand_of(e), "preferred": selectors.preferred_park_names(e)} for e in page
     ]
     return render(
         request,
         "parks/demand_list.html",
         {"page": page, "rows": rows, "streams": streams.STREAMS, "can_edit": is_hq_editor(request.user)},
     )
-
-
-def selectors_preferred_names(enterprise: Enterprise) -> list[str]:
-    try:
-        return [p.name for p in enterprise.park_demand.preferred_parks.all()]
-    except Exception:  # noqa: BLE001 - no demand row yet
-        return []
 
 
 def demand_edit(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
