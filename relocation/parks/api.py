@@ -414,7 +414,8 @@ class PolicySerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "is_active", "totals"]
 
     def get_totals(self, obj: Policy) -> dict[str, str]:
-        return {k: str(v) for k, v in selectors.policy_totals(obj).items()}
+        totals = self.context.get("totals") or selectors.totals_by_policy([obj.pk])
+        return {k: str(v) for k, v in totals[obj.pk].items()}
 
 
 class PolicyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -426,6 +427,14 @@ class PolicyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if not selectors.can_read_incentives(self.request.user):
             raise PermissionDenied
         return selectors.policies_for_user(self.request.user)
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        policies = list(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(policies)
+        rows = page if page is not None else policies
+        context = {**self.get_serializer_context(), "totals": selectors.totals_by_policy([p.pk for p in rows])}
+        data = PolicySerializer(rows, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         if not selectors.can_read_incentives(request.user):

@@ -381,13 +381,28 @@ def grants_for_user(user: Any) -> QuerySet[Grant]:
     )
 
 
-def policy_totals(policy: Policy) -> dict[str, Decimal]:
-    """Committed = approved or paid grants; paid = the payments made."""
+def totals_by_policy(policy_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+    """Per policy: committed (approved or paid grants), pending approval, paid
+    (payments made) and outstanding. Two queries for any number of policies."""
     from relocation.parks.models import Payment
 
-    committed = policy.grants.filter(status__in=[GrantStatus.APPROVED, GrantStatus.PAID]).aggregate(s=Sum("amount"))[
-        "s"
-    ] or Decimal(0)
-    pending = policy.grants.filter(status=GrantStatus.PENDING).aggregate(s=Sum("amount"))["s"] or Decimal(0)
-    paid = Payment.objects.filter(grant__policy=policy).aggregate(s=Sum("amount"))["s"] or Decimal(0)
-    return {"committed": committed, "pending": pending, "paid": paid, "outstanding": committed - paid}
+    result = {
+        pk: {"committed": Decimal(0), "pending": Decimal(0), "paid": Decimal(0), "outstanding": Decimal(0)}
+        for pk in policy_ids
+    }
+    rows = Grant.objects.filter(policy_id__in=policy_ids).values("policy_id", "status").annotate(s=Sum("amount"))
+    for row in rows:
+        if row["status"] in (GrantStatus.APPROVED, GrantStatus.PAID):
+            result[row["policy_id"]]["committed"] += row["s"] or 0
+        elif row["status"] == GrantStatus.PENDING:
+            result[row["policy_id"]]["pending"] += row["s"] or 0
+    paid = Payment.objects.filter(grant__policy_id__in=policy_ids).values("grant__policy_id").annotate(s=Sum("amount"))
+    for row in paid:
+        result[row["grant__policy_id"]]["paid"] = row["s"] or Decimal(0)
+    for totals in result.values():
+        totals["outstanding"] = totals["committed"] - totals["paid"]
+    return result
+
+
+def policy_totals(policy: Policy) -> dict[str, Decimal]:
+    return totals_by_policy([policy.pk])[policy.pk]

@@ -158,7 +158,8 @@ def demand_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.demand_enterprises(request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        {"enterprise": e, "demand": selectors.demand_of(e), "preferred": selectors.preferred_park_names(e)} for e in page
+        {"enterprise": e, "demand": selectors.demand_of(e), "preferred": selectors.preferred_park_names(e)}
+        for e in page
     ]
     return render(
         request,
@@ -367,7 +368,8 @@ def policy_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("政策已保存。"))
                 return redirect("parks:policy", pk=policy.pk)
     policies = list(selectors.policies_for_user(request.user))
-    rows = [{"policy": p, "totals": selectors.policy_totals(p)} for p in policies]
+    totals = selectors.totals_by_policy([p.pk for p in policies])
+    rows = [{"policy": p, "totals": totals[p.pk]} for p in policies]
     return render(
         request, "parks/policy_list.html", {"rows": rows, "form": form, "can_edit": is_hq_editor(request.user)}
     )

@@ -95,3 +95,42 @@ def test_hq_updates_demand_through_the_api(api, hq_staff, mover, park):
         format="json",
     ).json()
     assert body["nickel_t_per_day"] == "12.00" and body["preferred_parks"] == [park.pk] and body["is_derived"] is False
+
+
+@pytest.mark.django_db
+def test_api_lists_keep_a_constant_number_of_queries(
+    api, hq_staff, hq_commander, programme, make_park, make_enterprise
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def grow(n):
+        for _k in range(n):
+            make_park()
+            policy = incentives.policy_create(
+                actor=hq_staff,
+                programme=programme,
+                code=f"p{make_enterprise().pk}",
+                name="奖励",
+                basis="per_m2",
+                tiers=[{"stopped_by": "2021-12-31", "rate": "100"}],
+                requires_closure_verified=False,
+            )
+            grant = incentives.grant_create(
+                actor=hq_staff, policy=policy, enterprise=make_enterprise(), production_stopped_on=dt.date(2021, 11, 1)
+            )
+            incentives.grant_decide(actor=hq_commander, grant=grant, approve=True)
+
+    def measure():
+        counts = []
+        for url in ("/api/parks/parks/", "/api/parks/policies/", "/api/parks/grants/", "/api/parks/demands/"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert api.get(url).status_code == 200
+            counts.append(len(ctx))
+        return counts
+
+    api.force_login(hq_staff)
+    grow(1)
+    small = measure()
+    grow(3)
+    assert measure() == small
