@@ -56,6 +56,10 @@ from relocation.parks.streams import FLOOR_AREA, STREAM_SHORT, STREAMS
 
 RESOURCES: tuple[str, ...] = (FLOOR_AREA, *STREAMS)
 EPS = 1e-6
+# Up to this many (enterprise, park) pairs HiGHS's own branch and bound closes
+# the gap quickly; above it its dual-simplex LPs are slow, and column
+# generation for the bound plus large-neighbourhood search does better.
+FULL_MIP_LIMIT = 20000
 INDUSTRY_LABELS = {"electroplating": "电镀", "dyeing": "印染", "other": "其他"}
 
 
@@ -415,6 +419,106 @@ def _lns(
     return x
 
 
+def _column_generation_lp(
+    cols: Sequence[tuple[int, int]],
+    enterprises: Sequence[dict[str, Any]],
+    parks: Sequence[dict[str, Any]],
+    cost: Any,
+    min_count: float | None,
+    initial: Any,
+    until: float,
+) -> tuple[Any | None, float]:
+    """The LP relaxation on large models by column generation: start from a few
+    columns per enterprise (its preferred and nearest parks, and the current
+    solution), price every other column with the duals, add those that would
+    improve, repeat. When no column prices out, the value is the full LP's, so
+    it is a valid bound. Returns (solution over all columns, bound); (None, inf)
+    when time runs out first."""
+    import highspy
+    import numpy as np
+
+    n, n_e, n_r = len(cols), len(enterprises), len(RESOURCES)
+    e_of = np.array([i for i, _j in cols], dtype=np.int64)
+    p_of = np.array([j for _i, j in cols], dtype=np.int64)
+    demand = np.array([[enterprises[i]["demand"][r] for r in RESOURCES] for i, _j in cols])
+    count_row = n_e + len(parks) * n_r
+
+    # Start: the current solution plus, per enterprise, its preferred parks and its 3 nearest.
+    chosen = np.asarray(initial, dtype=float) > 0.5
+    by_enterprise: dict[int, list[int]] = {}
+    for k, (i, _j) in enumerate(cols):
+        by_enterprise.setdefault(i, []).append(k)
+    for i, ks in by_enterprise.items():
+        e = enterprises[i]
+        ranked = sorted(
+            ks,
+            key=lambda k: (
+                parks[cols[k][1]]["id"] not in e["preferred"],
+                haversine_km(e["lat"], e["lon"], parks[cols[k][1]]["lat"], parks[cols[k][1]]["lon"]),
+            ),
+        )
+        chosen[ranked[:4]] = True
+
+    h = _highs(max(until - time.perf_counter(), 0.05), 0.0)
+    h.setOptionValue("simplex_strategy", 4)
+    inf = highspy.kHighsInf
+    upper = [1.0] * n_e + [p["capacity"][r] for p in parks for r in RESOURCES]
+    lower = [-inf] * len(upper)
+    if min_count is not None:
+        upper.append(inf)
+        lower.append(float(min_count) - 0.5)
+    h.addRows(len(upper), np.array(lower), np.array(upper), 0, np.array([], dtype=np.int32), np.array([], dtype=np.int32), np.array([]))
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    in_model: list[int] = []
+
+    def add(ks: Any) -> None:
+        starts, index, value = [], [], []
+        for k in ks:
+            starts.append(len(index))
+            index.append(int(e_of[k]))
+            value.append(1.0)
+            for r in range(n_r):
+                if demand[k, r] > 0:
+                    index.append(n_e + int(p_of[k]) * n_r + r)
+                    value.append(float(demand[k, r]))
+            if min_count is not None:
+                index.append(count_row)
+                value.append(1.0)
+        h.addCols(
+            len(ks),
+            np.asarray(cost[ks], dtype=float),
+            np.zeros(len(ks)),
+            np.ones(len(ks)),
+            len(index),
+            np.array(starts, dtype=np.int32),
+            np.array(index, dtype=np.int32),
+            np.array(value, dtype=float),
+        )
+        in_model.extend(int(k) for k in ks)
+
+    add(np.nonzero(chosen)[0])
+    while True:
+        h.setOptionValue("time_limit", max(until - time.perf_counter(), 0.01))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal or time.perf_counter() >= until:
+            return None, math.inf
+        y = np.array(h.getSolution().row_dual)
+        reduced = cost - y[e_of] - (demand * y[n_e + p_of[:, None] * n_r + np.arange(n_r)]).sum(axis=1)
+        if min_count is not None:
+            reduced = reduced - y[count_row]
+        reduced[np.array(in_model, dtype=np.int64)] = -inf
+        scale = max(1.0, float(np.abs(cost).max()))
+        entering = np.nonzero(reduced > 1e-7 * scale)[0]
+        if entering.size == 0:
+            break
+        if entering.size > 2 * n_e:
+            entering = entering[np.argsort(-reduced[entering])[: 2 * n_e]]
+        add(entering)
+    x = np.zeros(n)
+    x[np.array(in_model, dtype=np.int64)] = np.array(h.getSolution().col_value)
+    return x, float(h.getInfo().objective_function_value)
+
+
 def solve(data: dict[str, Any], *, time_limit: float = 60.0, mip_rel_gap: float = 0.001) -> dict[str, Any]:
     """The optimiser's proposal (see the module docstring). Result keys:
     status, objective, assignments, unplaced (each with reason, park and binding),
@@ -457,16 +561,20 @@ def solve(data: dict[str, Any], *, time_limit: float = 60.0, mip_rel_gap: float 
     index_of = {p["id"]: j for j, p in enumerate(parks)}
     wishes = [[index_of[pid] for pid in e["preferred"] if pid in index_of] for e in enterprises]
     capacity = [p["capacity"] for p in parks]
-    h = _highs(deadline - time.perf_counter(), mip_rel_gap)
-    h.passModel(_assignment_lp(cols, enterprises, capacity, np.ones(n), None, True))
     all_cols = np.arange(n, dtype=np.int32)
+    h = None
+    if n <= FULL_MIP_LIMIT:
+        h = _highs(deadline - time.perf_counter(), mip_rel_gap)
+        h.passModel(_assignment_lp(cols, enterprises, capacity, np.ones(n), None, True))
     stages: list[dict[str, Any]] = []
     worst = "optimal"
-    # Up to this size HiGHS's own branch and bound closes the gap quickly; above
-    # it its dual-simplex node LPs are slow and the LP bound + LNS does better.
-    full_mip_limit = 20000
 
-    def relax(simplex: bool, until: float) -> tuple[Any | None, float]:
+    def relax(simplex: bool, until: float, cost: np.ndarray, min_count: float | None) -> tuple[Any | None, float]:
+        if h is None:
+            return _column_generation_lp(cols, enterprises, parks, cost, min_count, current, until)
+        return relax_full(simplex, until)
+
+    def relax_full(simplex: bool, until: float) -> tuple[Any | None, float]:
         """The LP relaxation: its value bounds the stage and its vertex solution
         is rounded. Primal simplex (several times faster than the default dual
         here) for the count; interior point with crossover for the weighted
@@ -490,11 +598,12 @@ def solve(data: dict[str, Any], *, time_limit: float = 60.0, mip_rel_gap: float 
         nonlocal current, worst
         t0 = time.perf_counter()
         until = t0 + (deadline - t0) * share
-        h.changeColsCost(n, all_cols, cost.astype(float))
-        relaxed, bound = relax(not keep_count, t0 + (until - t0) * 0.6)
+        if h is not None:
+            h.changeColsCost(n, all_cols, cost.astype(float))
+        min_count = float(current.sum()) if keep_count else None
+        relaxed, bound = relax(not keep_count, t0 + (until - t0) * 0.6, cost, min_count)
         if name == "placed" and math.isfinite(bound):
             bound = math.floor(bound + 1e-6)  # the count is an integer
-        min_count = float(current.sum()) if keep_count else None
         if relaxed is not None:
             seconds = min(5.0, (until - time.perf_counter()) / 3)
             rounded = _fix_and_resolve(relaxed, cols, parks, enterprises, cost, min_count, seconds)
@@ -509,12 +618,12 @@ def solve(data: dict[str, Any], *, time_limit: float = 60.0, mip_rel_gap: float 
             keep_count,
             bound,
             mip_rel_gap,
-            until if n > full_mip_limit else t0,
+            until if h is None else t0,
             wishes=wishes if keep_count else None,
         )
         value = float(cost @ current)
         gap = (bound - value) / max(abs(value), 1.0) if math.isfinite(bound) else math.inf
-        if gap > mip_rel_gap and time.perf_counter() < until - 0.05:
+        if h is not None and gap > mip_rel_gap and time.perf_counter() < until - 0.05:
             h.setOptionValue("time_limit", float(until - time.perf_counter()))
             start = highspy.HighsSolution()
             start.col_value = current.tolist()
@@ -552,7 +661,8 @@ def solve(data: dict[str, Any], *, time_limit: float = 60.0, mip_rel_gap: float 
     run("placed", np.ones(n), False, 0.5)
     if preferred.any() or commute.any():
         placed = float(current.sum())
-        h.addRow(placed - 0.5, highspy.kHighsInf, n, all_cols, np.ones(n))
+        if h is not None:
+            h.addRow(placed - 0.5, highspy.kHighsInf, n, all_cols, np.ones(n))
         run("preference_then_commute", secondary, True, 1.0)
 
     chosen = {cols[k][0]: cols[k][1] for k in np.nonzero(current > 0.5)[0]}
