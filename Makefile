@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test setup lint pytest bench messages clean-demo
+.PHONY: demo demo-data test setup lint pytest bench messages clean-demo
 
 setup: $(VENV)/.installed node_modules/.installed var/.system-packages messages
 
@@ -29,10 +29,13 @@ var/.system-packages: scripts/system-packages.sh
 messages: $(VENV)/.installed
 	$(MANAGE) compilemessages -v0 --ignore=.venv --ignore=node_modules
 
-demo: setup
+# Everything but the server: safe to run again (migrations and demo data are idempotent).
+demo-data: setup
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) seed_demo
 	$(MANAGE) demo_logins --url http://$(HOST):$(PORT)/
+
+demo: demo-data
 	bash scripts/run-demo.sh $(HOST) $(PORT)
 
 lint: $(VENV)/.installed

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("relocation.core.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/core/", include("relocation.core.api_urls")),
 ]
 for _app in DOMAIN_APPS:
     urlpatterns += [

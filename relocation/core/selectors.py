@@ -24,7 +24,7 @@ def audit_events(
     date_to: Any = None,
     enterprise_id: int | None = None,
 ) -> QuerySet[AuditEvent]:
-    qs = AuditEvent.objects.all()
+    qs = AuditEvent.objects.order_by("-seq")
     if actor:
         qs = qs.filter(actor_name__icontains=actor)
     if action:

@@ -17,5 +17,8 @@ urlpatterns = [
     path("guide/<slug:chapter>/", views.guide, name="guide_chapter"),
     path("account/2fa/setup/", views.otp_setup, name="otp_setup"),
     path("account/2fa/verify/", views.otp_verify, name="otp_verify"),
+    path("audit/", views.audit_log, name="audit_log"),
+    path("audit/export.xlsx", views.audit_export, name="audit_export"),
+    path("audit/verify/", views.audit_verify, name="audit_verify"),
     path("files/<int:pk>/", views.file_download, name="file"),
 ]

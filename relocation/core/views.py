@@ -8,18 +8,21 @@ import markdown
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from relocation.core import notifications, selectors
-from relocation.core.forms import LoginForm, TokenForm
+from relocation.core import audit, notifications, selectors, spreadsheets
+from relocation.core.forms import AuditFilterForm, LoginForm, TokenForm
+from relocation.core.roles import is_auditor
 
 GUIDE_DIR = Path(settings.BASE_DIR) / "docs" / "guide"
 
@@ -130,6 +133,85 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             return redirect(request.GET.get("next") or "home")
         form.add_error("token", _("验证码不正确，请重试。"))
     return render(request, "core/otp_verify.html", {"form": form})
+
+
+# --- The auditors' pages ----------------------------------------------------------
+# Only the auditor reads the audit log: the system and security admins manage
+# accounts and are themselves audited, so they must not read or touch it (三员分立).
+# Nothing here writes; the log itself is append-only.
+
+AUDIT_EXPORT_MAX_ROWS = 100_000
+
+
+def _require_auditor(request: HttpRequest) -> None:
+    if not is_auditor(request.user):
+        raise PermissionDenied
+
+
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The audit trail, newest first, filtered by actor, action, object type,
+    date range and enterprise."""
+    _require_auditor(request)
+    form = AuditFilterForm(request.GET or None)
+    events = selectors.audit_events(**form.filters()) if form.is_bound else selectors.audit_events()
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"form": form, "page": page})
+
+
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """What the page shows, as an Excel file (formula-safe)."""
+    _require_auditor(request)
+    form = AuditFilterForm(request.GET or None)
+    events = selectors.audit_events(**form.filters()) if form.is_bound else selectors.audit_events()
+    tz = timezone.get_current_timezone()
+    headers = [
+        _("序号"),
+        _("时间"),
+        _("操作人"),
+        _("IP 地址"),
+        _("操作"),
+        _("对象类型"),
+        _("对象编号"),
+        _("对象"),
+        _("相关企业"),
+        _("摘要"),
+        _("字段变更"),
+    ]
+    rows = (
+        [
+            e.seq,
+            e.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
+            e.actor_name,
+            e.ip or "",
+            e.action,
+            e.object_type,
+            e.object_id,
+            e.object_repr,
+            e.enterprise_id or "",
+            e.summary,
+            audit._canonical(e.changes) if e.changes else "",
+        ]
+        for e in events[:AUDIT_EXPORT_MAX_ROWS].iterator(chunk_size=2000)
+    )
+    content = spreadsheets.workbook_bytes(title=_("审计记录"), headers=headers, rows=rows)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.xlsx"'
+    return response
+
+
+def audit_verify(request: HttpRequest) -> HttpResponse:
+    """Walk the whole chain and show whether it is intact (or its first break)."""
+    _require_auditor(request)
+    problems = list(audit.verify_chain())
+    from relocation.core.models import AuditChainHead
+
+    head = AuditChainHead.objects.filter(id=1).first()
+    return render(
+        request,
+        "core/audit_verify.html",
+        {"problem": problems[0] if problems else None, "count": head.seq if head else 0, "checked_at": timezone.now()},
+    )
 
 
 def file_download(request: HttpRequest, pk: int) -> HttpResponse:

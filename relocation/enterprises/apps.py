@@ -8,9 +8,11 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("企业台账")
 
     def ready(self) -> None:
-        from relocation.core import navigation
-        from relocation.core.roles import is_enterprise_contact, is_staff_member
+        from relocation.core import navigation, uploads
+        from relocation.core.roles import is_enterprise_contact, is_hq_editor, is_staff_member
 
+        # Ledger workbooks uploaded for import: HQ editors only (they hold personal data).
+        uploads.register_download_check("ledger_import", lambda user, stored: is_hq_editor(user))
         navigation.register(
             navigation.NavEntry(
                 key="enterprises",
@@ -21,3 +23,42 @@ class EnterprisesConfig(AppConfig):
                 visible=lambda user: is_staff_member(user) or is_enterprise_contact(user),
             )
         )
+        self._ready_lifecycle()
+
+    def _ready_lifecycle(self) -> None:
+        """Menu entries and download rules of the relocation lifecycle."""
+        from relocation.core import navigation, uploads
+        from relocation.core.roles import is_hq, is_staff_member
+        from relocation.enterprises.commitments import can_download_scan
+
+        navigation.register(
+            navigation.NavEntry(
+                key="lifecycle",
+                label=_("搬迁进度"),
+                url_name="enterprises:lifecycle_overview",
+                icon="signpost-split",
+                order=21,
+                visible=is_staff_member,
+            )
+        )
+        navigation.register(
+            navigation.NavEntry(
+                key="lifecycle_overdue",
+                label=_("逾期企业"),
+                url_name="enterprises:lifecycle_overdue",
+                icon="alarm",
+                order=22,
+                visible=is_hq,
+            )
+        )
+        navigation.register(
+            navigation.NavEntry(
+                key="commitment_letters",
+                label=_("承诺书"),
+                url_name="enterprises:letter_register",
+                icon="file-earmark-text",
+                order=23,
+                visible=is_staff_member,
+            )
+        )
+        uploads.register_download_check("commitment_letter", can_download_scan)

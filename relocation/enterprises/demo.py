@@ -10,8 +10,18 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from relocation.core import credit_code
-from relocation.enterprises.models import CapitalBackground, Enterprise, Industry, Intention, ProductionStatus
+from django.db import transaction
+
+from relocation.core import audit, credit_code
+from relocation.enterprises import categories
+from relocation.enterprises.models import (
+    CapitalBackground,
+    Enterprise,
+    Industry,
+    Intention,
+    ProductionStatus,
+    Visit,
+)
 from relocation.enterprises.services import enterprise_create, visit_record
 from relocation.organisation.models import Programme, Unit, User
 
@@ -143,4 +153,110 @@ def seed(*, scale: str, out: Any) -> None:
                     ["希望延长过渡期", "需要协助寻找园区厂房", "关注补助政策", "工人安置有困难", ""]
                 ),
             )
-    out.write(f"  enterprises: {created} created, {len(existing)} already there")
+    out.write(f"  enterprises: {created} created, {len(existing)} already there\n")
+    confirmed = seed_categories(programme=programme, actor=hq)
+    out.write(f"  categories: {confirmed} confirmed\n")
+    if scale == "city":
+        made, visits = seed_city(programme=programme, towns=towns)
+        out.write(f"  city scale: {made} enterprises and {visits} visits created\n")
+
+
+def seed_categories(*, programme: Programme, actor: Any) -> int:
+    """Confirm the proposed category of about three enterprises in four (the
+    rest stay "proposed, to confirm", as on a real ledger). Through the service."""
+    categories.seed_default_categories()
+    active = categories.active_categories()
+    confirmed = 0
+    qs = Enterprise.objects.filter(programme=programme, category__isnull=True, credit_code__startswith="91441900")
+    for enterprise in qs.exclude(credit_code__startswith=CITY_PREFIX).order_by("credit_code"):
+        if int(enterprise.credit_code[-3:-1], 36) % 4 == 0:
+            continue
+        proposed = categories.propose(enterprise, active)
+        if proposed is not None:
+            categories.category_confirm(actor=actor, enterprise=enterprise, category=proposed, reason="首轮摸查分类")
+            confirmed += 1
+    return confirmed
+
+
+# City-scale codes: 91441900 + "9" + 8-digit index, so a second run finds them.
+CITY_PREFIX = "914419009"
+CITY_ENTERPRISES = 10_000
+VISITS_PER_ENTERPRISE = 20
+BATCH = 500
+
+
+def city_credit_code(index: int) -> str:
+    body = f"{CITY_PREFIX}{index:08d}"
+    return body + credit_code.check_character(body)
+
+
+def seed_city(
+    *, programme: Programme, towns: list[Unit], count: int = CITY_ENTERPRISES, visits_per: int = VISITS_PER_ENTERPRISE
+) -> tuple[int, int]:
+    """Benchmark-scale data: `count` enterprises with `visits_per` visits each.
+
+    This deliberately bypasses the services and writes with bulk_create: it is
+    synthetic load for bench/ledger.py and `seed_demo --scale city`, not
+    business data, and going row by row through the services (and the audit
+    chain) would take many minutes. One audit event records the bulk load.
+    Idempotent: enterprises are keyed by their generated credit code and only
+    the missing ones (with their visits) are created."""
+    existing = set(
+        Enterprise.objects.filter(programme=programme, credit_code__startswith=CITY_PREFIX).values_list(
+            "credit_code", flat=True
+        )
+    )
+    active = categories.active_categories()
+    visit_rng = random.Random(7)
+    made = visits = 0
+    missing = [i for i in range(count) if city_credit_code(i) not in existing]
+    for start in range(0, len(missing), BATCH):
+        batch = []
+        for i in missing[start : start + BATCH]:
+            rng = random.Random(i)
+            facts = enterprise_facts(rng, i)
+            facts["credit_code"] = city_credit_code(i)
+            facts["name"] = f"{facts['name'][:-4]}{i:05d}{facts['name'][-4:]}"
+            enterprise = Enterprise(programme=programme, territorial_unit=towns[i % len(towns)] if towns else None)
+            for key, value in facts.items():
+                setattr(enterprise, key, value)
+            enterprise.intention = rng.choice(Intention.values)
+            enterprise.search_text = enterprise.build_search_text()
+            proposed = categories.propose(enterprise, active)
+            enterprise.category = proposed if rng.random() < 0.75 else None
+            batch.append(enterprise)
+        with transaction.atomic():
+            Enterprise.objects.bulk_create(batch, batch_size=BATCH)
+            rows = [
+                Visit(
+                    enterprise=e,
+                    visited_on=dt.date(2021, 6, 1) + dt.timedelta(days=visit_rng.randint(0, 380)),
+                    visitors="梁小燕、袁浩",
+                    production_status_seen=ProductionStatus.PRODUCING,
+                    intention=e.intention,
+                )
+                for e in batch
+                for _n in range(visits_per)
+            ]
+            Visit.objects.bulk_create(rows, batch_size=2000)
+        made += len(batch)
+        visits += len(rows)
+    if made:
+        with transaction.atomic():
+            audit.record(
+                actor=None,
+                action="enterprise.city_scale_seeded",
+                summary=f"批量生成基准测试数据：{made}家企业、{visits}条走访",
+            )
+    return made, visits
+
+
+# The relocation lifecycle's demo part (lifecycle_demo.py) runs right after the ledger's.
+_seed_ledger = seed
+
+
+def seed(*, scale: str, out: Any) -> None:  # noqa: F811
+    _seed_ledger(scale=scale, out=out)
+    from relocation.enterprises import lifecycle_demo
+
+    lifecycle_demo.seed(scale=scale, out=out)

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from relocation.core.fields import EncryptedTextField
-from relocation.core.models import TimeStampedModel
+from relocation.core.models import StoredFile, TimeStampedModel
 from relocation.organisation.models import Programme, Unit
 
 
@@ -82,6 +82,28 @@ class LifecycleStatus(models.TextChoices):
     FORCED_CLOSURE = "forced_closure", _("强制关停中")
 
 
+class Category(TimeStampedModel):
+    """A class of enterprise in the plan's 分类管理 (e.g. 配合搬迁·符合入园条件,
+    关停退出, 钉子户). `rule` is data evaluated by categories.py: it only
+    *proposes* a category; a person confirms it on the enterprise."""
+
+    code = models.SlugField(_("编码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    order = models.PositiveIntegerField(_("顺序"), default=100)
+    # {"all": [{"field": "intention", "in": ["move_to_park"]}, ...]} — see categories.py.
+    rule = models.JSONField(_("建议规则"), default=dict, blank=True)
+    description = models.TextField(_("说明"), blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("企业分类")
+        verbose_name_plural = _("企业分类")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Enterprise(TimeStampedModel):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("项目")
@@ -129,6 +151,15 @@ class Enterprise(TimeStampedModel):
     )
     status_changed_at = models.DateTimeField(_("进度更新时间"), null=True, blank=True)
     is_repeat_offender = models.BooleanField(_("屡禁不止"), default=False)
+    # Confirmed by a person (categories.category_confirm); rules only propose.
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        verbose_name=_("分类"),
+    )
     notes = models.TextField(_("备注"), blank=True)
     # Incremented by every write: an edit based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
@@ -151,6 +182,10 @@ class Enterprise(TimeStampedModel):
             models.Index(fields=["programme", "status", "name"], name="enterprise_prog_status_name"),
             models.Index(fields=["programme", "industry", "name"], name="enterprise_prog_industry"),
             models.Index(fields=["territorial_unit", "name"], name="enterprise_territorial"),
+            # The ledger list filtered by category (分类), by name.
+            models.Index(fields=["programme", "category", "name"], name="enterprise_prog_category"),
+            # The unfiltered ledger list: one programme ordered by name (and its COUNT).
+            models.Index(fields=["programme", "name", "id"], name="enterprise_prog_name"),
         ]
 
     def __str__(self) -> str:
@@ -205,3 +240,77 @@ class EnterpriseContact(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.user}"
+
+
+class CategoryChange(TimeStampedModel):
+    """History of an enterprise's confirmed category: who moved it from what
+    to what, what the rules proposed at the time, and why."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="category_changes", verbose_name=_("企业")
+    )
+    from_category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("原分类")
+    )
+    to_category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("新分类"))
+    proposed_category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("规则建议")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("确认人")
+    )
+    reason = models.CharField(_("理由"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("分类变更")
+        verbose_name_plural = _("分类变更")
+        indexes = [
+            # The category history on the enterprise page, newest first.
+            models.Index(fields=["enterprise", "-created_at"], name="category_change_enterprise"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} → {self.to_category}"
+
+
+class LedgerImport(TimeStampedModel):
+    """An uploaded ledger workbook between preview (dry run) and confirmation.
+
+    The file is kept (core.uploads, with its SHA-256) so that the confirmation
+    applies exactly the bytes that were previewed, whichever server process
+    handles it."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("已预览")
+        APPLIED = "applied", _("已导入")
+        REJECTED = "rejected", _("已拒绝")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="ledger_imports", verbose_name=_("项目")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("上传人")
+    )
+    file_name = models.CharField(_("文件名"), max_length=255)
+    # Checked and hashed by core.uploads; re-verified before it is applied.
+    stored_file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+", verbose_name=_("文件"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PREVIEWED)
+    report = models.JSONField(_("检查结果"), default=dict, blank=True)
+    applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("台账导入")
+        verbose_name_plural = _("台账导入")
+        indexes = [
+            # "My recent imports" on the import page.
+            models.Index(fields=["uploaded_by", "-created_at"], name="ledger_import_user"),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+# The lifecycle's models (history, plans, batches, closure checks, letters) live in their own module.
+from relocation.enterprises.lifecycle_models import *  # noqa: E402, F403

@@ -18,7 +18,7 @@ from relocation.enterprises.models import Enterprise, Visit
 
 
 def enterprises_for_user(user: Any) -> QuerySet[Enterprise]:
-    qs = Enterprise.objects.select_related("territorial_unit")
+    qs = Enterprise.objects.select_related("territorial_unit", "category")
     if is_staff_member(user):
         if getattr(user, "unit", None) is not None and user.unit.programme_id:
             return qs.filter(programme_id=user.unit.programme_id)
@@ -54,7 +54,13 @@ def filter_ledger(qs: QuerySet[Enterprise], params: dict[str, str]) -> QuerySet[
     for field in ("status", "industry", "capital_background", "production_status", "intention"):
         if params.get(field):
             qs = qs.filter(**{field: params[field]})
+    if params.get("category") == "none":
+        qs = qs.filter(category__isnull=True)
+    elif params.get("category"):
+        qs = qs.filter(category__code=params["category"])
     if params.get("town"):
+        if not str(params["town"]).isdigit():
+            return qs.none()
         qs = qs.filter(territorial_unit_id=params["town"])
     if params.get("key_polluter") in {"1", "0"}:
         qs = qs.filter(is_key_polluter=params["key_polluter"] == "1")
@@ -83,3 +89,14 @@ def visits_of(enterprise: Enterprise) -> QuerySet[Visit]:
 
 def visits_for_user(user: Any) -> QuerySet[Visit]:
     return Visit.objects.filter(enterprise__in=enterprises_for_user(user)).select_related("enterprise", "recorded_by")
+
+
+# Columns the list and the export never show: skipping them saves decrypting
+# phones and loading large text for every row.
+LIST_DEFERRED = ("parcel", "notes", "search_text")
+
+
+def ledger_page_queryset(user: Any, params: dict[str, str]) -> QuerySet[Enterprise]:
+    """What the ledger list shows for these filters (the export uses the same)."""
+    qs = filter_ledger(enterprises_for_user(user), params)
+    return sort_ledger(qs, params.get("sort")).defer(*LIST_DEFERRED)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from relocation.core import selectors as core_selectors
 from relocation.core.errors import ConflictError, ServiceError
 from relocation.core.roles import is_enterprise_contact, is_hq_editor, is_staff_member
-from relocation.enterprises import selectors, services
-from relocation.enterprises.forms import EnterpriseForm, VisitForm
+from relocation.enterprises import categories, selectors, services
+from relocation.enterprises.forms import CategoryConfirmForm, EnterpriseForm, VisitForm
 from relocation.enterprises.models import (
     CapitalBackground,
     Industry,
@@ -33,10 +33,11 @@ def _require_reader(request: HttpRequest) -> None:
 def ledger_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     params = {k: v.strip() for k, v in request.GET.items()}
-    qs = selectors.sort_ledger(
-        selectors.filter_ledger(selectors.enterprises_for_user(request.user), params), params.get("sort")
-    )
+    qs = selectors.ledger_page_queryset(request.user, params).defer("contact_phone")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    active = categories.active_categories()
+    for enterprise in page:
+        enterprise.proposed_category = None if enterprise.category_id else categories.propose(enterprise, active)
     querystring = request.GET.copy()
     querystring.pop("page", None)
     context = {
@@ -50,6 +51,8 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
         "intentions": Intention.choices,
         "towns": Unit.objects.filter(is_territorial=True),
         "can_create": is_hq_editor(request.user),
+        "categories": active,
+        "can_export": is_staff_member(request.user),
     }
     template = "enterprises/_ledger_rows.html" if request.htmx else "enterprises/ledger_list.html"
     return render(request, template, context)
@@ -69,6 +72,10 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": selectors.can_edit_enterprise(request.user, enterprise),
             "can_visit": is_staff_member(request.user),
             "visit_form": VisitForm(),
+            "proposed_category": categories.propose(enterprise),
+            "category_history": categories.category_history(enterprise)[:10],
+            "can_confirm_category": categories.can_confirm_category(request.user, enterprise),
+            "category_form": CategoryConfirmForm(),
         },
     )
 

@@ -5,4 +5,6 @@ from relocation.organisation import api
 router = DefaultRouter()
 router.register("units", api.UnitViewSet, basename="unit")
 router.register("people", api.PersonViewSet, basename="person")
+router.register("memberships", api.MembershipViewSet, basename="membership")
+router.register("accounts", api.AccountViewSet, basename="account")
 urlpatterns = router.urls

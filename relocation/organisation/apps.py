@@ -9,7 +9,7 @@ class OrganisationConfig(AppConfig):
 
     def ready(self) -> None:
         from relocation.core import navigation
-        from relocation.core.roles import is_staff_member
+        from relocation.core.roles import is_security_admin, is_staff_member, is_system_admin
 
         navigation.register(
             navigation.NavEntry(
@@ -19,5 +19,25 @@ class OrganisationConfig(AppConfig):
                 icon="diagram-3",
                 order=90,
                 visible=is_staff_member,
+            )
+        )
+        navigation.register(
+            navigation.NavEntry(
+                key="accounts",
+                label=_("账户管理"),
+                url_name="organisation:accounts",
+                icon="people",
+                order=200,
+                visible=is_system_admin,
+            )
+        )
+        navigation.register(
+            navigation.NavEntry(
+                key="account_security",
+                label=_("账户安全"),
+                url_name="organisation:security",
+                icon="shield-lock",
+                order=201,
+                visible=is_security_admin,
             )
         )

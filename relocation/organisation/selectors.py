@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from relocation.core.roles import is_hq, is_staff_member
-from relocation.organisation.models import LiaisonAssignment, Membership, Person, Programme, Unit
+from relocation.core.roles import is_hq, is_security_admin, is_staff_member, is_system_admin
+from relocation.organisation.models import LiaisonAssignment, Membership, Person, Phase, Programme, Unit, User
 
 
 def active_programme() -> Programme | None:
     return Programme.objects.filter(is_active=True).order_by("id").first()
+
+
+def current_phase(phases: list[Phase], today: dt.date) -> Phase | None:
+    """The phase whose dates contain `today` (None before the first and after the last)."""
+    return next((p for p in phases if p.starts_on <= today <= p.ends_on), None)
 
 
 def units_for_user(user: Any) -> QuerySet[Unit]:
@@ -41,3 +47,54 @@ def memberships(programme: Programme) -> QuerySet[Membership]:
 
 def liaison_history(unit: Unit) -> QuerySet[LiaisonAssignment]:
     return unit.liaison_assignments.select_related("person", "assigned_by")
+
+
+def accounts_for_admin(user: Any, *, q: str = "", role: str = "", active: str = "") -> QuerySet[User]:
+    """Every account, for the system and security admins; nobody else lists accounts."""
+    if not (is_system_admin(user) or is_security_admin(user)):
+        return User.objects.none()
+    qs = User.objects.select_related("unit")
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q) | Q(email__icontains=q))
+    if role:
+        qs = qs.filter(role=role)
+    if active in {"1", "0"}:
+        qs = qs.filter(is_active=active == "1")
+    return qs.order_by("username")
+
+
+def account_for_admin(user: Any, pk: int) -> User:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(accounts_for_admin(user), pk=pk)
+
+
+def _lockouts() -> QuerySet[Any]:
+    """django-axes failure records at the limit within the cool-off window."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    since = timezone.now() - dt.timedelta(hours=float(settings.AXES_COOLOFF_TIME))
+    return AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since)
+
+
+def locked_usernames(usernames: list[str]) -> set[str]:
+    """Which of these accounts are locked out right now. One query for the whole page."""
+    return set(_lockouts().filter(username__in=usernames).values_list("username", flat=True))
+
+
+def locked_accounts(qs: QuerySet[User]) -> QuerySet[User]:
+    """Narrow an account list to the accounts locked out right now."""
+    return qs.filter(username__in=_lockouts().values("username"))
+
+
+def second_factor_user_ids(user_ids: list[int]) -> set[int]:
+    """Which of these accounts have an enrolled (confirmed) TOTP device."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return set(TOTPDevice.objects.filter(user_id__in=user_ids, confirmed=True).values_list("user_id", flat=True))
+
+
+def people_for_membership(programme: Programme) -> QuerySet[Person]:
+    return Person.objects.filter(unit__programme=programme).select_related("unit").order_by("unit__order", "name")

@@ -12,14 +12,33 @@ from django.utils.translation import gettext as _
 
 from relocation.core import audit
 from relocation.core.errors import PermissionDeniedError, ServiceError
-from relocation.core.roles import Role, is_hq_editor, is_system_admin
+from relocation.core.roles import UNIT_ROLES, Role, is_hq_editor, is_security_admin, is_system_admin
 from relocation.organisation.models import LiaisonAssignment, Membership, Person, Phase, Programme, Unit, User
+
+
+def _programme_state(code: str) -> dict[str, Any]:
+    """What a configuration file determines, section by section, to tell
+    whether loading it changed anything."""
+    programme = Programme.objects.filter(code=code).first()
+    if programme is None:
+        return {}
+    return {
+        "programme": audit.snapshot(programme),
+        "phases": [audit.snapshot(p) for p in programme.phases.order_by("kind")],
+        "units": [audit.snapshot(u) for u in programme.units.order_by("code")],
+        "people": sorted(
+            (p.unit.code, p.name, p.title)
+            for p in Person.objects.filter(unit__programme=programme).select_related("unit")
+        ),
+        "memberships": sorted((m.body, m.position, m.person_id, m.order) for m in programme.memberships.all()),
+    }
 
 
 def programme_load(*, actor: Any, config: dict[str, Any]) -> Programme:
     """Create or update a programme from its configuration (idempotent: loading
-    the same file twice changes nothing)."""
+    the same file twice changes nothing and records nothing)."""
     with transaction.atomic():
+        before = _programme_state(config["code"])
         center = config.get("center") or {}
         programme, created = Programme.objects.update_or_create(
             code=config["code"],
@@ -73,13 +92,16 @@ def programme_load(*, actor: Any, config: dict[str, Any]) -> Programme:
                 person=people[spec["person"]],
                 defaults={"position": spec["position"], "order": order},
             )
-        audit.record(
-            actor=actor,
-            action="organisation.programme_loaded",
-            obj=programme,
-            summary=_("载入项目配置：%(name)s") % {"name": programme.name},
-            changes={"created": created, "units": len(units), "phases": len(config.get("phases", []))},
-        )
+        after = _programme_state(programme.code)
+        changed = sorted(k for k in after if before.get(k) != after[k])
+        if changed:
+            audit.record(
+                actor=actor,
+                action="organisation.programme_loaded",
+                obj=programme,
+                summary=_("载入项目配置：%(name)s") % {"name": programme.name},
+                changes={"created": created, "sections_changed": changed, "units": len(units)},
+            )
     return programme
 
 
@@ -121,6 +143,120 @@ def person_create(*, actor: Any, unit: Unit, name: str, title: str = "", phone: 
     return person
 
 
+def person_update(*, actor: Any, person: Person, **values: Any) -> Person:
+    """Change a person's name, title, phone or e-mail (same people who may add them)."""
+    unit = person.unit
+    if not (is_hq_editor(actor) or (actor.role in {Role.UNIT_LEADER, Role.UNIT_LIAISON} and actor.unit_id == unit.pk)):
+        raise PermissionDeniedError(_("您无权修改该单位的人员。"))
+    allowed = {"name", "title", "phone", "email"}
+    unknown = set(values) - allowed
+    if unknown:
+        raise ServiceError(_("不能修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    if "name" in values and not str(values["name"]).strip():
+        raise ServiceError(_("姓名不能为空。"))
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        before = audit.snapshot(person, allowed)
+        for field, value in values.items():
+            setattr(person, field, value.strip() if field == "name" else value)
+        person.save(update_fields=[*values, "updated_at"])
+        changes = audit.diff(before, audit.snapshot(person, allowed))
+        if changes:
+            audit.record(
+                actor=actor,
+                action="organisation.person_updated",
+                obj=person,
+                changes=changes,
+                summary=_("修改人员信息：%(p)s") % {"p": person.name},
+            )
+    return person
+
+
+def membership_add(*, actor: Any, programme: Programme, body: str, position: str, person: Person) -> Membership:
+    """Give `person` a seat in the coordination group or the HQ (HQ editors only).
+    A person holds at most one seat per body (database constraint)."""
+    from relocation.organisation.models import Body, Position
+
+    if not is_hq_editor(actor):
+        raise PermissionDeniedError(_("只有指挥部可以调整协调小组和指挥部成员。"))
+    if body not in Body.values:
+        raise ServiceError(_("未知机构：%(b)s") % {"b": body})
+    if position not in Position.values:
+        raise ServiceError(_("未知职位：%(p)s") % {"p": position})
+    if person.unit.programme_id != programme.pk:
+        raise ServiceError(_("该人员不属于本项目的成员单位。"))
+    with transaction.atomic():
+        if Membership.objects.filter(programme=programme, body=body, person=person).exists():
+            raise ServiceError(_("%(p)s 已在该机构中。") % {"p": person.name})
+        last = Membership.objects.filter(programme=programme, body=body).order_by("-order").first()
+        membership = Membership.objects.create(
+            programme=programme, body=body, position=position, person=person, order=(last.order + 1 if last else 0)
+        )
+        audit.record(
+            actor=actor,
+            action="organisation.membership_added",
+            obj=membership,
+            changes={"body": [None, body], "position": [None, position], "person": [None, person.name]},
+            summary=_("%(p)s 任%(body)s%(pos)s")
+            % {"p": person.name, "body": membership.get_body_display(), "pos": membership.get_position_display()},
+        )
+    return membership
+
+
+def membership_remove(*, actor: Any, membership: Membership) -> None:
+    """Remove a seat (HQ editors only); the audit log keeps who held it."""
+    if not is_hq_editor(actor):
+        raise PermissionDeniedError(_("只有指挥部可以调整协调小组和指挥部成员。"))
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+        if locked is None:
+            return
+        audit.record(
+            actor=actor,
+            action="organisation.membership_removed",
+            obj=locked,
+            changes={
+                "body": [locked.body, None],
+                "position": [locked.position, None],
+                "person": [locked.person.name, None],
+            },
+            summary=_("%(p)s 不再担任%(body)s%(pos)s")
+            % {"p": locked.person.name, "body": locked.get_body_display(), "pos": locked.get_position_display()},
+        )
+        locked.delete()
+
+
+# --- Accounts ---------------------------------------------------------------
+# Separation of the three administrator roles (三员分立): the system admin
+# manages accounts, the security admin unlocks them and resets second factors,
+# the auditor only reads the audit log. One role per account keeps the three
+# apart; nobody changes their own role or acts on their own account's security.
+
+ACCOUNT_FIELDS = ("role", "unit", "display_name", "email", "phone", "is_active")
+
+
+def _validate_password(password: str, user: User) -> None:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ServiceError(" ".join(exc.messages)) from exc
+
+
+def _check_role_and_unit(role: str, unit: Unit | None) -> None:
+    if role not in Role.values:
+        raise ServiceError(_("未知角色：%(role)s") % {"role": role})
+    if role in UNIT_ROLES and unit is None:
+        raise ServiceError(_("成员单位账户必须指定所属单位。"))
+
+
+def _require_system_admin(actor: Any, message: str) -> None:
+    if not is_system_admin(actor):
+        raise PermissionDeniedError(message)
+
+
 def user_create(
     *,
     actor: Any,
@@ -130,23 +266,18 @@ def user_create(
     unit: Unit | None = None,
     display_name: str = "",
     email: str = "",
+    phone: str = "",
 ) -> User:
     """Accounts are created by the system admin only (or by the set-up/demo
     command, which passes actor=None)."""
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
-    if actor is not None and not is_system_admin(actor):
-        raise PermissionDeniedError(_("只有系统管理员可以创建账户。"))
-    if role not in Role.values:
-        raise ServiceError(_("未知角色：%(role)s") % {"role": role})
-    if role in {Role.UNIT_LEADER, Role.UNIT_LIAISON, Role.INSPECTOR} and unit is None:
-        raise ServiceError(_("成员单位账户必须指定所属单位。"))
-    user = User(username=username, role=role, unit=unit, display_name=display_name, email=email)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ServiceError(" ".join(exc.messages)) from exc
+    if actor is not None:
+        _require_system_admin(actor, _("只有系统管理员可以创建账户。"))
+    username = (username or "").strip()
+    if not username:
+        raise ServiceError(_("用户名不能为空。"))
+    _check_role_and_unit(role, unit)
+    user = User(username=username, role=role, unit=unit, display_name=display_name, email=email, phone=phone)
+    _validate_password(password, user)
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
             raise ServiceError(_("用户名“%(u)s”已存在。") % {"u": username})
@@ -160,3 +291,154 @@ def user_create(
             summary=_("创建账户 %(u)s（%(role)s）") % {"u": username, "role": user.get_role_display()},
         )
     return user
+
+
+def user_update(*, actor: Any, user: User, **values: Any) -> User:
+    """Change an account's role, unit, name, e-mail or phone (system admin only).
+    Nobody changes their own role: a role is always given by someone else."""
+    _require_system_admin(actor, _("只有系统管理员可以修改账户。"))
+    unknown = set(values) - set(ACCOUNT_FIELDS)
+    if unknown:
+        raise ServiceError(_("不能修改的字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.pk == actor.pk and ("role" in values and values["role"] != user.role):
+            raise PermissionDeniedError(_("不能修改自己的角色。"))
+        if user.pk == actor.pk and values.get("is_active") is False:
+            raise PermissionDeniedError(_("不能停用自己的账户。"))
+        before = audit.snapshot(user, ACCOUNT_FIELDS)
+        for field, value in values.items():
+            setattr(user, field, value)
+        _check_role_and_unit(user.role, user.unit)
+        user.save(update_fields=list(values))
+        changes = audit.diff(before, audit.snapshot(user, ACCOUNT_FIELDS))
+        if changes:
+            audit.record(
+                actor=actor,
+                action="account.updated",
+                obj=user,
+                changes=changes,
+                summary=_("修改账户 %(u)s") % {"u": user.username},
+            )
+    return user
+
+
+def user_deactivate(*, actor: Any, user: User) -> User:
+    """Stop an account from logging in (system admin only; not one's own).
+    The account stays, so the audit log keeps pointing at it."""
+    _require_system_admin(actor, _("只有系统管理员可以停用账户。"))
+    if user.pk == actor.pk:
+        raise PermissionDeniedError(_("不能停用自己的账户。"))
+    with transaction.atomic():
+        updated = User.objects.filter(pk=user.pk, is_active=True).update(is_active=False)
+        if updated:
+            audit.record(
+                actor=actor,
+                action="account.deactivated",
+                obj=user,
+                changes={"is_active": [True, False]},
+                summary=_("停用账户 %(u)s") % {"u": user.username},
+            )
+    user.refresh_from_db(fields=["is_active"])
+    return user
+
+
+def user_reactivate(*, actor: Any, user: User) -> User:
+    """Let a deactivated account log in again (system admin only)."""
+    _require_system_admin(actor, _("只有系统管理员可以启用账户。"))
+    with transaction.atomic():
+        updated = User.objects.filter(pk=user.pk, is_active=False).update(is_active=True)
+        if updated:
+            audit.record(
+                actor=actor,
+                action="account.reactivated",
+                obj=user,
+                changes={"is_active": [False, True]},
+                summary=_("启用账户 %(u)s") % {"u": user.username},
+            )
+    user.refresh_from_db(fields=["is_active"])
+    return user
+
+
+def password_reset(*, actor: Any, user: User, new_password: str) -> None:
+    """Set a new password for someone else's account (system admin only); the
+    password itself never enters the audit log."""
+    _require_system_admin(actor, _("只有系统管理员可以重置密码。"))
+    if user.pk == actor.pk:
+        raise PermissionDeniedError(_("请通过本人修改密码功能修改自己的密码。"))
+    _validate_password(new_password, user)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit.record(
+            actor=actor,
+            action="account.password_reset",
+            obj=user,
+            changes={"password": ["***", "***"]},
+            summary=_("重置账户 %(u)s 的密码") % {"u": user.username},
+        )
+
+
+def account_unlock(*, actor: Any, user: User) -> int:
+    """Lift a login lockout (security admin only). Returns the number of
+    failure records cleared."""
+    from axes.utils import reset
+
+    if not is_security_admin(actor):
+        raise PermissionDeniedError(_("只有安全管理员可以解锁账户。"))
+    with transaction.atomic():
+        cleared = reset(username=user.username)
+        audit.record(
+            actor=actor,
+            action="security.account_unlocked",
+            obj=user,
+            changes={"failures_cleared": cleared},
+            summary=_("解锁账户 %(u)s") % {"u": user.username},
+        )
+    return cleared
+
+
+def second_factor_reset(*, actor: Any, user: User) -> int:
+    """Remove an account's TOTP devices so that its owner enrols again at next
+    login (security admin only, never on one's own account)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not is_security_admin(actor):
+        raise PermissionDeniedError(_("只有安全管理员可以重置二次验证。"))
+    if user.pk == actor.pk:
+        raise PermissionDeniedError(_("不能重置自己的二次验证。"))
+    with transaction.atomic():
+        removed, _detail = TOTPDevice.objects.filter(user=user).delete()
+        audit.record(
+            actor=actor,
+            action="security.second_factor_reset",
+            obj=user,
+            changes={"devices_removed": removed},
+            summary=_("重置账户 %(u)s 的二次验证") % {"u": user.username},
+        )
+    return removed
+
+
+def password_change(*, actor: Any, old_password: str, new_password: str) -> None:
+    """Anyone changes their own password, proving the old one first. Other
+    sessions of the account end (Django ties sessions to the password hash)."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDeniedError(_("请先登录。"))
+    if not actor.check_password(old_password):
+        raise ServiceError(_("原密码不正确。"))
+    if old_password == new_password:
+        raise ServiceError(_("新密码不能与原密码相同。"))
+    _validate_password(new_password, actor)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit.record(
+            actor=actor,
+            action="account.password_changed",
+            obj=user,
+            changes={"password": ["***", "***"]},
+            summary=_("%(u)s 修改了自己的密码") % {"u": user.username},
+        )
+    actor.password = user.password

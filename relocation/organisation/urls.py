@@ -6,4 +6,15 @@ app_name = "organisation"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("units/<int:pk>/", views.unit_detail, name="unit"),
+    path("memberships/", views.memberships, name="memberships"),
+    path("memberships/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
+    path("accounts/", views.account_list, name="accounts"),
+    path("accounts/new/", views.account_create, name="account_create"),
+    path("accounts/<int:pk>/", views.account_edit, name="account"),
+    path("accounts/<int:pk>/password/", views.account_password, name="account_password"),
+    path("accounts/<int:pk>/active/", views.account_active, name="account_active"),
+    path("password/", views.password_change, name="password_change"),
+    path("security/", views.security_list, name="security"),
+    path("security/<int:pk>/unlock/", views.security_unlock, name="security_unlock"),
+    path("security/<int:pk>/second-factor-reset/", views.security_second_factor_reset, name="security_2fa_reset"),
 ]

@@ -27,5 +27,10 @@ class Command(BaseCommand):
             config = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise CommandError(f"{path}: invalid JSON: {exc}") from exc
-        programme = programme_load(actor=None, config=config)
+        try:
+            programme = programme_load(actor=None, config=config)
+        except KeyError as exc:
+            raise CommandError(f"{path}: missing key {exc} (see docs/guide/en/organisation.md)") from exc
+        except ValueError as exc:
+            raise CommandError(f"{path}: invalid value: {exc}") from exc
         self.stdout.write(f"loaded programme {programme.code}: {programme.units.count()} units")

@@ -1,0 +1,44 @@
+"""Writing Excel files that are safe to open.
+
+A cell whose text starts with = + - @ (or a tab/CR) is run as a formula by
+Excel and WPS; an attacker who puts "=HYPERLINK(...)" into a field could make
+an export run it on an official's machine. Every exported text cell goes
+through `safe_cell`, which prefixes such text with a quote (OWASP CSV injection).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def workbook_bytes(*, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """One sheet, a bold header row, every cell made safe; streamed row by row
+    (write-only mode) so a large export does not hold the workbook in memory."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=title[:31])
+    bold = Font(bold=True)
+    header_cells = []
+    for h in headers:
+        cell = WriteOnlyCell(ws, value=safe_cell(str(h)))
+        cell.font = bold
+        header_cells.append(cell)
+    ws.append(header_cells)
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

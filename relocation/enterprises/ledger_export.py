@@ -1,0 +1,133 @@
+"""Writing ledger workbooks: the blank import template and the export of
+what the list shows (same columns, phones masked, no live formulas)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from relocation.core.masking import mask_phone
+from relocation.enterprises.ledger_columns import BY_FIELD, COLUMNS, HEADERS
+from relocation.enterprises.models import CapitalBackground, Enterprise, Industry, Process, PropertyOwnerType
+
+SHEET = "企业台账"
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def row_values(enterprise: Enterprise) -> list[Any]:
+    values: list[Any] = []
+    for column in COLUMNS:
+        value = getattr(enterprise, column.field)
+        if column.field == "contact_phone":
+            value = mask_phone(value)
+        elif column.write is not None:
+            value = column.write(value)
+        if value is None:
+            value = ""
+        values.append(neutralise(value))
+    return values
+
+
+def export_ledger(enterprises: Iterable[Enterprise]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET)
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for title in HEADERS:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for enterprise in enterprises:
+        row: list[Any] = []
+        for value in row_values(enterprise):
+            if isinstance(value, dt.date):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "yyyy-mm-dd"
+                row.append(cell)
+            else:
+                row.append(value)
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _labels(choices: Any) -> str:
+    return ",".join(str(label) for _value, label in choices)
+
+
+def ledger_template() -> bytes:
+    """The blank workbook to fill in: the headers, drop-down lists where the
+    values are fixed, and a second sheet explaining each column."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    sheet.append(HEADERS)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+    for field, choices in (
+        ("industry", Industry.choices),
+        ("capital_background", CapitalBackground.choices),
+        ("property_owner_type", PropertyOwnerType.choices),
+    ):
+        letter = get_column_letter(COLUMNS.index(BY_FIELD[field]) + 1)
+        validation = DataValidation(type="list", formula1=f'"{_labels(choices)}"', allow_blank=True)
+        validation.add(f"{letter}2:{letter}10000")
+        sheet.add_data_validation(validation)
+    letter = get_column_letter(COLUMNS.index(BY_FIELD["is_key_polluter"]) + 1)
+    yes_no = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    yes_no.add(f"{letter}2:{letter}10000")
+    sheet.add_data_validation(yes_no)
+
+    notes = workbook.create_sheet(_("填写说明"))
+    notes.append([_("列"), _("说明")])
+    explanations = {
+        "name": _("必填。"),
+        "credit_code": _("必填，18位，按 GB 32100-2015 校验。已在台账中的信用代码将更新该企业，不会重复新增。"),
+        "contact_phone": _("手机或座机号码。导出文件中的号码已脱敏（含 *），再次导入时保持原号码不变。"),
+        "industry": _labels(Industry.choices),
+        "processes": _("可多选，用 、 , ， / 分隔：") + _labels(Process.choices),
+        "capital_background": _labels(CapitalBackground.choices),
+        "is_key_polluter": _("是 / 否（也可填 Y / N）"),
+        "permit_expires_on": _("日期：2022-06-30、2022/6/30、2022.6.30、2022年6月30日 或 Excel 日期"),
+        "lease_ends_on": _("日期，格式同上"),
+        "property_owner_type": _labels(PropertyOwnerType.choices),
+        "longitude": _("十进制度数，如 113.69"),
+        "latitude": _("十进制度数，如 22.82"),
+    }
+    for column in COLUMNS:
+        notes.append([column.header, str(explanations.get(column.field, ""))])
+    notes.append([])
+    notes.append([_("空白单元格：新增时取默认值，更新时保持原值不变。模板以外的列会被忽略并提示。")])
+    notes.column_dimensions["A"].width = 20
+    notes.column_dimensions["B"].width = 90
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,101 @@
+"""The lifecycle's pieces on pages the ledger owns: the "搬迁进度" section and
+actions of the enterprise page, and the overdue badge in the ledger list.
+
+Inclusion tags, so the ledger's views need not know the lifecycle; each runs a
+fixed number of queries (the list badge reads the overdue ids once per request).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from relocation.core.roles import is_hq_editor, is_staff_member
+from relocation.enterprises import closure, commitments, lifecycle, lifecycle_selectors
+from relocation.enterprises.lifecycle_forms import (
+    DateChangeDecisionForm,
+    DateChangeForm,
+    ForcedClosureForm,
+    LetterUploadForm,
+    MoveForm,
+)
+from relocation.enterprises.models import (
+    CommitmentLetter,
+    DateChangeStatus,
+    DestinationType,
+    LifecycleStatus,
+    RelocationPlan,
+)
+from relocation.enterprises.transitions import MAIN_ROAD, PRE_CLOSURE
+
+register = template.Library()
+S = LifecycleStatus
+
+
+@register.inclusion_tag("enterprises/lifecycle/_section.html", takes_context=True)
+def lifecycle_section(context: dict[str, Any]) -> dict[str, Any]:
+    request = context["request"]
+    user = request.user
+    enterprise = context["enterprise"]
+    plan = RelocationPlan.objects.filter(enterprise=enterprise).select_related("batch").first()
+    letter = CommitmentLetter.objects.filter(enterprise=enterprise).select_related("signed_file").first()
+    changes = list(letter.date_changes.select_related("requested_by", "decided_by")[:10]) if letter else []
+    staff = is_staff_member(user)
+    moves = lifecycle.allowed_moves(user, enterprise) if staff else []
+    road_index = MAIN_ROAD.index(enterprise.status) if enterprise.status in MAIN_ROAD else None
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "enterprise": enterprise,
+        "user": user,
+        "plan": plan,
+        "letter": letter,
+        "date_changes": changes,
+        "pending_change": next((c for c in changes if c.status == DateChangeStatus.PENDING), None),
+        "next": lifecycle.next_step(enterprise),
+        "history": list(lifecycle_selectors.history_of(enterprise).select_related("evidence")[:30]),
+        "moves": [{"value": m, "label": S(m).label} for m in moves],
+        "move_form": MoveForm(),
+        "destination_types": DestinationType.choices,
+        "road": [
+            {
+                "value": s,
+                "label": S(s).label,
+                "done": road_index is not None and i < road_index,
+                "current": s == enterprise.status,
+            }
+            for i, s in enumerate(MAIN_ROAD)
+        ],
+        "checklist": closure.checklist(enterprise, user) if staff else [],
+        "show_checklist": staff
+        and enterprise.status in {S.PRODUCTION_STOPPED, S.CLOSURE_VERIFIED, S.CLOSED, S.RELOCATED},
+        "overdue": lifecycle_selectors.is_overdue(enterprise),
+        "can_force": is_hq_editor(user) and enterprise.status in (PRE_CLOSURE | {S.HOLDOUT}),
+        "force_form": ForcedClosureForm(),
+        "can_prepare": commitments.can_prepare(user, enterprise),
+        "can_upload": commitments.can_upload_scan(user, enterprise),
+        "can_decide": is_hq_editor(user),
+        "upload_form": LetterUploadForm(initial={"signed_on": timezone.localdate()}),
+        "date_change_form": DateChangeForm(),
+        "decision_form": DateChangeDecisionForm(),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def overdue_badge(context: dict[str, Any], enterprise: Any) -> str:
+    """A "逾期" badge for overdue enterprises in a list (one query per request)."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    request = context.get("request")
+    if request is None:
+        return ""
+    ids = getattr(request, "_lifecycle_overdue_ids", None)
+    if ids is None:
+        ids = lifecycle_selectors.overdue_ids(request.user)
+        request._lifecycle_overdue_ids = ids
+    if enterprise.pk in ids:
+        return format_html('<span class="badge text-bg-danger" data-overdue="1">{}</span>', _("逾期"))
+    return ""
