@@ -467,7 +467,15 @@ def _column_generation_lp(
     if min_count is not None:
         upper.append(inf)
         lower.append(float(min_count) - 0.5)
-    h.addRows(len(upper), np.array(lower), np.array(upper), 0, np.array([], dtype=np.int32), np.array([], dtype=np.int32), np.array([]))
+    h.addRows(
+        len(upper),
+        np.array(lower),
+        np.array(upper),
+        0,
+        np.array([], dtype=np.int32),
+        np.array([], dtype=np.int32),
+        np.array([]),
+    )
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
     in_model: list[int] = []
 

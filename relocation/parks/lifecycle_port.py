@@ -1,31 +1,22 @@
 """The one place where confirming a park allocation moves the enterprise's
-lifecycle (a call down to floor 3).
-
-`relocation.enterprises.lifecycle.destination_confirm` is owned by the
-lifecycle work; while it is not on main this port records nothing and says so
-(returns False), so that allocation, capacity and procedures work meanwhile.
-"""
+lifecycle (a call down to floor 3, `relocation.enterprises.lifecycle`)."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 
-def lifecycle_module() -> Any | None:
-    try:
-        return importlib.import_module("relocation.enterprises.lifecycle")
-    except ImportError:
-        return None
+def lifecycle_module() -> Any:
+    from relocation.enterprises import lifecycle
+
+    return lifecycle
 
 
-def destination_confirm(*, actor: Any, enterprise: Any, park: Any, reason: str) -> bool:
+def destination_confirm(*, actor: Any, enterprise: Any, park: Any, reason: str) -> None:
     """Record the park as the enterprise's confirmed destination. Raises the
-    lifecycle's TransitionError when the enterprise may not move there yet."""
-    module = lifecycle_module()
-    if module is None or not hasattr(module, "destination_confirm"):
-        return False
-    module.destination_confirm(
+    lifecycle's TransitionError when the enterprise may not move there yet
+    (before its commitment letter is signed, or after production stopped)."""
+    lifecycle_module().destination_confirm(
         actor=actor,
         enterprise=enterprise,
         destination_type="park",
@@ -33,4 +24,3 @@ def destination_confirm(*, actor: Any, enterprise: Any, park: Any, reason: str) 
         destination_name=park.name,
         reason=reason,
     )
-    return True

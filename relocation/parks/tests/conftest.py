@@ -61,6 +61,7 @@ def mover(make_enterprise):
         processes=["nickel", "zinc"],
         wastewater_t_per_day=Decimal("40"),
         intention="move_to_park",
+        status="commitment_signed",
     )
 
 

@@ -27,6 +27,7 @@ def test_the_proposal_explains_an_unplaced_enterprise(park, make_enterprise, pro
         processes=["nickel"],
         wastewater_t_per_day=Decimal("150"),
         intention="move_to_park",
+        status="commitment_signed",
     )
     proposal = proposal_for()
     (u,) = proposal.result["unplaced"]
@@ -62,8 +63,12 @@ def test_confirming_creates_procedures_and_tasks_once(park, mover, proposal_for,
 
 @pytest.mark.django_db
 def test_confirming_twice_or_overbooking_is_refused(park, make_enterprise, proposal_for, hq_commander):
-    a = make_enterprise(processes=["nickel"], wastewater_t_per_day=Decimal("60"), intention="move_to_park")
-    b = make_enterprise(processes=["nickel"], wastewater_t_per_day=Decimal("60"), intention="move_to_park")
+    a = make_enterprise(
+        processes=["nickel"], wastewater_t_per_day=Decimal("60"), intention="move_to_park", status="commitment_signed"
+    )
+    b = make_enterprise(
+        processes=["nickel"], wastewater_t_per_day=Decimal("60"), intention="move_to_park", status="commitment_signed"
+    )
     proposal = proposal_for()
     placed = proposal.allocations.get()
     services.allocation_confirm(actor=hq_commander, allocation=placed)
@@ -81,7 +86,9 @@ def test_confirming_twice_or_overbooking_is_refused(park, make_enterprise, propo
 @pytest.mark.django_db
 def test_bulk_confirm_reports_refusals_and_keeps_the_rest(park, make_enterprise, proposal_for, hq_commander):
     for _ in range(3):
-        make_enterprise(processes=["zinc"], wastewater_t_per_day=Decimal("10"), intention="move_to_park")
+        make_enterprise(
+            processes=["zinc"], wastewater_t_per_day=Decimal("10"), intention="move_to_park", status="commitment_signed"
+        )
     allocations = list(proposal_for().allocations.select_related("enterprise", "park"))
     services.allocation_confirm(actor=hq_commander, allocation=allocations[0])
     done, errors = services.allocations_confirm_bulk(actor=hq_commander, allocations=allocations)
@@ -155,3 +162,23 @@ def test_procedure_items_move_with_history_and_blocking_needs_a_reason(
             "to_status", flat=True
         )
     ) == ["blocked", "done"]
+
+
+@pytest.mark.django_db
+def test_confirming_moves_the_real_lifecycle_to_the_park(park, mover, proposal_for, hq_commander):
+    pytest.importorskip("relocation.enterprises.lifecycle")
+    services.allocation_confirm(actor=hq_commander, allocation=proposal_for().allocations.get())
+    mover.refresh_from_db()
+    assert mover.status == "destination_confirmed"
+    plan = mover.relocation_plan
+    assert (plan.destination_type, plan.destination_park_id, plan.destination_name) == ("park", park.pk, park.name)
+
+
+@pytest.mark.django_db
+def test_an_enterprise_that_has_not_signed_cannot_be_confirmed(park, make_enterprise, proposal_for, hq_commander):
+    pytest.importorskip("relocation.enterprises.lifecycle")
+    make_enterprise(intention="move_to_park", status="intention_recorded")
+    allocation = proposal_for().allocations.get()
+    with pytest.raises(TransitionError):
+        services.allocation_confirm(actor=hq_commander, allocation=allocation)
+    assert not ProcedureItem.objects.exists()

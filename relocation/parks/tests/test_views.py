@@ -171,7 +171,9 @@ def test_the_responsible_unit_moves_its_item_and_uploads_a_document(
 
 def _grow(make_enterprise, n):
     return [
-        make_enterprise(intention="move_to_park", processes=["zinc"], wastewater_t_per_day=Decimal("5"))
+        make_enterprise(
+            intention="move_to_park", status="commitment_signed", processes=["zinc"], wastewater_t_per_day=Decimal("5")
+        )
         for _ in range(n)
     ]
 
