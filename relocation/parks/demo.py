@@ -39,7 +39,7 @@ PARKS: list[dict[str, Any]] = [
         "facilities": [
             ("含氰废水处理线", "cyanide", 50, "delivered", D(2021, 10, 15), D(2021, 10, 20)),
             ("含铬废水处理线", "chromium", 900, "delivered", D(2021, 10, 15), D(2021, 10, 20)),
-            ("含镍废水处理线", "nickel", 700, "under_construction", D(2022, 5, 31), None),
+            ("含镍废水处理线", "nickel", 60, "under_construction", D(2022, 5, 31), None),
             ("综合电镀废水处理站", "general", 2500, "delivered", D(2021, 12, 1), D(2021, 12, 10)),
         ],
         "quotas": {"chromium": 1800, "nickel": 1500, "copper": 2600, "zinc": 4200, "cadmium": 20, "lead": 120},

@@ -4,8 +4,9 @@ approval and payment records.
 
 Eligibility reads the ledger and the core event stream, never the
 enforcement app (same floor): an enterprise has open violations when the
-event stream holds more `violation.recorded` events than closing ones
-(`violation.rectified` / `violation.closed`) for it, or when the ledger flags
+event stream holds more recorded violations (`enforcement.violation_recorded`)
+than closing events (`enforcement.order_closed`, a rectification order closed
+after the follow-up found it fixed) for it, or when the ledger flags
 it a repeat offender (屡禁不止). A closure is verified when the lifecycle has
 reached closure_verified, relocated or closed.
 """
@@ -33,7 +34,15 @@ from relocation.parks.models import Grant, GrantStatus, Payment, Policy, PolicyB
 from relocation.parks.services import history_record
 
 VIOLATION_OPENED = {"violation.recorded", "enforcement.violation_recorded"}
-VIOLATION_CLOSED = {"violation.rectified", "violation.closed", "enforcement.violation_closed"}
+# The enforcement app closes a rectification order after a follow-up finds the
+# violation fixed ("enforcement.order_closed"); one closed order counts as one
+# violation put right.
+VIOLATION_CLOSED = {
+    "violation.rectified",
+    "violation.closed",
+    "enforcement.violation_closed",
+    "enforcement.order_closed",
+}
 CLOSURE_VERIFIED = {LifecycleStatus.CLOSURE_VERIFIED, LifecycleStatus.RELOCATED, LifecycleStatus.CLOSED}
 CENT = Decimal("0.01")
 

@@ -46,10 +46,12 @@ def test_it_explains_every_term_of_the_amount(policy, make_enterprise):
 @pytest.mark.django_db
 def test_open_violations_and_an_unverified_closure_make_an_enterprise_ineligible(policy, make_enterprise, hq_staff):
     e = make_enterprise(status="production_stopped")
-    audit.record(actor=None, action="violation.recorded", obj=e, enterprise_id=e.pk, summary="违法排污")
+    audit.record(actor=None, action="enforcement.violation_recorded", obj=e, enterprise_id=e.pk, summary="违法排污")
     with pytest.raises(ServiceError) as exc:
         incentives.grant_create(actor=hq_staff, policy=policy, enterprise=e, production_stopped_on=dt.date(2021, 12, 1))
     assert "未办结违法行为 1 起" in exc.value.message and "关停尚未核验" in exc.value.message
+    audit.record(actor=None, action="enforcement.order_closed", obj=e, enterprise_id=e.pk, summary="整改令销号")
+    assert incentives.open_violations(e) == 0
 
 
 @pytest.mark.django_db
