@@ -609,7 +609,7 @@ def solve(data: dict[str, Any], *, time_limit: float = 60.0, mip_rel_gap: float 
         if h is not None:
             h.changeColsCost(n, all_cols, cost.astype(float))
         min_count = float(current.sum()) if keep_count else None
-        relaxed, bound = relax(not keep_count, t0 + (until - t0) * 0.6, cost, min_count)
+        relaxed, bound = relax(not keep_count, t0 + (until - t0) * 0.75, cost, min_count)
         if name == "placed" and math.isfinite(bound):
             bound = math.floor(bound + 1e-6)  # the count is an integer
         if relaxed is not None:
@@ -666,7 +666,7 @@ def solve(data: dict[str, Any], *, time_limit: float = 60.0, mip_rel_gap: float 
             }
         )
 
-    run("placed", np.ones(n), False, 0.5)
+    run("placed", np.ones(n), False, 0.6)
     if preferred.any() or commute.any():
         placed = float(current.sum())
         if h is not None:

@@ -160,3 +160,72 @@ def test_it_never_places_fewer_than_greedy_nor_exceeds_a_capacity(data):
         for s in STREAMS:
             assert used[s] <= parks[pid]["capacity_t_per_day"][s] + 1e-6
     assert len(result["assignments"]) + len(result["unplaced"]) == len(data["enterprises"])
+
+
+def _random_instance(n_e, n_p, seed=7):
+    import random
+
+    rng = random.Random(seed)
+    parks = [
+        park(
+            f"p{j}",
+            area=rng.randint(5, 20) * 1000,
+            industries=rng.choice([("electroplating",), ("dyeing",), ("electroplating", "dyeing")]),
+            lat=22.6 + rng.random() * 0.5,
+            lon=113.5 + rng.random() * 0.6,
+            nickel=rng.choice([0, 80, 150]),
+            general=rng.randint(50, 400),
+            dyeing=rng.randint(100, 500),
+        )
+        for j in range(n_p)
+    ]
+    enterprises = []
+    for i in range(n_e):
+        industry = rng.choice(["electroplating", "dyeing"])
+        water = {"dyeing": rng.randint(5, 60)} if industry == "dyeing" else {"general": rng.randint(5, 40)}
+        if industry == "electroplating" and rng.random() < 0.3:
+            water["nickel"] = rng.randint(5, 30)
+        enterprises.append(
+            ent(
+                f"e{i}", area=rng.randint(5, 40) * 100, industry=industry, preferred=[f"p{rng.randrange(n_p)}"], **water
+            )
+        )
+    return {"parks": parks, "enterprises": enterprises}
+
+
+def test_column_generation_reaches_the_full_lp_bound():
+    import time
+
+    import numpy as np
+
+    parks, enterprises = allocation.normalise(_random_instance(300, 6))
+    cols = [
+        (i, j)
+        for i, e in enumerate(enterprises)
+        for j, p in enumerate(parks)
+        if allocation.compatible(e, p) and allocation._fits(e["demand"], p["capacity"])
+    ]
+    cost = np.ones(len(cols))
+    h = allocation._highs(30, 0.0)
+    h.passModel(allocation._assignment_lp(cols, enterprises, [p["capacity"] for p in parks], cost, None, False))
+    h.run()
+    full = h.getInfo().objective_function_value
+    x, bound = allocation._column_generation_lp(
+        cols, enterprises, parks, cost, None, np.zeros(len(cols)), time.perf_counter() + 30
+    )
+    assert x is not None and bound == pytest.approx(full, abs=1e-6)
+
+
+def test_the_large_model_path_keeps_every_guarantee(monkeypatch):
+    """Column generation + large-neighbourhood search (used above FULL_MIP_LIMIT pairs)."""
+    monkeypatch.setattr(allocation, "FULL_MIP_LIMIT", 0)
+    data = _random_instance(200, 5, seed=3)
+    result = allocation.solve(data, time_limit=8)
+    assert result["objective"]["placed"] >= allocation.greedy(data)["objective"]["placed"]
+    stage = result["stages"][0]
+    assert stage["bound"] is not None and stage["bound"] >= stage["value"]
+    parks = {p["id"]: p for p in data["parks"]}
+    used = {pid: 0 for pid in parks}
+    for a in result["assignments"]:
+        used[a["park"]] += next(e for e in data["enterprises"] if e["id"] == a["enterprise"])["floor_area_m2"]
+    assert all(used[pid] <= parks[pid]["floor_area_m2"] for pid in parks)
