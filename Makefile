@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo runs "during" the programme (config/democlock.py): the clock starts
+# on this date and ticks on. Unset it (make demo DEMO_TODAY=) for real time.
+DEMO_TODAY ?= 2022-05-16
 
 .PHONY: demo demo-data test setup lint pytest bench messages clean-demo
 
@@ -30,11 +33,13 @@ messages: $(VENV)/.installed
 	$(MANAGE) compilemessages -v0 --ignore=.venv --ignore=node_modules
 
 # Everything but the server: safe to run again (migrations and demo data are idempotent).
+demo-data: export RHQ_DEMO_TODAY = $(DEMO_TODAY)
 demo-data: setup
 	$(MANAGE) migrate --noinput -v0
 	$(MANAGE) seed_demo
 	$(MANAGE) demo_logins --url http://$(HOST):$(PORT)/
 
+demo: export RHQ_DEMO_TODAY = $(DEMO_TODAY)
 demo: demo-data
 	bash scripts/run-demo.sh $(HOST) $(PORT)
 

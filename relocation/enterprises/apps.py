@@ -8,8 +8,16 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("企业台账")
 
     def ready(self) -> None:
-        from relocation.core import navigation, uploads
+        from relocation.core import navigation, sections, uploads
         from relocation.core.roles import is_enterprise_contact, is_hq_editor, is_staff_member
+        from relocation.enterprises.contact_views import section_context
+
+        sections.register(
+            "enterprise_detail",
+            sections.Section(
+                key="contacts", template="enterprises/_contacts_section.html", context=section_context, order=900
+            ),
+        )
 
         # Ledger workbooks uploaded for import: HQ editors only (they hold personal data).
         uploads.register_download_check("ledger_import", lambda user, stored: is_hq_editor(user))

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from relocation.core import audit, credit_code
+from relocation.core import audit, credit_code, demo_time
 from relocation.enterprises import categories
 from relocation.enterprises.models import (
     CapitalBackground,
@@ -139,22 +139,27 @@ def seed(*, scale: str, out: Any) -> None:
         visit_rng = random.Random(i)
         if facts["credit_code"] in existing:
             continue
-        enterprise = enterprise_create(actor=hq, programme=programme, data=facts)
+        # Entered in the ledger during the first survey, June 2021 (core.demo_time).
+        with demo_time.on(dt.date(2021, 6, 1) + dt.timedelta(days=i % 9)):
+            enterprise = enterprise_create(actor=hq, programme=programme, data=facts)
         created += 1
         for v in range(visit_rng.randint(1, 3)):
-            visit_record(
-                actor=hq,
-                enterprise=enterprise,
-                visited_on=dt.date(2021, 6, 10) + dt.timedelta(days=30 * v + visit_rng.randint(0, 20)),
-                visitors="梁小燕、袁浩",
-                production_status_seen=ProductionStatus.PRODUCING,
-                intention=visit_rng.choice(Intention.values),
-                demands=visit_rng.choice(
-                    ["希望延长过渡期", "需要协助寻找园区厂房", "关注补助政策", "工人安置有困难", ""]
-                ),
-            )
+            visited_on = dt.date(2021, 6, 10) + dt.timedelta(days=30 * v + visit_rng.randint(0, 20))
+            with demo_time.on(visited_on, hour=16):
+                visit_record(
+                    actor=hq,
+                    enterprise=enterprise,
+                    visited_on=visited_on,
+                    visitors="梁小燕、袁浩",
+                    production_status_seen=ProductionStatus.PRODUCING,
+                    intention=visit_rng.choice(Intention.values),
+                    demands=visit_rng.choice(
+                        ["希望延长过渡期", "需要协助寻找园区厂房", "关注补助政策", "工人安置有困难", ""]
+                    ),
+                )
     out.write(f"  enterprises: {created} created, {len(existing)} already there\n")
-    confirmed = seed_categories(programme=programme, actor=hq)
+    with demo_time.on(dt.date(2021, 8, 2)):
+        confirmed = seed_categories(programme=programme, actor=hq)
     out.write(f"  categories: {confirmed} confirmed\n")
     if scale == "city":
         made, visits = seed_city(programme=programme, towns=towns)
@@ -260,3 +265,16 @@ def seed(*, scale: str, out: Any) -> None:  # noqa: F811
     from relocation.enterprises import lifecycle_demo
 
     lifecycle_demo.seed(scale=scale, out=out)
+    _link_demo_contact()
+
+
+def _link_demo_contact() -> None:
+    """The demo login "enterprise" speaks for the first demo enterprise."""
+    from relocation.enterprises import contacts
+    from relocation.organisation.models import User
+
+    account = contacts.unlinked_contact_accounts().filter(username="enterprise").first()
+    first = Enterprise.objects.filter(credit_code__startswith="91441900").exclude(credit_code__startswith=CITY_PREFIX)
+    first = first.order_by("id").first()
+    if account is not None and first is not None:
+        contacts.contact_link(actor=User.objects.get(username="hq"), enterprise=first, user=account)

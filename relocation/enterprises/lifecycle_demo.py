@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from relocation.core import demo_time
 from relocation.core.roles import Role
 from relocation.enterprises import batches, closure, commitments, lifecycle
 from relocation.enterprises.models import (
@@ -140,37 +141,67 @@ def _letter(enterprise: Enterprise, hq: Any, index: int, sign: bool) -> None:
         )
 
 
+# The day each step happened, spread over the programme so that the history
+# reads like a real one (see core.demo_time).
+STEP_DAYS = {
+    S.INTENTION_RECORDED: (dt.date(2021, 7, 1), 3, 60),
+    S.COMMITMENT_SIGNED: (dt.date(2021, 9, 1), 5, 90),
+    S.DESTINATION_CONFIRMED: (dt.date(2021, 11, 15), 7, 80),
+    S.PRODUCTION_STOPPED: (dt.date(2022, 1, 5), 11, 90),
+    S.CLOSURE_VERIFIED: (dt.date(2022, 1, 25), 11, 90),
+    S.RELOCATED: (dt.date(2022, 2, 20), 11, 80),
+    S.CLOSED: (dt.date(2022, 2, 20), 11, 80),
+}
+
+
+def step_day(step: str, index: int) -> dt.date:
+    start, stride, spread = STEP_DAYS[step]
+    return start + dt.timedelta(days=(index * stride) % spread)
+
+
 def _walk(enterprise: Enterprise, target: str, *, index: int, users: dict[str, Any]) -> None:
-    hq = users["hq"]
     road = MAIN[: MAIN.index(target) + 1] if target in MAIN else MAIN
     for step in road:
-        enterprise.refresh_from_db()
-        if (
-            enterprise.status == step
-            or (enterprise.status in MAIN and MAIN.index(enterprise.status) > MAIN.index(step))
-            or enterprise.status in {S.RELOCATED, S.CLOSED}
-        ):
-            continue
-        if step == S.COMMITMENT_SIGNED:
-            _letter(enterprise, hq, index, sign=True)  # signing moves the enterprise
-            continue
-        if step == S.DESTINATION_CONFIRMED:
-            closing = target == S.CLOSED
-            lifecycle.destination_confirm(
-                actor=hq,
-                enterprise=enterprise,
-                destination_type=DestinationType.CLOSE if closing else DestinationType.OUT_OF_CITY,
-                destination_name="" if closing else OUT_OF_CITY[index % len(OUT_OF_CITY)],
-            )
-            continue
-        if step == S.CLOSURE_VERIFIED:
-            _confirm_checklist(enterprise, users, index, items=list(ClosureItemKind))
-        reason = {
-            S.INTENTION_RECORDED: "走访核实企业搬迁意向",
-            S.PRODUCTION_STOPPED: "现场核查确认已停止生产",
-            S.CLOSURE_VERIFIED: "两断三清全部确认，关停核验通过",
-        }[step]
-        lifecycle.enterprise_transition(actor=hq, enterprise=enterprise, target=step, reason=reason)
+        if step in STEP_DAYS:
+            with demo_time.on(step_day(step, index)):
+                _walk_step(enterprise, step, target, index=index, users=users)
+    with demo_time.on(step_day(S.RELOCATED, index)):
+        _walk_end(enterprise, target, index=index, users=users)
+
+
+def _walk_step(enterprise: Enterprise, step: str, target: str, *, index: int, users: dict[str, Any]) -> None:
+    hq = users["hq"]
+    enterprise.refresh_from_db()
+    if (
+        enterprise.status == step
+        or (enterprise.status in MAIN and MAIN.index(enterprise.status) > MAIN.index(step))
+        or enterprise.status in {S.RELOCATED, S.CLOSED}
+    ):
+        return
+    if step == S.COMMITMENT_SIGNED:
+        _letter(enterprise, hq, index, sign=True)  # signing moves the enterprise
+        return
+    if step == S.DESTINATION_CONFIRMED:
+        closing = target == S.CLOSED
+        lifecycle.destination_confirm(
+            actor=hq,
+            enterprise=enterprise,
+            destination_type=DestinationType.CLOSE if closing else DestinationType.OUT_OF_CITY,
+            destination_name="" if closing else OUT_OF_CITY[index % len(OUT_OF_CITY)],
+        )
+        return
+    if step == S.CLOSURE_VERIFIED:
+        _confirm_checklist(enterprise, users, index, items=list(ClosureItemKind))
+    reason = {
+        S.INTENTION_RECORDED: "走访核实企业搬迁意向",
+        S.PRODUCTION_STOPPED: "现场核查确认已停止生产",
+        S.CLOSURE_VERIFIED: "两断三清全部确认，关停核验通过",
+    }[step]
+    lifecycle.enterprise_transition(actor=hq, enterprise=enterprise, target=step, reason=reason)
+
+
+def _walk_end(enterprise: Enterprise, target: str, *, index: int, users: dict[str, Any]) -> None:
+    hq = users["hq"]
     if target == S.INTENTION_RECORDED and index % 2 == 0:
         _letter(enterprise, hq, index, sign=False)  # generated, waiting for the signature
     if target == S.PRODUCTION_STOPPED:
@@ -278,13 +309,16 @@ def seed(*, scale: str, out: Any) -> None:
             if target == S.HOLDOUT:
                 enterprise.refresh_from_db()
                 if enterprise.status == S.SURVEYED:
-                    lifecycle.enterprise_transition(
-                        actor=hq, enterprise=enterprise, target=S.HOLDOUT, reason="多次走访拒不配合搬迁"
-                    )
+                    with demo_time.on(dt.date(2021, 10, 10) + dt.timedelta(days=index % 30)):
+                        lifecycle.enterprise_transition(
+                            actor=hq, enterprise=enterprise, target=S.HOLDOUT, reason="多次走访拒不配合搬迁"
+                        )
             elif target == S.FORCED_CLOSURE:
-                _force(enterprise, users, index, then_close=False)
+                with demo_time.on(dt.date(2022, 3, 20) + dt.timedelta(days=index % 20)):
+                    _force(enterprise, users, index, then_close=False)
             elif target == "forced_then_closed":
-                _force(enterprise, users, index, then_close=True)
+                with demo_time.on(dt.date(2022, 2, 10) + dt.timedelta(days=index % 20)):
+                    _force(enterprise, users, index, then_close=True)
             else:
                 _walk(enterprise, target, index=index, users=users)
         start += count

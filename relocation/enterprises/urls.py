@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relocation.enterprises import ledger_views, views
+from relocation.enterprises import contact_views, ledger_views, views
 
 app_name = "enterprises"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     path("<int:pk>/category/", ledger_views.category_confirm, name="category_confirm"),
     path("<int:pk>/visits/new/", views.visit_create, name="visit_create"),
+    path("<int:pk>/contacts/link/", contact_views.contact_link, name="contact_link"),
+    path("<int:pk>/contacts/<int:link_pk>/unlink/", contact_views.contact_unlink, name="contact_unlink"),
 ]
 
 # The relocation lifecycle's pages (lifecycle_views.py).

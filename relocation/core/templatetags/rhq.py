@@ -27,3 +27,20 @@ def query_without(context: dict[str, Any], *keys: str) -> str:
     for key in keys:
         params.pop(key, None)
     return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def page_sections(context: Any, page: str, obj: Any) -> str:
+    """Render the sections other apps registered for `page` (core.sections)."""
+    from django.template.loader import render_to_string
+
+    from relocation.core import sections
+
+    request = context.get("request")
+    parts = [
+        render_to_string(template, {**section_context, "object": obj}, request=request)
+        for template, section_context in sections.render_list(page, request, obj)
+    ]
+    from django.utils.safestring import mark_safe
+
+    return mark_safe("".join(parts))  # noqa: S308 - each part is an autoescaped template
