@@ -8,7 +8,16 @@ class ParksConfig(AppConfig):
     verbose_name = _("承接园区")
 
     def ready(self) -> None:
-        from relocation.core import navigation, uploads
+        from relocation.core import navigation, sections, uploads
+        from relocation.parks.enterprise_section import section_context
+
+        # The enterprise page shows the receiving park and the procedures.
+        sections.register(
+            "enterprise_detail",
+            sections.Section(
+                key="parks", template="parks/_enterprise_section.html", context=section_context, order=300
+            ),
+        )
         from relocation.core.roles import is_hq, is_staff_member
 
         navigation.register(

@@ -11,6 +11,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from relocation.core import demo_time
 from relocation.core.errors import ServiceError
 from relocation.enterprises.models import Enterprise
 from relocation.organisation.models import Programme, Unit, User
@@ -110,50 +111,56 @@ def _seed_parks(programme: Programme, hq: User) -> int:
     for spec in PARKS:
         if Park.objects.filter(programme=programme, code=spec["code"]).exists():
             continue
-        services.park_create(
-            actor=hq,
-            programme=programme,
-            code=spec["code"],
-            name=spec["name"],
-            town_unit=units[spec["town"]],
-            industries=spec["industries"],
-            land_area_m2=spec["land_area_m2"],
-            latitude=spec["latitude"],
-            longitude=spec["longitude"],
-            factories=[
-                {"code": c, "area_m2": Decimal(a), "status": s, "expected_delivery_on": exp, "delivered_on": act}
-                for c, a, s, exp, act in spec["factories"]
-            ],
-            facilities=[
-                {
-                    "name": n,
-                    "stream": st,
-                    "capacity_t_per_day": Decimal(cap),
-                    "status": s,
-                    "expected_commission_on": exp,
-                    "commissioned_on": act,
-                }
-                for n, st, cap, s, exp, act in spec["facilities"]
-            ],
-            quotas={m: Decimal(kg) for m, kg in spec["quotas"].items()},
-            milestones=[
-                {
-                    "name": name,
-                    "planned_on": planned,
-                    "actual_on": actual,
-                    "status": "done"
-                    if actual
-                    else (
-                        "in_progress"
-                        if i == next((k for k, (_p, a) in enumerate(spec["eia"]) if a is None), -1)
-                        else "not_started"
-                    ),
-                }
-                for i, (name, (planned, actual)) in enumerate(zip(MILESTONES, spec["eia"], strict=True))
-            ],
-        )
+        # Registered as they stood in mid-February 2022, before the first proposal.
+        with demo_time.on(D(2022, 2, 15)):
+            _create_park(programme, hq, units, spec)
         created += 1
     return created
+
+
+def _create_park(programme: Programme, hq: User, units: dict[str, Unit], spec: dict[str, Any]) -> None:
+    services.park_create(
+        actor=hq,
+        programme=programme,
+        code=spec["code"],
+        name=spec["name"],
+        town_unit=units[spec["town"]],
+        industries=spec["industries"],
+        land_area_m2=spec["land_area_m2"],
+        latitude=spec["latitude"],
+        longitude=spec["longitude"],
+        factories=[
+            {"code": c, "area_m2": Decimal(a), "status": s, "expected_delivery_on": exp, "delivered_on": act}
+            for c, a, s, exp, act in spec["factories"]
+        ],
+        facilities=[
+            {
+                "name": n,
+                "stream": st,
+                "capacity_t_per_day": Decimal(cap),
+                "status": s,
+                "expected_commission_on": exp,
+                "commissioned_on": act,
+            }
+            for n, st, cap, s, exp, act in spec["facilities"]
+        ],
+        quotas={m: Decimal(kg) for m, kg in spec["quotas"].items()},
+        milestones=[
+            {
+                "name": name,
+                "planned_on": planned,
+                "actual_on": actual,
+                "status": "done"
+                if actual
+                else (
+                    "in_progress"
+                    if i == next((k for k, (_p, a) in enumerate(spec["eia"]) if a is None), -1)
+                    else "not_started"
+                ),
+            }
+            for i, (name, (planned, actual)) in enumerate(zip(MILESTONES, spec["eia"], strict=True))
+        ],
+    )
 
 
 def _seed_preferences(programme: Programme, hq: User) -> None:
@@ -165,20 +172,23 @@ def _seed_preferences(programme: Programme, hq: User) -> None:
             continue
         wish = "shatian" if e.industry == "dyeing" else "machong"
         values = selectors.derived_demand(e)
-        services.demand_save(
-            actor=hq,
-            enterprise=e,
-            values={f"{k}_t_per_day" if k != "floor_area_m2" else k: v for k, v in values.items()},
-            preferred_parks=[parks[wish]],
-        )
+        with demo_time.on(D(2021, 9, 1) + dt.timedelta(days=n)):
+            services.demand_save(
+                actor=hq,
+                enterprise=e,
+                values={f"{k}_t_per_day" if k != "floor_area_m2" else k: v for k, v in values.items()},
+                preferred_parks=[parks[wish]],
+            )
 
 
 def _seed_allocation(programme: Programme, hq: User, commander: User) -> tuple[int, list[str]]:
     if Proposal.objects.filter(programme=programme).exists():
         return 0, []
-    proposal = services.proposal_start(actor=hq, programme=programme, time_limit=20, background=False)
+    with demo_time.on(D(2022, 2, 25)):
+        proposal = services.proposal_start(actor=hq, programme=programme, time_limit=20, background=False)
     chosen = list(proposal.allocations.select_related("enterprise", "park").order_by("id"))
-    done, errors = services.allocations_confirm_bulk(actor=commander, allocations=chosen, start=D(2022, 3, 1))
+    with demo_time.on(D(2022, 3, 1)):
+        done, errors = services.allocations_confirm_bulk(actor=commander, allocations=chosen)
     return len(done), errors
 
 
@@ -194,26 +204,35 @@ def _seed_procedures(programme: Programme, hq: User) -> None:
         items = list(allocation.procedure_items.order_by("order"))
         if any(i.status != ProcedureStatus.NOT_STARTED for i in items):
             continue
-        finished = [6, 4, 3, 2, 1, 0][n % 6]
+        finished = [4, 3, 2, 2, 1, 0][n % 6]
         for item in items[:finished]:
-            services.procedure_item_move(actor=hq, item=item, target=ProcedureStatus.DONE, note="已办结")
+            # Finished a few working days before the due date.
+            with demo_time.on(item.due_on - dt.timedelta(days=3), hour=15):
+                services.procedure_item_move(actor=hq, item=item, target=ProcedureStatus.DONE, note="已办结")
         if finished < len(items):
             nxt = items[finished]
-            if n % 5 == 2:
-                services.procedure_item_move(
-                    actor=hq,
-                    item=nxt,
-                    target=ProcedureStatus.BLOCKED,
-                    note=rng.choice(["园区厂房交付延期", "排污许可证迁移材料不全", "消防设计需修改"]),
-                )
-            else:
-                services.procedure_item_move(actor=hq, item=nxt, target=ProcedureStatus.IN_PROGRESS)
+            with demo_time.on(D(2022, 4, 20) + dt.timedelta(days=n % 10), hour=11):
+                if n % 5 == 2:
+                    services.procedure_item_move(
+                        actor=hq,
+                        item=nxt,
+                        target=ProcedureStatus.BLOCKED,
+                        note=rng.choice(["园区厂房交付延期", "排污许可证迁移材料不全", "消防设计需修改"]),
+                    )
+                else:
+                    services.procedure_item_move(actor=hq, item=nxt, target=ProcedureStatus.IN_PROGRESS)
 
 
 def _seed_policy(programme: Programme, hq: User, commander: User) -> int:
     if Policy.objects.filter(programme=programme, code="early-move").exists():
         return 0
-    policy = incentives.policy_create(
+    with demo_time.on(D(2022, 1, 10)):
+        policy = _create_policy(programme, hq)
+    return _seed_grants(programme, policy, hq, commander)
+
+
+def _create_policy(programme: Programme, hq: User) -> Policy:
+    return incentives.policy_create(
         actor=hq,
         programme=programme,
         code="early-move",
@@ -228,6 +247,9 @@ def _seed_policy(programme: Programme, hq: User, commander: User) -> int:
         requires_no_open_violations=True,
         requires_closure_verified=False,
     )
+
+
+def _seed_grants(programme: Programme, policy: Policy, hq: User, commander: User) -> int:
     stops = [D(2021, 11, 20), D(2021, 12, 28), D(2022, 2, 15), D(2022, 3, 30), D(2022, 5, 20), D(2022, 6, 18)]
     candidates = (
         Enterprise.objects.filter(programme=programme, park_allocations__status=AllocationStatus.CONFIRMED)

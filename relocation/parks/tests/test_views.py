@@ -132,20 +132,13 @@ def test_hq_edits_demand(client, hq_staff, mover, park):
 def test_blocked_items_surface_on_the_overview_and_the_enterprise_section(
     client, hq_commander, park, mover, proposal_for
 ):
-    from django.template import Context, Template
-    from django.test import RequestFactory
-
     _confirmed(proposal_for, hq_commander)
     item = ProcedureItem.objects.get(enterprise=mover, kind="lease")
     services.procedure_item_move(actor=hq_commander, item=item, target="blocked", note="厂房交付延期")
     client.force_login(hq_commander)
     page = client.get(reverse("parks:procedures")).content.decode()
     assert "厂房交付延期" in page and mover.name in page
-    request = RequestFactory().get("/")
-    request.user = hq_commander
-    html = Template('{% include "parks/_enterprise_section.html" %}').render(
-        Context({"enterprise": mover, "request": request})
-    )
+    html = client.get(reverse("enterprises:detail", args=[mover.pk])).content.decode()
     assert "1 项受阻或逾期" in html and park.name in html
 
 
@@ -222,3 +215,19 @@ def test_list_pages_keep_a_constant_number_of_queries(
         client.get(reverse("parks:proposal", args=[last.pk]))
     assert measure() == small
     assert len(large_detail) == len(small_detail)
+
+
+@pytest.mark.django_db
+def test_the_enterprise_page_section_keeps_a_constant_number_of_queries(
+    client, hq_commander, park, mover, proposal_for
+):
+    client.force_login(hq_commander)
+    url = reverse("enterprises:detail", args=[mover.pk])
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    _confirmed(proposal_for, hq_commander)
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(url).content.decode()
+    assert 'id="park-section"' in page
+    # The section adds its two queries, not one per procedure item.
+    assert len(after) <= len(before) + 4
