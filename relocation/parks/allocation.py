@@ -432,8 +432,9 @@ def _column_generation_lp(
     columns per enterprise (its preferred and nearest parks, and the current
     solution), price every other column with the duals, add those that would
     improve, repeat. When no column prices out, the value is the full LP's, so
-    it is a valid bound. Returns (solution over all columns, bound); (None, inf)
-    when time runs out first."""
+    it is a valid bound. Returns (solution over all columns, bound); when time
+    runs out first, the last restricted solution and the best Lagrangian bound
+    (for the count stage; inf otherwise), or (None, inf) before the first."""
     import highspy
     import numpy as np
 
@@ -457,7 +458,7 @@ def _column_generation_lp(
                 haversine_km(e["lat"], e["lon"], parks[cols[k][1]]["lat"], parks[cols[k][1]]["lon"]),
             ),
         )
-        chosen[ranked[:4]] = True
+        chosen[ranked[:2]] = True
 
     h = _highs(max(until - time.perf_counter(), 0.05), 0.0)
     h.setOptionValue("simplex_strategy", 4)
@@ -505,26 +506,43 @@ def _column_generation_lp(
         in_model.extend(int(k) for k in ks)
 
     add(np.nonzero(chosen)[0])
+    best_x: Any | None = None
+    best_bound = math.inf
+    capacity = np.array([p["capacity"][r] for p in parks for r in RESOURCES])
     while True:
         h.setOptionValue("time_limit", max(until - time.perf_counter(), 0.01))
         h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal or time.perf_counter() >= until:
-            return None, math.inf
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            break
+        best_x = np.zeros(n)
+        best_x[np.array(in_model, dtype=np.int64)] = np.array(h.getSolution().col_value)
+        value = float(h.getInfo().objective_function_value)
         y = np.array(h.getSolution().row_dual)
-        reduced = cost - y[e_of] - (demand * y[n_e + p_of[:, None] * n_r + np.arange(n_r)]).sum(axis=1)
+        priced = cost - (demand * y[n_e + p_of[:, None] * n_r + np.arange(n_r)]).sum(axis=1)
+        if min_count is None:
+            # Lagrangian bound (capacity rows priced at the duals): valid for
+            # the full LP at every iteration, equal to it at convergence.
+            y_cap = np.maximum(y[n_e:count_row], 0.0)
+            priced_cap = cost - (demand * y_cap[p_of[:, None] * n_r + np.arange(n_r)]).sum(axis=1)
+            best_per_enterprise = np.zeros(n_e)
+            np.maximum.at(best_per_enterprise, e_of, priced_cap)
+            best_bound = min(best_bound, float(capacity @ y_cap + best_per_enterprise.sum()))
+        reduced = priced - y[e_of]
         if min_count is not None:
             reduced = reduced - y[count_row]
         reduced[np.array(in_model, dtype=np.int64)] = -inf
         scale = max(1.0, float(np.abs(cost).max()))
         entering = np.nonzero(reduced > 1e-7 * scale)[0]
         if entering.size == 0:
+            return best_x, value
+        if time.perf_counter() >= until:
             break
-        if entering.size > 2 * n_e:
-            entering = entering[np.argsort(-reduced[entering])[: 2 * n_e]]
+        if entering.size > n_e // 2:
+            entering = entering[np.argsort(-reduced[entering])[: n_e // 2]]
         add(entering)
-    x = np.zeros(n)
-    x[np.array(in_model, dtype=np.int64)] = np.array(h.getSolution().col_value)
-    return x, float(h.getInfo().objective_function_value)
+    # Out of time: the last restricted solution (feasible for the full LP) and
+    # the best Lagrangian bound found so far.
+    return best_x, best_bound
 
 
 def solve(data: dict[str, Any], *, time_limit: float = 60.0, mip_rel_gap: float = 0.001) -> dict[str, Any]:
@@ -609,7 +627,7 @@ def solve(data: dict[str, Any], *, time_limit: float = 60.0, mip_rel_gap: float 
         if h is not None:
             h.changeColsCost(n, all_cols, cost.astype(float))
         min_count = float(current.sum()) if keep_count else None
-        relaxed, bound = relax(not keep_count, t0 + (until - t0) * 0.75, cost, min_count)
+        relaxed, bound = relax(not keep_count, t0 + (until - t0) * 0.8, cost, min_count)
         if name == "placed" and math.isfinite(bound):
             bound = math.floor(bound + 1e-6)  # the count is an integer
         if relaxed is not None:
@@ -666,7 +684,7 @@ def solve(data: dict[str, Any], *, time_limit: float = 60.0, mip_rel_gap: float 
             }
         )
 
-    run("placed", np.ones(n), False, 0.6)
+    run("placed", np.ones(n), False, 0.7)
     if preferred.any() or commute.any():
         placed = float(current.sum())
         if h is not None:
