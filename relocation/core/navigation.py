@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -41,3 +42,30 @@ def entries_for(user: Any) -> list[dict[str, Any]]:
             continue
         result.append({"key": entry.key, "label": entry.label, "url": url, "icon": entry.icon})
     return result
+
+
+# The menu's groups, in order: the entries each holds by key. An entry in no
+# group stands alone in the bar; a group with one visible entry shows as that
+# entry. Keys only, so the core imports no app.
+GROUPS: list[tuple[str, Any, str, list[str]]] = [
+    ("ledger", _("企业与搬迁"), "buildings", ["enterprises", "lifecycle", "lifecycle_overdue", "commitment_letters"]),
+    ("parks", _("承接园区"), "houses", ["parks", "parks_allocation", "parks_procedures", "parks_incentives"]),
+    ("supervise", _("执法监管"), "shield-check", ["enforcement", "monitoring"]),
+    ("mechanisms", _("工作机制"), "arrow-repeat", ["tasks", "unit_reports", "scorecards", "meetings", "bulletins"]),
+    ("system", _("组织与系统"), "diagram-3", ["organisation", "accounts", "account_security", "audit"]),
+]
+
+
+def menu_for(user: Any) -> list[dict[str, Any]]:
+    """The menu bar: stand-alone entries and dropdown groups, in order."""
+    entries = entries_for(user)
+    by_key = {e["key"]: e for e in entries}
+    grouped = {key for _g, _l, _i, keys in GROUPS for key in keys}
+    menu: list[dict[str, Any]] = [dict(e, children=[]) for e in entries if e["key"] not in grouped]
+    for group_key, label, icon, keys in GROUPS:
+        children = [by_key[k] for k in keys if k in by_key]
+        if len(children) == 1:
+            menu.append(dict(children[0], children=[]))
+        elif children:
+            menu.append({"key": group_key, "label": label, "icon": icon, "url": "", "children": children})
+    return menu

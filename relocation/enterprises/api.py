@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
@@ -203,20 +204,16 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         serializer = LedgerImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
-        if upload.size > ledger_import.MAX_UPLOAD_BYTES:
-            raise ledger_import.FileRefused(
-                "文件过大，上限为 %d MB。" % (ledger_import.MAX_UPLOAD_BYTES // 1048576)  # noqa: UP031
-            )
         programme = active_programme()
         if programme is None:
             raise PermissionDenied
-        report = ledger_import.import_ledger(
-            actor=request.user,
-            programme=programme,
-            content=upload.read(),
-            file_name=upload.name,
-            dry_run=serializer.validated_data["dry_run"],
-        )
+        if serializer.validated_data["dry_run"]:
+            ledger_import.check_upload_size(upload.size)
+            report = ledger_import.import_ledger(
+                actor=request.user, programme=programme, content=upload.read(), file_name=upload.name, dry_run=True
+            )
+        else:
+            report = ledger_import.ledger_import_direct(actor=request.user, programme=programme, uploaded_file=upload)
         return Response(report.as_dict(), status=200 if report.accepted else 400)
 
     def create(self, request, *args, **kwargs):
@@ -243,7 +240,14 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         return Response(self.get_serializer(enterprise).data)
 
 
-@extend_schema(parameters=[OpenApiParameter("enterprise", int, description="only this enterprise's visits")])
+@extend_schema(
+    parameters=[
+        OpenApiParameter("enterprise", int, description="only this enterprise's visits"),
+        OpenApiParameter("visited_from", OpenApiTypes.DATE, description="visits on or after this date"),
+        OpenApiParameter("visited_to", OpenApiTypes.DATE, description="visits on or before this date"),
+        OpenApiParameter("intention", str, description="intention recorded at the visit"),
+    ]
+)
 class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Field visits (走访), scoped like the enterprises they belong to. Staff
     members record visits; the enterprise's production status and intention
@@ -256,6 +260,12 @@ class VisitViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         enterprise = self.request.query_params.get("enterprise")
         if enterprise and enterprise.isdigit():
             qs = qs.filter(enterprise_id=int(enterprise))
+        for param, lookup in (("visited_from", "visited_on__gte"), ("visited_to", "visited_on__lte")):
+            value = parse_date(self.request.query_params.get(param) or "")
+            if value is not None:
+                qs = qs.filter(**{lookup: value})
+        if self.request.query_params.get("intention"):
+            qs = qs.filter(intention=self.request.query_params["intention"])
         return qs
 
     def create(self, request, *args, **kwargs):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relocation.core import audit
+from relocation.core.documents import next_document_number, render_docx, template_source
 from relocation.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from relocation.core.notifications import notify
 from relocation.core.roles import Role, is_enterprise_contact, is_hq_editor, is_unit_member
@@ -87,10 +88,6 @@ def _check_dates(shutdown: dt.date | None, relocation: dt.date | None) -> None:
 
 
 def _next_number(year: int) -> str:
-    try:
-        from relocation.core.documents import next_document_number
-    except ImportError:  # pragma: no cover - numbering lands with core.documents
-        return ""
     return next_document_number(NUMBER_PREFIX, year)[1]
 
 
@@ -174,8 +171,6 @@ def letter_context(letter: CommitmentLetter) -> dict[str, Any]:
 
 def letter_document(letter: CommitmentLetter) -> bytes:
     """The letter as a Word document (.docx bytes)."""
-    from relocation.core.documents import render_docx
-
     return render_docx(TEMPLATE_CODE, DEFAULT_TEMPLATE, letter_context(letter))
 
 
@@ -261,8 +256,6 @@ def letter_template_reset(*, actor: Any) -> None:
 
 def letter_template_bytes() -> tuple[bytes, bool]:
     """The template in use (HQ's replacement or the built-in one), and whether it is a replacement."""
-    from relocation.core.documents import template_source
-
     source = template_source(TEMPLATE_CODE, DEFAULT_TEMPLATE)
     if isinstance(source, str):
         return Path(source).read_bytes(), False

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import io
 import json
@@ -112,13 +113,18 @@ class ImportReport:
         ]
 
 
-def check_file_safety(content: bytes) -> None:
-    """Refuse oversized files and zip bombs using only the zip directory."""
-    if len(content) > MAX_UPLOAD_BYTES:
+def check_upload_size(size: int) -> None:
+    """Refuse an oversized file from its declared size, before reading it."""
+    if size > MAX_UPLOAD_BYTES:
         raise FileRefused(
             _("文件过大（%(size).1f MB），上限为 %(limit)d MB。")
-            % {"size": len(content) / 1048576, "limit": MAX_UPLOAD_BYTES // 1048576}
+            % {"size": size / 1048576, "limit": MAX_UPLOAD_BYTES // 1048576}
         )
+
+
+def check_file_safety(content: bytes) -> None:
+    """Refuse oversized files and zip bombs using only the zip directory."""
+    check_upload_size(len(content))
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise FileRefused(_("文件不是有效的 Excel 工作簿（.xlsx）。"))
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -401,6 +407,10 @@ def import_ledger(
     check_file_safety(content)
     report = ImportReport(dry_run=dry_run, sha256=hashlib.sha256(content).hexdigest())
     workbook, rows = _open_rows(content)
+    # Tens of thousands of short-lived objects without reference cycles: the
+    # cyclic garbage collector would rescan them again and again (superlinear).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         header = next(rows, None)
         if header is None:
@@ -424,6 +434,8 @@ def import_ledger(
             report.applied = True
     finally:
         workbook.close()
+        if gc_was_enabled:
+            gc.enable()
     return report
 
 
@@ -441,11 +453,7 @@ def ledger_import_upload(*, actor: Any, programme: Programme, uploaded_file: Any
 
     if actor is not None and not is_hq_editor(actor):
         raise PermissionDeniedError(_("只有指挥部可以导入台账。"))
-    if uploaded_file.size > MAX_UPLOAD_BYTES:
-        raise FileRefused(
-            _("文件过大（%(size).1f MB），上限为 %(limit)d MB。")
-            % {"size": uploaded_file.size / 1048576, "limit": MAX_UPLOAD_BYTES // 1048576}
-        )
+    check_upload_size(uploaded_file.size)
     content = uploaded_file.read(MAX_UPLOAD_BYTES + 1)
     check_file_safety(content)
     name = str(getattr(uploaded_file, "name", "") or "ledger.xlsx")[:255]
@@ -474,6 +482,41 @@ def ledger_import_upload(*, actor: Any, programme: Programme, uploaded_file: Any
             changes={"sha256": [None, report.sha256]},
         )
     return record, report
+
+
+def ledger_import_direct(*, actor: Any, programme: Programme, uploaded_file: Any) -> ImportReport:
+    """Keep the uploaded workbook (core.uploads) and apply it at once, all or
+    nothing, without a separate preview step (the API with dry_run=false)."""
+    from django.core.files.base import ContentFile
+
+    from relocation.core.uploads import store_upload
+    from relocation.enterprises.models import LedgerImport
+
+    if actor is not None and not is_hq_editor(actor):
+        raise PermissionDeniedError(_("只有指挥部可以导入台账。"))
+    check_upload_size(uploaded_file.size)
+    content = uploaded_file.read(MAX_UPLOAD_BYTES + 1)
+    check_file_safety(content)
+    name = str(getattr(uploaded_file, "name", "") or "ledger.xlsx")[:255]
+    with transaction.atomic():
+        report = import_ledger(actor=actor, programme=programme, content=content, file_name=name)
+        stored = store_upload(
+            actor=actor,
+            uploaded_file=ContentFile(content, name=name),
+            kinds={"xlsx"},
+            max_bytes=MAX_UPLOAD_BYTES,
+            purpose=UPLOAD_PURPOSE,
+        )
+        LedgerImport.objects.create(
+            programme=programme,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            file_name=name,
+            stored_file=stored,
+            status=LedgerImport.Status.APPLIED if report.applied else LedgerImport.Status.REJECTED,
+            report=report.as_dict(),
+            applied_at=timezone.now() if report.applied else None,
+        )
+    return report
 
 
 def ledger_import_confirm(*, actor: Any, record: Any) -> ImportReport:

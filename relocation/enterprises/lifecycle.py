@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from relocation.core import audit, guards
 from relocation.core.errors import PermissionDeniedError, ServiceError, TransitionError
 from relocation.core.roles import is_hq_editor, is_unit_member
+from relocation.core.workdays import add_workdays
 from relocation.core.workflow import check_move, move
 from relocation.enterprises.models import (
     CommitmentLetter,
@@ -274,10 +275,7 @@ def forced_closure_tasks(*, actor: Any, enterprise: Enterprise, today: dt.date |
 
 
 def _task_deadline(today: dt.date) -> dt.date:
-    try:
-        from relocation.core.workdays import add_workdays
-    except ImportError:  # pragma: no cover - the calendar module is optional
-        return today + dt.timedelta(days=7)
+    """Five working days (official calendar), not five calendar days."""
     return add_workdays(today, FORCED_CLOSURE_TASK_DAYS)
 
 

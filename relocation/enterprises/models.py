@@ -186,6 +186,10 @@ class Enterprise(TimeStampedModel):
             models.Index(fields=["programme", "category", "name"], name="enterprise_prog_category"),
             # The unfiltered ledger list: one programme ordered by name (and its COUNT).
             models.Index(fields=["programme", "name", "id"], name="enterprise_prog_name"),
+            # The ledger list's other sort orders (人数, 面积, 最近更新) without sorting the table.
+            models.Index(fields=["programme", "workers_count", "id"], name="enterprise_prog_workers"),
+            models.Index(fields=["programme", "floor_area_m2", "id"], name="enterprise_prog_area"),
+            models.Index(fields=["programme", "updated_at", "id"], name="enterprise_prog_updated"),
         ]
 
     def __str__(self) -> str:

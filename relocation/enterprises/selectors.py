@@ -80,7 +80,9 @@ SORTS = {
 
 
 def sort_ledger(qs: QuerySet[Enterprise], sort: str | None) -> QuerySet[Enterprise]:
-    return qs.order_by(SORTS.get(sort or "name", "name"), "id")
+    key = SORTS.get(sort or "name", "name")
+    # The tie-break follows the direction so that one index serves the whole ORDER BY.
+    return qs.order_by(key, "-id" if key.startswith("-") else "id")
 
 
 def visits_of(enterprise: Enterprise) -> QuerySet[Visit]:

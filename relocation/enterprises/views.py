@@ -5,15 +5,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relocation.core import selectors as core_selectors
 from relocation.core.errors import ConflictError, ServiceError
 from relocation.core.roles import is_enterprise_contact, is_hq_editor, is_staff_member
-from relocation.enterprises import categories, selectors, services
+from relocation.enterprises import categories, lifecycle_selectors, selectors, services
 from relocation.enterprises.forms import CategoryConfirmForm, EnterpriseForm, VisitForm
 from relocation.enterprises.models import (
     CapitalBackground,
+    Enterprise,
     Industry,
     Intention,
     LifecycleStatus,
@@ -38,6 +40,14 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
     active = categories.active_categories()
     for enterprise in page:
         enterprise.proposed_category = None if enterprise.category_id else categories.propose(enterprise, active)
+    # The rows' "逾期" badges (lifecycle_tags.overdue_badge) read this per-request
+    # cache; filling it for the page's rows only keeps the list's cost independent
+    # of the ledger's size (the tag's fallback computes it for every enterprise).
+    request._lifecycle_overdue_ids = set(  # type: ignore[attr-defined]
+        Enterprise.objects.filter(pk__in=[e.pk for e in page])
+        .filter(lifecycle_selectors.overdue_q(timezone.localdate()))
+        .values_list("pk", flat=True)
+    )
     querystring = request.GET.copy()
     querystring.pop("page", None)
     context = {

@@ -44,6 +44,7 @@ def lifecycle_section(context: dict[str, Any]) -> dict[str, Any]:
     changes = list(letter.date_changes.select_related("requested_by", "decided_by")[:10]) if letter else []
     staff = is_staff_member(user)
     moves = lifecycle.allowed_moves(user, enterprise) if staff else []
+    show_checklist = staff and enterprise.status in {S.PRODUCTION_STOPPED, S.CLOSURE_VERIFIED, S.CLOSED, S.RELOCATED}
     road_index = MAIN_ROAD.index(enterprise.status) if enterprise.status in MAIN_ROAD else None
     return {
         "request": request,
@@ -68,9 +69,8 @@ def lifecycle_section(context: dict[str, Any]) -> dict[str, Any]:
             }
             for i, s in enumerate(MAIN_ROAD)
         ],
-        "checklist": closure.checklist(enterprise, user) if staff else [],
-        "show_checklist": staff
-        and enterprise.status in {S.PRODUCTION_STOPPED, S.CLOSURE_VERIFIED, S.CLOSED, S.RELOCATED},
+        "checklist": closure.checklist(enterprise, user) if show_checklist else [],
+        "show_checklist": show_checklist,
         "overdue": lifecycle_selectors.is_overdue(enterprise),
         "can_force": is_hq_editor(user) and enterprise.status in (PRE_CLOSURE | {S.HOLDOUT}),
         "force_form": ForcedClosureForm(),

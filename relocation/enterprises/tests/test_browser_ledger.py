@@ -49,3 +49,13 @@ def test_it_searches_opens_then_imports_a_workbook_with_an_error(page, hq_staff,
     assert page.locator("#confirm-import").count() == 0
     assert "整个文件不会导入" in page.inner_text("#import-rejected")
     assert Enterprise.objects.count() == 1
+
+
+def test_the_ledger_fits_a_phone_screen(phone_page, hq_staff, make_enterprise):
+    make_enterprise(name="东莞市虎门镇某某五金电镀表面处理有限公司")
+    browser_login(phone_page, "hq_staff")
+    phone_page.goto(phone_page.base_url + "/enterprises/")
+    phone_page.wait_for_selector("#ledger-table")
+    assert phone_page.is_visible("text=东莞市虎门镇某某五金电镀表面处理有限公司")
+    overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0

@@ -157,3 +157,37 @@ def test_only_hq_edits_categories(client, liaison):
 def test_an_enterprise_contact_cannot_see_the_rules(client, enterprise_contact):
     client.force_login(enterprise_contact)
     assert client.get(reverse("enterprises:categories")).status_code == 403
+
+
+def test_list_query_count_does_not_grow_with_categorised_enterprises(client, hq_staff, make_enterprise):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(hq_staff)
+    e = make_enterprise(intention="close")
+    categories.category_confirm(actor=hq_staff, enterprise=e, category=cat("close_exit"))
+    make_enterprise(intention="move_to_park")
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("enterprises:list"))
+    for n in range(20):
+        e = make_enterprise(intention="refuses" if n % 2 else "close")
+        if n % 3:
+            categories.category_confirm(actor=hq_staff, enterprise=e, category=cat("holdout"))
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("enterprises:list"))
+    assert len(large) == len(small)
+
+
+def test_detail_query_count_does_not_grow_with_category_history(client, hq_staff, enterprise):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(hq_staff)
+    categories.category_confirm(actor=hq_staff, enterprise=enterprise, category=cat("undecided"))
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("enterprises:detail", args=[enterprise.pk]))
+    for code in ["holdout", "close_exit", "move_out", "undecided", "holdout"]:
+        categories.category_confirm(actor=hq_staff, enterprise=enterprise, category=cat(code))
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("enterprises:detail", args=[enterprise.pk]))
+    assert len(large) == len(small)

@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from relocation.enterprises import categories
-from relocation.enterprises.models import Category, Enterprise
+from relocation.enterprises.models import Category, Enterprise, LedgerImport
 from relocation.enterprises.tests.workbooks import row, workbook
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +82,8 @@ def test_import_applies_when_the_file_is_clean(api, hq_staff, programme):
     )
     assert response.status_code == 200 and response.json()["applied"]
     assert Enterprise.objects.count() == 1
+    record = LedgerImport.objects.get()
+    assert record.status == "applied" and record.stored_file.sha256 == response.json()["sha256"]
 
 
 def test_import_is_for_hq_editors_only(api, liaison, programme):
@@ -109,3 +111,20 @@ def test_categories_are_listed_for_staff(api, inspector, enterprise_contact):
     api.force_login(inspector)
     codes = [c["code"] for c in api.get("/api/enterprises/categories/").json()["results"]]
     assert codes[:2] == ["holdout", "close_exit"]
+
+
+def test_visits_filter_by_date_and_stay_scoped(api, hq_staff, enterprise_contact, enterprise, make_enterprise):
+    import datetime as dt
+
+    from relocation.enterprises import services
+
+    other = make_enterprise(name="东莞市别家电镀有限公司")
+    args = {"visitors": "甲", "production_status_seen": "producing", "intention": "undecided"}
+    services.visit_record(actor=hq_staff, enterprise=enterprise, visited_on=dt.date(2021, 7, 1), **args)
+    services.visit_record(actor=hq_staff, enterprise=enterprise, visited_on=dt.date(2021, 9, 1), **args)
+    services.visit_record(actor=hq_staff, enterprise=other, visited_on=dt.date(2021, 9, 2), **args)
+    api.force_login(hq_staff)
+    assert api.get("/api/enterprises/visits/", {"visited_from": "2021-08-01"}).json()["count"] == 2
+    api.force_login(enterprise_contact)
+    data = api.get("/api/enterprises/visits/").json()
+    assert data["count"] == 2 and {v["enterprise"] for v in data["results"]} == {enterprise.pk}

@@ -154,3 +154,18 @@ def test_the_import_command_exit_status(tmp_path, programme, capsys):
     assert not Enterprise.objects.exists()
     call_command("import_ledger", str(good))
     assert Enterprise.objects.count() == 1
+
+
+def test_an_enterprise_contact_cannot_record_a_visit(client, enterprise_contact, enterprise):
+    client.force_login(enterprise_contact)
+    assert client.get(reverse("enterprises:visit_create", args=[enterprise.pk])).status_code == 403
+
+
+def test_an_outsider_cannot_see_another_enterprise(client, enterprise_contact, make_enterprise):
+    other = make_enterprise(name="东莞市别家电镀有限公司")
+    client.force_login(enterprise_contact)
+    assert client.get(reverse("enterprises:detail", args=[other.pk])).status_code == 404
+    assert (
+        client.post(reverse("enterprises:category_confirm", args=[other.pk]), {"category": "holdout"}).status_code
+        == 404
+    )

@@ -93,3 +93,14 @@ def test_forced_closure_is_refused_to_units_and_after_production_stopped(liaison
     with pytest.raises(TransitionError):
         lifecycle.forced_closure_start(actor=hq_staff, enterprise=enterprise, reason="x")
     assert not Task.objects.exists()
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2021, 9, 29, 10, 0), tick=False)
+def test_forced_closure_tasks_are_due_in_five_working_days(hq_staff, units, enterprise):
+    """29 Sep 2021 + 5 working days skips the National Day holiday and counts
+    the make-up Saturday 9 Oct: due Tuesday 12 Oct."""
+    lifecycle.forced_closure_start(actor=hq_staff, enterprise=enterprise, reason="逾期")
+    assert set(Task.objects.filter(enterprise_id=enterprise.pk).values_list("deadline", flat=True)) == {
+        dt.date(2021, 10, 12)
+    }
