@@ -23,7 +23,7 @@ class ParksConfig(AppConfig):
         navigation.register(
             navigation.NavEntry(
                 key="parks",
-                label=_("承接园区"),
+                label=_("园区容量"),
                 url_name="parks:list",
                 icon="building-check",
                 order=40,

@@ -14,6 +14,7 @@ def test_hq_runs_a_proposal_and_confirms_it(page, hq_commander, park, mover):
     browser_login(page, "hq_commander")
     page.goto(page.base_url + "/parks/?deadline=2022-06-30")
     page.wait_for_selector(".capacity-chart canvas")
+    page.click("[data-nav-group=parks]")
     page.click("[data-nav=parks_allocation]")
     page.fill("#time_limit", "5")
     page.click("#run-proposal")
