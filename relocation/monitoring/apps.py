@@ -6,3 +6,32 @@ class MonitoringConfig(AppConfig):
     name = "relocation.monitoring"
     label = "monitoring"
     verbose_name = _("生产监管")
+
+    def ready(self) -> None:
+        from relocation.core import navigation, sections
+        from relocation.core.guards import register_closure_guard
+        from relocation.monitoring import permissions, services
+
+        register_closure_guard(services.toxic_closure_blockers)
+        # The enterprise page shows a card that loads this app's summary through htmx.
+        sections.register(
+            "enterprise_detail",
+            sections.Section(
+                key="monitoring",
+                template="monitoring/_enterprise_section.html",
+                context=lambda request, enterprise: (
+                    {"enterprise": enterprise} if permissions.can_read(request.user) else None
+                ),
+                order=300,
+            ),
+        )
+        navigation.register(
+            navigation.NavEntry(
+                key="monitoring",
+                label=_("监管预警"),
+                url_name="monitoring:alerts",
+                icon="broadcast",
+                order=60,
+                visible=permissions.can_read,
+            )
+        )

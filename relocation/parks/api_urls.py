@@ -1,1 +1,15 @@
-urlpatterns: list = []
+from rest_framework.routers import DefaultRouter
+
+from relocation.parks import api
+
+router = DefaultRouter()
+router.register("parks", api.ParkViewSet, basename="park")
+router.register("factories", api.FactoryViewSet, basename="factory")
+router.register("facilities", api.FacilityViewSet, basename="facility")
+router.register("demands", api.DemandViewSet, basename="demand")
+router.register("proposals", api.ProposalViewSet, basename="proposal")
+router.register("allocations", api.AllocationViewSet, basename="allocation")
+router.register("procedures", api.ProcedureItemViewSet, basename="procedure")
+router.register("policies", api.PolicyViewSet, basename="policy")
+router.register("grants", api.GrantViewSet, basename="grant")
+urlpatterns = router.urls

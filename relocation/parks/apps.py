@@ -6,3 +6,68 @@ class ParksConfig(AppConfig):
     name = "relocation.parks"
     label = "parks"
     verbose_name = _("承接园区")
+
+    def ready(self) -> None:
+        from relocation.core import navigation, sections, uploads
+        from relocation.parks.enterprise_section import section_context
+
+        # The enterprise page shows the receiving park and the procedures.
+        sections.register(
+            "enterprise_detail",
+            sections.Section(
+                key="parks", template="parks/_enterprise_section.html", context=section_context, order=300
+            ),
+        )
+        from relocation.core.roles import is_hq, is_staff_member
+
+        navigation.register(
+            navigation.NavEntry(
+                key="parks",
+                label=_("园区容量"),
+                url_name="parks:list",
+                icon="building-check",
+                order=40,
+                visible=is_staff_member,
+            )
+        )
+        navigation.register(
+            navigation.NavEntry(
+                key="parks_allocation",
+                label=_("园区分配"),
+                url_name="parks:proposals",
+                icon="diagram-3",
+                order=41,
+                visible=is_hq,
+            )
+        )
+        navigation.register(
+            navigation.NavEntry(
+                key="parks_procedures",
+                label=_("搬迁手续"),
+                url_name="parks:procedures",
+                icon="list-check",
+                order=42,
+                visible=is_staff_member,
+            )
+        )
+        navigation.register(
+            navigation.NavEntry(
+                key="parks_incentives",
+                label=_("支持优待"),
+                url_name="parks:policies",
+                icon="cash-coin",
+                order=43,
+                visible=is_hq,
+            )
+        )
+
+        uploads.register_download_check("parks.procedure", _may_download_procedure_document)
+
+
+def _may_download_procedure_document(user, stored) -> bool:
+    """Who may read the procedure item may read its documents."""
+    from relocation.parks import selectors
+    from relocation.parks.models import ProcedureDocument
+
+    items = ProcedureDocument.objects.filter(file=stored).values("item_id")
+    return selectors.procedure_items_for_user(user).filter(pk__in=items).exists()

@@ -1,1 +1,14 @@
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from relocation.supervision import api
+
+router = DefaultRouter()
+router.register("tasks", api.TaskViewSet, basename="task")
+router.register("reports", api.UnitReportViewSet, basename="unit-report")
+router.register("problems", api.CoordinationProblemViewSet, basename="coordination-problem")
+urlpatterns = [
+    path("scorecards/", api.ScorecardView.as_view(), name="scorecards"),
+    path("workdays/", api.WorkdaysView.as_view(), name="workdays"),
+    *router.urls,
+]

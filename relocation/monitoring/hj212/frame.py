@@ -1,0 +1,354 @@
+"""Framing and parsing of HJ 212 packets (pure Python, no Django).
+
+A packet is ``##`` + 4-digit decimal length + data segment + 4 hex CRC + CRLF.
+The length is the byte count of the UTF-8 data segment (the standard says
+"ASCII characters"; Chinese text is UTF-8, so bytes are what a receiver can
+count). Lengths up to the 4-digit limit are accepted; above 1024 the frame is
+flagged (`Frame.oversize`) because real loggers send such frames.
+
+`decode()` never raises anything but `FrameError` for bad input: the server
+counts and drops those, the command-line decoder prints them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from math import isfinite
+from typing import Any
+
+from relocation.monitoring.hj212 import crc as crc_mod
+
+MAX_STANDARD_LENGTH = 1024
+MAX_LENGTH = 9999
+HEADER = b"##"
+TRAILER = b"\r\n"
+
+_HEX4 = re.compile(rb"[0-9A-Fa-f]{4}\Z")
+_DIGITS4 = re.compile(rb"[0-9]{4}\Z")
+_CN = re.compile(r"\d{4}\Z")
+_ST = re.compile(r"[0-9A-Za-z]{2,3}\Z")
+_QN = re.compile(r"\d{14,20}\Z")
+_MN = re.compile(r"[0-9A-Za-z_\-]{1,32}\Z")
+_TIME = re.compile(r"\d{14}\Z")
+
+# Keys of a pollutant whose values are numbers.
+NUMERIC_KEYS = frozenset(
+    {"Rtd", "Min", "Avg", "Max", "ZsRtd", "ZsMin", "ZsAvg", "ZsMax", "Cou", "RT", "RS", "Data", "DayData", "NightData"}
+)
+# Header keys as the standard spells them; matching is case-insensitive (field reality: "FLAG=").
+HEADER_KEYS = {"qn": "QN", "st": "ST", "cn": "CN", "pw": "PW", "mn": "MN", "flag": "Flag", "pnum": "PNUM", "pno": "PNO"}
+
+
+class FrameError(ValueError):
+    """A frame that cannot be accepted; `reason` is a short machine-readable text."""
+
+    def __init__(self, reason: str, *, mn: str = "", header: dict[str, str] | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.mn = mn
+        self.header = header or {}
+
+
+@dataclass
+class Frame:
+    raw_segment: str
+    header: dict[str, str]
+    cp: dict[str, str]  # top-level CP fields without a pollutant prefix (DataTime, QnRtn, ...)
+    values: dict[str, dict[str, Any]]  # pollutant code -> {"Rtd": 2.2, "Flag": "N", ...}
+    length: int
+    crc: str
+    crc_variant: str = crc_mod.STANDARD
+    version: Any = None  # a ProtocolVersion (see versions.py)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def qn(self) -> str:
+        return self.header.get("QN", "")
+
+    @property
+    def st(self) -> str:
+        return self.header.get("ST", "")
+
+    @property
+    def cn(self) -> str:
+        return self.header.get("CN", "")
+
+    @property
+    def pw(self) -> str:
+        return self.header.get("PW", "")
+
+    @property
+    def mn(self) -> str:
+        return self.header.get("MN", "")
+
+    @property
+    def flag(self) -> int | None:
+        value = self.header.get("Flag")
+        return int(value) if value is not None else None
+
+    @property
+    def needs_ack(self) -> bool:
+        flag = self.flag
+        return flag is not None and bool(flag & 1)
+
+    @property
+    def is_split(self) -> bool:
+        return "PNUM" in self.header and "PNO" in self.header
+
+    @property
+    def pnum(self) -> int:
+        return int(self.header.get("PNUM", "1"))
+
+    @property
+    def pno(self) -> int:
+        return int(self.header.get("PNO", "1"))
+
+    @property
+    def oversize(self) -> bool:
+        return self.length > MAX_STANDARD_LENGTH
+
+    @property
+    def data_time(self) -> dt.datetime | None:
+        if "_data_time" not in self.__dict__:
+            self.__dict__["_data_time"] = parse_time(self.cp.get("DataTime", ""))
+        return self.__dict__["_data_time"]
+
+    def normalised_values(self) -> dict[str, dict[str, Any]]:
+        """Values keyed by HJ 212-2017 pollutant codes, whatever the version."""
+        if self.version is None:
+            return self.values
+        return {self.version.normalise_code(code): v for code, v in self.values.items()}
+
+    def as_json(self) -> dict[str, Any]:
+        """The shape `manage.py hj212_decode` prints."""
+        when = self.data_time
+        return {
+            "ok": True,
+            "st": self.st,
+            "cn": self.cn,
+            "mn": self.mn,
+            "flag": self.flag,
+            "data_time": when.isoformat() if when else None,
+            "values": self.values,
+        }
+
+
+def parse_time(text: str) -> dt.datetime | None:
+    """YYYYMMDDhhmmss (local time of the site) -> naive datetime, or None."""
+    if not text or not _TIME.match(text):
+        return None
+    try:  # int slicing: several times faster than strptime, which the server would feel
+        return dt.datetime(
+            int(text[0:4]), int(text[4:6]), int(text[6:8]), int(text[8:10]), int(text[10:12]), int(text[12:14])
+        )
+    except ValueError:
+        return None
+
+
+def split_line(raw: bytes) -> tuple[bytes, str]:
+    """Check the envelope and return (data segment bytes, received CRC text)."""
+    if raw.endswith(TRAILER):
+        raw = raw[:-2]
+    elif raw.endswith(b"\n"):
+        raw = raw[:-1]
+    if len(raw) < 10 or not raw.startswith(HEADER):
+        raise FrameError("bad header")
+    length_text = raw[2:6]
+    if not _DIGITS4.match(length_text):
+        raise FrameError("bad length")
+    length = int(length_text)
+    if len(raw) != 6 + length + 4:
+        raise FrameError("bad length")
+    crc_text = raw[6 + length :]
+    if not _HEX4.match(crc_text):
+        raise FrameError("bad CRC")
+    return raw[6 : 6 + length], crc_text.decode("ascii")
+
+
+def parse_segment(segment: str) -> tuple[dict[str, str], dict[str, str], dict[str, dict[str, Any]]]:
+    """Split the data segment into header fields, CP fields and pollutant values."""
+    marker = segment.find("CP=&&")
+    if marker < 0 or not segment.endswith("&&") or len(segment) < marker + 7:
+        raise FrameError("malformed field: CP")
+    header_text = segment[:marker]
+    cp_text = segment[marker + 5 : -2]
+    header: dict[str, str] = {}
+    for part in header_text.split(";"):
+        part = part.strip().strip(",")
+        if not part:
+            continue
+        if "=" not in part:
+            raise FrameError(f"malformed field: {part[:20]}")
+        key, value = part.split("=", 1)
+        name = HEADER_KEYS.get(key.strip().lower())
+        if name is None:
+            continue  # vendor extensions in the header are tolerated and ignored
+        header[name] = value.strip()
+    cp, values = parse_cp(cp_text)
+    return header, cp, values
+
+
+def parse_cp(text: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    cp: dict[str, str] = {}
+    values: dict[str, dict[str, Any]] = {}
+    numeric = NUMERIC_KEYS
+    # ";" separates items and "," the fields of an item; both only separate fields here.
+    for part in text.replace(",", ";").split(";"):
+        name, sep, value = part.partition("=")
+        if not sep:
+            if part.strip():
+                raise FrameError(f"malformed field: {part.strip()[:20]}")
+            continue
+        if name[:1] == " " or name[-1:] == " ":
+            name = name.strip()
+        if not name:
+            raise FrameError("malformed field: empty name")
+        dash = name.rfind("-")
+        if dash < 0:
+            cp[name] = value.strip()
+            continue
+        code = name[:dash]
+        key = name[dash + 1 :]
+        if not code or not key:
+            raise FrameError(f"malformed field: {name[:20]}")
+        slot = values.get(code)
+        if slot is None:
+            slot = values[code] = {}
+        if key in numeric:
+            try:
+                number = float(value)
+            except ValueError:
+                raise FrameError(f"malformed field: {name[:20]}")
+            # float() also takes "nan", "inf", "1_0" and padding, which the standard does not.
+            if not isfinite(number) or "_" in value or value[:1] == " " or value[-1:] == " ":
+                raise FrameError(f"malformed field: {name[:20]}")
+            slot[key] = number
+        else:
+            slot[key] = value.strip()
+    return cp, values
+
+
+_version_for_flag: Callable[[int | None], Any] | None = None
+
+
+def decode(
+    raw: bytes | str,
+    *,
+    crc_variants: Callable[[str], Iterable[str]] | None = None,
+) -> Frame:
+    """Decode one packet. `crc_variants(mn)` names the CRC variants tolerated for
+    that device besides the standard one (the server looks them up per point).
+
+    Raises FrameError with reasons: "bad header", "bad length", "bad CRC",
+    "bad encoding", "malformed field: …", "missing field: …",
+    "unsupported version".
+    """
+    global _version_for_flag
+    if _version_for_flag is None:  # versions.py imports this module: bind on first use
+        from relocation.monitoring.hj212.versions import version_for_flag as _version_for_flag
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
+    seg_bytes, received = split_line(raw)
+    try:
+        segment = seg_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FrameError("bad encoding")
+    variant = crc_mod.STANDARD
+    if not crc_mod.matches(seg_bytes, received):
+        # Only a device whose administrator tolerated a variant may pass.
+        mn = _peek_mn(segment)
+        tolerated = [v for v in (crc_variants(mn) if crc_variants and mn else ()) if v != crc_mod.STANDARD]
+        for candidate in tolerated:
+            if crc_mod.matches(seg_bytes, received, candidate):
+                variant = candidate
+                break
+        else:
+            raise FrameError("bad CRC", mn=mn)
+    header, cp, values = parse_segment(segment)
+    for name in ("ST", "CN", "MN"):
+        if not header.get(name):
+            raise FrameError(f"missing field: {name}", mn=header.get("MN", ""), header=header)
+    if not _CN.match(header["CN"]):
+        raise FrameError("malformed field: CN", mn=header["MN"], header=header)
+    if not _ST.match(header["ST"]):
+        raise FrameError("malformed field: ST", mn=header["MN"], header=header)
+    if not _MN.match(header["MN"]):
+        raise FrameError("malformed field: MN", header=header)
+    if "QN" in header and not _QN.match(header["QN"]):
+        raise FrameError("malformed field: QN", mn=header["MN"], header=header)
+    flag_text = header.get("Flag")
+    flag: int | None = None
+    if flag_text is not None:
+        if not flag_text.isdigit() or int(flag_text) > 255:
+            raise FrameError("malformed field: Flag", mn=header["MN"], header=header)
+        flag = int(flag_text)
+    for name in ("PNUM", "PNO"):
+        if name in header and not (header[name].isdigit() and 0 < int(header[name]) <= 9999):
+            raise FrameError(f"malformed field: {name}", mn=header["MN"], header=header)
+    if ("PNUM" in header) != ("PNO" in header):
+        raise FrameError("missing field: PNUM/PNO", mn=header["MN"], header=header)
+    if "PNO" in header and int(header["PNO"]) > int(header["PNUM"]):
+        raise FrameError("malformed field: PNO", mn=header["MN"], header=header)
+    if "DataTime" in cp and parse_time(cp["DataTime"]) is None:
+        raise FrameError("malformed field: DataTime", mn=header["MN"], header=header)
+    version = _version_for_flag(flag)
+    if version is None:
+        raise FrameError("unsupported version", mn=header["MN"], header=header)
+    frame = Frame(
+        raw_segment=segment,
+        header=header,
+        cp=cp,
+        values=values,
+        length=len(seg_bytes),
+        crc=received,
+        crc_variant=variant,
+        version=version,
+    )
+    if frame.oversize:
+        frame.warnings.append("length above 1024")
+    if variant != crc_mod.STANDARD:
+        frame.warnings.append(f"tolerated CRC variant {variant}")
+    version.validate(frame)
+    return frame
+
+
+def _peek_mn(segment: str) -> str:
+    match = re.search(r"(?:^|;)MN=([^;]*)", segment, flags=re.IGNORECASE)
+    return match.group(1).strip() if match else ""
+
+
+def encode(segment: str, *, crc_variant: str = crc_mod.STANDARD) -> bytes:
+    """Wrap a data segment into a packet."""
+    data = segment.encode("utf-8")
+    if len(data) > MAX_LENGTH:
+        raise FrameError("bad length")
+    return b"##%04d" % len(data) + data + crc_mod.crc_text(data, crc_variant).encode("ascii") + TRAILER
+
+
+def build_segment(header: dict[str, Any], cp: str) -> str:
+    parts = [f"{key}={value}" for key, value in header.items() if value is not None and value != ""]
+    return ";".join([*parts, f"CP=&&{cp}&&"])
+
+
+def format_cp(
+    data_time: dt.datetime | None, values: dict[str, dict[str, Any]], extra: dict[str, Any] | None = None
+) -> str:
+    """The CP text for a data upload: DataTime first, then one item per pollutant."""
+    items = []
+    if data_time is not None:
+        items.append("DataTime=" + data_time.strftime("%Y%m%d%H%M%S"))
+    for key, value in (extra or {}).items():
+        items.append(f"{key}={value}")
+    for code, fields in values.items():
+        items.append(",".join(f"{code}-{k}={_fmt(v)}" for k, v in fields.items()))
+    return ";".join(items)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        text = f"{value:.4f}".rstrip("0").rstrip(".")
+        return text or "0"
+    return str(value)

@@ -1,0 +1,101 @@
+"""Protocol versions, chosen by the version bits of Flag (V5..V0 = Flag >> 2).
+
+A version says how its frames differ: pollutant codes, which header fields
+are mandatory, and how replies are written. The server only talks to
+`ProtocolVersion`; adding HJ 212-2025 (in force 2026-01-01; implementations
+use version bits 000010, i.e. Flag 8/9) means writing one subclass and calling
+`register()` — the server does not change.
+
+A frame without Flag is treated as HJ/T 212-2005 (many 2005-era loggers send
+no Flag at all).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from relocation.monitoring.hj212 import codes
+from relocation.monitoring.hj212.frame import Frame, FrameError, build_segment, encode
+
+
+class ProtocolVersion:
+    bits: int = -1
+    name: str = ""
+
+    def normalise_code(self, code: str) -> str:
+        return code
+
+    def validate(self, frame: Frame) -> None:
+        """Version-specific checks; raise FrameError."""
+
+    def reply_flag(self, frame: Frame) -> int | None:
+        return self.bits << 2
+
+    def reply(self, frame: Frame, cn: str, cp_fields: dict[str, Any] | None = None) -> bytes:
+        header: dict[str, Any] = {
+            "QN": frame.qn,
+            "ST": "91",
+            "CN": cn,
+            "PW": frame.pw,
+            "MN": frame.mn,
+            "Flag": self.reply_flag(frame),
+        }
+        cp = ";".join(f"{k}={v}" for k, v in (cp_fields or {}).items())
+        return encode(build_segment(header, cp))
+
+
+class Version2017(ProtocolVersion):
+    """HJ 212-2017: QN in the header, replies carry Flag with version bits 000001."""
+
+    bits = 1
+    name = "HJ 212-2017"
+
+    def validate(self, frame: Frame) -> None:
+        if frame.cn in codes.DATA_CNS and "DataTime" not in frame.cp and not (frame.is_split and frame.pno > 1):
+            raise FrameError("missing field: DataTime", mn=frame.mn, header=frame.header)
+
+
+class Version2005(ProtocolVersion):
+    """HJ/T 212-2005: 3-character pollutant codes (mapped to the 2017 ones),
+    uploads often without QN or Flag, and replies that carry the request's QN
+    inside CP instead of the header."""
+
+    bits = 0
+    name = "HJ/T 212-2005"
+
+    def normalise_code(self, code: str) -> str:
+        return codes.CODES_2005.get(code, code)
+
+    def validate(self, frame: Frame) -> None:
+        if frame.cn in codes.DATA_CNS and "DataTime" not in frame.cp and not (frame.is_split and frame.pno > 1):
+            raise FrameError("missing field: DataTime", mn=frame.mn, header=frame.header)
+
+    def reply(self, frame: Frame, cn: str, cp_fields: dict[str, Any] | None = None) -> bytes:
+        header: dict[str, Any] = {"ST": "91", "CN": cn, "PW": frame.pw, "MN": frame.mn}
+        fields: dict[str, Any] = {}
+        if frame.qn:
+            fields["QN"] = frame.qn
+        fields.update(cp_fields or {})
+        cp = ";".join(f"{k}={v}" for k, v in fields.items())
+        return encode(build_segment(header, cp))
+
+
+_registry: dict[int, ProtocolVersion] = {}
+
+
+def register(version: ProtocolVersion) -> None:
+    _registry[version.bits] = version
+
+
+def version_for_flag(flag: int | None) -> ProtocolVersion | None:
+    if flag is None:
+        return _registry.get(0)
+    return _registry.get(flag >> 2)
+
+
+def registered() -> list[ProtocolVersion]:
+    return [_registry[k] for k in sorted(_registry)]
+
+
+register(Version2005())
+register(Version2017())

@@ -1,0 +1,104 @@
+"""Which limits apply to a monitoring point, and whether a value meets them.
+
+The point names a standard, a table and a discharge mode; the rows of that
+table for the point's outlet kind apply (GB 21900 items 1–7 and GB 4287 Cr(VI)
+are judged at the workshop outlet, the rest at the final outlet). Permit
+limits of the enterprise (Standard.kind = permit) apply too: the stricter
+value wins. A limit is compared only when its unit is the unit values are
+stored in (mg/L for concentrations; colour in 倍 vs. [色]度 is not compared).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from relocation.monitoring import units
+from relocation.monitoring.models import LimitRow, MonitoringPoint, StandardKind
+
+
+@dataclass
+class Limit:
+    code: str
+    name: str
+    min_value: float | None
+    max_value: float | None
+    unit: str
+    source: str
+
+    def exceeded_by(self, value: float) -> bool:
+        if self.max_value is not None and value > self.max_value:
+            return True
+        return self.min_value is not None and value < self.min_value
+
+    def describe(self) -> str:
+        if self.min_value is not None and self.max_value is not None:
+            return f"{self.min_value:g}~{self.max_value:g}"
+        if self.max_value is not None:
+            return f"≤{self.max_value:g}"
+        return f"≥{self.min_value:g}"
+
+
+def storage_unit_label(code: str) -> str:
+    return units.storage_unit(code)
+
+
+def _as_limit(row: LimitRow) -> Limit | None:
+    if not row.pollutant_code:
+        return None
+    if units.normalise_unit(row.unit) != units.storage_unit(row.pollutant_code):
+        return None
+    max_value = float(row.max_value) if row.max_value is not None else None
+    if row.not_detectable:
+        # "不得检出": anything at or above the method's detection limit (0 when unknown) exceeds.
+        max_value = float(row.detection_limit) if row.detection_limit is not None else 0.0
+    return Limit(
+        code=row.pollutant_code,
+        name=row.pollutant_name,
+        min_value=float(row.min_value) if row.min_value is not None else None,
+        max_value=max_value,
+        unit=row.unit,
+        source=f"{row.standard.code} 表{row.table}",
+    )
+
+
+def applicable_limits(point: MonitoringPoint) -> dict[str, Limit]:
+    rows = []
+    if point.standard_id:
+        rows += list(
+            LimitRow.objects.filter(standard_id=point.standard_id, table=point.table, location=point.outlet_kind)
+            .filter(Q(mode="") | Q(mode=point.discharge_mode))
+            .select_related("standard")
+        )
+    rows += list(
+        LimitRow.objects.filter(
+            standard__kind=StandardKind.PERMIT, standard__enterprise_id=point.enterprise_id
+        ).select_related("standard")
+    )
+    result: dict[str, Limit] = {}
+    for row in rows:
+        limit = _as_limit(row)
+        if limit is None:
+            continue
+        current = result.get(limit.code)
+        result[limit.code] = limit if current is None else _stricter(current, limit)
+    return result
+
+
+def _stricter(a: Limit, b: Limit) -> Limit:
+    def pick(x, y, fn):
+        if x is None:
+            return y
+        if y is None:
+            return x
+        return fn(x, y)
+
+    return Limit(
+        code=a.code,
+        name=a.name,
+        min_value=pick(a.min_value, b.min_value, max),
+        max_value=pick(a.max_value, b.max_value, min),
+        unit=a.unit,
+        source=f"{a.source}；{b.source}",
+    )

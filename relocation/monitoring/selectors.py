@@ -1,0 +1,189 @@
+"""Reads of production supervision, scoped to the user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from relocation.enterprises.models import Enterprise
+from relocation.enterprises.selectors import enterprises_for_user
+from relocation.monitoring import permissions
+from relocation.monitoring.hj212.codes import POLLUTANTS
+from relocation.monitoring.models import (
+    Alert,
+    AlertStatus,
+    LimitRow,
+    Measurement,
+    MonitoringPoint,
+    MonitoringPolicy,
+    ToxicMovement,
+    ToxicMovementKind,
+    UtilityReading,
+)
+
+
+def policy() -> MonitoringPolicy:
+    obj, _ = MonitoringPolicy.objects.get_or_create(pk=1)
+    return obj
+
+
+def alerts_for_user(user: Any) -> QuerySet[Alert]:
+    """HQ sees every alert of its programme; unit staff see the alerts their
+    unit is responsible for or assigned to; nobody else sees any."""
+    qs = Alert.objects.select_related("enterprise", "point", "responsible_unit", "assignee")
+    if not permissions.can_read(user):
+        return qs.none()
+    programme_id = getattr(getattr(user, "unit", None), "programme_id", None)
+    if programme_id:
+        qs = qs.filter(enterprise__programme_id=programme_id)
+    if permissions.sees_all_alerts(user):
+        return qs
+    if user.unit_id is None:
+        return qs.none()
+    return qs.filter(Q(responsible_unit_id=user.unit_id) | Q(assignee=user))
+
+
+def alert_for_user(user: Any, pk: int) -> Alert:
+    return get_object_or_404(alerts_for_user(user), pk=pk)
+
+
+def filter_alerts(qs: QuerySet[Alert], params: dict[str, str]) -> QuerySet[Alert]:
+    status = params.get("status", "active")
+    if status == "active":
+        qs = qs.exclude(status=AlertStatus.CLOSED)
+    elif status in AlertStatus.values:
+        qs = qs.filter(status=status)
+    if params.get("kind"):
+        qs = qs.filter(kind=params["kind"])
+    if params.get("enterprise", "").isdigit():
+        qs = qs.filter(enterprise_id=int(params["enterprise"]))
+    return qs
+
+
+def points_for_user(user: Any) -> QuerySet[MonitoringPoint]:
+    return MonitoringPoint.objects.filter(enterprise__in=enterprises_for_user(user)).select_related(
+        "enterprise", "standard"
+    )
+
+
+def point_for_user(user: Any, pk: int) -> MonitoringPoint:
+    return get_object_or_404(points_for_user(user), pk=pk)
+
+
+def measurements_for_user(user: Any) -> QuerySet[Measurement]:
+    return Measurement.objects.filter(point__in=points_for_user(user))
+
+
+def utility_for_user(user: Any) -> QuerySet[UtilityReading]:
+    return UtilityReading.objects.filter(enterprise__in=enterprises_for_user(user)).select_related("enterprise")
+
+
+def toxic_for_user(user: Any) -> QuerySet[ToxicMovement]:
+    return ToxicMovement.objects.filter(enterprise__in=enterprises_for_user(user)).select_related(
+        "enterprise", "recorded_by"
+    )
+
+
+def toxic_balances(enterprise: Enterprise) -> list[dict[str, Any]]:
+    """Per chemical: bought, used, disposed, book stock, last stocktake and
+    whether the book matches it (bought − used − disposed = in stock)."""
+    totals: dict[str, dict[str, Any]] = {}
+    rows = (
+        ToxicMovement.objects.filter(enterprise=enterprise)
+        .exclude(kind=ToxicMovementKind.STOCKTAKE)
+        .values("chemical", "kind")
+        .annotate(total=Sum("quantity_kg"))
+    )
+    for row in rows:
+        slot = totals.setdefault(row["chemical"], _empty_balance(row["chemical"]))
+        slot[row["kind"]] = row["total"] or Decimal(0)
+    stocktakes = ToxicMovement.objects.filter(enterprise=enterprise, kind=ToxicMovementKind.STOCKTAKE).order_by(
+        "chemical", "-occurred_on", "-id"
+    )
+    latest: dict[str, ToxicMovement] = {}
+    for st in stocktakes:
+        latest.setdefault(st.chemical, st)
+    for chemical, st in latest.items():
+        slot = totals.setdefault(chemical, _empty_balance(chemical))
+        book_then = _book_until(enterprise, chemical, st.occurred_on)
+        slot["stocktake"] = st.quantity_kg
+        slot["stocktake_on"] = st.occurred_on
+        slot["book_at_stocktake"] = book_then
+    result = []
+    for chemical in sorted(totals):
+        slot = totals[chemical]
+        slot["book"] = slot["purchase"] - slot["use"] - slot["disposal"]
+        consistent = slot["book"] >= 0
+        if slot["stocktake"] is not None:
+            consistent = consistent and abs(slot["book_at_stocktake"] - slot["stocktake"]) <= Decimal("0.001")
+        slot["consistent"] = consistent
+        result.append(slot)
+    return result
+
+
+def _empty_balance(chemical: str) -> dict[str, Any]:
+    return {
+        "chemical": chemical,
+        "purchase": Decimal(0),
+        "use": Decimal(0),
+        "disposal": Decimal(0),
+        "stocktake": None,
+        "stocktake_on": None,
+        "book_at_stocktake": None,
+    }
+
+
+def _book_until(enterprise: Enterprise, chemical: str, day: dt.date) -> Decimal:
+    book = Decimal(0)
+    rows = (
+        ToxicMovement.objects.filter(enterprise=enterprise, chemical=chemical, occurred_on__lte=day)
+        .exclude(kind=ToxicMovementKind.STOCKTAKE)
+        .values("kind")
+        .annotate(total=Sum("quantity_kg"))
+    )
+    for row in rows:
+        sign = 1 if row["kind"] == ToxicMovementKind.PURCHASE else -1
+        book += sign * (row["total"] or 0)
+    return book
+
+
+def chart_series(point: MonitoringPoint, *, since: dt.datetime, cn: str = "2061") -> dict[str, Any]:
+    """One point's values per pollutant since a time, with the limits that
+    apply to it, for the ECharts panels (values in the limit units)."""
+    from relocation.monitoring import limits as limits_mod
+
+    rows = (
+        Measurement.objects.filter(point=point, data_time__gte=since, cn=cn)
+        .order_by("data_time")
+        .values_list("pollutant", "data_time", "value", "flag")
+    )
+    series: dict[str, list] = {}
+    for code, when, value, flag in rows:
+        series.setdefault(code, []).append([when.isoformat(), value, flag])
+    applicable = limits_mod.applicable_limits(point)
+    return {
+        "point": point.name,
+        "mn": point.mn,
+        "series": [
+            {
+                "code": code,
+                "name": POLLUTANTS.get(code, (code, ""))[0],
+                "unit": limits_mod.storage_unit_label(code),
+                "data": data,
+                "max": applicable[code].max_value if code in applicable else None,
+                "min": applicable[code].min_value if code in applicable else None,
+            }
+            for code, data in sorted(series.items())
+        ],
+    }
+
+
+def limit_rows(standard_id: int | None = None) -> QuerySet[LimitRow]:
+    qs = LimitRow.objects.select_related("standard")
+    if standard_id:
+        qs = qs.filter(standard_id=standard_id)
+    return qs

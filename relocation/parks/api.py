@@ -1,0 +1,559 @@
+"""REST API of receiving parks, capacity, allocation proposals, procedures
+and incentives — scoped exactly like the pages (selectors.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from relocation.core.roles import is_hq_editor
+from relocation.enterprises.models import Enterprise
+from relocation.parks import incentives, selectors, services, streams
+from relocation.parks.models import (
+    Allocation,
+    AllocationStatus,
+    EiaMilestone,
+    Factory,
+    Grant,
+    HeavyMetalQuota,
+    Park,
+    Payment,
+    Policy,
+    ProcedureItem,
+    Proposal,
+    TreatmentFacility,
+)
+
+
+def _deadline(request: Request) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.query_params.get("deadline", ""))
+    except ValueError:
+        programme = selectors.programme_for(request.user)
+        return programme.deadline if programme else timezone.localdate()
+
+
+class FactorySerializer(serializers.ModelSerializer):
+    """A factory unit (承接厂房)."""
+
+    class Meta:
+        model = Factory
+        fields = ["id", "park", "code", "area_m2", "status", "expected_delivery_on", "delivered_on"]
+
+
+class TreatmentFacilitySerializer(serializers.ModelSerializer):
+    """A wastewater treatment line of one stream."""
+
+    class Meta:
+        model = TreatmentFacility
+        fields = [
+            "id",
+            "park",
+            "name",
+            "stream",
+            "capacity_t_per_day",
+            "status",
+            "expected_commission_on",
+            "commissioned_on",
+        ]
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EiaMilestone
+        fields = ["id", "name", "planned_on", "actual_on", "status"]
+
+
+class QuotaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HeavyMetalQuota
+        fields = ["metal", "kg_per_year"]
+
+
+class ParkSerializer(serializers.ModelSerializer):
+    """A receiving park with its factories, treatment lines, quotas and planning-EIA milestones."""
+
+    factories = FactorySerializer(many=True, read_only=True)
+    facilities = TreatmentFacilitySerializer(many=True, read_only=True)
+    metal_quotas = QuotaSerializer(many=True, read_only=True)
+    eia_milestones = MilestoneSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Park
+        fields = [
+            "id",
+            "code",
+            "name",
+            "town_unit",
+            "industries",
+            "land_area_m2",
+            "latitude",
+            "longitude",
+            "factories",
+            "facilities",
+            "metal_quotas",
+            "eia_milestones",
+        ]
+
+
+class ResourceCapacitySerializer(serializers.Serializer):
+    """One resource of a park: floor area (m²) or a wastewater stream (t/d)."""
+
+    resource = serializers.CharField()
+    capacity = serializers.DecimalField(max_digits=14, decimal_places=2)
+    delivered_by = serializers.DecimalField(max_digits=14, decimal_places=2)
+    used = serializers.DecimalField(max_digits=14, decimal_places=2)
+    committed = serializers.DecimalField(max_digits=14, decimal_places=2)
+    free = serializers.DecimalField(max_digits=14, decimal_places=2)
+    alarm = serializers.BooleanField()
+    shortfall = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class ParkViewSet(viewsets.ReadOnlyModelViewSet):
+    """Receiving parks (HQ and member units). `capacity` gives used / committed /
+    free per resource and the alarm against `?deadline=YYYY-MM-DD`."""
+
+    serializer_class = ParkSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Park.objects.none()
+        if not selectors.can_read_parks(self.request.user):
+            raise PermissionDenied
+        return selectors.parks_for_user(self.request.user).prefetch_related(
+            "factories", "facilities", "metal_quotas", "eia_milestones"
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("deadline", str, description="YYYY-MM-DD")],
+        responses=ResourceCapacitySerializer(many=True),
+    )
+    @action(detail=True)
+    def capacity(self, request: Request, pk: str | None = None) -> Response:
+        park = self.get_object()
+        cap = selectors.capacity_of([park], deadline=_deadline(request))[park.pk]
+        return Response(ResourceCapacitySerializer(cap.rows(), many=True).data)
+
+
+class FactoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Factory units of the parks the user may see."""
+
+    serializer_class = FactorySerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Factory.objects.none()
+        if not selectors.can_read_parks(self.request.user):
+            raise PermissionDenied
+        return Factory.objects.filter(park__in=selectors.parks_for_user(self.request.user))
+
+
+class FacilityViewSet(viewsets.ReadOnlyModelViewSet):
+    """Treatment facilities of the parks the user may see."""
+
+    serializer_class = TreatmentFacilitySerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return TreatmentFacility.objects.none()
+        if not selectors.can_read_parks(self.request.user):
+            raise PermissionDenied
+        return TreatmentFacility.objects.filter(park__in=selectors.parks_for_user(self.request.user))
+
+
+class DemandSerializer(serializers.Serializer):
+    """An enterprise's park demand: floor area, t/d per stream, preferred parks (ids)."""
+
+    enterprise = serializers.IntegerField(read_only=True)
+    floor_area_m2 = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal(0))
+    cyanide_t_per_day = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal(0), default=0)
+    chromium_t_per_day = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal(0), default=0)
+    nickel_t_per_day = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal(0), default=0)
+    general_t_per_day = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal(0), default=0)
+    dyeing_t_per_day = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal(0), default=0)
+    preferred_parks = serializers.ListField(child=serializers.IntegerField(), default=list)
+    is_derived = serializers.BooleanField(read_only=True)
+
+
+def _demand_data(enterprise: Enterprise) -> dict:
+    demand = selectors.demand_of(enterprise)
+    data = {f"{s}_t_per_day": demand[s] for s in streams.STREAMS}
+    data.update(
+        enterprise=enterprise.pk,
+        floor_area_m2=demand[streams.FLOOR_AREA],
+        preferred_parks=selectors.preferred_park_ids(enterprise),
+        is_derived=not hasattr(enterprise, "park_demand"),
+    )
+    return data
+
+
+class DemandViewSet(viewsets.ViewSet):
+    """Park demand of the enterprises intending to move to a park; HQ may PUT
+    new figures (they replace the derived ones). The id is the enterprise id."""
+
+    serializer_class = DemandSerializer
+
+    def _enterprises(self):
+        if not selectors.can_read_parks(self.request.user):
+            raise PermissionDenied
+        return selectors.demand_enterprises(self.request.user)
+
+    @extend_schema(responses=DemandSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        return Response(DemandSerializer([_demand_data(e) for e in self._enterprises()], many=True).data)
+
+    @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)], responses=DemandSerializer)
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        enterprise = get_object_or_404(self._enterprises(), pk=pk)
+        return Response(DemandSerializer(_demand_data(enterprise)).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+        request=DemandSerializer,
+        responses=DemandSerializer,
+    )
+    def update(self, request: Request, pk: str | None = None) -> Response:
+        enterprise = get_object_or_404(self._enterprises(), pk=pk)
+        serializer = DemandSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        parks = list(selectors.parks_for_user(request.user).filter(pk__in=data["preferred_parks"]))
+        services.demand_save(
+            actor=request.user,
+            enterprise=enterprise,
+            values={k: data.get(k, 0) for k in services.DEMAND_FIELDS},
+            preferred_parks=parks,
+        )
+        enterprise = get_object_or_404(self._enterprises(), pk=pk)
+        return Response(DemandSerializer(_demand_data(enterprise)).data)
+
+
+class AllocationSerializer(serializers.ModelSerializer):
+    """A proposed, confirmed or rejected placement of an enterprise in a park."""
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    park_code = serializers.CharField(source="park.code", read_only=True)
+
+    class Meta:
+        model = Allocation
+        fields = [
+            "id",
+            "proposal",
+            "enterprise",
+            "enterprise_name",
+            "park",
+            "park_code",
+            "status",
+            "reason",
+            "is_preferred",
+            "distance_km",
+            "decided_by",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    """A run of the optimiser. POST with {"time_limit": seconds} to start one;
+    `result` holds status, objective, assignments and unplaced (with reasons)."""
+
+    time_limit = serializers.FloatField(write_only=True, required=False, default=60.0, min_value=1, max_value=600)
+
+    class Meta:
+        model = Proposal
+        fields = ["id", "status", "created_by", "created_at", "finished_at", "params", "result", "error", "time_limit"]
+        read_only_fields = ["id", "status", "created_by", "created_at", "finished_at", "params", "result", "error"]
+
+
+class DecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class BulkConfirmSerializer(serializers.Serializer):
+    allocations = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class ProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Allocation proposals (HQ). Create = run the optimiser in the background;
+    `confirm` confirms the listed allocations (all proposed ones if none listed)."""
+
+    serializer_class = ProposalSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Proposal.objects.none()
+        if not selectors.can_read_allocations(self.request.user):
+            raise PermissionDenied
+        return selectors.proposals_for_user(self.request.user)
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        if not selectors.can_read_allocations(request.user):
+            raise PermissionDenied
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = services.proposal_start(
+            actor=request.user,
+            programme=selectors.programme_for(request.user),
+            time_limit=serializer.validated_data.get("time_limit", 60.0),
+        )
+        return Response(self.get_serializer(proposal).data, status=202)
+
+    @extend_schema(request=BulkConfirmSerializer, responses=AllocationSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        proposal = self.get_object()
+        body = BulkConfirmSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        qs = proposal.allocations.filter(status=AllocationStatus.PROPOSED).select_related("enterprise", "park")
+        if body.validated_data.get("allocations"):
+            qs = qs.filter(pk__in=body.validated_data["allocations"])
+        done, errors = services.allocations_confirm_bulk(actor=request.user, allocations=list(qs))
+        return Response({"confirmed": AllocationSerializer(done, many=True).data, "errors": errors})
+
+
+class AllocationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Allocations (HQ). POST `confirm` or `reject` (with a reason) on one."""
+
+    serializer_class = AllocationSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Allocation.objects.none()
+        if not selectors.can_read_allocations(self.request.user):
+            raise PermissionDenied
+        qs = selectors.allocations_for_user(self.request.user)
+        status = self.request.query_params.get("status")
+        return qs.filter(status=status) if status else qs
+
+    @extend_schema(request=DecisionSerializer, responses=AllocationSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        body = DecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        allocation = services.allocation_confirm(
+            actor=request.user, allocation=self.get_object(), reason=body.validated_data["reason"]
+        )
+        return Response(AllocationSerializer(allocation).data)
+
+    @extend_schema(request=DecisionSerializer, responses=AllocationSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        body = DecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        allocation = services.allocation_reject(
+            actor=request.user, allocation=self.get_object(), reason=body.validated_data["reason"]
+        )
+        return Response(AllocationSerializer(allocation).data)
+
+
+class ProcedureItemSerializer(serializers.ModelSerializer):
+    """One step of an enterprise's relocation procedures."""
+
+    class Meta:
+        model = ProcedureItem
+        fields = [
+            "id",
+            "enterprise",
+            "allocation",
+            "kind",
+            "responsible_unit",
+            "due_on",
+            "status",
+            "note",
+            "completed_on",
+            "task_id",
+        ]
+        read_only_fields = fields
+
+
+class ProcedureMoveSerializer(serializers.Serializer):
+    target = serializers.ChoiceField(choices=[c for c, _label in ProcedureItem._meta.get_field("status").choices])
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProcedureItemViewSet(viewsets.ReadOnlyModelViewSet):
+    """Procedure items: HQ sees all, a unit its own, an enterprise contact its
+    enterprise's. `?attention=1` lists blocked and late items. POST `move`."""
+
+    serializer_class = ProcedureItemSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return ProcedureItem.objects.none()
+        if not selectors.can_read_procedures(self.request.user):
+            raise PermissionDenied
+        qs = selectors.procedure_items_for_user(self.request.user)
+        if self.request.query_params.get("attention"):
+            qs = selectors.attention_items(qs)
+        enterprise = self.request.query_params.get("enterprise", "")
+        if enterprise.isdigit():
+            qs = qs.filter(enterprise_id=int(enterprise))
+        return qs.order_by("due_on", "id")
+
+    @extend_schema(request=ProcedureMoveSerializer, responses=ProcedureItemSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, pk: str | None = None) -> Response:
+        body = ProcedureMoveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = services.procedure_item_move(actor=request.user, item=self.get_object(), **body.validated_data)
+        return Response(ProcedureItemSerializer(item).data)
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    """A support policy; tiers = [{"stopped_by": "YYYY-MM-DD", "rate": "300"}]."""
+
+    totals = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Policy
+        fields = [
+            "id",
+            "code",
+            "name",
+            "basis",
+            "tiers",
+            "cap_amount",
+            "requires_no_open_violations",
+            "requires_closure_verified",
+            "is_active",
+            "totals",
+        ]
+        read_only_fields = ["id", "is_active", "totals"]
+
+    def get_totals(self, obj: Policy) -> dict[str, str]:
+        totals = self.context.get("totals") or selectors.totals_by_policy([obj.pk])
+        return {k: str(v) for k, v in totals[obj.pk].items()}
+
+
+class PolicyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Incentive policies (HQ), with the total committed, pending and paid."""
+
+    serializer_class = PolicySerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Policy.objects.none()
+        if not selectors.can_read_incentives(self.request.user):
+            raise PermissionDenied
+        return selectors.policies_for_user(self.request.user)
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        policies = list(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(policies)
+        rows = page if page is not None else policies
+        context = {**self.get_serializer_context(), "totals": selectors.totals_by_policy([p.pk for p in rows])}
+        data = PolicySerializer(rows, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        if not selectors.can_read_incentives(request.user):
+            raise PermissionDenied
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        policy = incentives.policy_create(
+            actor=request.user, programme=selectors.programme_for(request.user), **serializer.validated_data
+        )
+        return Response(self.get_serializer(policy).data, status=201)
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = ["id", "amount", "paid_on", "voucher_no", "recorded_by", "created_at"]
+        read_only_fields = ["id", "recorded_by", "created_at"]
+
+
+class GrantSerializer(serializers.ModelSerializer):
+    """A computed grant: amount with the explanation of each term; approval by
+    a second person (four-eyes) and its payments."""
+
+    payments = PaymentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Grant
+        fields = [
+            "id",
+            "policy",
+            "enterprise",
+            "production_stopped_on",
+            "quantity",
+            "rate",
+            "amount",
+            "explanation",
+            "status",
+            "created_by",
+            "approved_by",
+            "approved_at",
+            "payments",
+        ]
+        read_only_fields = [
+            "id",
+            "quantity",
+            "rate",
+            "amount",
+            "explanation",
+            "status",
+            "created_by",
+            "approved_by",
+            "approved_at",
+            "payments",
+        ]
+
+
+class GrantDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class GrantViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Grants (HQ). Create computes one (pending); `decide` approves or rejects
+    (not by its creator); `pay` records a payment."""
+
+    serializer_class = GrantSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Grant.objects.none()
+        if not selectors.can_read_incentives(self.request.user):
+            raise PermissionDenied
+        return selectors.grants_for_user(self.request.user).prefetch_related("payments")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        if not is_hq_editor(request.user):
+            raise PermissionDenied
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        policy = selectors.policy_for_user(request.user, data["policy"].pk)
+        grant = incentives.grant_create(
+            actor=request.user,
+            policy=policy,
+            enterprise=data["enterprise"],
+            production_stopped_on=data["production_stopped_on"],
+        )
+        return Response(self.get_serializer(grant).data, status=201)
+
+    @extend_schema(request=GrantDecisionSerializer, responses=GrantSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str | None = None) -> Response:
+        body = GrantDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        grant = incentives.grant_decide(actor=request.user, grant=self.get_object(), **body.validated_data)
+        return Response(self.get_serializer(grant).data)
+
+    @extend_schema(request=PaymentSerializer, responses=PaymentSerializer)
+    @action(detail=True, methods=["post"])
+    def pay(self, request: Request, pk: str | None = None) -> Response:
+        body = PaymentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        payment = incentives.payment_record(actor=request.user, grant=self.get_object(), **body.validated_data)
+        return Response(PaymentSerializer(payment).data, status=201)

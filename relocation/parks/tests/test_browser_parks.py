@@ -1,0 +1,37 @@
+"""In a real Chromium: capacity gauges render; HQ runs a proposal, waits for
+it, confirms an allocation and sees the procedures; on a phone too."""
+
+from __future__ import annotations
+
+import pytest
+
+from relocation.conftest import browser_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_hq_runs_a_proposal_and_confirms_it(page, hq_commander, park, mover):
+    browser_login(page, "hq_commander")
+    page.goto(page.base_url + "/parks/?deadline=2022-06-30")
+    page.wait_for_selector(".capacity-chart canvas")
+    page.click("[data-nav-group=parks]")
+    page.click("[data-nav=parks_allocation]")
+    page.fill("#time_limit", "5")
+    page.click("#run-proposal")
+    # The job runs at commit (immediate huey in tests); the page polls until done.
+    page.wait_for_selector("#allocation-table tbody tr[data-allocation]")
+    page.check(".pick")
+    page.click("#bulk-confirm")
+    page.wait_for_selector("text=已确认")
+    page.goto(page.base_url + "/parks/procedures/?show=all")
+    assert page.locator("#procedure-table tbody tr").count() == 8
+
+
+def test_the_park_list_works_on_a_phone(phone_page, liaison, park):
+    browser_login(phone_page, "humen_liaison")
+    phone_page.goto(phone_page.base_url + "/parks/")
+    phone_page.wait_for_selector(".capacity-chart canvas")
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400
+    phone_page.click(f"text={park.name}")
+    phone_page.wait_for_selector("#capacity-table")
