@@ -1,1 +1,9 @@
-urlpatterns: list = []
+from django.urls import path
+
+from relocation.dashboard import api
+
+urlpatterns = [
+    path("indicators/", api.IndicatorsView.as_view(), name="dashboard-indicators"),
+    path("map/", api.MapView.as_view(), name="dashboard-map"),
+    path("at-risk/", api.AtRiskView.as_view(), name="dashboard-at-risk"),
+]

@@ -1,0 +1,60 @@
+"""REST API for every figure the battle map shows."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from relocation.core.api import IsStaffMember
+from relocation.dashboard import views
+
+FILTER_PARAMS = [
+    OpenApiParameter("as_of", str, description="回看日期 YYYY-MM-DD (time travel)"),
+    OpenApiParameter("status", str),
+    OpenApiParameter("batch", int),
+    OpenApiParameter("industry", str),
+    OpenApiParameter("capital_background", str),
+    OpenApiParameter("town", int),
+]
+
+
+class IndicatorsView(APIView):
+    """Countdown, shares stopped/closed/relocated, stages, batches with their
+    forecasts, burn-down, overdue tasks per unit and the forecast."""
+
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(parameters=FILTER_PARAMS, responses={200: dict})
+    def get(self, request):
+        result = views.compute(request)
+        data = result["data"]
+        data.pop("risks")
+        return Response(data)
+
+
+class MapView(APIView):
+    """The enterprises as GeoJSON features coloured by stage, with risks."""
+
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(parameters=FILTER_PARAMS, responses={200: dict})
+    def get(self, request):
+        result = views.compute(request)
+        return Response(views.map_features(result["enterprises"], result["statuses"], result["data"]["risks"]))
+
+
+class AtRiskView(APIView):
+    """Enterprises at risk of missing the deadline, with the reasons."""
+
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(parameters=FILTER_PARAMS, responses={200: dict})
+    def get(self, request):
+        result = views.compute(request)
+        names = {e.pk: e.name for e in result["enterprises"]}
+        rows = [
+            {"enterprise": pk, "name": names.get(pk, ""), "reasons": reasons}
+            for pk, reasons in result["data"]["risks"].items()
+        ]
+        return Response(sorted(rows, key=lambda r: (-len(r["reasons"]), r["name"])))
