@@ -27,10 +27,7 @@ class IndicatorsView(APIView):
 
     @extend_schema(parameters=FILTER_PARAMS, responses={200: dict})
     def get(self, request):
-        result = views.compute(request)
-        data = result["data"]
-        data.pop("risks")
-        return Response(data)
+        return Response(views.compute(request, with_map=False)["data"])
 
 
 class MapView(APIView):
@@ -40,8 +37,8 @@ class MapView(APIView):
 
     @extend_schema(parameters=FILTER_PARAMS, responses={200: dict})
     def get(self, request):
-        result = views.compute(request)
-        return Response(views.map_features(result["enterprises"], result["statuses"], result["data"]["risks"]))
+        result = views.compute(request, with_figures=False)
+        return Response(views.map_features(result["enterprises"], result["statuses"], result["risks"]))
 
 
 class AtRiskView(APIView):
@@ -51,10 +48,9 @@ class AtRiskView(APIView):
 
     @extend_schema(parameters=FILTER_PARAMS, responses={200: dict})
     def get(self, request):
-        result = views.compute(request)
-        names = {e.pk: e.name for e in result["enterprises"]}
+        result = views.compute(request, with_figures=False, light=True)
+        names = {r["id"]: r["name"] for r in result["enterprises"]}
         rows = [
-            {"enterprise": pk, "name": names.get(pk, ""), "reasons": reasons}
-            for pk, reasons in result["data"]["risks"].items()
+            {"enterprise": pk, "name": names.get(pk, ""), "reasons": reasons} for pk, reasons in result["risks"].items()
         ]
         return Response(sorted(rows, key=lambda r: (-len(r["reasons"]), r["name"])))

@@ -7,7 +7,8 @@ Pure functions on plain numbers, so the simulation is testable on its own.
 from __future__ import annotations
 
 import datetime as dt
-import random
+
+import numpy as np
 
 PERCENTILES = (50, 85, 95)
 MAX_WEEKS = 520  # ten years: beyond that the answer is "not at this pace"
@@ -18,20 +19,19 @@ def simulate(
 ) -> tuple[dict[int, dt.date | None], list[dt.date | None]]:
     """Each run draws one of the observed weekly completion counts per week
     (bootstrap) until `remaining` reaches zero. Returns the percentile dates
-    and every run's finishing date."""
+    and every run's finishing date (None: not within ten years at this pace)."""
     if remaining <= 0:
         return dict.fromkeys(PERCENTILES, start), [start]
     if not weekly_sample or max(weekly_sample) == 0:
         return dict.fromkeys(PERCENTILES, None), [None]
-    rng = random.Random(seed)
-    finishes: list[int | None] = []
-    for _ in range(runs):
-        left = remaining
-        weeks = 0
-        while left > 0 and weeks < MAX_WEEKS:
-            left -= rng.choice(weekly_sample)
-            weeks += 1
-        finishes.append(weeks if left <= 0 else None)
+    rng = np.random.default_rng(seed)
+    # All runs at once: cumulative completions per week, and the first week
+    # in which each run reaches `remaining`.
+    draws = rng.choice(np.asarray(weekly_sample, dtype=np.int64), size=(runs, MAX_WEEKS))
+    reached = np.cumsum(draws, axis=1) >= remaining
+    finished = reached.any(axis=1)
+    weeks = np.where(finished, reached.argmax(axis=1) + 1, -1)
+    finishes: list[int | None] = [int(w) if w > 0 else None for w in weeks]
     # Runs that never finish sort last (they are later than any date).
     ordered = sorted(finishes, key=lambda w: (w is None, w or 0))
     dates: dict[int, dt.date | None] = {}

@@ -9,8 +9,8 @@ stage then is the target of its last recorded move up to that date, or
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from relocation.enterprises.lifecycle_models import StatusChange
@@ -21,22 +21,23 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
 
 
-def statuses_on(enterprises: Iterable[Enterprise], as_of: dt.date | None) -> dict[int, str]:
-    """{enterprise id: lifecycle stage} today (as_of None) or at the end of `as_of`."""
-    rows = list(enterprises)
-    if as_of is None:
-        return {e.pk: e.status for e in rows}
+def statuses_on(scope: QuerySet[Enterprise], as_of: dt.date) -> dict[int, str]:
+    """{enterprise id: lifecycle stage} at the end of `as_of` for the
+    enterprises of `scope` (used as a subquery, so no list of ids travels to
+    the database)."""
     cutoff = end_of_day(as_of)
-    existing = {e.pk for e in rows if e.created_at <= cutoff}
-    result = dict.fromkeys(existing, LifecycleStatus.SURVEYED.value)
+    result = dict.fromkeys(
+        scope.filter(created_at__lte=cutoff).values_list("id", flat=True), LifecycleStatus.SURVEYED.value
+    )
     # One ordered pass over the moves up to the date: the last one wins.
     moves = (
-        StatusChange.objects.filter(enterprise_id__in=existing, at__lte=cutoff)
+        StatusChange.objects.filter(enterprise_id__in=scope.values("id"), at__lte=cutoff)
         .order_by("enterprise_id", "at", "id")
         .values_list("enterprise_id", "to_status")
     )
     for enterprise_id, to_status in moves.iterator(chunk_size=5000):
-        result[enterprise_id] = to_status
+        if enterprise_id in result:
+            result[enterprise_id] = to_status
     return result
 
 

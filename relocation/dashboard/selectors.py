@@ -39,29 +39,24 @@ def parse_as_of(value: str | None) -> dt.date | None:
     return day if day < timezone.localdate() else None
 
 
+ROW_FIELDS = (
+    "id",
+    "name",
+    "status",
+    "industry",
+    "latitude",
+    "longitude",
+    "parcel",
+    "territorial_unit__short_name",
+    "territorial_unit__name",
+    "relocation_plan__batch_id",
+    "relocation_plan__destination_name",
+)
+
+
 def map_enterprises(user: Any, programme: Programme, params: dict[str, str]) -> QuerySet[Enterprise]:
-    qs = (
-        enterprises_for_user(user)
-        .filter(programme=programme)
-        .select_related("territorial_unit", "relocation_plan")
-        .only(
-            "id",
-            "name",
-            "status",
-            "industry",
-            "capital_background",
-            "latitude",
-            "longitude",
-            "parcel",
-            "created_at",
-            "is_repeat_offender",
-            "territorial_unit__name",
-            "territorial_unit__short_name",
-            "relocation_plan__batch_id",
-            "relocation_plan__destination_name",
-        )
-        .order_by("id")
-    )
+    """The enterprises the user may see, narrowed by the map's filter bar."""
+    qs = enterprises_for_user(user).filter(programme=programme).order_by()
     if params.get("industry"):
         qs = qs.filter(industry=params["industry"])
     if params.get("capital_background"):
@@ -71,3 +66,13 @@ def map_enterprises(user: Any, programme: Programme, params: dict[str, str]) -> 
     if params.get("batch", "").isdigit():
         qs = qs.filter(relocation_plan__batch_id=int(params["batch"]))
     return qs
+
+
+LIGHT_FIELDS = ("id", "name", "status")
+
+
+def map_rows(qs: QuerySet[Enterprise], *, light: bool = False) -> list[dict[str, Any]]:
+    """Plain dicts, not model instances: the map shows thousands of
+    enterprises and only needs a few columns of each (`light`: only what the
+    risk list needs)."""
+    return list(qs.order_by("id").values(*(LIGHT_FIELDS if light else ROW_FIELDS)))

@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
-from relocation.dashboard import figures, risks, selectors
+from relocation.dashboard import figures, history, risks, selectors
 from relocation.enterprises.lifecycle_models import Batch
 from relocation.enterprises.models import CapitalBackground, Industry, LifecycleStatus
 from relocation.organisation.models import Unit
@@ -27,82 +28,132 @@ def _context(request: HttpRequest) -> tuple[Any, dict[str, str], dt.date | None]
     return programme, params, selectors.parse_as_of(params.get("as_of"))
 
 
-def compute(request: HttpRequest) -> dict[str, Any]:
-    """The figures and the filtered enterprises for this request's filters."""
+def compute(
+    request: HttpRequest, *, with_figures: bool = True, with_map: bool = True, light: bool = False
+) -> dict[str, Any]:
+    """For this request's filters: the figures (with_figures), and the
+    enterprises with their stage and risks (with_map; `light` fetches only
+    what the risk list needs)."""
     programme, params, as_of = _context(request)
-    enterprises = list(selectors.map_enterprises(request.user, programme, params))
-    data = figures.board(programme=programme, enterprises=enterprises, as_of=as_of)
-    statuses = data.pop("statuses")
+    scope = selectors.map_enterprises(request.user, programme, params)
+    result: dict[str, Any] = {"programme": programme, "params": params}
+    past_statuses = None
+    if with_figures:
+        data = figures.board(programme=programme, scope=scope, as_of=as_of)
+        past_statuses = data.pop("statuses")
+        result["data"] = data
+    if not with_map:
+        return result
+    rows = selectors.map_rows(scope, light=light)
+    if as_of is None:
+        statuses = {r["id"]: r["status"] for r in rows}
+    else:
+        statuses = past_statuses if past_statuses is not None else history.statuses_on(scope, as_of)
     if params.get("status"):
         statuses = {e: s for e, s in statuses.items() if s == params["status"]}
-    data["risks"] = risks.at_risk(statuses, data["as_of"])
-    return {"programme": programme, "params": params, "enterprises": enterprises, "statuses": statuses, "data": data}
+    result.update(
+        enterprises=rows,
+        statuses=statuses,
+        risks=risks.at_risk(statuses, scope, as_of or timezone.localdate()),
+    )
+    return result
 
 
-def map_features(enterprises: list[Any], statuses: dict[int, str], risk: dict[int, list[str]]) -> dict[str, Any]:
-    labels = dict(LifecycleStatus.choices)
-    features = []
-    for e in enterprises:
-        status = statuses.get(e.pk)
-        if status is None or e.latitude is None or e.longitude is None:
+STAGES = [value for value, _label in LifecycleStatus.choices]
+
+
+def map_layer(rows: list[dict[str, Any]], statuses: dict[int, str], risk: dict[int, list[str]]) -> dict[str, Any]:
+    """The zone map's data in a compact form (one short list per enterprise),
+    so that ten thousand enterprises stay a small, fast payload."""
+    stage_index = {value: i for i, value in enumerate(STAGES)}
+    points, parcels = [], []
+    for r in rows:
+        status = statuses.get(r["id"])
+        if status is None or r["latitude"] is None or r["longitude"] is None:
             continue
-        plan = getattr(e, "relocation_plan", None)
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": e.parcel
-                if e.parcel.get("type") == "Polygon"
-                else {"type": "Point", "coordinates": [e.longitude, e.latitude]},
-                "properties": {
-                    "id": e.pk,
-                    "name": e.name,
-                    "status": status,
-                    "status_label": str(labels.get(status, status)),
-                    "colour": figures.STAGE_COLOURS.get(status, "#999"),
-                    "industry": e.industry,
-                    "town": str(e.territorial_unit or ""),
-                    "batch": plan.batch_id if plan else None,
-                    "destination": plan.destination_name if plan else "",
-                    "risks": risk.get(e.pk, []),
-                    "lat": e.latitude,
-                    "lon": e.longitude,
-                },
-            }
+        points.append(
+            [
+                r["id"],
+                round(r["latitude"], 6),
+                round(r["longitude"], 6),
+                stage_index[status],
+                len(risk.get(r["id"], ())),
+                r["name"],
+            ]
         )
+        if r["parcel"] and r["parcel"].get("type") == "Polygon":
+            parcels.append([r["id"], r["parcel"]])
+    return {
+        "columns": ["id", "lat", "lon", "stage", "risks", "name"],
+        "stages": [
+            {"status": v, "label": str(label), "colour": figures.STAGE_COLOURS[v]}
+            for v, label in LifecycleStatus.choices
+        ],
+        "points": points,
+        "parcels": parcels,
+    }
+
+
+def map_features(rows: list[dict[str, Any]], statuses: dict[int, str], risk: dict[int, list[str]]) -> dict[str, Any]:
+    """The same enterprises as standard GeoJSON, for API clients (GIS tools)."""
+    labels = {value: str(label) for value, label in LifecycleStatus.choices}
+    features = []
+    for r in rows:
+        status = statuses.get(r["id"])
+        if status is None or r["latitude"] is None or r["longitude"] is None:
+            continue
+        parcel = r["parcel"] or {}
+        geometry = (
+            parcel
+            if parcel.get("type") == "Polygon"
+            else {"type": "Point", "coordinates": [r["longitude"], r["latitude"]]}
+        )
+        properties = {
+            "id": r["id"],
+            "name": r["name"],
+            "status": status,
+            "status_label": labels.get(status, status),
+            "industry": r["industry"],
+            "town": r["territorial_unit__short_name"] or r["territorial_unit__name"] or "",
+            "batch": r["relocation_plan__batch_id"],
+            "destination": r["relocation_plan__destination_name"] or "",
+            "risks": risk.get(r["id"], []),
+        }
+        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
     return {"type": "FeatureCollection", "features": features}
 
 
 def board(request: HttpRequest) -> HttpResponse:
-    """The battle map page (挂图作战)."""
-    result = compute(request)
+    """The battle map page (挂图作战); the map itself loads from map.json."""
+    result = compute(request, light=True)
     return render(request, "dashboard/board.html", _page_context(request, result, wall=False))
 
 
 def wall(request: HttpRequest) -> HttpResponse:
     """The same figures for the HQ wall screen (1920×1080, refreshes itself)."""
-    result = compute(request)
+    result = compute(request, light=True)
     return render(request, "dashboard/wall.html", _page_context(request, result, wall=True))
 
 
 def _page_context(request: HttpRequest, result: dict[str, Any], *, wall: bool) -> dict[str, Any]:
     data = result["data"]
     programme = result["programme"]
-    features = map_features(result["enterprises"], result["statuses"], data["risks"])
+    names = {r["id"]: r["name"] for r in result["enterprises"]}
+    labels = {value: str(label) for value, label in LifecycleStatus.choices}
     risk_rows = sorted(
         (
             {
-                "id": f["properties"]["id"],
-                "name": f["properties"]["name"],
-                "status": f["properties"]["status_label"],
-                "reasons": f["properties"]["risks"],
+                "id": pk,
+                "name": names.get(pk, ""),
+                "status": labels.get(result["statuses"].get(pk, ""), ""),
+                "reasons": reasons,
             }
-            for f in features["features"]
-            if f["properties"]["risks"]
+            for pk, reasons in result["risks"].items()
         ),
         key=lambda r: (-len(r["reasons"]), r["name"]),
     )
     payload = {
-        "features": features,
+        "map_url": reverse("dashboard:map") + ("?" + request.GET.urlencode() if request.GET else ""),
         "zone": programme.zone_geojson,
         "center": [programme.center_lat or 22.82, programme.center_lon or 113.69],
         "stages": data["stages"],
@@ -132,11 +183,15 @@ def _page_context(request: HttpRequest, result: dict[str, Any], *, wall: bool) -
 
 def data_json(request: HttpRequest) -> JsonResponse:
     """Every figure of the page as JSON (the page's own data endpoint)."""
-    result = compute(request)
-    data = result["data"]
-    data["map"] = map_features(result["enterprises"], result["statuses"], data["risks"])
-    data["risks"] = {str(k): v for k, v in data["risks"].items()}
+    data = compute(request, with_map=False)["data"]
     return JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
+
+
+def map_json(request: HttpRequest) -> JsonResponse:
+    """The zone map's enterprises, coloured by stage, with their risk count."""
+    result = compute(request, with_figures=False)
+    layer = map_layer(result["enterprises"], result["statuses"], result["risks"])
+    return JsonResponse(layer, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
 
 def enterprise_card(request: HttpRequest, pk: int) -> HttpResponse:

@@ -55,8 +55,12 @@ def test_the_figures_equal_the_counts_in_the_database(client, hq_staff, scene):
     assert data["overdue_tasks"] == [{"unit_id": scene[0].territorial_unit_id, "unit": "虎门镇", "overdue": 1}]
     first = next(b for b in data["batches"] if b["name"] == "第一批")
     assert first["total"] == 4 and first["done"] == 3
-    assert len(data["map"]["features"]) == 6
-    assert "钉子户" in data["risks"][str(scene[4].pk)]
+    with time_machine.travel(DAY):
+        layer = client.get(reverse("dashboard:map")).json()
+        features = client.get("/api/dashboard/map/").json()["features"]
+    assert len(layer["points"]) == len(features) == 6
+    holdout = next(f for f in features if f["properties"]["id"] == scene[4].pk)
+    assert "钉子户" in holdout["properties"]["risks"]
 
 
 @pytest.mark.django_db
@@ -64,10 +68,11 @@ def test_time_travel_rebuilds_the_past(client, hq_staff, scene):
     client.force_login(hq_staff)
     with time_machine.travel(DAY):
         past = client.get(reverse("dashboard:data"), {"as_of": "2022-02-15"}).json()
+        past_map = client.get("/api/dashboard/map/", {"as_of": "2022-02-15"}).json()
     # On 15 February only the first closure (9 Feb) and the holdout (20 Jan) had happened.
     assert past["summary"]["closed"] == 1
     assert past["summary"]["relocated"] == 0
-    statuses = {f["properties"]["id"]: f["properties"]["status"] for f in past["map"]["features"]}
+    statuses = {f["properties"]["id"]: f["properties"]["status"] for f in past_map["features"]}
     assert statuses[scene[1].pk] == "surveyed" and statuses[scene[4].pk] == "holdout"
 
 
@@ -77,9 +82,9 @@ def test_filters_narrow_the_map(client, hq_staff, scene, make_enterprise):
     client.force_login(hq_staff)
     with time_machine.travel(DAY):
         data = client.get(reverse("dashboard:data"), {"industry": "dyeing"}).json()
-        by_status = client.get(reverse("dashboard:data"), {"status": "closed"}).json()
+        by_status = client.get("/api/dashboard/map/", {"status": "closed"}).json()
     assert data["summary"]["total"] == 1
-    assert {f["properties"]["status"] for f in by_status["map"]["features"]} == {"closed"}
+    assert {f["properties"]["status"] for f in by_status["features"]} == {"closed"}
 
 
 @pytest.mark.django_db
@@ -87,11 +92,15 @@ def test_query_count_does_not_grow_with_enterprises(client, hq_staff, scene, mak
     client.force_login(hq_staff)
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("dashboard:board"))
+        client.get(reverse("dashboard:map"))
+        client.get(reverse("dashboard:data"), {"as_of": "2022-01-01"})
     for _ in range(25):
         e = make_enterprise()
         _move(e, "closed", timezone.now())
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("dashboard:board"))
+        client.get(reverse("dashboard:map"))
+        client.get(reverse("dashboard:data"), {"as_of": "2022-01-01"})
     assert len(large) == len(small)
 
 

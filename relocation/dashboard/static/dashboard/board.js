@@ -16,25 +16,33 @@
     var zone = L.geoJSON(data.zone, { style: { color: wall ? "#6ea8fe" : "#0b3d6e", weight: 2, fillOpacity: 0.04, dashArray: "6 4" } }).addTo(map);
     bounds = zone.getBounds();
   }
-  var layer = L.geoJSON(data.features, {
-    pointToLayer: function (feature, latlng) {
-      var p = feature.properties;
-      return L.circleMarker(latlng, {
-        radius: wall ? 9 : 7, color: p.risks.length ? "#dc3545" : "#ffffff", weight: p.risks.length ? 2.5 : 1,
-        fillColor: p.colour, fillOpacity: 0.95
+  // Enterprises load from map.json: [id, lat, lon, stage index, risk count, name].
+  var renderer = L.canvas({ padding: 0.3 });
+  var markers = L.layerGroup().addTo(map);
+  function drawEnterprises(layerData) {
+    var stages = layerData.stages;
+    var latlngs = [];
+    layerData.parcels.forEach(function (row) {
+      L.geoJSON(row[1], { style: { color: "#555", weight: 1, fillOpacity: 0.15 } }).addTo(markers);
+    });
+    layerData.points.forEach(function (p) {
+      var stage = stages[p[3]];
+      var latlng = [p[1], p[2]];
+      latlngs.push(latlng);
+      var marker = L.circleMarker(latlng, {
+        renderer: renderer, radius: wall ? 9 : 7, color: p[4] ? "#dc3545" : "#ffffff", weight: p[4] ? 2.5 : 1,
+        fillColor: stage.colour, fillOpacity: 0.95
       });
-    },
-    style: function (feature) { return { color: feature.properties.colour, weight: 1, fillOpacity: 0.6 }; },
-    onEachFeature: function (feature, lyr) {
-      var p = feature.properties;
-      lyr.bindTooltip(p.name + " · " + p.status_label);
-      lyr.on("click", function () { openCard(p.id); });
+      marker.bindTooltip(p[5] + " · " + stage.label);
+      marker.on("click", function () { openCard(p[0]); });
+      marker.addTo(markers);
+    });
+    if (latlngs.length) {
+      var b = L.latLngBounds(latlngs);
+      bounds = bounds ? bounds.extend(b) : b;
     }
-  }).addTo(map);
-  if (data.features.features.length) {
-    bounds = bounds ? bounds.extend(layer.getBounds()) : layer.getBounds();
+    if (bounds && bounds.isValid()) { map.fitBounds(bounds.pad(0.05), { maxZoom: 16, animate: false }); }
   }
-  if (bounds && bounds.isValid()) { map.fitBounds(bounds.pad(0.05), { maxZoom: 16, animate: false }); }
 
   function openCard(id) {
     var target = document.getElementById("enterprise-card");
@@ -81,8 +89,11 @@
   });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); map.invalidateSize(); });
 
-  // The PNG/PDF export waits for this flag before taking its picture.
-  window.dashboardReady = true;
+  // The PNG/PDF export and the tests wait for this flag: set once the
+  // enterprises are on the map.
+  fetch(data.map_url, { credentials: "same-origin" })
+    .then(function (r) { return r.json(); })
+    .then(function (layerData) { drawEnterprises(layerData); window.dashboardReady = true; });
   if (data.refresh_seconds) {
     setTimeout(function () { window.location.reload(); }, data.refresh_seconds * 1000);
   }
