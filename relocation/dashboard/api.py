@@ -7,9 +7,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from relocation.core.api import IsStaffMember
-from relocation.dashboard import views
+from django.utils import timezone
+
+from relocation.dashboard import panels, selectors, views
 
 FILTER_PARAMS = [
+    OpenApiParameter("category", int),
+    OpenApiParameter("open_violations", str, description="1: only enterprises with an open violation"),
+    OpenApiParameter("alerts", str, description="1: only enterprises with an open monitoring alert"),
     OpenApiParameter("as_of", str, description="回看日期 YYYY-MM-DD (time travel)"),
     OpenApiParameter("status", str),
     OpenApiParameter("batch", int),
@@ -39,6 +44,28 @@ class MapView(APIView):
     def get(self, request):
         result = views.compute(request, with_figures=False)
         return Response(views.map_features(result["enterprises"], result["statuses"], result["risks"]))
+
+
+class PanelsView(APIView):
+    """The city map (receiving parks, flows, capacity gauges), enforcement
+    this month, park capacity in use and missing unit reports."""
+
+    permission_classes = [IsStaffMember]
+
+    @extend_schema(parameters=FILTER_PARAMS, responses={200: dict})
+    def get(self, request):
+        result = views.compute(request, with_figures=False, with_map=False)
+        programme = result["programme"]
+        today = selectors.parse_as_of(request.query_params.get("as_of")) or timezone.localdate()
+        city = panels.city_map(programme, result["scope"], today)
+        return Response(
+            {
+                "city": city,
+                "capacity_in_use": panels.capacity_in_use(city),
+                "enforcement_this_month": panels.enforcement_this_month(programme, today),
+                "missing_reports": panels.missing_reports(programme, today),
+            }
+        )
 
 
 class AtRiskView(APIView):

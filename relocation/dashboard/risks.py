@@ -37,7 +37,37 @@ def lifecycle_risks(statuses: dict[int, str], scope: QuerySet, today: dt.date) -
     return result
 
 
-SOURCES: list[RiskSource] = [lifecycle_risks]
+def _ids_reason(qs: QuerySet, statuses: dict[int, str], reason: str) -> dict[int, list[str]]:
+    return {pk: [reason] for pk in qs.values_list("enterprise_id", flat=True).distinct() if pk in statuses}
+
+
+def enforcement_risks(statuses: dict[int, str], scope: QuerySet, today: dt.date) -> dict[int, list[str]]:
+    """An order or decision still in force (not yet closed by a re-inspection)."""
+    from relocation.enforcement.models import Measure
+
+    open_measures = Measure.objects.filter(enterprise__in=scope, status__in=OPEN_MEASURE_STATUSES)
+    return _ids_reason(open_measures, statuses, _("有未销号的违法整改"))
+
+
+def monitoring_risks(statuses: dict[int, str], scope: QuerySet, today: dt.date) -> dict[int, list[str]]:
+    from relocation.monitoring.models import Alert, AlertStatus
+
+    alerts = Alert.objects.filter(enterprise__in=scope).exclude(status=AlertStatus.CLOSED)
+    return _ids_reason(alerts, statuses, _("监控预警未处理"))
+
+
+def procedure_risks(statuses: dict[int, str], scope: QuerySet, today: dt.date) -> dict[int, list[str]]:
+    from relocation.parks.models import ProcedureItem
+    from relocation.parks.selectors import attention_items
+
+    items = attention_items(ProcedureItem.objects.filter(enterprise__in=scope), today)
+    return _ids_reason(items, statuses, _("搬迁手续逾期或受阻"))
+
+
+# Measures that keep an enterprise "with an open violation".
+OPEN_MEASURE_STATUSES = ("pending_approval", "in_force", "escalated")
+
+SOURCES: list[RiskSource] = [lifecycle_risks, enforcement_risks, monitoring_risks, procedure_risks]
 
 
 def at_risk(

@@ -15,7 +15,7 @@ from relocation.enterprises.selectors import enterprises_for_user
 from relocation.organisation.models import Programme
 from relocation.organisation.selectors import active_programme
 
-FILTERS = ("status", "industry", "capital_background", "batch", "town")
+FILTERS = ("status", "industry", "capital_background", "batch", "town", "category", "open_violations", "alerts")
 
 
 def can_view(user: Any) -> bool:
@@ -65,6 +65,17 @@ def map_enterprises(user: Any, programme: Programme, params: dict[str, str]) -> 
         qs = qs.filter(territorial_unit_id=int(params["town"]))
     if params.get("batch", "").isdigit():
         qs = qs.filter(relocation_plan__batch_id=int(params["batch"]))
+    if params.get("category", "").isdigit():
+        qs = qs.filter(category_id=int(params["category"]))
+    if params.get("open_violations") == "1":
+        from relocation.dashboard.risks import OPEN_MEASURE_STATUSES
+        from relocation.enforcement.models import Measure
+
+        qs = qs.filter(pk__in=Measure.objects.filter(status__in=OPEN_MEASURE_STATUSES).values("enterprise_id"))
+    if params.get("alerts") == "1":
+        from relocation.monitoring.models import Alert, AlertStatus
+
+        qs = qs.filter(pk__in=Alert.objects.exclude(status=AlertStatus.CLOSED).values("enterprise_id"))
     return qs
 
 

@@ -12,9 +12,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from relocation.dashboard import figures, history, risks, selectors
+from relocation.dashboard import figures, history, panels, risks, selectors
 from relocation.enterprises.lifecycle_models import Batch
-from relocation.enterprises.models import CapitalBackground, Industry, LifecycleStatus
+from relocation.enterprises.models import CapitalBackground, Category, Industry, LifecycleStatus
 from relocation.organisation.models import Unit
 
 
@@ -36,7 +36,7 @@ def compute(
     what the risk list needs)."""
     programme, params, as_of = _context(request)
     scope = selectors.map_enterprises(request.user, programme, params)
-    result: dict[str, Any] = {"programme": programme, "params": params}
+    result: dict[str, Any] = {"programme": programme, "params": params, "scope": scope}
     past_statuses = None
     if with_figures:
         data = figures.board(programme=programme, scope=scope, as_of=as_of)
@@ -152,7 +152,10 @@ def _page_context(request: HttpRequest, result: dict[str, Any], *, wall: bool) -
         ),
         key=lambda r: (-len(r["reasons"]), r["name"]),
     )
+    today = data["as_of"]
+    city = panels.city_map(programme, result["scope"], today)
     payload = {
+        "city": city,
         "map_url": reverse("dashboard:map") + ("?" + request.GET.urlencode() if request.GET else ""),
         "zone": programme.zone_geojson,
         "center": [programme.center_lat or 22.82, programme.center_lon or 113.69],
@@ -170,6 +173,11 @@ def _page_context(request: HttpRequest, result: dict[str, Any], *, wall: bool) -
         "data": data,
         "params": result["params"],
         "risk_rows": risk_rows[:50],
+        "city": city,
+        "capacity": panels.capacity_in_use(city),
+        "enforcement": panels.enforcement_this_month(programme, today),
+        "reports": panels.missing_reports(programme, today),
+        "categories": Category.objects.filter(is_active=True).order_by("order"),
         "risk_count": len(risk_rows),
         "payload": json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False),
         "statuses": LifecycleStatus.choices,

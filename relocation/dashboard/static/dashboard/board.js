@@ -53,6 +53,32 @@
   window.openEnterpriseCard = openCard;
   window.boardMap = map;
 
+  // --- city map: the zone, the receiving parks and the flows between ------
+  var cityEl = document.getElementById("city-map");
+  if (cityEl && data.city && data.city.zone.lat) {
+    var city = L.map(cityEl, { attributionControl: false, zoomSnap: 0.25 });
+    if (data.tile_url) { L.tileLayer(data.tile_url, { maxZoom: 19 }).addTo(city); }
+    var zoneLatLng = [data.city.zone.lat, data.city.zone.lon];
+    var pts = [zoneLatLng];
+    L.circleMarker(zoneLatLng, { radius: 10, color: "#0b3d6e", fillColor: "#0b3d6e", fillOpacity: 0.9 })
+      .bindTooltip(data.city.zone.name, { permanent: true, direction: "top", className: "park-label" }).addTo(city);
+    var maxFlow = Math.max.apply(null, [1].concat(data.city.parks.map(function (p) { return p.enterprises; })));
+    data.city.parks.forEach(function (p) {
+      if (p.lat === null || p.lon === null) { return; }
+      var ll = [p.lat, p.lon];
+      pts.push(ll);
+      // Flow width grows with the enterprises going there; colour with how many have arrived.
+      var colour = p.progress_pct >= 80 ? "#198754" : (p.progress_pct >= 30 ? "#fd7e14" : "#dc3545");
+      if (p.enterprises) {
+        L.polyline([zoneLatLng, ll], { color: colour, weight: 2 + 10 * p.enterprises / maxFlow, opacity: 0.75 })
+          .bindTooltip(p.name + "：" + p.enterprises + " 家，已投产 " + p.relocated).addTo(city);
+      }
+      L.circleMarker(ll, { radius: 8, color: p.alarm ? "#dc3545" : "#198754", fillColor: "#fff", fillOpacity: 1, weight: 3 })
+        .bindTooltip(p.name, { permanent: true, direction: "right", className: "park-label" }).addTo(city);
+    });
+    city.fitBounds(L.latLngBounds(pts).pad(0.2), { animate: false });
+  }
+
   // --- charts ---------------------------------------------------------------
   var charts = [];
   function chart(id, option) {
