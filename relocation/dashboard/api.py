@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from relocation.core.api import IsStaffMember
-from django.utils import timezone
-
 from relocation.dashboard import panels, selectors, views
 
 FILTER_PARAMS = [
