@@ -193,6 +193,7 @@ def board(*, programme: Programme, scope: QuerySet[Enterprise], as_of: dt.date |
         "is_past": as_of is not None,
         "deadline": programme.deadline,
         "days_left": (programme.deadline - today).days,
+        "days_overdue": max(0, (today - programme.deadline).days),
         "summary": _summary(counts),
         "stages": stage_table(counts),
         "batches": batch_forecasts,
