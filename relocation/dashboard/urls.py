@@ -1,2 +1,14 @@
+from django.urls import path
+
+from relocation.dashboard import exports, views
+
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("wall/", views.wall, name="wall"),
+    path("data.json", views.data_json, name="data"),
+    path("map.json", views.map_json, name="map"),
+    path("enterprises/<int:pk>/card/", views.enterprise_card, name="card"),
+    path("export.png", exports.export_png, name="export_png"),
+    path("export.pdf", exports.export_pdf, name="export_pdf"),
+]

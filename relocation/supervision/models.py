@@ -283,7 +283,7 @@ class Inspection(TimeStampedModel):
         OPEN = "open", _("督查中")
         REPORTED = "reported", _("已报告")
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="inspections")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="special_inspections")
     title = models.CharField(_("督查主题"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"))
     quarter = models.PositiveSmallIntegerField(_("季度"))
