@@ -102,7 +102,7 @@ def default_text(key: str, figures: dict[str, Any]) -> str:
         }
     if key == "enforcement":
         items = figures.get("enforcement", {}).get("items", [])
-        parts = [f"{i['label']}{i['value']}" for i in items]
+        parts = [f"{i['label']}{i['value']}" for i in items if i["value"] not in (0, "0", "0.00")]
         return _("本月联合执法情况：%(parts)s。") % {"parts": "，".join(parts) or _("暂无数据")}
     if key == "tasks":
         lagging = [u for u in tasks.get("by_unit", []) if u.get("overdue")]
@@ -165,8 +165,14 @@ def tables(key: str, figures: dict[str, Any]) -> list[list[list[object]]]:
             return []
         return [[[_("企业"), _("进度"), _("日期")], *[[i["name"], i["label"], i["on"]] for i in items[:50]]]]
     if key == "enforcement":
-        items = figures.get("enforcement", {}).get("items", [])
-        return [[[_("指标"), _("数量")], *[[i["label"], i["value"]] for i in items]]] if items else []
+        enforcement = figures.get("enforcement", {})
+        items = enforcement.get("items", [])
+        out = [[[_("指标"), _("数量")], *[[i["label"], i["value"]] for i in items]]] if items else []
+        if enforcement.get("by_domain"):
+            out.append(
+                [[_("执法领域"), _("违法行为（宗）")], *[[d["label"], d["count"]] for d in enforcement["by_domain"]]]
+            )
+        return out
     if key == "tasks":
         tasks = figures.get("tasks", {})
         out = []

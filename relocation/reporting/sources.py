@@ -229,17 +229,44 @@ def status_moves(programme: Any, start: dt.date, end: dt.date) -> dict[str, Any]
 # ----------------------------------------------------------------------------- enforcement
 
 
+# The enforcement module's monthly keys, in the bulletin's order, with their Chinese labels.
+ENFORCEMENT_LABELS = {
+    "operations": "联合执法行动（次）",
+    "inspections": "现场检查（次）",
+    "follow_ups": "其中“回头看”（次）",
+    "enterprises_inspected": "检查企业（家）",
+    "violations": "发现违法行为（宗）",
+    "orders_issued": "责令整改（份）",
+    "orders_closed": "整改完成（份）",
+    "orders_overdue": "逾期未整改（份）",
+    "fines_count": "罚款（宗）",
+    "fines_amount": "罚款金额（元）",
+    "suspensions": "停产停业整改（家）",
+    "sealings": "查封（家）",
+    "bans": "取缔（家）",
+    "utility_cuts": "断水断电（家）",
+    "escalations": "升级处置（宗）",
+    "repeat_offenders": "屡禁不止企业（家，累计）",
+}
+
+
 def enforcement_figures(programme: Any, year: int, month: int) -> dict[str, Any]:
-    """{"items": [{"label", "value"}], "source": ...} for the month."""
+    """{"items": [{"label", "value"}], "by_domain": [...], "source": ...} for the month."""
     try:
         from relocation.enforcement.selectors import monthly_enforcement_figures
     except ImportError:
         monthly_enforcement_figures = None
     if monthly_enforcement_figures is not None:
         raw = monthly_enforcement_figures(programme, year, month)
+        if isinstance(raw, dict) and any(k in raw for k in ENFORCEMENT_LABELS):
+            return {
+                "items": [{"label": label, "value": raw[k]} for k, label in ENFORCEMENT_LABELS.items() if k in raw],
+                "by_domain": _domains(programme, raw.get("violations_by_domain") or {}),
+                "source": "enforcement",
+            }
         items = _label_values(raw)
         if items is not None:
-            return {"items": items, "source": "enforcement"}
+            return {"items": items, "by_domain": [], "source": "enforcement"}
     # Fallback: what the event stream and the task list already say.
     from relocation.core.models import AuditEvent
     from relocation.supervision.models import Task
@@ -254,8 +281,23 @@ def enforcement_figures(programme: Any, year: int, month: int) -> dict[str, Any]
             {"label": "执法记录（条）", "value": events.count()},
             {"label": "执法跟进任务（项）", "value": tasks.count()},
         ],
+        "by_domain": [],
         "source": "fallback",
     }
+
+
+def _domains(programme: Any, counts: dict[str, int]) -> list[dict[str, Any]]:
+    """Violations by enforcement domain, with the domains' names."""
+    from django.apps import apps
+
+    if not counts:
+        return []
+    try:
+        model = apps.get_model("enforcement", "EnforcementDomain")
+        names = dict(model.objects.filter(programme=programme, code__in=list(counts)).values_list("code", "name"))
+    except LookupError:
+        names = {}
+    return [{"label": names.get(code, code), "count": n} for code, n in sorted(counts.items(), key=lambda kv: -kv[1])]
 
 
 def _label_values(raw: Any) -> list[dict[str, Any]] | None:

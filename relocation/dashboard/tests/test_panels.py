@@ -20,11 +20,23 @@ DAY = dt.datetime(2022, 3, 1, 10, tzinfo=dt.UTC)
 @pytest.fixture
 def park(programme, units):
     park = Park.objects.create(
-        programme=programme, code="machong", name="麻涌环保专业基地", town_unit=units["machong"], latitude=23.05, longitude=113.58
+        programme=programme,
+        code="machong",
+        name="麻涌环保专业基地",
+        town_unit=units["machong"],
+        latitude=23.05,
+        longitude=113.58,
     )
-    Factory.objects.create(park=park, code="A1", area_m2=Decimal("10000"), status="delivered", delivered_on=dt.date(2021, 10, 1))
+    Factory.objects.create(
+        park=park, code="A1", area_m2=Decimal("10000"), status="delivered", delivered_on=dt.date(2021, 10, 1)
+    )
     TreatmentFacility.objects.create(
-        park=park, name="镍线", stream="nickel", capacity_t_per_day=Decimal("100"), status="delivered", commissioned_on=dt.date(2021, 10, 1)
+        park=park,
+        name="镍线",
+        stream="nickel",
+        capacity_t_per_day=Decimal("100"),
+        status="delivered",
+        commissioned_on=dt.date(2021, 10, 1),
     )
     return park
 
@@ -33,7 +45,9 @@ def park(programme, units):
 def test_the_city_map_shows_each_park_with_its_flow(client, hq_staff, park, make_enterprise):
     going = [make_enterprise() for _ in range(3)]
     for e in going:
-        RelocationPlan.objects.create(enterprise=e, destination_type="park", destination_park_id=park.pk, destination_name=park.name)
+        RelocationPlan.objects.create(
+            enterprise=e, destination_type="park", destination_park_id=park.pk, destination_name=park.name
+        )
     Enterprise.objects.filter(pk=going[0].pk).update(status="relocated")
     client.force_login(hq_staff)
     with time_machine.travel(DAY):

@@ -62,3 +62,26 @@ def test_it_falls_back_to_its_own_figures_for_an_unknown_shape(programme, units,
     monkeypatch.setattr(sources, "_task_stats_source", lambda: lambda programme, start, end: {"something": 1})
     figures = sources.task_figures(programme, dt.date(2022, 1, 1), dt.date(2022, 1, 31))
     assert figures["due"] == 1 and figures["on_time"] == 1
+
+
+@pytest.mark.django_db
+def test_enforcement_figures_get_chinese_labels_and_domain_names(programme, monkeypatch):
+    import relocation.enforcement.selectors as enforcement
+
+    monkeypatch.setattr(
+        enforcement,
+        "monthly_enforcement_figures",
+        lambda programme, year, month: {
+            "year": year,
+            "month": month,
+            "inspections": 12,
+            "violations": 3,
+            "violations_by_domain": {"x-domain": 3},
+            "fines_amount": "5000.00",
+        },
+    )
+    figures = sources.enforcement_figures(programme, 2022, 3)
+    assert figures["source"] == "enforcement"
+    assert {"label": "现场检查（次）", "value": 12} in figures["items"]
+    assert {"label": "罚款金额（元）", "value": "5000.00"} in figures["items"]
+    assert figures["by_domain"] == [{"label": "x-domain", "count": 3}]
