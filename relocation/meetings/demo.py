@@ -66,6 +66,28 @@ def _hold(meeting: Meeting, *, hq: Any, units: dict[str, Unit], n: int) -> None:
             )
 
 
+def _progress_tasks(meeting: Meeting, *, hq: Any) -> None:
+    """The units work on the decisions' tasks: Humen's are done and verified on
+    time, the environment bureau's are in hand, the rest wait (the follow-up at
+    the next meeting then shows all three)."""
+    from relocation.supervision import services as tasks
+
+    people = {u.unit_id: u for u in User.objects.filter(username__in=["humen_liaison", "eeb_liaison"])}
+    day = timezone.localtime(meeting.scheduled_at).date()
+    for decision in meeting.decisions.select_related("task"):
+        task, person = decision.task, people.get(decision.lead_unit_id)
+        if task is None or person is None or task.status != "assigned":
+            continue
+        with demo_time.on(workdays.add_workdays(day, 1), hour=9):
+            tasks.task_sign_for(actor=person, task=task)
+            tasks.task_start(actor=person, task=task)
+        if decision.lead_unit.code == "humen":
+            with demo_time.on(workdays.add_workdays(day, 8), hour=16):
+                tasks.task_report_done(actor=person, task=task, note="已按会议要求完成。")
+            with demo_time.on(workdays.add_workdays(day, 9), hour=10):
+                tasks.task_verify(actor=hq, task=task, note="核实完成。")
+
+
 def seed(*, scale: str, out: Any) -> None:
     programme = active_programme()
     if programme is None:
@@ -89,6 +111,7 @@ def seed(*, scale: str, out: Any) -> None:
             )
         with demo_time.on(day, hour=17):
             _hold(meeting, hq=hq, units=units, n=n)
+        _progress_tasks(meeting, hq=hq)
         with demo_time.on(workdays.add_workdays(day, 2)):
             meeting.refresh_from_db()
             minutes = MINUTES.format(
@@ -102,7 +125,10 @@ def seed(*, scale: str, out: Any) -> None:
     upcoming = services.schedule_upcoming_monthly_meetings(today=today)
     for meeting in upcoming:
         if meeting.scheduled_at < timezone.now() and meeting.status == MeetingStatus.SCHEDULED:
-            with demo_time.on(timezone.localtime(meeting.scheduled_at).date(), hour=17):
+            day = timezone.localtime(meeting.scheduled_at).date()
+            with demo_time.on(day - dt.timedelta(days=2)):
+                services.agenda_assemble(actor=hq, meeting=meeting)
+            with demo_time.on(day, hour=17):
                 _hold(meeting, hq=hq, units=units, n=4)
         elif meeting.status == MeetingStatus.SCHEDULED and not meeting.agenda_items.exists():
             services.agenda_assemble(actor=hq, meeting=meeting)
