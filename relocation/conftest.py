@@ -207,7 +207,7 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
     p = context.new_page()
-    p.set_default_timeout(15000)
+    p.set_default_timeout(30000)
     p.base_url = live_server.url  # type: ignore[attr-defined]
     yield p
     context.close()
@@ -219,7 +219,7 @@ def phone_page(browser, live_server):
         locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
     p = context.new_page()
-    p.set_default_timeout(15000)
+    p.set_default_timeout(30000)
     p.base_url = live_server.url  # type: ignore[attr-defined]
     yield p
     context.close()
@@ -231,3 +231,12 @@ def browser_login(page: Any, username: str, password: str = "Passw0rd!") -> None
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def browser_switch_user(page: Any, username: str, password: str = "Passw0rd!") -> None:
+    """Log out and in as someone else. Leave the page first: an htmx request
+    still in flight (sections load that way) would otherwise bring the old
+    session cookie back after the cookies are cleared."""
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    browser_login(page, username, password)

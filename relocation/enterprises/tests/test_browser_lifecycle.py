@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from relocation.conftest import browser_login, make_user
+from relocation.conftest import browser_login, browser_switch_user, make_user
 from relocation.core.roles import Role
 from relocation.enterprises import closure
 from relocation.enterprises.models import ClosureCheck, CommitmentLetter, LifecycleStatus, StatusChange
@@ -15,11 +15,6 @@ from relocation.enterprises.tests.uploads_fixtures import jpeg_bytes, photo
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def login_as(page, username):
-    page.context.clear_cookies()
-    browser_login(page, username)
 
 
 def move(page, target, reason):
@@ -35,7 +30,7 @@ def test_it_takes_an_enterprise_from_intention_to_relocated(page, hq_staff, liai
     url = f"{page.base_url}/enterprises/{enterprise.pk}/"
 
     # The town records the intention and prepares the letter.
-    login_as(page, "humen_liaison")
+    browser_switch_user(page, "humen_liaison")
     page.goto(url)
     assert "走访登记搬迁意向" in page.inner_text("#next-step")
     move(page, "intention_recorded", "走访确认企业拟迁出本市")
@@ -58,7 +53,7 @@ def test_it_takes_an_enterprise_from_intention_to_relocated(page, hq_staff, liai
     assert CommitmentLetter.objects.get(enterprise=enterprise).status == "signed"
 
     # HQ confirms the destination.
-    login_as(page, "hq_staff")
+    browser_switch_user(page, "hq_staff")
     page.goto(url)
     page.select_option("#move-destination-type", "out_of_city")
     page.fill("#move-destination-name", "迁往肇庆市金属表面处理集聚区")
@@ -68,7 +63,7 @@ def test_it_takes_an_enterprise_from_intention_to_relocated(page, hq_staff, liai
     assert page.inner_text("#lifecycle-status") == "已停产"
 
     # The water company confirms its item with a photo from the phone.
-    login_as(page, "water_liaison")
+    browser_switch_user(page, "water_liaison")
     page.goto(url + "#closure")
     form = page.locator("[data-item=water_cut] form")
     form.locator("input[type=file]").set_input_files(
@@ -80,7 +75,7 @@ def test_it_takes_an_enterprise_from_intention_to_relocated(page, hq_staff, liai
     assert page.locator("[data-item=power_cut] form").count() == 0  # not the water company's item
 
     # The town clears materials and equipment, also with photos.
-    login_as(page, "humen_liaison")
+    browser_switch_user(page, "humen_liaison")
     page.goto(url + "#closure")
     for item in ("materials_cleared", "equipment_cleared"):
         form = page.locator(f"[data-item={item}] form")
@@ -96,7 +91,7 @@ def test_it_takes_an_enterprise_from_intention_to_relocated(page, hq_staff, liai
     assert ClosureCheck.objects.filter(enterprise=enterprise).count() == 5
 
     # HQ verifies the closure and, once the new plant produces, marks it relocated.
-    login_as(page, "hq_staff")
+    browser_switch_user(page, "hq_staff")
     page.goto(url)
     move(page, "closure_verified", "两断三清全部确认")
     assert page.inner_text("#lifecycle-status") == "关停已核验"

@@ -8,20 +8,13 @@ import datetime as dt
 import pytest
 import time_machine
 
-from relocation.conftest import browser_login
+from relocation.conftest import browser_login, browser_switch_user
 from relocation.supervision.early_warnings import scan_tasks
 from relocation.supervision.models import SupervisionNotice, Task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CST = dt.timezone(dt.timedelta(hours=8))
-
-
-def _switch_user(page, username):
-    # Leave the page first so that no request in flight brings the old session cookie back.
-    page.goto("about:blank")
-    page.context.clear_cookies()
-    browser_login(page, username)
 
 
 def test_it_follows_a_task_from_assignment_to_a_red_notice_and_completion(
@@ -42,7 +35,7 @@ def test_it_follows_a_task_from_assignment_to_a_red_notice_and_completion(
         task = Task.objects.get()
         assert task.deadline == dt.date(2022, 2, 16)
 
-        _switch_user(page, "humen_liaison")
+        browser_switch_user(page, "humen_liaison")
         page.goto(page.base_url + f"/supervision/tasks/{task.pk}/")
         page.click("#task-actions button[value=sign_for]")
         page.wait_for_selector("#task-status[data-status='signed_for']")
@@ -50,7 +43,7 @@ def test_it_follows_a_task_from_assignment_to_a_red_notice_and_completion(
     with time_machine.travel(dt.datetime(2022, 2, 17, 9, 0, tzinfo=CST), tick=True):
         result = scan_tasks()
         assert result.red == 1 and len(result.notices) == 1
-        _switch_user(page, "humen_leader")
+        browser_switch_user(page, "humen_leader")
         page.goto(page.base_url + "/supervision/?warning=red")
         page.wait_for_selector("#task-table tbody tr.table-danger")
         page.click("text=关停企业断水断电核查")
@@ -63,13 +56,13 @@ def test_it_follows_a_task_from_assignment_to_a_red_notice_and_completion(
         page.goto(page.base_url + "/inbox/")
         assert "督办单" in page.inner_text("main")
 
-        _switch_user(page, "humen_liaison")
+        browser_switch_user(page, "humen_liaison")
         page.goto(page.base_url + f"/supervision/tasks/{task.pk}/")
         page.fill("#task-actions textarea[name=note]", "已全部断水断电，照片已存档")
         page.click("#task-actions button[value=report_done]")
         page.wait_for_selector("#task-status[data-status='reported_done']")
 
-        _switch_user(page, "hq_staff")
+        browser_switch_user(page, "hq_staff")
         page.goto(page.base_url + f"/supervision/tasks/{task.pk}/")
         page.click("#task-actions button[value=verify]")
         page.wait_for_selector("#task-status[data-status='verified']")
