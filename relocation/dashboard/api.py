@@ -74,7 +74,7 @@ class AtRiskView(APIView):
 
     @extend_schema(parameters=FILTER_PARAMS, responses={200: dict})
     def get(self, request):
-        result = views.compute(request, with_figures=False, light=True)
+        result = views.compute(request, with_figures=False, fields="light")
         names = {r["id"]: r["name"] for r in result["enterprises"]}
         rows = [
             {"enterprise": pk, "name": names.get(pk, ""), "reasons": reasons} for pk, reasons in result["risks"].items()

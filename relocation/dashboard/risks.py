@@ -38,7 +38,9 @@ def lifecycle_risks(statuses: dict[int, str], scope: QuerySet, today: dt.date) -
 
 
 def _ids_reason(qs: QuerySet, statuses: dict[int, str], reason: str) -> dict[int, list[str]]:
-    return {pk: [reason] for pk in qs.values_list("enterprise_id", flat=True).distinct() if pk in statuses}
+    # order_by() drops the model's default ordering, which DISTINCT would otherwise include.
+    ids = qs.order_by().values_list("enterprise_id", flat=True).distinct()
+    return {pk: [reason] for pk in ids if pk in statuses}
 
 
 def enforcement_risks(statuses: dict[int, str], scope: QuerySet, today: dt.date) -> dict[int, list[str]]:

@@ -29,11 +29,11 @@ def _context(request: HttpRequest) -> tuple[Any, dict[str, str], dt.date | None]
 
 
 def compute(
-    request: HttpRequest, *, with_figures: bool = True, with_map: bool = True, light: bool = False
+    request: HttpRequest, *, with_figures: bool = True, with_map: bool = True, fields: str = "full"
 ) -> dict[str, Any]:
     """For this request's filters: the figures (with_figures), and the
-    enterprises with their stage and risks (with_map; `light` fetches only
-    what the risk list needs)."""
+    enterprises with their stage and risks (with_map; `fields` names the
+    columns fetched, see selectors.FIELD_SETS)."""
     programme, params, as_of = _context(request)
     scope = selectors.map_enterprises(request.user, programme, params)
     result: dict[str, Any] = {"programme": programme, "params": params, "scope": scope}
@@ -44,7 +44,7 @@ def compute(
         result["data"] = data
     if not with_map:
         return result
-    rows = selectors.map_rows(scope, light=light)
+    rows = selectors.map_rows(scope, fields=fields)
     if as_of is None:
         statuses = {r["id"]: r["status"] for r in rows}
     else:
@@ -125,13 +125,13 @@ def map_features(rows: list[dict[str, Any]], statuses: dict[int, str], risk: dic
 
 def board(request: HttpRequest) -> HttpResponse:
     """The battle map page (挂图作战); the map itself loads from map.json."""
-    result = compute(request, light=True)
+    result = compute(request, fields="light")
     return render(request, "dashboard/board.html", _page_context(request, result, wall=False))
 
 
 def wall(request: HttpRequest) -> HttpResponse:
     """The same figures for the HQ wall screen (1920×1080, refreshes itself)."""
-    result = compute(request, light=True)
+    result = compute(request, fields="light")
     return render(request, "dashboard/wall.html", _page_context(request, result, wall=True))
 
 
@@ -197,7 +197,7 @@ def data_json(request: HttpRequest) -> JsonResponse:
 
 def map_json(request: HttpRequest) -> JsonResponse:
     """The zone map's enterprises, coloured by stage, with their risk count."""
-    result = compute(request, with_figures=False)
+    result = compute(request, with_figures=False, fields="map")
     layer = map_layer(result["enterprises"], result["statuses"], result["risks"])
     return JsonResponse(layer, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
