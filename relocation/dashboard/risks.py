@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from relocation.enterprises.models import LifecycleStatus
 
 S = LifecycleStatus
-NO_COMMITMENT = {S.SURVEYED, S.INTENTION_RECORDED}
-HOLDOUT = {S.HOLDOUT, S.FORCED_CLOSURE}
+NO_COMMITMENT = {S.SURVEYED.value, S.INTENTION_RECORDED.value}
+HOLDOUT = {S.HOLDOUT.value, S.FORCED_CLOSURE.value}
 
 # A source gets the open enterprises' stages, the scope as a queryset (for
 # subqueries) and the date; it returns the reasons it finds.
@@ -76,9 +76,13 @@ def at_risk(
     statuses: dict[int, str], scope: QuerySet, today: dt.date, sources: Iterable[RiskSource] = SOURCES
 ) -> dict[int, list[str]]:
     """Enterprises not yet closed or relocated that have at least one reason."""
-    open_ids = {e: s for e, s in statuses.items() if s not in {S.RELOCATED, S.CLOSED}}
-    merged: dict[int, list[str]] = defaultdict(list)
+    done = {S.RELOCATED.value, S.CLOSED.value}
+    open_ids = {e: s for e, s in statuses.items() if s not in done}
+    merged: dict[int, list[str]] = {}
     for source in sources:
         for enterprise_id, reasons in source(open_ids, scope, today).items():
-            merged[enterprise_id].extend(reasons)
-    return dict(merged)
+            if enterprise_id in merged:
+                merged[enterprise_id] = merged[enterprise_id] + reasons
+            else:
+                merged[enterprise_id] = reasons
+    return merged
