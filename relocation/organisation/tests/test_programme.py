@@ -115,3 +115,19 @@ def test_loading_twice_records_one_audit_event_and_an_edit_records_another(tmp_p
     event = AuditEvent.objects.filter(action="organisation.programme_loaded").order_by("-seq").first()
     assert event.changes["sections_changed"] == ["units"]
     assert Unit.objects.get(code="xiqiao").duties == "属地责任，牵头执法。"
+
+
+@pytest.mark.django_db
+def test_seeding_the_demo_twice_records_the_programme_load_once():
+    """`manage.py seed_demo` run a second time loads an unchanged programme:
+    its audit trail gains no second `organisation.programme_loaded` event."""
+    import io
+
+    from relocation.core.models import AuditEvent
+    from relocation.organisation import demo
+
+    demo.seed(scale="demo", out=io.StringIO())
+    events_after_first = AuditEvent.objects.count()
+    demo.seed(scale="demo", out=io.StringIO())
+    assert AuditEvent.objects.filter(action="organisation.programme_loaded").count() == 1
+    assert AuditEvent.objects.count() == events_after_first
