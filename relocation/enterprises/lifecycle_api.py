@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -490,6 +490,8 @@ class DateChangeSerializer(serializers.ModelSerializer):
         ]
 
 
+# Named apart from the other apps' `Decision` components (OpenAPI names are global).
+@extend_schema_serializer(component_name="DateChangeDecision")
 class DecisionSerializer(serializers.Serializer):
     """HQ's decision (by someone other than the requester); a rejection needs a note."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -39,6 +39,8 @@ class AttendanceSerializer(serializers.ModelSerializer):
         fields = ["unit", "attendee", "status", "note"]
 
 
+# Named apart from the other apps' `Decision` components (OpenAPI names are global).
+@extend_schema_serializer(component_name="MeetingDecision")
 class DecisionSerializer(serializers.ModelSerializer):
     """A decision (议定事项). `task` is the task it became; `task_status` its status now.
     POST with `make_task: true` to turn it into a task in the same call."""

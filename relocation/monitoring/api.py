@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -61,6 +61,8 @@ class AlertSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# Named apart from enforcement's `Reason` component (OpenAPI names are global).
+@extend_schema_serializer(component_name="AlertReason")
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 

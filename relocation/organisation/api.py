@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -218,12 +219,25 @@ class AccountViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         )
         return Response({"detail": "ok"})
 
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "AccountUnlockResult", {"detail": serializers.CharField(), "failures_cleared": serializers.IntegerField()}
+        ),
+    )
     @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
     def unlock(self, request, pk=None):
         """Lift a login lock-out (security admin)."""
         cleared = services.account_unlock(actor=request.user, user=self.get_object())
         return Response({"detail": "ok", "failures_cleared": cleared})
 
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "SecondFactorResetResult",
+            {"detail": serializers.CharField(), "devices_removed": serializers.IntegerField()},
+        ),
+    )
     @action(detail=True, methods=["post"], serializer_class=serializers.Serializer)
     def reset_second_factor(self, request, pk=None):
         """Remove the account's TOTP devices; its owner enrols again (security admin)."""
