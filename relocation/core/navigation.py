@@ -25,15 +25,26 @@ class NavEntry:
 
 
 _registry: dict[str, NavEntry] = {}
+# The menu under the user's name: their own settings (password, notifications, API token).
+_account_registry: dict[str, NavEntry] = {}
 
 
 def register(entry: NavEntry) -> None:
     _registry[entry.key] = entry
 
 
-def entries_for(user: Any) -> list[dict[str, Any]]:
+def register_account(entry: NavEntry) -> None:
+    """An entry of the signed-in user's own menu (personal settings, not programme data)."""
+    _account_registry[entry.key] = entry
+
+
+def account_entries_for(user: Any) -> list[dict[str, Any]]:
+    return entries_for(user, registry=_account_registry)
+
+
+def entries_for(user: Any, registry: dict[str, NavEntry] | None = None) -> list[dict[str, Any]]:
     result = []
-    for entry in sorted(_registry.values(), key=lambda e: (e.order, e.key)):
+    for entry in sorted((_registry if registry is None else registry).values(), key=lambda e: (e.order, e.key)):
         if not entry.visible(user):
             continue
         try:

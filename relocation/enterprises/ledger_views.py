@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from relocation.core.errors import ServiceError
 from relocation.core.roles import is_hq_editor, is_staff_member
-from relocation.enterprises import api_tokens, categories, ledger_export, ledger_import, selectors, services
+from relocation.enterprises import categories, ledger_export, ledger_import, selectors, services
 from relocation.enterprises.forms import CategoryConfirmForm, CategoryForm, EnterpriseCreateForm, LedgerUploadForm
 from relocation.enterprises.models import Category, LedgerImport
 from relocation.organisation.selectors import active_programme
@@ -163,18 +163,3 @@ def ledger_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     messages.error(request, _("台账在预览后发生了变化，文件未导入。请查看下面的问题。"))
     context = {"form": LedgerUploadForm(), "report": report.as_dict(), "preview_rows": PREVIEW_ROWS}
     return render(request, "enterprises/ledger_import.html", context)
-
-
-def api_token(request: HttpRequest) -> HttpResponse:
-    """Issue, replace or revoke one's own API token; the key is shown once."""
-    if not is_staff_member(request.user):
-        raise PermissionDenied
-    new_key = None
-    if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            if api_tokens.api_token_revoke(actor=request.user):
-                messages.success(request, _("接口令牌已撤销。"))
-        else:
-            new_key = api_tokens.api_token_issue(actor=request.user).key
-    token = api_tokens.api_token_of(request.user)
-    return render(request, "enterprises/api_token.html", {"token": token, "new_key": new_key})

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from relocation.enterprises import contact_views, ledger_views, views
 
@@ -13,7 +14,8 @@ urlpatterns = [
     path("categories/", ledger_views.category_list, name="categories"),
     path("categories/new/", ledger_views.category_edit, name="category_new"),
     path("categories/<slug:code>/edit/", ledger_views.category_edit, name="category_edit"),
-    path("api-token/", ledger_views.api_token, name="api_token"),
+    # The API token is a personal account setting; it moved to the account pages (bookmarks still work).
+    path("api-token/", RedirectView.as_view(pattern_name="organisation:api_token", permanent=True)),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     path("<int:pk>/category/", ledger_views.category_confirm, name="category_confirm"),

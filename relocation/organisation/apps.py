@@ -41,3 +41,18 @@ class OrganisationConfig(AppConfig):
                 visible=is_security_admin,
             )
         )
+        navigation.register_account(
+            navigation.NavEntry(
+                key="password_change", label=_("修改密码"), url_name="organisation:password_change", icon="key"
+            )
+        )
+        navigation.register_account(
+            navigation.NavEntry(
+                key="api_token",
+                label=_("接口令牌"),
+                url_name="organisation:api_token",
+                icon="braces",
+                order=300,
+                visible=is_staff_member,
+            )
+        )

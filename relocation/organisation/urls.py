@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/<int:pk>/password/", views.account_password, name="account_password"),
     path("accounts/<int:pk>/active/", views.account_active, name="account_active"),
     path("password/", views.password_change, name="password_change"),
+    path("api-token/", views.api_token, name="api_token"),
     path("security/", views.security_list, name="security"),
     path("security/<int:pk>/unlock/", views.security_unlock, name="security_unlock"),
     path("security/<int:pk>/second-factor-reset/", views.security_second_factor_reset, name="security_2fa_reset"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from relocation.core.errors import ServiceError
 from relocation.core.roles import Role, is_hq_editor, is_security_admin, is_staff_member, is_system_admin
-from relocation.organisation import selectors, services
+from relocation.organisation import api_tokens, selectors, services
 from relocation.organisation.forms import (
     AccountCreateForm,
     AccountForm,
@@ -273,6 +273,20 @@ def password_change(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("密码已修改。"))
             return redirect("home")
     return render(request, "organisation/password_change.html", {"form": form})
+
+
+def api_token(request: HttpRequest) -> HttpResponse:
+    """Issue, replace or revoke one's own API token; the key is shown once."""
+    _require_staff(request)
+    new_key = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            if api_tokens.api_token_revoke(actor=request.user):
+                messages.success(request, _("接口令牌已撤销。"))
+        else:
+            new_key = api_tokens.api_token_issue(actor=request.user).key
+    token = api_tokens.api_token_of(request.user)
+    return render(request, "organisation/api_token.html", {"token": token, "new_key": new_key})
 
 
 # --- Account security (security admin) -----------------------------------------

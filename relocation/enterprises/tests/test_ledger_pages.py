@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from relocation.conftest import valid_credit_code
 from relocation.core.models import AuditEvent
@@ -118,23 +117,10 @@ def test_hq_only_pages_refuse_a_unit_liaison(client, outsider, name, method, arg
     assert getattr(client, method)(reverse(name, args=args)).status_code == 403
 
 
-@pytest.mark.parametrize("name", ["enterprises:template", "enterprises:export", "enterprises:api_token"])
+@pytest.mark.parametrize("name", ["enterprises:template", "enterprises:export"])
 def test_staff_pages_refuse_an_enterprise_contact(client, enterprise_contact, name):
     client.force_login(enterprise_contact)
     assert client.get(reverse(name)).status_code == 403
-
-
-def test_a_user_creates_an_api_token_once_shown_and_audited(client, liaison):
-    client.force_login(liaison)
-    assert "您还没有接口令牌" in client.get(reverse("enterprises:api_token")).content.decode()
-    page = client.post(reverse("enterprises:api_token"), {"action": "issue"}).content.decode()
-    token = Token.objects.get(user=liaison)
-    assert token.key in page
-    assert token.key not in client.get(reverse("enterprises:api_token")).content.decode()
-    event = AuditEvent.objects.get(action="api_token.issued")
-    assert event.actor == liaison and token.key not in str(event.changes)
-    client.post(reverse("enterprises:api_token"), {"action": "revoke"})
-    assert not Token.objects.filter(user=liaison).exists()
 
 
 def test_the_import_command_exit_status(tmp_path, programme, capsys):
