@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from relocation.core.errors import ServiceError
-from relocation.core.models import AuditEvent
-from relocation.core.roles import is_auditor, is_hq, is_staff_member
+from relocation.core.models import AuditEvent, NotificationDelivery
+from relocation.core.roles import can_see_undelivered, is_auditor, is_hq, is_staff_member
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -84,3 +85,85 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
         if form.is_bound and not form.is_valid():
             raise ValidationError(form.errors)
         return audit_events(**form.filters()) if form.is_bound else audit_events()
+
+
+class NotificationCategorySerializer(serializers.Serializer):
+    category = serializers.CharField()
+    label = serializers.CharField(read_only=True)
+    email = serializers.BooleanField()
+
+
+class MandatoryNotificationSerializer(serializers.Serializer):
+    verb = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class NotificationPreferencesSerializer(serializers.Serializer):
+    """Per category, whether it also comes by e-mail (the inbox always gets it);
+    `mandatory` lists the verbs that always come by e-mail, with the reason."""
+
+    categories = NotificationCategorySerializer(many=True)
+    mandatory = MandatoryNotificationSerializer(many=True, read_only=True)
+
+
+def _preferences_payload(user: Any) -> dict[str, Any]:
+    from relocation.core.notification_kinds import CATEGORIES, MANDATORY
+    from relocation.core.selectors import notification_preferences_of
+
+    current = notification_preferences_of(user)
+    return {
+        "categories": [{"category": k, "label": str(label), "email": current[k]} for k, label in CATEGORIES],
+        "mandatory": [{"verb": v, "reason": str(why)} for v, why in sorted(MANDATORY.items())],
+    }
+
+
+class NotificationPreferencesView(APIView):
+    """Your own notification settings. PATCH with
+    `{"categories": [{"category": "meeting", "email": false}]}`; categories not
+    named keep their setting."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = NotificationPreferencesSerializer
+
+    def get(self, request: Any) -> Response:
+        return Response(_preferences_payload(request.user))
+
+    def patch(self, request: Any) -> Response:
+        from relocation.core.services import notification_preferences_set
+
+        serializer = NotificationPreferencesSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        rows = serializer.validated_data.get("categories", [])
+        chosen = {row["category"]: row["email"] for row in rows if "category" in row and "email" in row}
+        notification_preferences_set(actor=request.user, email=chosen)
+        return Response(_preferences_payload(request.user))
+
+
+class UndeliveredNotificationSerializer(serializers.ModelSerializer):
+    """A delivery that failed after every retry."""
+
+    recipient = serializers.CharField(source="notification.recipient.username", read_only=True)
+    title = serializers.CharField(source="notification.title", read_only=True)
+    verb = serializers.CharField(source="notification.verb", read_only=True)
+    notified_at = serializers.DateTimeField(source="notification.created_at", read_only=True)
+
+    class Meta:
+        model = NotificationDelivery
+        fields = ["id", "recipient", "title", "verb", "notified_at", "channel", "attempts", "last_error", "updated_at"]
+
+
+class CanSeeUndelivered(permissions.BasePermission):
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return bool(can_see_undelivered(request.user) and request.method in permissions.SAFE_METHODS)
+
+
+class UndeliveredNotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    """E-mails and robot messages that failed after every retry (HQ, system admin)."""
+
+    serializer_class = UndeliveredNotificationSerializer
+    permission_classes = [CanSeeUndelivered]
+
+    def get_queryset(self):
+        from relocation.core.selectors import undelivered_notifications
+
+        return undelivered_notifications()

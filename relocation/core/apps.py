@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from relocation.core import navigation, security
-        from relocation.core.roles import is_auditor
+        from relocation.core.roles import can_see_undelivered, is_auditor
 
         security.connect()
         navigation.register(
@@ -20,5 +20,24 @@ class CoreConfig(AppConfig):
                 icon="journal-check",
                 order=210,
                 visible=is_auditor,
+            )
+        )
+        navigation.register(
+            navigation.NavEntry(
+                key="undelivered_notifications",
+                label=_("未送达的通知"),
+                url_name="undelivered_notifications",
+                icon="envelope-exclamation",
+                order=205,
+                visible=can_see_undelivered,
+            )
+        )
+        navigation.register_account(
+            navigation.NavEntry(
+                key="notification_preferences",
+                label=_("通知设置"),
+                url_name="notification_preferences",
+                icon="bell",
+                order=200,
             )
         )

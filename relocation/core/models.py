@@ -133,6 +133,80 @@ class Notification(TimeStampedModel):
         return self.title
 
 
+class NotificationDelivery(TimeStampedModel):
+    """One external channel (e-mail or the group robot) of one notification.
+
+    A worker sends only after claiming the row with a conditional UPDATE
+    (pending → sending), so a job queued twice, or two workers, send once. A
+    failed attempt returns the row to pending for huey's next retry; after the
+    last attempt it stays failed, listed on the undelivered-notifications page.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("电子邮件")
+        WEBHOOK = "webhook", _("群机器人")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")  # not tried yet, or failed and waiting for the next retry
+        SENDING = "sending", _("发送中")  # claimed by one worker
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")  # the last attempt failed too; nobody retries it
+
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("通知"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    claimed_at = models.DateTimeField(_("开始发送时间"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    last_error = models.CharField(_("最近错误"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("通知投递")
+        verbose_name_plural = _("通知投递")
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "channel"], name="notification_delivery_once"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "sending", "sent", "failed"]),
+                name="notification_delivery_status_valid",
+            ),
+        ]
+        indexes = [
+            # The undelivered-notifications page: failed deliveries, newest first.
+            models.Index(fields=["status", "-updated_at"], name="notification_delivery_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} {self.channel} {self.status}"
+
+
+class NotificationPreference(TimeStampedModel):
+    """A user's choice for one category of notification (see notification_kinds):
+    whether it also comes by e-mail. Without a row, e-mail is on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    category = models.CharField(_("通知类别"), max_length=32)
+    email = models.BooleanField(_("同时发送邮件"), default=True)
+
+    class Meta:
+        ordering = ["user", "category"]
+        verbose_name = _("通知设置")
+        verbose_name_plural = _("通知设置")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "category"], name="notification_preference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.category} {'email' if self.email else 'inbox'}"
+
+
 class WorkdayOverride(TimeStampedModel):
     """A locally decided working day or day off, overriding the official calendar
     (e.g. a typhoon day, or a Saturday the HQ works)."""

@@ -63,7 +63,12 @@ GROUPS: list[tuple[str, Any, str, list[str]]] = [
     ("parks", _("承接园区"), "houses", ["parks", "parks_allocation", "parks_procedures", "parks_incentives"]),
     ("supervise", _("执法监管"), "shield-check", ["enforcement", "monitoring"]),
     ("mechanisms", _("工作机制"), "arrow-repeat", ["tasks", "unit_reports", "scorecards", "meetings", "bulletins"]),
-    ("system", _("组织与系统"), "diagram-3", ["organisation", "accounts", "account_security", "audit"]),
+    (
+        "system",
+        _("组织与系统"),
+        "diagram-3",
+        ["organisation", "accounts", "account_security", "undelivered_notifications", "audit"],
+    ),
 ]
 
 

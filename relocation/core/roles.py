@@ -77,5 +77,11 @@ def is_security_admin(user: Any) -> bool:
     return role_of(user) == Role.SECURITY_ADMIN
 
 
+def can_see_undelivered(user: Any) -> bool:
+    """Undelivered notifications: HQ follows up on the message, the system admin
+    fixes a wrong e-mail address."""
+    return is_hq(user) or is_system_admin(user)
+
+
 def needs_second_factor(user: Any) -> bool:
     return role_of(user) in ADMIN_ROLES

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from relocation.core.models import AuditEvent, Notification
+from relocation.core.models import AuditEvent, Notification, NotificationDelivery
 
 
 def unread_count(user: Any) -> int:
@@ -13,6 +13,24 @@ def unread_count(user: Any) -> int:
 
 def inbox_for_user(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
+
+
+def notification_preferences_of(user: Any) -> dict[str, bool]:
+    """Category → whether it also comes by e-mail (on unless the user turned it off)."""
+    from relocation.core.models import NotificationPreference
+    from relocation.core.notification_kinds import CATEGORIES
+
+    chosen = dict(NotificationPreference.objects.filter(user=user).values_list("category", "email"))
+    return {key: chosen.get(key, True) for key, _label in CATEGORIES}
+
+
+def undelivered_notifications() -> QuerySet[NotificationDelivery]:
+    """Deliveries that failed for good, newest first, for HQ to follow up."""
+    return (
+        NotificationDelivery.objects.filter(status=NotificationDelivery.Status.FAILED)
+        .select_related("notification__recipient")
+        .order_by("-updated_at", "-id")
+    )
 
 
 def audit_events(

@@ -1,18 +1,44 @@
-"""Background jobs of the core: delivering notifications on external channels."""
+"""Background jobs of the core: delivering notifications on external channels.
+
+Each (notification, channel) pair is a NotificationDelivery row that one worker
+claims before sending, so a job queued twice sends each e-mail once. A failure
+raises after the whole batch was tried, so huey retries the job (the rows already
+sent are skipped); the attempt that reaches MAX_ATTEMPTS marks its row failed.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import urllib.request
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
-from relocation.core.models import Notification
+from relocation.core.models import Notification, NotificationDelivery, NotificationPreference
+from relocation.core.notification_kinds import category_of, is_mandatory
 
 log = logging.getLogger(__name__)
+
+# The first try and three retries, 1, 2 and 4 minutes apart: enough for a mail server
+# restart or a robot's rate limit, short enough that a message is not hours late.
+MAX_ATTEMPTS = 4
+RETRY_DELAY_SECONDS = 60
+RETRY_BACKOFF = 2
+# A claim older than this belongs to a worker that died mid-send; another may take it over.
+STALE_CLAIM = dt.timedelta(minutes=15)
+
+Channel = NotificationDelivery.Channel
+Status = NotificationDelivery.Status
+
+
+class DeliveryFailed(Exception):
+    """Some channel failed and will be tried again (huey retries the job)."""
 
 
 def webhook_payload(item: Notification, fmt: str) -> dict:
@@ -29,20 +55,97 @@ def webhook_payload(item: Notification, fmt: str) -> dict:
     }
 
 
-@db_task(retries=3, retry_delay=30)
-def deliver_notifications(notification_ids: list[int]) -> None:
-    items = Notification.objects.filter(pk__in=notification_ids).select_related("recipient")
+@db_task(retries=MAX_ATTEMPTS - 1, retry_delay=RETRY_DELAY_SECONDS, retry_backoff=RETRY_BACKOFF, context=True)
+def deliver_notifications(notification_ids: list[int], task: Any = None) -> None:
+    last_try = task is not None and not task.retries
+    failed = deliver(notification_ids, last_try=last_try)
+    if failed:
+        raise DeliveryFailed(f"{len(failed)} deliveries failed, will retry: {failed[:5]}")
+
+
+def deliver(notification_ids: list[int], *, last_try: bool = False) -> list[int]:
+    """Send every wanted channel of these notifications that nobody sent yet.
+    Returns the ids of deliveries that failed and are to be retried."""
+    items = list(Notification.objects.filter(pk__in=notification_ids).select_related("recipient"))
+    wanted = _wanted_channels(items)
+    if not wanted:
+        return []
+    NotificationDelivery.objects.bulk_create(
+        [NotificationDelivery(notification=item, channel=channel) for item, channel in wanted],
+        ignore_conflicts=True,
+    )
+    rows = {
+        (d.notification_id, d.channel): d.pk
+        for d in NotificationDelivery.objects.filter(notification_id__in=[i.pk for i in items]).only(
+            "pk", "notification_id", "channel"
+        )
+    }
+    retry: list[int] = []
+    for item, channel in wanted:
+        pk = rows[(item.pk, channel)]
+        if not _claim(pk):
+            continue  # sent, failed for good, or being sent by another worker
+        try:
+            _send(item, channel)
+        except Exception as exc:  # noqa: BLE001 - any failure of the channel is recorded and retried
+            if _release_failed(pk, exc, last_try=last_try):
+                retry.append(pk)
+        else:
+            now = timezone.now()
+            NotificationDelivery.objects.filter(pk=pk).update(status=Status.SENT, sent_at=now, updated_at=now)
+    return retry
+
+
+def _wanted_channels(items: list[Notification]) -> list[tuple[Notification, str]]:
+    opted_out = set(
+        NotificationPreference.objects.filter(user_id__in={i.recipient_id for i in items}, email=False).values_list(
+            "user_id", "category"
+        )
+    )
+    wanted = []
     for item in items:
-        if item.recipient.email:
-            send_mail(
-                item.title, f"{item.body}\n\n{item.url}".strip(), None, [item.recipient.email], fail_silently=True
-            )
+        if item.recipient.email and (
+            is_mandatory(item.verb) or (item.recipient_id, category_of(item.verb)) not in opted_out
+        ):
+            wanted.append((item, Channel.EMAIL))
         if settings.NOTIFY_WEBHOOK_URL:
-            data = json.dumps(webhook_payload(item, settings.NOTIFY_WEBHOOK_FORMAT), ensure_ascii=False).encode()
-            req = urllib.request.Request(
-                settings.NOTIFY_WEBHOOK_URL, data=data, headers={"Content-Type": "application/json"}, method="POST"
-            )
-            try:
-                urllib.request.urlopen(req, timeout=10).close()
-            except OSError:
-                log.warning("webhook delivery failed for notification %s", item.pk)
+            wanted.append((item, Channel.WEBHOOK))
+    return wanted
+
+
+def _claim(pk: int) -> bool:
+    now = timezone.now()
+    claimable = Q(status=Status.PENDING) | Q(status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    return (
+        NotificationDelivery.objects.filter(claimable, pk=pk).update(
+            status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1, updated_at=now
+        )
+        == 1
+    )
+
+
+def _release_failed(pk: int, exc: Exception, *, last_try: bool) -> bool:
+    """Record the failure; True when the delivery will be tried again."""
+    error = f"{exc.__class__.__name__}: {exc}"[:500]
+    give_up = Q(pk=pk) if last_try else Q(attempts__gte=MAX_ATTEMPTS)
+    NotificationDelivery.objects.filter(pk=pk, status=Status.SENDING).update(
+        status=Case(When(give_up, then=Value(Status.FAILED)), default=Value(Status.PENDING)),
+        last_error=error,
+        updated_at=timezone.now(),
+    )
+    if NotificationDelivery.objects.filter(pk=pk, status=Status.FAILED).exists():
+        log.error("notification delivery %s failed for good: %s", pk, error)
+        return False
+    log.warning("notification delivery %s failed, will retry: %s", pk, error)
+    return True
+
+
+def _send(item: Notification, channel: str) -> None:
+    if channel == Channel.EMAIL:
+        send_mail(item.title, f"{item.body}\n\n{item.url}".strip(), None, [item.recipient.email])
+        return
+    data = json.dumps(webhook_payload(item, settings.NOTIFY_WEBHOOK_FORMAT), ensure_ascii=False).encode()
+    req = urllib.request.Request(
+        settings.NOTIFY_WEBHOOK_URL, data=data, headers={"Content-Type": "application/json"}, method="POST"
+    )
+    urllib.request.urlopen(req, timeout=10).close()

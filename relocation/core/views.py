@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relocation.core import audit, notifications, selectors, spreadsheets
 from relocation.core.forms import AuditFilterForm, LoginForm, TokenForm
-from relocation.core.roles import is_auditor
+from relocation.core.roles import can_see_undelivered, is_auditor
 
 GUIDE_DIR = Path(settings.BASE_DIR) / "docs" / "guide"
 
@@ -236,3 +236,38 @@ def file_download(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(disposition == "attachment", stored.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- Notification settings and undelivered notifications -----------------------
+
+
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """The user's own choice, per category, of in-app only or also by e-mail."""
+    from relocation.core.notification_kinds import CATEGORIES, MANDATORY
+    from relocation.core.services import notification_preferences_set
+
+    if request.method == "POST":
+        chosen = {key: f"email_{key}" in request.POST for key, _label in CATEGORIES}
+        notification_preferences_set(actor=request.user, email=chosen)
+        messages.success(request, _("通知设置已保存。"))
+        return redirect("notification_preferences")
+    current = selectors.notification_preferences_of(request.user)
+    rows = [{"key": key, "label": label, "email": current[key]} for key, label in CATEGORIES]
+    return render(
+        request,
+        "core/notification_preferences.html",
+        {
+            "rows": rows,
+            "mandatory": sorted(MANDATORY.items()),
+            "has_email": bool(request.user.email),
+            "webhook_on": bool(settings.NOTIFY_WEBHOOK_URL),
+        },
+    )
+
+
+def undelivered_notifications(request: HttpRequest) -> HttpResponse:
+    """E-mails and robot messages that still failed after every retry."""
+    if not can_see_undelivered(request.user):
+        raise PermissionDenied
+    page = Paginator(selectors.undelivered_notifications(), 50).get_page(request.GET.get("page"))
+    return render(request, "core/undelivered_notifications.html", {"page": page})
