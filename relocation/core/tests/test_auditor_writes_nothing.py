@@ -12,7 +12,18 @@ from relocation.core.tests.personas import verified_login
 from relocation.core.tests.test_urls import _concrete, _walk
 
 # Self-service that is not a write on the programme's data.
-ALLOWED = {"login", "logout", "set_language", "otp_setup", "otp_verify", "inbox_mark_read", "password_change"}
+ALLOWED = {
+    "login",
+    "logout",
+    "set_language",
+    "otp_setup",
+    "otp_verify",
+    "inbox_mark_read",
+    "password_change",
+    # Choosing which notifications come by e-mail: the auditor's own account setting.
+    "notification_preferences",
+    "notification-preferences",
+}
 URLS = [(p, n) for p, n, _ns in _walk(get_resolver()) if n not in ALLOWED]
 
 
