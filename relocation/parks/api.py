@@ -477,6 +477,13 @@ class GrantSerializer(serializers.ModelSerializer):
     a second person (four-eyes) and its payments."""
 
     payments = PaymentSerializer(many=True, read_only=True)
+    stop_override_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Basis of a manual production_stopped_on; only accepted when the lifecycle has no production stop.",
+    )
 
     class Meta:
         model = Grant
@@ -485,6 +492,9 @@ class GrantSerializer(serializers.ModelSerializer):
             "policy",
             "enterprise",
             "production_stopped_on",
+            "production_stop_source",
+            "production_stop_basis",
+            "stop_override_reason",
             "quantity",
             "rate",
             "amount",
@@ -497,6 +507,8 @@ class GrantSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = [
             "id",
+            "production_stop_source",
+            "production_stop_basis",
             "quantity",
             "rate",
             "amount",
@@ -507,6 +519,13 @@ class GrantSerializer(serializers.ModelSerializer):
             "approved_at",
             "payments",
         ]
+        extra_kwargs = {
+            "production_stopped_on": {
+                "required": False,
+                "help_text": "Read from the lifecycle history (the move to production stopped); give it, with "
+                "stop_override_reason, only when the history has none.",
+            }
+        }
 
 
 class GrantDecisionSerializer(serializers.Serializer):
@@ -515,8 +534,10 @@ class GrantDecisionSerializer(serializers.Serializer):
 
 
 class GrantViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Grants (HQ). Create computes one (pending); `decide` approves or rejects
-    (not by its creator); `pay` records a payment."""
+    """Grants (HQ). Create computes one (pending) with the production-stop date
+    from the enterprise's lifecycle history (`production_stop_source` says where
+    it came from); `decide` approves or rejects (not by its creator); `pay`
+    records a payment."""
 
     serializer_class = GrantSerializer
 
@@ -538,7 +559,8 @@ class GrantViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             actor=request.user,
             policy=policy,
             enterprise=data["enterprise"],
-            production_stopped_on=data["production_stopped_on"],
+            production_stopped_on=data.get("production_stopped_on"),
+            stop_override_reason=data.get("stop_override_reason", ""),
         )
         return Response(self.get_serializer(grant).data, status=201)
 

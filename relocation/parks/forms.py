@@ -61,7 +61,13 @@ class PolicyForm(forms.Form):
 
 class GrantForm(forms.Form):
     enterprise = forms.IntegerField(label=_("企业"), widget=forms.Select)
-    production_stopped_on = forms.DateField(label=_("停产日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    # Only when the lifecycle history has no production stop (incentives.production_stop).
+    production_stopped_on = forms.DateField(
+        label=_("停产日期（仅在搬迁进度无停产记录时填写）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    stop_override_reason = forms.CharField(label=_("手工停产日期的依据"), max_length=500, required=False)
 
 
 class PaymentForm(forms.Form):

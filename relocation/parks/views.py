@@ -387,13 +387,24 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if grant_form.is_valid():
             enterprise = get_object_or_404(enterprises, pk=grant_form.cleaned_data["enterprise"])
             stopped = grant_form.cleaned_data["production_stopped_on"]
+            override = grant_form.cleaned_data["stop_override_reason"]
             if request.POST.get("action") == "preview":
-                preview = incentives.compute(policy, enterprise, stopped)
-                preview["enterprise"] = enterprise
+                try:
+                    stop = incentives.production_stop(enterprise, stopped, override)
+                except ServiceError as exc:
+                    messages.error(request, exc.message)
+                else:
+                    preview = incentives.compute(policy, enterprise, stop)
+                    preview["enterprise"] = enterprise
+                    preview["stop"] = stop
             else:
                 try:
                     incentives.grant_create(
-                        actor=request.user, policy=policy, enterprise=enterprise, production_stopped_on=stopped
+                        actor=request.user,
+                        policy=policy,
+                        enterprise=enterprise,
+                        production_stopped_on=stopped,
+                        stop_override_reason=override,
                     )
                 except ServiceError as exc:
                     messages.error(request, exc.message)
