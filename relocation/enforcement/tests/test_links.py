@@ -155,3 +155,31 @@ def test_open_violations_are_counted_from_enforcement_records(violation, inspect
     renewed = violation.measures.get(status=MeasureStatus.IN_FORCE, kind="rectification")
     record(follow_up=Inspection.objects.get(follow_up_of=renewed), follow_up_result="fixed")
     assert compliance.open_violation_counts([enterprise.pk]) == {enterprise.pk: 0}
+
+
+def test_the_measure_page_lifts_a_suspension(client, violation, inspector, inspector2, enterprise, outsider):
+    from django.urls import reverse
+
+    suspension = _decision(violation, inspector, inspector2, "suspension")
+    client.force_login(outsider)
+    assert client.post(reverse("enforcement:measure_lift", args=[suspension.pk]), {"reason": "x"}).status_code == 403
+    client.force_login(inspector2)
+    page = client.get(reverse("enforcement:measure_detail", args=[suspension.pk])).content.decode()
+    assert 'id="lift-measure"' in page
+    response = client.post(reverse("enforcement:measure_lift", args=[suspension.pk]), {"reason": "整改到位"})
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.production_status == "producing"
+
+
+def test_the_api_lifts_a_sealing(violation, inspector, inspector2, enterprise):
+    from rest_framework.test import APIClient
+
+    sealing = _decision(violation, inspector, inspector2, "sealing")
+    api = APIClient()
+    api.force_login(inspector2)
+    assert api.post(f"/api/enforcement/measures/{sealing.pk}/lift/", {"reason": ""}, format="json").status_code == 400
+    r = api.post(f"/api/enforcement/measures/{sealing.pk}/lift/", {"reason": "解除查封"}, format="json")
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+    enterprise.refresh_from_db()
+    assert enterprise.production_status == "producing"
