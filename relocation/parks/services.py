@@ -240,6 +240,8 @@ def park_update(
     _require_hq_editor(actor, _("只有指挥部可以修改承接园区。"))
     clean = _clean_park_values(park.programme, values)
     with transaction.atomic():
+        # Work on a fresh row so a refused edit leaves the caller's object as it was.
+        park = Park.objects.select_related("programme").get(pk=park.pk)
         before = audit.snapshot(park, PARK_FIELDS)
         for k, v in clean.items():
             setattr(park, k, v)

@@ -57,7 +57,7 @@ def test_a_status_moves_forward_only_and_keeps_its_history(park, hq_staff):
     factory = park.factories.get(code="B")
     with pytest.raises(ServiceError, match="实际交付"):
         _edit(park, hq_staff, factories=[{"id": factory.pk, "status": "delivered"}])
-    park.refresh_from_db()  # the refused edit rolled back; the object in memory did not
+    assert park.version == 1  # the refused edit left the caller's object alone
     _edit(park, hq_staff, factories=[{"id": factory.pk, "status": "delivered", "delivered_on": dt.date(2022, 5, 1)}])
     factory.refresh_from_db()
     assert factory.status == "delivered" and factory.delivered_on == dt.date(2022, 5, 1)
