@@ -465,7 +465,8 @@ class MeasureViewSet(
     StaffViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
     """Measures. Update only while pending approval (send `version`);
-    `approve`, `reject` and `revoke` are the four-eyes transitions."""
+    `approve`, `reject` and `revoke` are the four-eyes transitions; `lift` ends a
+    suspension or sealing in force."""
 
     serializer_class = MeasureSerializer
 
@@ -532,6 +533,16 @@ class MeasureViewSet(
         """Revoke a decision in force, with a reason (approved decisions are never edited)."""
         measure = self.get_object()
         services.measure_revoke(actor=request.user, measure=measure, reason=str(request.data.get("reason", "")))
+        measure.refresh_from_db()
+        return Response(self.get_serializer(measure).data)
+
+    @extend_schema(request=ReasonSerializer, responses=MeasureSerializer)
+    @action(detail=True, methods=["post"])
+    def lift(self, request, pk=None):
+        """Lift (解除) a suspension or sealing in force, with a reason; the
+        enterprise's production status returns to what is right."""
+        measure = self.get_object()
+        services.measure_lift(actor=request.user, measure=measure, reason=str(request.data.get("reason", "")))
         measure.refresh_from_db()
         return Response(self.get_serializer(measure).data)
 

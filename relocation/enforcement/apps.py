@@ -8,9 +8,12 @@ class EnforcementConfig(AppConfig):
     verbose_name = _("联合执法")
 
     def ready(self) -> None:
-        from relocation.core import navigation, sections, uploads
+        from relocation.core import compliance, navigation, sections, uploads
         from relocation.core.roles import is_staff_member
-        from relocation.enforcement.selectors import enterprise_section
+        from relocation.enforcement.selectors import enterprise_section, open_violation_counts
+
+        # Parks (same floor) reads open violations for incentive eligibility through core.
+        compliance.register_open_violation_counter(open_violation_counts)
 
         sections.register(
             "enterprise_detail",

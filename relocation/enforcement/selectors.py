@@ -459,3 +459,26 @@ def enterprise_section(request: Any, enterprise: Enterprise) -> dict[str, Any] |
         "violations": Violation.objects.filter(enterprise=enterprise).count(),
         **measures,
     }
+
+
+def open_violations_qs() -> QuerySet[Violation]:
+    """Violations not yet put right: none of their rectification orders has
+    been closed (销号) by a re-inspection that found the fix. A violation with
+    no measure yet, with an order still in force or escalated, or under a
+    decision (fine, suspension, sealing, ban) but never confirmed fixed, is open."""
+    fixed = Measure.objects.filter(kind=MeasureKind.RECTIFICATION, status=MeasureStatus.CLOSED).values("violation_id")
+    return Violation.objects.exclude(pk__in=fixed)
+
+
+def open_violation_counts(enterprise_ids: Any) -> dict[int, int]:
+    """{enterprise id: open violations} for the given enterprises, one query.
+    Registered in core.compliance for apps that may not import enforcement
+    (parks' incentive eligibility)."""
+    rows = (
+        open_violations_qs()
+        .filter(enterprise_id__in=list(enterprise_ids))
+        .order_by()
+        .values("enterprise_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["enterprise_id"]: r["n"] for r in rows}

@@ -60,7 +60,8 @@ from relocation.enforcement.models import (
     Violation,
 )
 from relocation.enforcement.transitions import MEASURE_MOVES
-from relocation.enterprises.models import Enterprise
+from relocation.enterprises import production
+from relocation.enterprises.models import Enterprise, ProductionStatus
 from relocation.organisation.models import Programme, Unit
 
 PHOTO_KINDS = {"jpeg", "png"}
@@ -460,6 +461,7 @@ def inspection_record(
                     enterprise_id=order.enterprise_id,
                     summary=_("整改令销号：%(c)s") % {"c": order.content[:80] or order.get_kind_display()},
                 )
+                _follow_up_task_complete(actor=actor, order=order, inspection=inspection)
             elif order.status == MeasureStatus.IN_FORCE:
                 _escalate(actor=actor, order=order, reason=_("回头看复查未整改到位"))
         if draft_key and getattr(actor, "is_authenticated", False):
@@ -734,6 +736,61 @@ def _follow_up_schedule(*, actor: Any, order: Measure) -> Inspection:
     return follow_up
 
 
+def _follow_up_task_complete(*, actor: Any, order: Measure, inspection: Inspection) -> None:
+    """The re-inspection that closed the order is the proof the follow-up task
+    asked for: the task is verified through supervision, in this transaction."""
+    from relocation.supervision.services import task_complete_for_subject
+
+    task_complete_for_subject(
+        actor=actor,
+        subject=order,
+        dedupe_key=f"enforcement.follow_up:{order.pk}",
+        note=_("回头看复查确认整改到位，整改令销号（检查 #%(id)s，%(d)s）")
+        % {"id": inspection.pk, "d": inspection.inspected_on},
+    )
+
+
+# What an approved decision does to the enterprise's production status.
+PRODUCTION_HOLDS = {
+    MeasureKind.SUSPENSION: ProductionStatus.STOPPED,
+    MeasureKind.SEALING: ProductionStatus.SEALED,
+    MeasureKind.BAN: ProductionStatus.STOPPED,
+}
+# Decisions that are lifted (解除) once the enterprise has put things right;
+# a ban (取缔) is final and only a revocation undoes it.
+LIFTABLE_KINDS = frozenset({MeasureKind.SUSPENSION, MeasureKind.SEALING})
+
+
+def _production_hold(*, actor: Any, measure: Measure) -> None:
+    target = PRODUCTION_HOLDS.get(measure.kind)
+    if target is None:
+        return
+    # The approver's right was checked above (can_approve_for_team); the
+    # decision is the authority for the change, so the ledger's own
+    # permission (HQ or the territorial unit) is not asked again.
+    production.production_hold(
+        actor=actor,
+        enterprise=measure.enterprise,
+        target=target,
+        reason=_("%(k)s决定生效（%(n)s）")
+        % {"k": measure.get_kind_display(), "n": measure.decision_number or measure.pk},
+        decision_object=measure,
+        check_permission=False,
+    )
+
+
+def _production_release(*, actor: Any, measure: Measure, reason: str) -> None:
+    if measure.kind not in PRODUCTION_HOLDS:
+        return
+    production.production_release(
+        actor=actor,
+        enterprise=measure.enterprise,
+        reason=reason,
+        decision_object=measure,
+        check_permission=False,
+    )
+
+
 EDITABLE_MEASURE_FIELDS = ["content", "amount", "decision_number"]
 
 
@@ -794,6 +851,7 @@ def measure_approve(*, actor: Any, measure: Measure) -> Measure:
         )
         if measure.kind == MeasureKind.UTILITY_CUT:
             _utility_cut_tasks(actor=actor, measure=measure)
+        _production_hold(actor=actor, measure=measure)
     return measure
 
 
@@ -848,6 +906,38 @@ def measure_revoke(*, actor: Any, measure: Measure, reason: str) -> Measure:
             obj=measure,
             enterprise_id=measure.enterprise_id,
             summary=_("撤销：%(k)s，理由：%(r)s") % {"k": measure.get_kind_display(), "r": reason.strip()},
+        )
+        _production_release(
+            actor=actor,
+            measure=measure,
+            reason=_("%(k)s决定撤销：%(r)s") % {"k": measure.get_kind_display(), "r": reason.strip()},
+        )
+    return measure
+
+
+def measure_lift(*, actor: Any, measure: Measure, reason: str) -> Measure:
+    """Lift (解除) a suspension or a sealing in force once the enterprise has
+    put things right: the measure is closed and the enterprise's production
+    status returns to what is right (see enterprises.production). A ban is
+    final; it can only be revoked."""
+    _require(can_approve_for_team(actor, measure.team), _("您无权解除该执法措施。"))
+    if measure.kind not in LIFTABLE_KINDS:
+        raise ServiceError(_("只有停产停业整改和查封扣押可以解除。"), code="kind")
+    if not reason.strip():
+        raise ServiceError(_("解除须说明理由。"), code="reason")
+    with transaction.atomic():
+        _measure_move(actor, measure, MeasureStatus.CLOSED, reason.strip(), closed_at=timezone.now())
+        audit.record(
+            actor=actor,
+            action="enforcement.measure_lifted",
+            obj=measure,
+            enterprise_id=measure.enterprise_id,
+            summary=_("解除：%(k)s，理由：%(r)s") % {"k": measure.get_kind_display(), "r": reason.strip()},
+        )
+        _production_release(
+            actor=actor,
+            measure=measure,
+            reason=_("%(k)s解除：%(r)s") % {"k": measure.get_kind_display(), "r": reason.strip()},
         )
     return measure
 

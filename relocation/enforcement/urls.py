@@ -21,6 +21,7 @@ urlpatterns = [
     path("measures/<int:pk>/approve/", views.measure_approve, name="measure_approve"),
     path("measures/<int:pk>/reject/", views.measure_reject, name="measure_reject"),
     path("measures/<int:pk>/revoke/", views.measure_revoke, name="measure_revoke"),
+    path("measures/<int:pk>/lift/", views.measure_lift, name="measure_lift"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
     path("files/", views.file_index, name="file_index"),
     path("files/<int:pk>/", views.enterprise_file, name="enterprise_file"),

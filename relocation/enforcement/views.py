@@ -415,6 +415,9 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": pending and services.can_work_for_team(user, measure.team),
             "can_revoke": measure.status == MeasureStatus.IN_FORCE
             and services.can_approve_for_team(user, measure.team),
+            "can_lift": measure.status == MeasureStatus.IN_FORCE
+            and measure.kind in services.LIFTABLE_KINDS
+            and services.can_approve_for_team(user, measure.team),
             "edit_form": edit_form
             or MeasureEditForm(
                 initial={
@@ -440,6 +443,9 @@ def _measure_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "reject":
             services.measure_reject(actor=request.user, measure=measure, reason=reason)
             messages.success(request, _("已驳回。"))
+        elif action == "lift":
+            services.measure_lift(actor=request.user, measure=measure, reason=reason)
+            messages.success(request, _("已解除，企业生产状态已随之更新。"))
         else:
             services.measure_revoke(actor=request.user, measure=measure, reason=reason)
             messages.success(request, _("已撤销。"))
@@ -463,6 +469,11 @@ def measure_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def measure_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return _measure_action(request, pk, "revoke")
+
+
+@require_POST
+def measure_lift(request: HttpRequest, pk: int) -> HttpResponse:
+    return _measure_action(request, pk, "lift")
 
 
 def document_download(request: HttpRequest, pk: int) -> HttpResponse:

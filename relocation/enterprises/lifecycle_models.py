@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from relocation.core.models import StoredFile, TimeStampedModel
-from relocation.enterprises.models import LifecycleStatus
+from relocation.enterprises.models import LifecycleStatus, ProductionStatus
 from relocation.organisation.models import Programme, Unit
 
 
@@ -320,3 +320,49 @@ class CommitmentDateChange(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.letter} {self.old_shutdown_on} → {self.new_shutdown_on}"
+
+
+class ProductionChangeKind(models.TextChoices):
+    HOLD = "hold", _("执法决定生效")  # a suspension, sealing or ban stops production
+    RELEASE = "release", _("执法决定解除")  # the decision was lifted or revoked
+
+
+class ProductionStatusChange(models.Model):
+    """History of the production status (生产状态) changed by an enforcement
+    decision: which decision stopped or sealed the enterprise, and which
+    release restored it. production.py replays these rows to know what the
+    status was before the first decision still in force."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="production_changes",
+        verbose_name=_("企业"),
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=ProductionChangeKind.choices)
+    from_status = models.CharField(_("原生产状态"), max_length=32, choices=ProductionStatus.choices)
+    to_status = models.CharField(_("新生产状态"), max_length=32, choices=ProductionStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"))
+    reason = models.TextField(_("理由"))
+    decision_object_type = models.CharField(_("决定对象类型"), max_length=64)
+    decision_object_id = models.CharField(_("决定对象编号"), max_length=64)
+
+    class Meta:
+        ordering = ["enterprise", "at", "id"]
+        verbose_name = _("生产状态变更")
+        verbose_name_plural = _("生产状态变更")
+        indexes = [
+            # Replaying one enterprise's holds in order.
+            models.Index(fields=["enterprise", "at"], name="prodchange_enterprise_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.from_status} → {self.to_status}"

@@ -32,6 +32,18 @@ def history_of(enterprise: Enterprise) -> QuerySet[StatusChange]:
     return enterprise.status_changes.select_related("actor").order_by("-at", "-id")
 
 
+def production_stop_of(enterprise: Enterprise) -> StatusChange | None:
+    """The lifecycle move that recorded production stopped (停产), the first
+    one if the history holds several; None when production has not stopped
+    on record. Its `at` is the production-stop time that incentives count."""
+    return (
+        StatusChange.objects.filter(enterprise=enterprise, to_status=LifecycleStatus.PRODUCTION_STOPPED)
+        .select_related("actor")
+        .order_by("at", "id")
+        .first()
+    )
+
+
 def overdue_q(today: dt.date) -> Q:
     """Enterprises that should have stopped producing by now: past the
     committed shutdown date of their letter, or past their batch deadline."""

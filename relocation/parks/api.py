@@ -16,20 +16,24 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from relocation.core.roles import is_hq_editor
-from relocation.enterprises.models import Enterprise
+from relocation.enterprises.models import Enterprise, Industry
+from relocation.organisation.models import Unit
 from relocation.parks import incentives, selectors, services, streams
 from relocation.parks.models import (
     Allocation,
     AllocationStatus,
+    BuildStatus,
     EiaMilestone,
     Factory,
     Grant,
     HeavyMetalQuota,
+    Metal,
     Park,
     Payment,
     Policy,
     ProcedureItem,
     Proposal,
+    Stream,
     TreatmentFacility,
 )
 
@@ -98,6 +102,8 @@ class ParkSerializer(serializers.ModelSerializer):
             "land_area_m2",
             "latitude",
             "longitude",
+            "notes",
+            "version",
             "factories",
             "facilities",
             "metal_quotas",
@@ -118,11 +124,113 @@ class ResourceCapacitySerializer(serializers.Serializer):
     shortfall = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
-class ParkViewSet(viewsets.ReadOnlyModelViewSet):
+class LineWriteSerializer(serializers.Serializer):
+    """A factory unit or treatment line in a write: with `id` it edits that
+    line (omitted keys keep their value), without it adds one."""
+
+    id = serializers.IntegerField(required=False)
+    status = serializers.ChoiceField(choices=BuildStatus.choices, required=False)
+
+
+class FactoryWriteSerializer(LineWriteSerializer):
+    code = serializers.CharField(max_length=32, required=False)
+    area_m2 = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal(0), required=False)
+    expected_delivery_on = serializers.DateField(required=False, allow_null=True)
+    delivered_on = serializers.DateField(required=False, allow_null=True)
+
+
+class FacilityWriteSerializer(LineWriteSerializer):
+    name = serializers.CharField(max_length=100, required=False)
+    stream = serializers.ChoiceField(choices=Stream.choices, required=False)
+    capacity_t_per_day = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal(0), required=False)
+    expected_commission_on = serializers.DateField(required=False, allow_null=True)
+    commissioned_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ParkWriteSerializer(serializers.Serializer):
+    """Register (POST) or edit (PATCH) a park. PATCH needs the `version` read
+    with the park (409 when someone saved it since) and changes only the keys
+    given; `quotas` maps a metal to kg/year (null removes it)."""
+
+    code = serializers.SlugField(max_length=32, required=False)
+    name = serializers.CharField(max_length=100, required=False)
+    town_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False)
+    industries = serializers.ListField(child=serializers.ChoiceField(choices=Industry.choices), required=False)
+    land_area_m2 = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal(0), required=False)
+    latitude = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    longitude = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    factories = FactoryWriteSerializer(many=True, required=False)
+    facilities = FacilityWriteSerializer(many=True, required=False)
+    quotas = serializers.DictField(
+        child=serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True), required=False
+    )
+    version = serializers.IntegerField(required=False)
+
+    def validate_quotas(self, value):
+        unknown = set(value) - set(Metal.values)
+        if unknown:
+            raise serializers.ValidationError(f"unknown metal: {', '.join(sorted(unknown))}")
+        return value
+
+
+class ParkViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Receiving parks (HQ and member units). `capacity` gives used / committed /
-    free per resource and the alarm against `?deadline=YYYY-MM-DD`."""
+    free per resource and the alarm against `?deadline=YYYY-MM-DD`. HQ
+    registers a park (POST) and edits it (PATCH with the `version` it read)."""
 
     serializer_class = ParkSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @extend_schema(request=ParkWriteSerializer, responses={201: ParkSerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        if not is_hq_editor(request.user):
+            raise PermissionDenied
+        body = ParkWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        missing = [k for k in ("code", "name", "town_unit", "industries") if k not in data]
+        if missing:
+            raise serializers.ValidationError({k: "必填 / required" for k in missing})
+        park = services.park_create(
+            actor=request.user,
+            programme=selectors.programme_for(request.user),
+            code=data["code"],
+            name=data["name"],
+            town_unit=data["town_unit"],
+            industries=data["industries"],
+            land_area_m2=data.get("land_area_m2", Decimal(0)),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            notes=data.get("notes", ""),
+            factories=data.get("factories", []),
+            facilities=data.get("facilities", []),
+            quotas={k: v for k, v in data.get("quotas", {}).items() if v is not None},
+        )
+        return Response(ParkSerializer(self.get_queryset().get(pk=park.pk)).data, status=201)
+
+    @extend_schema(request=ParkWriteSerializer, responses=ParkSerializer)
+    def partial_update(self, request: Request, *args, **kwargs) -> Response:
+        park = self.get_object()
+        if not is_hq_editor(request.user):
+            raise PermissionDenied
+        body = ParkWriteSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        if "version" not in data:
+            raise serializers.ValidationError({"version": "请提供读取时的版本号 / version is required"})
+        if "code" in data and data["code"] != park.code:
+            raise serializers.ValidationError({"code": "园区代码登记后不可修改 / the code cannot change"})
+        services.park_update(
+            actor=request.user,
+            park=park,
+            expected_version=data["version"],
+            values={k: data[k] for k in services.PARK_FIELDS if k in data},
+            factories=data.get("factories", []),
+            facilities=data.get("facilities", []),
+            quotas=data.get("quotas"),
+        )
+        return Response(ParkSerializer(self.get_queryset().get(pk=park.pk)).data)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
@@ -477,6 +585,13 @@ class GrantSerializer(serializers.ModelSerializer):
     a second person (four-eyes) and its payments."""
 
     payments = PaymentSerializer(many=True, read_only=True)
+    stop_override_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Basis of a manual production_stopped_on; only accepted when the lifecycle has no production stop.",
+    )
 
     class Meta:
         model = Grant
@@ -485,6 +600,9 @@ class GrantSerializer(serializers.ModelSerializer):
             "policy",
             "enterprise",
             "production_stopped_on",
+            "production_stop_source",
+            "production_stop_basis",
+            "stop_override_reason",
             "quantity",
             "rate",
             "amount",
@@ -497,6 +615,8 @@ class GrantSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = [
             "id",
+            "production_stop_source",
+            "production_stop_basis",
             "quantity",
             "rate",
             "amount",
@@ -507,6 +627,13 @@ class GrantSerializer(serializers.ModelSerializer):
             "approved_at",
             "payments",
         ]
+        extra_kwargs = {
+            "production_stopped_on": {
+                "required": False,
+                "help_text": "Read from the lifecycle history (the move to production stopped); give it, with "
+                "stop_override_reason, only when the history has none.",
+            }
+        }
 
 
 class GrantDecisionSerializer(serializers.Serializer):
@@ -515,8 +642,10 @@ class GrantDecisionSerializer(serializers.Serializer):
 
 
 class GrantViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Grants (HQ). Create computes one (pending); `decide` approves or rejects
-    (not by its creator); `pay` records a payment."""
+    """Grants (HQ). Create computes one (pending) with the production-stop date
+    from the enterprise's lifecycle history (`production_stop_source` says where
+    it came from); `decide` approves or rejects (not by its creator); `pay`
+    records a payment."""
 
     serializer_class = GrantSerializer
 
@@ -538,7 +667,8 @@ class GrantViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             actor=request.user,
             policy=policy,
             enterprise=data["enterprise"],
-            production_stopped_on=data["production_stopped_on"],
+            production_stopped_on=data.get("production_stopped_on"),
+            stop_override_reason=data.get("stop_override_reason", ""),
         )
         return Response(self.get_serializer(grant).data, status=201)
 

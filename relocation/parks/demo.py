@@ -260,7 +260,11 @@ def _seed_grants(programme: Programme, policy: Policy, hq: User, commander: User
     for enterprise, stopped in zip(candidates, stops, strict=False):
         try:
             grant = incentives.grant_create(
-                actor=hq, policy=policy, enterprise=enterprise, production_stopped_on=stopped
+                actor=hq,
+                policy=policy,
+                enterprise=enterprise,
+                production_stopped_on=stopped,
+                stop_override_reason="停产早于平台启用，依据镇街停产核查笔录补录",
             )
         except ServiceError:
             continue

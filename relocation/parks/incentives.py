@@ -2,18 +2,23 @@
 data, the amount per enterprise with an explanation of every term, four-eyes
 approval and payment records.
 
-Eligibility reads the ledger and the core event stream, never the
-enforcement app (same floor): an enterprise has open violations when the
-event stream holds more recorded violations (`enforcement.violation_recorded`)
-than closing events (`enforcement.order_closed`, a rectification order closed
-after the follow-up found it fixed) for it, or when the ledger flags
-it a repeat offender (屡禁不止). A closure is verified when the lifecycle has
-reached closure_verified, relocated or closed.
+Eligibility never imports the enforcement app (same floor): the number of
+open violations comes from the counter enforcement registers in
+core.compliance (a violation is open until a re-inspection confirmed its fix);
+the ledger's repeat-offender flag (屡禁不止) also disqualifies. A closure is
+verified when the lifecycle has reached closure_verified, relocated or closed.
+
+The production-stop date that picks the tier is read from the lifecycle
+history (the move to "production stopped" and its time). Only when the
+history has no such move — an enterprise that stopped before the platform
+recorded it — may HQ type the date in, and then must say on what it rests;
+the grant keeps where its date came from.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -22,27 +27,17 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relocation.core import audit
+from relocation.core import audit, compliance
 from relocation.core.errors import ConflictError, PermissionDeniedError, ServiceError
-from relocation.core.models import AuditEvent
 from relocation.core.roles import is_hq_editor
 from relocation.core.workflow import move
+from relocation.enterprises import lifecycle_selectors
 from relocation.enterprises.models import Enterprise, LifecycleStatus
 from relocation.organisation.models import Programme
 from relocation.parks import selectors, streams, transitions
-from relocation.parks.models import Grant, GrantStatus, Payment, Policy, PolicyBasis
+from relocation.parks.models import Grant, GrantStatus, Payment, Policy, PolicyBasis, StopSource
 from relocation.parks.services import history_record
 
-VIOLATION_OPENED = {"violation.recorded", "enforcement.violation_recorded"}
-# The enforcement app closes a rectification order after a follow-up finds the
-# violation fixed ("enforcement.order_closed"); one closed order counts as one
-# violation put right.
-VIOLATION_CLOSED = {
-    "violation.rectified",
-    "violation.closed",
-    "enforcement.violation_closed",
-    "enforcement.order_closed",
-}
 CLOSURE_VERIFIED = {LifecycleStatus.CLOSURE_VERIFIED, LifecycleStatus.RELOCATED, LifecycleStatus.CLOSED}
 CENT = Decimal("0.01")
 
@@ -67,21 +62,81 @@ def parse_tiers(tiers: Any) -> list[dict[str, Any]]:
     return sorted(result, key=lambda t: t["stopped_by"])
 
 
-def open_violations(enterprise: Enterprise) -> int:
-    events = AuditEvent.objects.filter(enterprise_id=enterprise.pk)
-    opened = events.filter(action__in=VIOLATION_OPENED).count()
-    closed = events.filter(action__in=VIOLATION_CLOSED).count()
-    return max(opened - closed, 0)
+def open_violations(enterprise: Enterprise) -> int | None:
+    """Open violations of the enterprise as enforcement counts them; None
+    when no app provides the count."""
+    counts = compliance.open_violation_counts([enterprise.pk])
+    return None if counts is None else counts[enterprise.pk]
 
 
-def compute(policy: Policy, enterprise: Enterprise, production_stopped_on: dt.date) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ProductionStop:
+    """The production-stop date a grant uses and where it came from."""
+
+    date: dt.date
+    source: str  # StopSource
+    basis: str  # the history move, or HQ's reason for the manual date
+
+
+def production_stop(enterprise: Enterprise, manual: dt.date | None = None, override_reason: str = "") -> ProductionStop:
+    """The date production stopped, from the lifecycle history; a manual date
+    only when the history has none, and then with its basis. A manual date
+    that contradicts the history is refused rather than silently ignored."""
+    change = lifecycle_selectors.production_stop_of(enterprise)
+    if change is not None:
+        stopped = timezone.localtime(change.at).date()
+        if manual is not None and manual != stopped:
+            raise ServiceError(
+                _("搬迁进度记录该企业于 %(d)s 停产，停产日期以记录为准，不能另行填写。") % {"d": stopped.isoformat()},
+                code="production_stopped_on",
+            )
+        who = getattr(change.actor, "display_name", "") or getattr(change.actor, "username", "") or _("系统")
+        return ProductionStop(
+            date=stopped,
+            source=StopSource.LIFECYCLE,
+            basis=_("搬迁进度记录 #%(id)s：%(when)s %(who)s 变更为“已停产”（%(reason)s）")
+            % {
+                "id": change.pk,
+                "when": timezone.localtime(change.at).strftime("%Y-%m-%d %H:%M"),
+                "who": who,
+                "reason": change.reason[:100],
+            },
+        )
+    if manual is None:
+        raise ServiceError(
+            _("搬迁进度中没有该企业的停产记录：请先登记停产，或填写停产日期并说明依据。"),
+            code="production_stopped_on",
+        )
+    if not override_reason.strip():
+        raise ServiceError(
+            _("搬迁进度中没有停产记录，手工填写停产日期须说明依据（如停产检查笔录编号）。"),
+            code="stop_override_reason",
+        )
+    return ProductionStop(date=manual, source=StopSource.MANUAL, basis=override_reason.strip()[:500])
+
+
+def compute(policy: Policy, enterprise: Enterprise, production_stopped_on: dt.date | ProductionStop) -> dict[str, Any]:
     """The grant an enterprise would get: eligible, quantity, rate, amount and
-    the explanation of each term (in the order applied)."""
+    the explanation of each term (in the order applied). Given a
+    ProductionStop, the first term says where the stop date came from."""
     terms: list[str] = []
     problems: list[str] = []
+    if isinstance(production_stopped_on, ProductionStop):
+        stop = production_stopped_on
+        production_stopped_on = stop.date
+        terms.append(
+            (
+                _("停产日期取自搬迁进度：%(b)s")
+                if stop.source == StopSource.LIFECYCLE
+                else _("停产日期为手工填写：%(b)s")
+            )
+            % {"b": stop.basis}
+        )
     if policy.requires_no_open_violations:
         n = open_violations(enterprise)
-        if n or enterprise.is_repeat_offender:
+        if n is None:
+            problems.append(_("无法核实违法行为（执法模块未提供数据），不符合条件"))
+        elif n or enterprise.is_repeat_offender:
             problems.append(
                 _("存在未办结违法行为 %(n)s 起%(flag)s，不符合条件")
                 % {"n": n, "flag": _("（屡禁不止）") if enterprise.is_repeat_offender else ""}
@@ -173,16 +228,26 @@ def policy_create(
     return policy
 
 
-def grant_create(*, actor: Any, policy: Policy, enterprise: Enterprise, production_stopped_on: dt.date) -> Grant:
+def grant_create(
+    *,
+    actor: Any,
+    policy: Policy,
+    enterprise: Enterprise,
+    production_stopped_on: dt.date | None = None,
+    stop_override_reason: str = "",
+) -> Grant:
     """Compute and register an enterprise's grant, pending approval by a second
-    person. Refused, with every reason, when the enterprise is not eligible."""
+    person. Refused, with every reason, when the enterprise is not eligible.
+    The stop date comes from the lifecycle history; `production_stopped_on`
+    with `stop_override_reason` is only accepted when the history has none."""
     if actor is not None and not is_hq_editor(actor):
         raise PermissionDeniedError(_("只有指挥部可以核算补助。"))
     if not policy.is_active:
         raise ServiceError(_("该政策已停止执行。"))
     if enterprise.programme_id != policy.programme_id:
         raise ServiceError(_("企业不属于该政策的项目。"))
-    outcome = compute(policy, enterprise, production_stopped_on)
+    stop = production_stop(enterprise, production_stopped_on, stop_override_reason)
+    outcome = compute(policy, enterprise, stop)
     if not outcome["eligible"]:
         raise ServiceError("；".join(outcome["problems"]), code="eligibility")
     with transaction.atomic():
@@ -191,7 +256,9 @@ def grant_create(*, actor: Any, policy: Policy, enterprise: Enterprise, producti
         grant = Grant.objects.create(
             policy=policy,
             enterprise=enterprise,
-            production_stopped_on=production_stopped_on,
+            production_stopped_on=stop.date,
+            production_stop_source=stop.source,
+            production_stop_basis=stop.basis,
             quantity=outcome["quantity"],
             rate=outcome["rate"],
             amount=outcome["amount"],
@@ -205,7 +272,11 @@ def grant_create(*, actor: Any, policy: Policy, enterprise: Enterprise, producti
             enterprise_id=enterprise.pk,
             summary=_("核算补助：%(name)s，%(policy)s，%(amount)s 元")
             % {"name": enterprise.name, "policy": policy.name, "amount": grant.amount},
-            changes={"amount": [None, str(grant.amount)]},
+            changes={
+                "amount": [None, str(grant.amount)],
+                "production_stopped_on": [None, stop.date.isoformat()],
+                "production_stop_source": [None, stop.source],
+            },
         )
     return grant
 

@@ -46,6 +46,8 @@ class Park(TimeStampedModel):
     latitude = models.FloatField(_("纬度"), null=True, blank=True)
     longitude = models.FloatField(_("经度"), null=True, blank=True)
     notes = models.TextField(_("备注"), blank=True)
+    # Optimistic check for the edit page and PATCH (decision 0004).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["programme", "code"]
@@ -425,12 +427,21 @@ class GrantStatus(models.TextChoices):
     PAID = "paid", _("已兑付")
 
 
+class StopSource(models.TextChoices):
+    LIFECYCLE = "lifecycle", _("搬迁进度记录")  # the lifecycle move to production stopped
+    MANUAL = "manual", _("手工填写")  # the history has none; HQ gave the date and its basis
+
+
 class Grant(TimeStampedModel):
     """A computed incentive for one enterprise under one policy."""
 
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="grants", verbose_name=_("政策"))
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="grants", verbose_name=_("企业"))
     production_stopped_on = models.DateField(_("停产日期"))
+    production_stop_source = models.CharField(
+        _("停产日期来源"), max_length=16, choices=StopSource.choices, default=StopSource.MANUAL
+    )
+    production_stop_basis = models.TextField(_("停产日期依据"), blank=True)
     quantity = models.DecimalField(_("计算基数"), max_digits=14, decimal_places=2)
     rate = models.DecimalField(_("标准"), max_digits=12, decimal_places=2)
     amount = models.DecimalField(_("金额(元)"), max_digits=14, decimal_places=2)

@@ -5,7 +5,9 @@ from relocation.parks import views
 app_name = "parks"
 urlpatterns = [
     path("", views.park_list, name="list"),
+    path("new/", views.park_create, name="create"),
     path("<int:pk>/", views.park_detail, name="detail"),
+    path("<int:pk>/edit/", views.park_edit, name="edit"),
     path("<int:pk>/progress/", views.park_progress, name="progress"),
     path("demands/", views.demand_list, name="demands"),
     path("demands/<int:enterprise_pk>/", views.demand_edit, name="demand_edit"),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,16 +13,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from relocation.core.errors import ServiceError
+from relocation.core.errors import ConflictError, ServiceError
 from relocation.core.roles import is_hq_editor
 from relocation.enterprises.models import Enterprise
+from relocation.organisation.models import Unit
 from relocation.parks import incentives, selectors, services, streams
-from relocation.parks.forms import DemandForm, DocumentForm, GrantForm, PaymentForm, PolicyForm, ProcedureMoveForm
+from relocation.parks.forms import (
+    DemandForm,
+    DocumentForm,
+    FacilityFormSet,
+    FactoryFormSet,
+    GrantForm,
+    ParkForm,
+    PaymentForm,
+    PolicyForm,
+    ProcedureMoveForm,
+    lines,
+)
 from relocation.parks.models import (
     AllocationStatus,
     BuildStatus,
     GrantStatus,
     MilestoneStatus,
+    Park,
     ProcedureStatus,
     ProposalStatus,
 )
@@ -72,6 +86,7 @@ def park_list(request: HttpRequest) -> HttpResponse:
             "deadline": deadline,
             "batches": selectors.batch_deadlines(selectors.programme_for(request.user)),
             "chart": chart,
+            "can_edit": is_hq_editor(request.user),
         },
     )
 
@@ -92,10 +107,93 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "batches": selectors.batch_deadlines(park.programme),
             "allocations": allocations,
             "can_update": services.can_update_park(request.user, park),
+            "can_edit": is_hq_editor(request.user),
             "build_statuses": BuildStatus.choices,
             "milestone_statuses": MilestoneStatus.choices,
         },
     )
+
+
+def _park_forms(request: HttpRequest, park: Park | None, *, bound: bool = True) -> tuple[ParkForm, Any, Any]:
+    """The park form and its two formsets, bound to the POST, else filled from `park`."""
+    programme = selectors.programme_for(request.user)
+    units = Unit.objects.filter(programme=programme).order_by("-is_receiving", "order", "code")
+    data = request.POST if bound and request.method == "POST" else None
+    initial: dict[str, Any] = {}
+    factories: list[dict[str, Any]] = []
+    facilities: list[dict[str, Any]] = []
+    if park is not None:
+        initial = {f: getattr(park, f) for f in services.PARK_FIELDS} | {"code": park.code, "version": park.version}
+        initial |= {f"quota_{q.metal}": q.kg_per_year for q in park.metal_quotas.all()}
+        factories = [
+            {"id": f.pk, "status": f.status} | {k: getattr(f, k) for k in services.FACTORY_FIELDS}
+            for f in park.factories.all()
+        ]
+        facilities = [
+            {"id": t.pk, "status": t.status} | {k: getattr(t, k) for k in services.FACILITY_FIELDS}
+            for t in park.facilities.all()
+        ]
+    form = ParkForm(data, initial=initial, units=units, creating=park is None)
+    return (
+        form,
+        FactoryFormSet(data, initial=factories, prefix="factories"),
+        FacilityFormSet(data, initial=facilities, prefix="facilities"),
+    )
+
+
+def _park_form_page(request: HttpRequest, park: Park | None) -> HttpResponse:
+    """Register (park None) or edit a park: HQ editors only."""
+    _require(is_hq_editor(request.user))
+    form, factories, facilities = _park_forms(request, park)
+    if request.method == "POST" and form.is_valid() and factories.is_valid() and facilities.is_valid():
+        data = form.cleaned_data
+        values = {k: data[k] for k in services.PARK_FIELDS}
+        try:
+            if park is None:
+                park = services.park_create(
+                    actor=request.user,
+                    programme=selectors.programme_for(request.user),
+                    code=data["code"],
+                    factories=lines(factories),
+                    facilities=lines(facilities),
+                    quotas={k: v for k, v in form.quotas().items() if v is not None},
+                    **values,
+                )
+                messages.success(request, _("承接园区已登记。"))
+            else:
+                services.park_update(
+                    actor=request.user,
+                    park=park,
+                    expected_version=data.get("version") or park.version,
+                    values=values,
+                    factories=lines(factories),
+                    facilities=lines(facilities),
+                    quotas=form.quotas(),
+                )
+                messages.success(request, _("园区资料已保存。"))
+        except ConflictError as exc:
+            # Decision 0004: show what is there now instead of overwriting it.
+            messages.error(request, exc.message)
+            park = selectors.park_for_user(request.user, park.pk)
+            form, factories, facilities = _park_forms(request, park, bound=False)
+        except ServiceError as exc:
+            form.add_error(exc.code if exc.code in form.fields else None, exc.message)
+        else:
+            return redirect("parks:detail", pk=park.pk)
+    return render(
+        request,
+        "parks/park_form.html",
+        {"form": form, "factories": factories, "facilities": facilities, "park": park},
+    )
+
+
+def park_create(request: HttpRequest) -> HttpResponse:
+    return _park_form_page(request, None)
+
+
+def park_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(selectors.can_read_parks(request.user))
+    return _park_form_page(request, selectors.park_for_user(request.user, pk))
 
 
 def _date(value: str) -> dt.date | None:
@@ -387,13 +485,24 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if grant_form.is_valid():
             enterprise = get_object_or_404(enterprises, pk=grant_form.cleaned_data["enterprise"])
             stopped = grant_form.cleaned_data["production_stopped_on"]
+            override = grant_form.cleaned_data["stop_override_reason"]
             if request.POST.get("action") == "preview":
-                preview = incentives.compute(policy, enterprise, stopped)
-                preview["enterprise"] = enterprise
+                try:
+                    stop = incentives.production_stop(enterprise, stopped, override)
+                except ServiceError as exc:
+                    messages.error(request, exc.message)
+                else:
+                    preview = incentives.compute(policy, enterprise, stop)
+                    preview["enterprise"] = enterprise
+                    preview["stop"] = stop
             else:
                 try:
                     incentives.grant_create(
-                        actor=request.user, policy=policy, enterprise=enterprise, production_stopped_on=stopped
+                        actor=request.user,
+                        policy=policy,
+                        enterprise=enterprise,
+                        production_stopped_on=stopped,
+                        stop_override_reason=override,
                     )
                 except ServiceError as exc:
                     messages.error(request, exc.message)

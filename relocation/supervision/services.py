@@ -26,7 +26,7 @@ from relocation.supervision.models import (
     TaskStatus,
     TaskUpdate,
 )
-from relocation.supervision.transitions import REASSIGN_TRANSITIONS, TASK_TRANSITIONS
+from relocation.supervision.transitions import REASSIGN_TRANSITIONS, SUBJECT_DONE_TRANSITIONS, TASK_TRANSITIONS
 
 
 def task_url(task: Task) -> str:
@@ -157,11 +157,16 @@ def _locked(task: Task) -> Task:
 
 
 def _transition(
-    *, actor: Any, task: Task, target: str, reason: str = "", extra: dict[str, Any] | None = None, action: str
+    *,
+    actor: Any,
+    task: Task,
+    target: str,
+    reason: str = "",
+    extra: dict[str, Any] | None = None,
+    action: str,
+    allowed: dict[str, frozenset[str]] = TASK_TRANSITIONS,
 ) -> Task:
-    previous = workflow.move(
-        task, field="status", target=target, allowed=TASK_TRANSITIONS, labels=TaskStatus, extra=extra or {}
-    )
+    previous = workflow.move(task, field="status", target=target, allowed=allowed, labels=TaskStatus, extra=extra or {})
     _open_stage(task, actor=actor, from_status=previous, reason=reason)
     audit.record(
         actor=actor,
@@ -280,6 +285,59 @@ def task_verify(*, actor: Any, task: Task, note: str = "") -> Task:
             recipients=unit_people(task.lead_unit) + ([task.responsible] if task.responsible else []),
             verb="task.verified",
             title=_("任务已核销：%(title)s") % {"title": task.title},
+            url=task_url(task),
+            dedupe_key=f"task.verified:{task.pk}",
+        )
+        return task
+
+
+def task_complete_for_subject(*, actor: Any, subject: models.Model, dedupe_key: str, note: str) -> Task | None:
+    """Mark done the task another app created for `subject` (with
+    `dedupe_key`), because that app's own workflow has just confirmed the work
+    — an enforcement order closed by the re-inspection that found it fixed.
+
+    The owning app has checked that `actor` may close its subject, and that
+    check is the verification; this service only accepts the task linked to
+    that very subject, so it cannot be used to close anything else. The task
+    goes straight to verified (reported now if it was not, on time when today
+    is within its deadline), with its stage history and audit event, in the
+    caller's transaction. Returns None when there is no open task to close.
+    """
+    if not note.strip():
+        raise ServiceError(_("请说明办结依据。"))
+    with transaction.atomic():
+        task = (
+            Task.objects.select_for_update(of=("self",))
+            .select_related("lead_unit", "responsible")
+            .filter(
+                dedupe_key=dedupe_key,
+                subject_type=subject._meta.label_lower,
+                subject_id=str(subject.pk),
+                status__in=list(SUBJECT_DONE_TRANSITIONS),
+            )
+            .first()
+        )
+        if task is None:
+            return None
+        now = timezone.now()
+        extra: dict[str, Any] = {"completed_at": now, "warning_level": "none", "red_since": None}
+        if task.reported_done_at is None:
+            extra.update(reported_done_at=now, reported_on_time=timezone.localdate() <= task.deadline)
+        _transition(
+            actor=actor,
+            task=task,
+            target=TaskStatus.VERIFIED,
+            reason=note.strip(),
+            extra=extra,
+            action="task.verified",
+            allowed=SUBJECT_DONE_TRANSITIONS,
+        )
+        TaskStage.objects.filter(task=task, ended_at__isnull=True).update(ended_at=now)
+        notify(
+            recipients=unit_people(task.lead_unit) + ([task.responsible] if task.responsible else []),
+            verb="task.verified",
+            title=_("任务已核销：%(title)s") % {"title": task.title},
+            body=note.strip(),
             url=task_url(task),
             dedupe_key=f"task.verified:{task.pk}",
         )

@@ -28,5 +28,10 @@ REASSIGN_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 OPEN_STATUSES = frozenset({S.ASSIGNED, S.SIGNED_FOR, S.IN_PROGRESS, S.REPORTED_DONE})
+
+# A task that exists because of another app's object is done when that
+# object's own workflow confirms the work (an enforcement order closed by the
+# re-inspection that found it fixed): from any open status straight to verified.
+SUBJECT_DONE_TRANSITIONS: dict[str, frozenset[str]] = {s: frozenset({S.VERIFIED}) for s in OPEN_STATUSES}
 # Statuses in which the unit still owes work (a reported task waits on HQ, not on the unit).
 UNIT_OWES = frozenset({S.ASSIGNED, S.SIGNED_FOR, S.IN_PROGRESS})

@@ -70,7 +70,12 @@ def test_grants_through_the_api_respect_four_eyes(api, hq_staff, hq_commander, p
     api.force_login(hq_staff)
     created = api.post(
         "/api/parks/grants/",
-        {"policy": policy.pk, "enterprise": e.pk, "production_stopped_on": "2021-11-01"},
+        {
+            "policy": policy.pk,
+            "enterprise": e.pk,
+            "production_stopped_on": "2021-11-01",
+            "stop_override_reason": "笔录",
+        },
         format="json",
     )
     assert created.status_code == 201 and created.json()["amount"] == "120000.00"
@@ -117,7 +122,11 @@ def test_api_lists_keep_a_constant_number_of_queries(
                 requires_closure_verified=False,
             )
             grant = incentives.grant_create(
-                actor=hq_staff, policy=policy, enterprise=make_enterprise(), production_stopped_on=dt.date(2021, 11, 1)
+                actor=hq_staff,
+                policy=policy,
+                enterprise=make_enterprise(),
+                production_stopped_on=dt.date(2021, 11, 1),
+                stop_override_reason="笔录",
             )
             incentives.grant_decide(actor=hq_commander, grant=grant, approve=True)
 

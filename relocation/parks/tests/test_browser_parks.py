@@ -35,3 +35,38 @@ def test_the_park_list_works_on_a_phone(phone_page, liaison, park):
     assert width <= 400
     phone_page.click(f"text={park.name}")
     phone_page.wait_for_selector("#capacity-table")
+
+
+def test_hq_registers_a_park_and_edits_its_capacity(page, hq_staff, units):
+    from decimal import Decimal
+
+    from relocation.parks.models import Park
+
+    browser_login(page, "hq_staff")
+    page.goto(page.base_url + "/parks/")
+    page.click("#park-create")
+    page.fill("#id_code", "shatian")
+    page.fill("#id_name", "沙田环保产业基地")
+    page.select_option("#id_town_unit", str(units["machong"].pk))
+    page.check("input[name=industries][value=electroplating]")
+    page.fill("#id_land_area_m2", "80000")
+    page.fill("#id_facilities-0-name", "综合站")
+    page.select_option("#id_facilities-0-stream", "general")
+    page.fill("#id_facilities-0-capacity_t_per_day", "120")
+    page.fill("#id_factories-0-code", "A1")
+    page.fill("#id_factories-0-area_m2", "3000")
+    page.fill("#id_quota_nickel", "300")
+    page.click("#park-save")
+    page.wait_for_selector("#park-name:has-text('沙田环保产业基地')")
+    assert page.locator("#facilities").inner_text().count("综合站") == 1
+
+    page.click("#park-edit")
+    page.fill("#id_name", "沙田电镀产业基地")
+    page.fill("#id_facilities-0-capacity_t_per_day", "150")
+    page.select_option("#id_facilities-0-status", "under_construction")
+    page.click("#park-save")
+    page.wait_for_selector("#park-name:has-text('沙田电镀产业基地')")
+    park = Park.objects.get(code="shatian")
+    facility = park.facilities.get()
+    assert park.version == 2 and facility.capacity_t_per_day == Decimal("150")
+    assert facility.status == "under_construction"

@@ -9,6 +9,9 @@ from relocation.core import audit
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.parks import incentives, selectors
 
+# The basis HQ must give for a stop date the lifecycle history does not hold.
+MANUAL = "镇街停产核查笔录 2021-018"
+
 
 @pytest.fixture
 def policy(hq_staff, programme):
@@ -43,22 +46,60 @@ def test_it_explains_every_term_of_the_amount(policy, make_enterprise):
     assert not too_late["eligible"] and "晚于最后一档截止日" in too_late["problems"][0]
 
 
+@pytest.fixture
+def open_violations(monkeypatch):
+    """Stand in for enforcement's counter in core.compliance: {enterprise id: n}."""
+    counts: dict[int, int] = {}
+
+    def counter(ids):
+        return {pk: counts[pk] for pk in ids if pk in counts}
+
+    from relocation.core import compliance
+
+    monkeypatch.setattr(compliance, "_open_violation_counter", [counter])
+    return counts
+
+
 @pytest.mark.django_db
-def test_open_violations_and_an_unverified_closure_make_an_enterprise_ineligible(policy, make_enterprise, hq_staff):
+def test_open_violations_and_an_unverified_closure_make_an_enterprise_ineligible(
+    policy, make_enterprise, hq_staff, open_violations
+):
     e = make_enterprise(status="production_stopped")
-    audit.record(actor=None, action="enforcement.violation_recorded", obj=e, enterprise_id=e.pk, summary="违法排污")
-    with pytest.raises(ServiceError) as exc:
-        incentives.grant_create(actor=hq_staff, policy=policy, enterprise=e, production_stopped_on=dt.date(2021, 12, 1))
-    assert "未办结违法行为 1 起" in exc.value.message and "关停尚未核验" in exc.value.message
+    open_violations[e.pk] = 1
+    # An audit event alone no longer counts: enforcement's own records do.
     audit.record(actor=None, action="enforcement.order_closed", obj=e, enterprise_id=e.pk, summary="整改令销号")
+    with pytest.raises(ServiceError) as exc:
+        incentives.grant_create(
+            actor=hq_staff,
+            policy=policy,
+            enterprise=e,
+            production_stopped_on=dt.date(2021, 12, 1),
+            stop_override_reason=MANUAL,
+        )
+    assert "未办结违法行为 1 起" in exc.value.message and "关停尚未核验" in exc.value.message
+    open_violations[e.pk] = 0
     assert incentives.open_violations(e) == 0
+
+
+@pytest.mark.django_db
+def test_without_a_provider_violations_cannot_be_checked(policy, make_enterprise, monkeypatch):
+    from relocation.core import compliance
+
+    monkeypatch.setattr(compliance, "_open_violation_counter", [])
+    e = make_enterprise(status="closure_verified")
+    outcome = incentives.compute(policy, e, dt.date(2021, 12, 1))
+    assert not outcome["eligible"] and "无法核实违法行为" in outcome["problems"][0]
 
 
 @pytest.mark.django_db
 def test_four_eyes_the_creator_cannot_approve(policy, make_enterprise, hq_staff, hq_commander):
     e = make_enterprise(status="closure_verified")
     grant = incentives.grant_create(
-        actor=hq_staff, policy=policy, enterprise=e, production_stopped_on=dt.date(2021, 12, 1)
+        actor=hq_staff,
+        policy=policy,
+        enterprise=e,
+        production_stopped_on=dt.date(2021, 12, 1),
+        stop_override_reason=MANUAL,
     )
     with pytest.raises(PermissionDeniedError, match="核算人不能审批"):
         incentives.grant_decide(actor=hq_staff, grant=grant, approve=True)
@@ -71,7 +112,11 @@ def test_four_eyes_the_creator_cannot_approve(policy, make_enterprise, hq_staff,
 def test_payments_never_exceed_the_grant_and_totals_add_up(policy, make_enterprise, hq_staff, hq_commander):
     e = make_enterprise(status="closure_verified", floor_area_m2=Decimal("1000"))
     grant = incentives.grant_create(
-        actor=hq_staff, policy=policy, enterprise=e, production_stopped_on=dt.date(2021, 12, 1)
+        actor=hq_staff,
+        policy=policy,
+        enterprise=e,
+        production_stopped_on=dt.date(2021, 12, 1),
+        stop_override_reason=MANUAL,
     )
     with pytest.raises(ServiceError, match="已批准"):
         incentives.payment_record(
@@ -114,3 +159,72 @@ def test_malformed_tiers_are_refused_naming_the_tier(hq_staff, programme):
             basis="per_m2",
             tiers=[{"stopped_by": "2021-12-31", "rate": "1"}, {"stopped_by": "31/12/2021", "rate": "1"}],
         )
+
+
+@pytest.fixture
+def stopped_in_lifecycle(make_enterprise, hq_staff):
+    """An enterprise whose lifecycle recorded production stopped on 2021-12-20."""
+    from django.utils import timezone
+
+    from relocation.enterprises import lifecycle
+    from relocation.enterprises.models import StatusChange
+
+    e = make_enterprise(status="destination_confirmed", floor_area_m2=Decimal("1000"))
+    change = lifecycle.enterprise_transition(
+        actor=hq_staff, enterprise=e, target="production_stopped", reason="镇街核查确认停产"
+    )
+    at = timezone.make_aware(dt.datetime(2021, 12, 20, 10, 30))
+    StatusChange.objects.filter(pk=change.pk).update(at=at)
+    e.refresh_from_db()
+    return e, change
+
+
+@pytest.mark.django_db
+def test_the_stop_date_comes_from_the_lifecycle_history(policy, stopped_in_lifecycle, hq_staff, open_violations):
+    from relocation.parks.models import StopSource
+
+    policy.requires_closure_verified = False
+    policy.save()
+    e, change = stopped_in_lifecycle
+    grant = incentives.grant_create(actor=hq_staff, policy=policy, enterprise=e)
+    assert grant.production_stopped_on == dt.date(2021, 12, 20)
+    assert grant.production_stop_source == StopSource.LIFECYCLE
+    assert (
+        f"搬迁进度记录 #{change.pk}" in grant.production_stop_basis
+        and "镇街核查确认停产" in grant.production_stop_basis
+    )
+    assert grant.explanation[0].startswith("停产日期取自搬迁进度")
+    assert grant.rate == Decimal("300")
+    from relocation.core.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="grant.computed", enterprise_id=e.pk)
+    assert event.changes["production_stop_source"] == [None, "lifecycle"]
+
+
+@pytest.mark.django_db
+def test_a_manual_date_that_contradicts_the_history_is_refused(policy, stopped_in_lifecycle, hq_staff):
+    e, _change = stopped_in_lifecycle
+    with pytest.raises(ServiceError, match="停产日期以记录为准"):
+        incentives.production_stop(e, dt.date(2021, 11, 1), MANUAL)
+    # The same date is no contradiction.
+    assert incentives.production_stop(e, dt.date(2021, 12, 20)).source == "lifecycle"
+
+
+@pytest.mark.django_db
+def test_a_manual_date_is_an_override_with_its_basis_only_without_history(
+    policy, make_enterprise, hq_staff, open_violations
+):
+    e = make_enterprise(status="closure_verified")
+    with pytest.raises(ServiceError, match="没有该企业的停产记录"):
+        incentives.grant_create(actor=hq_staff, policy=policy, enterprise=e)
+    with pytest.raises(ServiceError, match="须说明依据"):
+        incentives.grant_create(actor=hq_staff, policy=policy, enterprise=e, production_stopped_on=dt.date(2021, 12, 1))
+    grant = incentives.grant_create(
+        actor=hq_staff,
+        policy=policy,
+        enterprise=e,
+        production_stopped_on=dt.date(2021, 12, 1),
+        stop_override_reason=MANUAL,
+    )
+    assert grant.production_stop_source == "manual" and grant.production_stop_basis == MANUAL
+    assert grant.explanation[0] == f"停产日期为手工填写：{MANUAL}"

@@ -199,7 +199,11 @@ def test_list_pages_keep_a_constant_number_of_queries(
         services.allocations_confirm_bulk(actor=hq_commander, allocations=list(proposal.allocations.all()))
         for e in ents:
             grant = incentives.grant_create(
-                actor=hq_staff, policy=policy, enterprise=e, production_stopped_on=dt.date(2021, 12, 1)
+                actor=hq_staff,
+                policy=policy,
+                enterprise=e,
+                production_stopped_on=dt.date(2021, 12, 1),
+                stop_override_reason="笔录",
             )
             incentives.grant_decide(actor=hq_commander2, grant=grant, approve=True)
         make_park()

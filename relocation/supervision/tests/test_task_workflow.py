@@ -69,3 +69,41 @@ def test_it_creates_a_task_once_per_dedupe_key(make_task):
     b = make_task(dedupe_key="meeting:1:decision:2")
     assert a.pk == b.pk
     assert TaskStage.objects.filter(task=a).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_subject_closes_only_its_own_task(hq_staff, units, enterprise):
+    """task_complete_for_subject verifies the task linked to that very subject
+    and key; another subject or key leaves it open."""
+    import datetime as dt
+
+    from relocation.core.models import AuditEvent
+    from relocation.supervision import services as supervision
+    from relocation.supervision.models import TaskStatus
+
+    task = supervision.task_create(
+        actor=hq_staff,
+        title="回头看复查",
+        lead_unit=units["eeb"],
+        deadline=dt.date(2099, 1, 1),
+        subject=enterprise,
+        dedupe_key="test.follow_up:1",
+    )
+    assert (
+        supervision.task_complete_for_subject(actor=None, subject=units["eeb"], dedupe_key="test.follow_up:1", note="x")
+        is None
+    )
+    assert supervision.task_complete_for_subject(actor=None, subject=enterprise, dedupe_key="other", note="x") is None
+    done = supervision.task_complete_for_subject(
+        actor=hq_staff, subject=enterprise, dedupe_key="test.follow_up:1", note="复查确认"
+    )
+    task.refresh_from_db()
+    assert done.pk == task.pk and task.status == TaskStatus.VERIFIED and task.reported_on_time is True
+    assert AuditEvent.objects.filter(action="task.verified", object_id=str(task.pk), actor_id=hq_staff.pk).exists()
+    # Already verified: nothing left to close.
+    assert (
+        supervision.task_complete_for_subject(
+            actor=hq_staff, subject=enterprise, dedupe_key="test.follow_up:1", note="x"
+        )
+        is None
+    )
