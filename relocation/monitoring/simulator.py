@@ -45,6 +45,7 @@ class Result:
     reconnects: int = 0
     refused: int = 0
     elapsed_s: float = 0.0
+    cpu_s: float = 0.0
     counters: Counter = field(default_factory=Counter)
 
     def as_dict(self) -> dict:
@@ -57,6 +58,7 @@ class Result:
             "reconnects": self.reconnects,
             "refused": self.refused,
             "elapsed_s": round(self.elapsed_s, 3),
+            "cpu_s": round(self.cpu_s, 3),
         }
 
 
@@ -201,6 +203,7 @@ async def simulate(
     duration: float = 60.0,
 ) -> Result:
     result = Result(devices=len(devices))
+    cpu_started = time.process_time()
     started = time.monotonic()
     deadline = started + duration
     await asyncio.gather(
@@ -221,4 +224,5 @@ async def simulate(
         )
     )
     result.elapsed_s = time.monotonic() - started
+    result.cpu_s = time.process_time() - cpu_started
     return result

@@ -21,6 +21,13 @@ from relocation.monitoring.hj212.frame import Frame, FrameError, build_segment, 
 class ProtocolVersion:
     bits: int = -1
     name: str = ""
+    # Whether normalise_code maps anything (set per subclass): frames of versions
+    # that keep the codes skip the per-value renaming.
+    renames_codes: bool = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.renames_codes = cls.normalise_code is not ProtocolVersion.normalise_code
 
     def normalise_code(self, code: str) -> str:
         return code

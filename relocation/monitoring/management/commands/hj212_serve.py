@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 
+import uvloop
 from django.core.management.base import BaseCommand
 
 from relocation.monitoring import ingest, storage
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         if options["processes"] > 1:
             self._run_children(options)
             return
-        asyncio.run(self._run(options))
+        uvloop.run(self._run(options))
 
     def _run_children(self, options) -> None:
         """Start N single-process servers on the same port; the kernel spreads
