@@ -203,7 +203,11 @@ def parse_cp(text: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
     values: dict[str, dict[str, Any]] = {}
     numeric = NUMERIC_KEYS
     # ";" separates items and "," the fields of an item; both only separate fields here.
-    for part in text.replace(",", ";").split(";"):
+    parts = text.replace(",", ";").split(";")
+    if " " not in text and text.isprintable():  # no whitespace anywhere: nothing to strip
+        _parse_plain_fields(parts, cp, values)
+        return cp, values
+    for part in parts:
         name, sep, value = part.partition("=")
         if not sep:
             if part.strip():
@@ -235,6 +239,41 @@ def parse_cp(text: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
         else:
             slot[key] = value.strip()
     return cp, values
+
+
+def _parse_plain_fields(parts: list[str], cp: dict[str, str], values: dict[str, dict[str, Any]]) -> None:
+    """`parse_cp` for CP text without whitespace (what devices send): the same
+    checks, without the stripping. The server runs this for every field."""
+    numeric = NUMERIC_KEYS
+    for part in parts:
+        name, sep, value = part.partition("=")
+        if not sep:
+            if part:
+                raise FrameError(f"malformed field: {part[:20]}")
+            continue
+        code, dash, key = name.rpartition("-")
+        if not dash:
+            if not name:
+                raise FrameError("malformed field: empty name")
+            cp[name] = value
+            continue
+        if not code or not key:
+            raise FrameError(f"malformed field: {name[:20]}")
+        slot = values.get(code)
+        if slot is None:
+            slot = values[code] = {}
+        if key in numeric:
+            if not value or value.strip(_NUMBER_CHARS):
+                raise FrameError(f"malformed field: {name[:20]}")
+            try:
+                number = float(value)
+            except ValueError:
+                raise FrameError(f"malformed field: {name[:20]}")
+            if not isfinite(number):  # "1e999"
+                raise FrameError(f"malformed field: {name[:20]}")
+            slot[key] = number
+        else:
+            slot[key] = value
 
 
 _version_for_flag: Callable[[int | None], Any] | None = None
@@ -290,18 +329,21 @@ def decode(
     flag_text = header.get("Flag")
     flag: int | None = None
     if flag_text is not None:
-        if not flag_text.isdigit() or int(flag_text) > 255:
+        if not (flag_text.isascii() and flag_text.isdigit()) or int(flag_text) > 255:
             raise FrameError("malformed field: Flag", mn=header["MN"], header=header)
         flag = int(flag_text)
     for name in ("PNUM", "PNO"):
-        if name in header and not (header[name].isdigit() and 0 < int(header[name]) <= 9999):
+        if name in header and not (header[name].isascii() and header[name].isdigit() and 0 < int(header[name]) <= 9999):
             raise FrameError(f"malformed field: {name}", mn=header["MN"], header=header)
     if ("PNUM" in header) != ("PNO" in header):
         raise FrameError("missing field: PNUM/PNO", mn=header["MN"], header=header)
     if "PNO" in header and int(header["PNO"]) > int(header["PNUM"]):
         raise FrameError("malformed field: PNO", mn=header["MN"], header=header)
-    if "DataTime" in cp and parse_time(cp["DataTime"]) is None:
-        raise FrameError("malformed field: DataTime", mn=header["MN"], header=header)
+    data_time = None
+    if "DataTime" in cp:
+        data_time = parse_time(cp["DataTime"])
+        if data_time is None:
+            raise FrameError("malformed field: DataTime", mn=header["MN"], header=header)
     version = _version_for_flag(flag)
     if version is None:
         raise FrameError("unsupported version", mn=header["MN"], header=header)
@@ -315,6 +357,7 @@ def decode(
         crc_variant=variant,
         version=version,
     )
+    frame.__dict__["_data_time"] = data_time  # parsed above: the `data_time` property's cache
     if frame.oversize:
         frame.warnings.append("length above 1024")
     if variant != crc_mod.STANDARD:
