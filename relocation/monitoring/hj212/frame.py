@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from math import isfinite
 from typing import Any
 
@@ -87,7 +88,7 @@ class Frame:
     def mn(self) -> str:
         return self.header.get("MN", "")
 
-    @property
+    @cached_property  # decode() fills it in; asked for every answer
     def flag(self) -> int | None:
         value = self.header.get("Flag")
         return int(value) if value is not None else None
@@ -358,6 +359,7 @@ def decode(
         version=version,
     )
     frame.__dict__["_data_time"] = data_time  # parsed above: the `data_time` property's cache
+    frame.__dict__["flag"] = flag
     if frame.oversize:
         frame.warnings.append("length above 1024")
     if variant != crc_mod.STANDARD:
@@ -376,6 +378,8 @@ def encode(segment: str, *, crc_variant: str = crc_mod.STANDARD) -> bytes:
     data = segment.encode("utf-8")
     if len(data) > MAX_LENGTH:
         raise FrameError("bad length")
+    if crc_variant == crc_mod.STANDARD:
+        return b"##%04d%s%04X\r\n" % (len(data), data, crc_mod.crc_annex_a(data))
     return b"##%04d" % len(data) + data + crc_mod.crc_text(data, crc_variant).encode("ascii") + TRAILER
 
 
