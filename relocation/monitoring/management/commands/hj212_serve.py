@@ -14,7 +14,7 @@ import uvloop
 from django.core.management.base import BaseCommand
 
 from relocation.monitoring import ingest, storage
-from relocation.monitoring.server import Hj212Server
+from relocation.monitoring.server import Hj212Server, tune_garbage_collector
 
 
 class Command(BaseCommand):
@@ -74,6 +74,7 @@ class Command(BaseCommand):
             writers=options["writers"],
         )
         port = await server.start(options["host"], options["port"], reuse_port=options["reuse_port"])
+        tune_garbage_collector()
         self.stdout.write(f"HJ 212 server listening on {options['host']}:{port}")
         self.stdout.flush()
         stop = asyncio.Event()
