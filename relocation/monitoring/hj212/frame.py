@@ -140,6 +140,11 @@ class Frame:
         }
 
 
+def valid_mn(mn: str) -> bool:
+    """An MN as the standard allows it: 1 to 32 letters, digits, "_" or "-"."""
+    return 0 < len(mn) <= 32 and not mn.strip(_MN_CHARS)
+
+
 def parse_time(text: str) -> dt.datetime | None:
     """YYYYMMDDhhmmss (local time of the site) -> naive datetime, or None."""
     if len(text) != 14 or text.strip(_DIGITS):
@@ -322,7 +327,7 @@ def decode(
         raise FrameError("malformed field: CN", mn=mn, header=header)
     if not 2 <= len(st) <= 3 or st.strip(_ALNUM):
         raise FrameError("malformed field: ST", mn=mn, header=header)
-    if len(mn) > 32 or mn.strip(_MN_CHARS):
+    if not valid_mn(mn):
         raise FrameError("malformed field: MN", header=header)
     qn = header.get("QN")
     if qn is not None and (not 14 <= len(qn) <= 20 or qn.strip(_DIGITS)):

@@ -74,14 +74,14 @@ async def read_reply(reader, timeout=5.0):
     return decode(await asyncio.wait_for(reader.readline(), timeout))
 
 
-def run(coro):
+def run(coro, runner=asyncio.run):
     """Run a scenario on a fresh event loop in its own thread (the browser
     tests leave Playwright's loop running in the main thread)."""
     outcome: dict = {}
 
     def target() -> None:
         try:
-            outcome["value"] = asyncio.run(coro)
+            outcome["value"] = runner(coro)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
             outcome["error"] = exc
 
@@ -117,6 +117,23 @@ def test_it_acknowledges_only_after_the_rows_are_stored(point):
         await server.stop()
 
     run(scenario())
+
+
+def test_it_serves_on_uvloop_as_the_command_runs_it(point):
+    import uvloop
+
+    async def scenario():
+        server = make_server()
+        port = await server.start("127.0.0.1", 0)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(upload() + upload(mn="UNKNOWN0001"))
+        answers = [await read_reply(reader), await read_reply(reader)]
+        assert sorted(a.cn for a in answers) == ["9011", "9014"]
+        writer.close()
+        await server.stop()
+
+    run(scenario(), runner=uvloop.run)
+    assert rows_count() == 6
 
 
 def test_it_stores_duplicates_once_and_answers_both(point):
