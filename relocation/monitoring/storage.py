@@ -41,19 +41,36 @@ def store_rows(rows: Sequence[Row]) -> int:
 
 def _copy_text(rows: Iterable[Row]) -> str:
     out = []
-    times: dict[dt.datetime, str] = {}  # the rows of a frame share their timestamps
+    append = out.append
+    times: dict[dt.datetime, str] = {}
+    # The rows of a frame come one after another and share (the very objects of)
+    # point, CN and both timestamps: their common text is built once per frame.
+    # Identity, not equality, is checked: a miss only rebuilds the same text.
+    last_point = last_cn = last_time = last_received = None
+    head = got = ""
     for point_id, cn, data_time, code, value, low, high, cou, flag, received_at in rows:
-        when = times.get(data_time)
-        if when is None:
-            when = times[data_time] = data_time.isoformat()
-        got = times.get(received_at)
-        if got is None:
-            got = times[received_at] = received_at.isoformat()
-        out.append(
-            f"{point_id}\t{cn}\t{when}\t{code}\t{_NULL if value is None else repr(value)}\t"
-            f"{_NULL if low is None else repr(low)}\t{_NULL if high is None else repr(high)}\t"
-            f"{_NULL if cou is None else repr(cou)}\t{flag}\t{got}\n"
-        )
+        if (
+            data_time is not last_time
+            or received_at is not last_received
+            or point_id is not last_point
+            or (cn is not last_cn)
+        ):
+            last_point, last_cn, last_time, last_received = point_id, cn, data_time, received_at
+            when = times.get(data_time)
+            if when is None:
+                when = times[data_time] = data_time.isoformat()
+            got = times.get(received_at)
+            if got is None:
+                got = times[received_at] = received_at.isoformat()
+            head = f"{point_id}\t{cn}\t{when}\t"
+        if low is None and high is None and cou is None:  # real-time values: one number
+            append(f"{head}{code}\t{_NULL if value is None else repr(value)}\t\\N\t\\N\t\\N\t{flag}\t{got}\n")
+        else:
+            append(
+                f"{head}{code}\t{_NULL if value is None else repr(value)}\t"
+                f"{_NULL if low is None else repr(low)}\t{_NULL if high is None else repr(high)}\t"
+                f"{_NULL if cou is None else repr(cou)}\t{flag}\t{got}\n"
+            )
     return "".join(out)
 
 
