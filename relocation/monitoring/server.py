@@ -202,7 +202,7 @@ class Hj212Server:
         self.stats["connections"] += 1
         self._connections.add(connection)
         if self.queue_is_full():
-            connection.transport.pause_reading()  # type: ignore[union-attr]
+            self._hold(connection, [])  # read once there is room, like the others
 
     def _closed(self, connection: DeviceConnection) -> None:
         self.connections -= 1

@@ -284,6 +284,36 @@ def test_it_applies_back_pressure_with_a_small_queue(point):
     assert rows_count() == 72 and max(calls) <= 12
 
 
+def test_it_reads_a_device_that_connected_while_the_queue_was_full_once_there_is_room(point):
+    gate = threading.Event()
+
+    def gated_store(rows):
+        gate.wait(10)
+        return storage.store_rows(rows)
+
+    async def scenario():
+        server = make_server(store=gated_store, queue_size=1, batch_max=6)
+        port = await server.start("127.0.0.1", 0)
+        first_reader, first = await asyncio.open_connection("127.0.0.1", port)
+        for i in range(3):
+            first.write(upload(qn=f"2022030112{i:02d}00000", when=f"2022030112{i:02d}00"))
+        while not server.queue_is_full():
+            await asyncio.sleep(0.01)
+        second_reader, second = await asyncio.open_connection("127.0.0.1", port)
+        second.write(upload(qn="20220301130000000", when="20220301130000"))
+        await asyncio.sleep(0.2)
+        gate.set()
+        assert (await read_reply(second_reader)).qn == "20220301130000000"
+        for _ in range(3):
+            assert (await read_reply(first_reader)).cn == "9014"
+        first.close()
+        second.close()
+        await server.stop()
+
+    run(scenario())
+    assert rows_count() == 24
+
+
 def test_it_ends_with_exactly_the_frames_sent_when_the_server_dies_mid_stream(point):
     """Kill the server while the simulator sends; restart it; unacknowledged
     frames are resent and idempotent storage drops what was already stored."""
