@@ -10,6 +10,11 @@
    simulator resends what was not answered; the database must end with
    exactly the frames sent — none lost, none doubled.
 
+With (1) and (2), the CPU time each part used per frame (`hj212_cpu_per_frame`:
+simulator, server processes with their kernel share, PostgreSQL backends), read
+from /proc: on a shared machine the wall-clock figures move with the load, these
+much less. BENCH_ONLY=throughput or BENCH_ONLY=restart runs one part.
+
 Uses PostgreSQL from DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/rhq_bench_hj212, created if missing).
 Prints one JSON object per line. Bounded in time (a few minutes at most).
