@@ -10,6 +10,11 @@
    simulator resends what was not answered; the database must end with
    exactly the frames sent — none lost, none doubled.
 
+With (1) and (2), the CPU time each part used per frame (`hj212_cpu_per_frame`:
+simulator, server processes with their kernel share, PostgreSQL backends), read
+from /proc: on a shared machine the wall-clock figures move with the load, these
+much less. BENCH_ONLY=throughput or BENCH_ONLY=restart runs one part.
+
 Uses PostgreSQL from DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/rhq_bench_hj212, created if missing).
 Prints one JSON object per line. Bounded in time (a few minutes at most).
@@ -69,6 +74,54 @@ def wait_port(port: int, timeout: float = 30) -> None:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("server did not start")
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()  # fields from the 3rd (state) on
+    except OSError:
+        return None
+
+
+def cpu_of(pids, *, system_only: bool = False) -> dict[int, float]:
+    """CPU seconds (user + system, or system alone) used so far by each live process."""
+    out = {}
+    for pid in pids:
+        fields = _proc_stat(pid)
+        if fields:
+            out[pid] = (int(fields[12]) + (0 if system_only else int(fields[11]))) / _CLOCK_TICKS
+    return out
+
+
+def session_pids(session: int) -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            fields = _proc_stat(int(entry))
+            if fields and int(fields[3]) == session:
+                pids.append(int(entry))
+    return pids
+
+
+def postgres_pids() -> list[int]:
+    """This database's backends and the shared background processes (WAL writer …)."""
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT pid FROM pg_stat_activity WHERE (datname = current_database() OR datname IS NULL) "
+            "AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in c.fetchall()]
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    # A process born during the run started from zero.
+    return sum(after[pid] - before.get(pid, 0.0) for pid in after)
 
 
 def setup_points(n: int) -> None:
@@ -149,8 +202,8 @@ def simulate(env: dict, port: int, *, devices: int, count: int, start: str, rate
     return json.loads(out.strip().splitlines()[-1])
 
 
-def copy_rate(rows_n: int, points: list[int]) -> float:
-    """Rows per second PostgreSQL COPY alone stores into the same table."""
+def copy_rate(rows_n: int, points: list[int]) -> tuple[float, float]:
+    """Rows per second PostgreSQL COPY alone stores into the same table, and its CPU µs per row."""
     from django.db import connection, transaction
 
     from relocation.monitoring.storage import COLUMNS, TABLE, _copy_text
@@ -168,13 +221,16 @@ def copy_rate(rows_n: int, points: list[int]) -> float:
                 rows.append((p, "2011", when, c, 1.234, None, None, None, "N", now))
     rows = rows[:rows_n]
     text = _copy_text(rows)  # building the text is not part of what COPY alone costs
+    connection.ensure_connection()
+    pg_before = cpu_of(postgres_pids() + [connection.connection.info.backend_pid])
     began = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:  # noqa: S608
             copy.write(text)
     elapsed = time.perf_counter() - began
+    pg_cpu = cpu_used(pg_before, cpu_of(postgres_pids() + [connection.connection.info.backend_pid]))
     truncate()
-    return len(rows) / elapsed
+    return len(rows) / elapsed, pg_cpu * 1e6 / len(rows)
 
 
 def main() -> None:
@@ -197,7 +253,8 @@ def main() -> None:
     only = os.environ.get("BENCH_ONLY", "")
     if only != "restart":
         throughput(env, points)
-    restart(env)
+    if only != "throughput":
+        restart(env)
 
 
 def throughput(env: dict, points: list[int]) -> None:
@@ -206,9 +263,15 @@ def throughput(env: dict, points: list[int]) -> None:
     port = free_port()
     server = start_server(env, port)
     try:
+        server_before = cpu_of(session_pids(server.pid))
+        server_sys_before = cpu_of(session_pids(server.pid), system_only=True)
+        pg_before = cpu_of(postgres_pids())
         result = simulate(
             env, port, devices=DEVICES, count=FRAMES_PER_DEVICE, start="20220301000000", rate=0, duration=180
         )
+        server_cpu = cpu_used(server_before, cpu_of(session_pids(server.pid)))
+        server_sys = cpu_used(server_sys_before, cpu_of(session_pids(server.pid), system_only=True))
+        pg_cpu = cpu_used(pg_before, cpu_of(postgres_pids()))
     finally:
         stop_server(server)
     rows, frames = counts()
@@ -216,9 +279,15 @@ def throughput(env: dict, points: list[int]) -> None:
     emit("hj212_end_to_end_frames_per_s", round(fps, 1), "frames/s", 10000, fps >= 10000, server_processes=PROCESSES,
          devices=DEVICES, frames_acked=result["acked"], frames_sent=result["frames_unique"], rows_stored=rows,
          values_per_s=round(fps * 6, 1), elapsed_s=result["elapsed_s"])  # fmt: skip
+    # CPU time, not wall time: what each part costs per frame on a shared machine.
+    per_frame = 1e6 / max(result["acked"], 1)
+    client_us, server_us, pg_us = result["cpu_s"] * per_frame, server_cpu * per_frame, pg_cpu * per_frame
+    emit("hj212_cpu_per_frame", round(client_us + server_us + pg_us, 1), "µs CPU/frame", None, None,
+         client_us=round(client_us, 1), server_us=round(server_us, 1),
+         server_kernel_us=round(server_sys * per_frame, 1), postgresql_us=round(pg_us, 1))  # fmt: skip
 
     # 2. COPY alone, same rows.
-    copy_rows_per_s = copy_rate(max(rows, 6 * DEVICES), points)
+    copy_rows_per_s, copy_cpu_us_per_row = copy_rate(max(rows, 6 * DEVICES), points)
     copy_fps = copy_rows_per_s / 6
     emit(
         "postgresql_copy_alone_frames_per_s",
@@ -227,6 +296,7 @@ def throughput(env: dict, points: list[int]) -> None:
         None,
         None,
         rows_per_s=round(copy_rows_per_s, 1),
+        postgresql_cpu_us_per_frame=round(copy_cpu_us_per_row * 6, 1),
     )
     ratio = fps / copy_fps if copy_fps else 0.0
     emit("hj212_end_to_end_to_copy_ratio", round(ratio, 3), "ratio", 0.5, ratio >= 0.5)

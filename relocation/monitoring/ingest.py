@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import re
 import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,8 +14,8 @@ from relocation.monitoring import units
 from relocation.monitoring.hj212 import codes
 from relocation.monitoring.hj212.frame import Frame
 
-_SAFE_CODE = re.compile(r"[A-Za-z0-9]{1,16}\Z")
-_SAFE_FLAG = re.compile(r"[A-Za-z0-9]{0,2}\Z")
+# Pollutant codes and data flags go into COPY text: letters and digits only.
+_CODE_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 # point_id, cn, data_time, pollutant, value, min, max, cou, flag, received_at
 Row = tuple[int, str, dt.datetime, str, float | None, float | None, float | None, float | None, str, dt.datetime]
@@ -86,39 +85,37 @@ def site_timezone() -> Any:
 def rows_for(frame: Frame, point: PointInfo, received_at: dt.datetime, tz: Any) -> list[Row]:
     """The rows a data upload stores; values converted to the storage units.
     Pollutants with an unusable code or without any value are skipped."""
+    cn = frame.cn
+    if cn not in codes.DATA_CNS:
+        return []
     naive = frame.data_time
-    if naive is None or frame.cn not in codes.DATA_CNS:
+    if naive is None:
         return []
     data_time = naive.replace(tzinfo=tz)
-    main = codes.MAIN_KEY[frame.cn]
+    main = codes.MAIN_KEY[cn]
+    point_id = point.id
+    factors = point.factors
     rows: list[Row] = []
     for code, fields in frame.normalised_values().items():
-        if not _SAFE_CODE.match(code):
+        if len(code) > 16 or code.strip(_CODE_CHARS) or not code:
             continue
         value = fields.get(main)
         if value is None and main == "Avg":
             value = fields.get("Rtd")
-        if value is None and not any(k in fields for k in ("Min", "Max", "Cou")):
-            continue
-        flag = str(fields.get("Flag", ""))
-        if not _SAFE_FLAG.match(flag):
-            flag = "?"
-        f = point.factor(code)
+        low = fields.get("Min")
+        high = fields.get("Max")
         cou = fields.get("Cou")
-        rows.append(
-            (
-                point.id,
-                frame.cn,
-                data_time,
-                code,
-                _scaled(value, f),
-                _scaled(fields.get("Min"), f),
-                _scaled(fields.get("Max"), f),
-                _scaled(cou, f),
-                flag,
-                received_at,
-            )
-        )
+        if value is None and low is None and high is None and cou is None:
+            continue
+        flag = fields.get("Flag", "")
+        if flag != "N" and (len(flag) > 2 or flag.strip(_CODE_CHARS)):
+            flag = "?"
+        f = factors.get(code)
+        if f is None:
+            f = point.factor(code)
+        if f != 1.0:
+            value, low, high, cou = _scaled(value, f), _scaled(low, f), _scaled(high, f), _scaled(cou, f)
+        rows.append((point_id, cn, data_time, code, value, low, high, cou, flag, received_at))
     return rows
 
 

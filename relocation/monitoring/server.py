@@ -1,16 +1,23 @@
 """The HJ 212 data server (asyncio TCP).
 
-Each connection reads CRLF-terminated packets, decodes them, authenticates the
-device (MN and PW against the registered monitoring points) and hands data
-uploads to a bounded queue. Writer tasks drain the queue in batches, store
+Each connection is a `DeviceConnection` protocol: it cuts the byte stream into
+CRLF-terminated packets and hands them to the server, which decodes them,
+authenticates the device (MN and PW against the registered monitoring points)
+and queues data uploads. Writer tasks take the queued frames in batches, store
 each batch in a thread (one transaction, COPY on PostgreSQL) and only then
-resolve the per-frame futures that send the 9014 data answers. So:
+write the 9014 data answers, one write per connection and batch. So:
 
 - a frame is acknowledged only after its rows are committed;
-- when the database is slow the queue fills and readers wait on `put()`:
-  back-pressure reaches the devices through TCP instead of memory growing;
+- when the database is slow the queue fills to `queue_size` frames; then the
+  connections stop being read (their unread packets wait in the protocol and
+  the socket): back-pressure reaches the devices through TCP instead of memory
+  growing;
 - a failed batch is not acknowledged, the devices resend, and idempotent
   storage drops what had already been stored.
+
+Protocols instead of streams, and one write per connection per batch, because
+at thousands of frames per second the per-frame cost of the event loop is what
+counts (a coroutine, a future and a write per frame cost more than decoding).
 
 The server does not import the ORM; storage and the point directory are
 injected (see the `hj212_serve` command), which keeps it testable.
@@ -20,8 +27,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import logging
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -34,6 +42,73 @@ from relocation.monitoring.hj212.reassembly import Reassembler
 log = logging.getLogger("relocation.monitoring.hj212")
 
 LINE_LIMIT = MAX_LENGTH + 64
+
+
+def tune_garbage_collector() -> None:
+    """Collect cycles rarely: call once the process has loaded what it keeps.
+
+    Each frame allocates a score of containers (dicts, tuples, the Frame) that
+    reference counting frees (they hold no cycles); with the default thresholds
+    the cyclic collector ran every few dozen frames and rescanned the thousands of
+    frames waiting for storage — a quarter of the server's CPU. Freezing moves what
+    is loaded so far (Django, the point directory) out of the collector's sight.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 1000)
+
+
+class DeviceConnection(asyncio.Protocol):
+    """One device's TCP connection."""
+
+    def __init__(self, server: Hj212Server) -> None:
+        self.server = server
+        self.transport: asyncio.Transport | None = None
+        self.buffer = b""
+        self.discarding = False  # inside a line longer than any packet: drop until its end
+        self.held: deque[bytes] = deque()  # packets read but not yet decoded (queue full)
+        self.reassembler: Reassembler | None = None
+        self.seen = server.now
+        self.answers: list[bytes] = []
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self.server._opened(self)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.server._closed(self)
+        self.held.clear()
+
+    def data_received(self, data: bytes) -> None:
+        self.seen = self.server.now
+        if self.buffer:
+            data = self.buffer + data
+            self.buffer = b""
+        if self.discarding:
+            end = data.find(b"\n")
+            if end < 0:
+                return
+            data = data[end + 1 :]
+            self.discarding = False
+        lines = data.split(b"\n")
+        rest = lines.pop()
+        if len(rest) > LINE_LIMIT:
+            # No CRLF within the 4-digit length limit: drop what was read.
+            self.server._reject("", "bad length")
+            self.discarding = True
+        else:
+            self.buffer = rest
+        if lines:
+            self.server._received(self, lines)
+
+    def send(self, data: bytes) -> None:
+        transport = self.transport
+        if transport is not None and not transport.is_closing():
+            transport.write(data)
+
+    def flush_answers(self) -> None:
+        if self.answers:
+            self.send(b"".join(self.answers))
+            self.answers = []
 
 
 class Hj212Server:
@@ -54,7 +129,7 @@ class Hj212Server:
         self.store = store
         self.count_rejections = count_rejections
         self.tz = tz
-        self.queue: asyncio.Queue = asyncio.Queue(maxsize=queue_size)
+        self.queue_size = queue_size
         self.batch_max = batch_max
         self.writers = writers
         self.refresh_seconds = refresh_seconds
@@ -66,20 +141,28 @@ class Hj212Server:
         self._server: asyncio.base_events.Server | None = None
         self._tasks: list[asyncio.Task] = []
         self.connections = 0
-        self._writers: set[asyncio.StreamWriter] = set()
-        # Last activity per connection, swept by housekeeping (cheaper than a timeout per read).
-        self._last_seen: dict[asyncio.StreamWriter, float] = {}
-        self._now = 0.0
+        self._connections: set[DeviceConnection] = set()
+        # Frames decoded and waiting for a writer: (connection, parts to answer, rows).
+        self.queue: deque[tuple[DeviceConnection, list[Frame], list[ingest.Row]]] = deque()
+        self._held: deque[DeviceConnection] = deque()  # connections with packets not yet decoded
+        self._storing = 0  # frames taken by writers, not yet answered
+        self._work: asyncio.Event | None = None
+        self._drained: asyncio.Event | None = None
+        self.now = 0.0  # the loop's clock, ticked each second (cheaper than asking per packet)
 
     # -- lifecycle -------------------------------------------------------
     async def start(self, host: str, port: int, *, reuse_port: bool = False) -> int:
         loop = asyncio.get_running_loop()
+        self._work = asyncio.Event()
+        self._drained = asyncio.Event()
+        self._drained.set()
+        self.now = loop.time()
         self.directory = await loop.run_in_executor(self.executor, self.load_directory)
         self._tasks = [asyncio.create_task(self._writer_loop()) for _ in range(self.writers)]
         self._tasks.append(asyncio.create_task(self._housekeeping()))
         self._tasks.append(asyncio.create_task(self._clock()))
-        self._server = await asyncio.start_server(
-            self._handle, host, port, limit=LINE_LIMIT, backlog=4096, reuse_port=reuse_port or None
+        self._server = await loop.create_server(
+            lambda: DeviceConnection(self), host, port, backlog=4096, reuse_port=reuse_port or None
         )
         return self._server.sockets[0].getsockname()[1]
 
@@ -92,7 +175,8 @@ class Hj212Server:
         if self._server is not None:
             self._server.close()
         # Let queued frames be stored (and acknowledged) before stopping.
-        await self.queue.join()
+        assert self._drained is not None
+        await self._drained.wait()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -103,43 +187,66 @@ class Hj212Server:
         """Stop like a crash would: drop connections and queued frames unanswered."""
         if self._server is not None:
             self._server.close()
-        for writer in list(self._writers):
-            writer.transport.abort()
+        for connection in list(self._connections):
+            if connection.transport is not None:
+                connection.transport.abort()
+        self.queue.clear()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self.executor.shutdown(wait=True)
 
     # -- connections -----------------------------------------------------
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def _opened(self, connection: DeviceConnection) -> None:
         self.connections += 1
         self.stats["connections"] += 1
-        self._writers.add(writer)
-        self._last_seen[writer] = self._now
-        reassembler = Reassembler()
-        try:
-            while True:
-                try:
-                    line = await reader.readuntil(b"\n")
-                except asyncio.LimitOverrunError as exc:
-                    # No CRLF within the 4-digit length limit: drop what was read.
-                    await reader.readexactly(exc.consumed)
-                    self._reject("", "bad length")
-                    continue
-                except (asyncio.IncompleteReadError, ConnectionError):
-                    break
-                self._last_seen[writer] = self._now
-                await self._process(line, writer, reassembler)
-        except ValueError:  # stream limit overrun surfaced as ValueError
-            self._reject("", "bad length")
-        finally:
-            self.connections -= 1
-            self._writers.discard(writer)
-            self._last_seen.pop(writer, None)
-            writer.close()
+        self._connections.add(connection)
+        if self.queue_is_full():
+            self._hold(connection, [])  # read once there is room, like the others
 
-    async def _process(self, line: bytes, writer: asyncio.StreamWriter, reassembler: Reassembler) -> None:
-        self.stats["frames"] += 1
+    def _closed(self, connection: DeviceConnection) -> None:
+        self.connections -= 1
+        self._connections.discard(connection)
+
+    def queue_is_full(self) -> bool:
+        return len(self.queue) >= self.queue_size
+
+    def _received(self, connection: DeviceConnection, lines: list[bytes]) -> None:
+        if connection.held:
+            connection.held.extend(lines)
+            return
+        received_at = dt.datetime.now(dt.UTC)
+        for i, line in enumerate(lines):
+            if len(self.queue) >= self.queue_size:
+                self._hold(connection, lines[i:])
+                return
+            self._process(line, connection, received_at)
+
+    def _hold(self, connection: DeviceConnection, lines: list[bytes]) -> None:
+        """The queue is full: keep the packets undecoded and stop reading this device."""
+        connection.held.extend(lines)
+        self._held.append(connection)
+        if connection.transport is not None:
+            connection.transport.pause_reading()
+
+    def _release_held(self) -> None:
+        """Room in the queue again: decode held packets, then read again."""
+        received_at = dt.datetime.now(dt.UTC)
+        held = self._held
+        while held and len(self.queue) < self.queue_size:
+            connection = held[0]
+            lines = connection.held
+            while lines and len(self.queue) < self.queue_size:
+                self._process(lines.popleft(), connection, received_at)
+            if lines:
+                return
+            held.popleft()
+            if connection.transport is not None and not connection.transport.is_closing():
+                connection.transport.resume_reading()
+
+    def _process(self, line: bytes, connection: DeviceConnection, received_at: dt.datetime) -> None:
+        stats = self.stats
+        stats["frames"] += 1
         directory = self.directory
         try:
             frame = decode(line, crc_variants=directory.crc_variants)
@@ -150,66 +257,63 @@ class Hj212Server:
             log.exception("unexpected decoder failure")
             self._reject("", "decoder error")
             return
-        if frame.oversize:
-            self.stats["oversize"] += 1
+        if frame.length > 1024:
+            stats["oversize"] += 1
         point = directory.get(frame.mn)
         if point is None:
             self._reject(frame.mn, "unknown MN")
-            self._send(writer, replies.request_answer(frame, codes.QN_BAD_MN))
+            connection.send(replies.request_answer(frame, codes.QN_BAD_MN))
             return
         if not point.password_ok(frame.pw):
             self._reject(frame.mn, "wrong password")
-            self._send(writer, replies.request_answer(frame, codes.QN_BAD_PW))
+            connection.send(replies.request_answer(frame, codes.QN_BAD_PW))
             return
         cn = frame.cn
         if cn in codes.REPLY_CNS:
-            self.stats["replies_received"] += 1
+            stats["replies_received"] += 1
             return
         if cn in codes.NOTIFY_CNS:
-            self._send(writer, replies.notify_answer(frame))
+            connection.send(replies.notify_answer(frame))
             return
         if cn not in codes.UPLOAD_CNS:
             self._reject(frame.mn, "unsupported CN")
             if frame.needs_ack:
-                self._send(writer, replies.request_answer(frame, codes.QN_BAD_CN))
+                connection.send(replies.request_answer(frame, codes.QN_BAD_CN))
             return
-        complete = reassembler.feed(frame)
-        if complete is None:
-            self.stats["parts_waiting"] += 1
-            return
-        whole, parts = complete
+        if frame.is_split:
+            if connection.reassembler is None:
+                connection.reassembler = Reassembler()
+            complete = connection.reassembler.feed(frame)
+            if complete is None:
+                stats["parts_waiting"] += 1
+                return
+            whole, parts = complete
+        else:
+            whole, parts = frame, [frame]
         if cn in codes.DATA_CNS and whole.data_time is None:
             self._reject(frame.mn, "missing field: DataTime")
             return
-        rows = ingest.rows_for(whole, point, dt.datetime.now(dt.UTC), self.tz)
+        rows = ingest.rows_for(whole, point, received_at, self.tz)
         if not rows:
             # Nothing to store (status, restart time …): answer right away.
-            self.stats["accepted_without_rows"] += 1
-            self._ack(writer, parts)
+            stats["accepted_without_rows"] += 1
+            self._answer(connection, parts)
+            connection.flush_answers()
             return
-        future = asyncio.get_running_loop().create_future()
-        await self.queue.put((rows, future))  # waits when the writers are behind
-        future.add_done_callback(lambda f: self._after_store(f, writer, parts))
+        self.queue.append((connection, parts, rows))
+        if self._drained.is_set():  # type: ignore[union-attr]
+            self._drained.clear()  # type: ignore[union-attr]
+        if not self._work.is_set():  # type: ignore[union-attr]
+            self._work.set()  # type: ignore[union-attr]
 
-    def _after_store(self, future: asyncio.Future, writer: asyncio.StreamWriter, parts: list[Frame]) -> None:
-        if future.cancelled() or not future.result():
-            self.stats["not_acknowledged"] += 1
-            return
-        self._ack(writer, parts)
-
-    def _ack(self, writer: asyncio.StreamWriter, parts: list[Frame]) -> None:
+    def _answer(self, connection: DeviceConnection, parts: list[Frame]) -> int:
+        answered = 0
         for part in parts:
             if part.needs_ack:
-                self._send(writer, replies.data_answer(part))
-                self.stats["acknowledged"] += 1
-
-    def _send(self, writer: asyncio.StreamWriter, data: bytes) -> None:
-        if writer.is_closing():
-            return
-        try:
-            writer.write(data)
-        except (ConnectionError, RuntimeError):
-            pass
+                connection.answers.append(replies.data_answer(part))
+                answered += 1
+        self.stats["acknowledged"] += answered
+        return answered
 
     def _reject(self, mn: str, reason: str) -> None:
         self.stats["rejected"] += 1
@@ -219,15 +323,22 @@ class Hj212Server:
     # -- storage ---------------------------------------------------------
     async def _writer_loop(self) -> None:
         loop = asyncio.get_running_loop()
+        queue = self.queue
+        work = self._work
+        assert work is not None
         while True:
-            first = await self.queue.get()
-            batch = [first]
-            rows_count = len(first[0])
-            while rows_count < self.batch_max and not self.queue.empty():
-                item = self.queue.get_nowait()
+            while not queue:
+                work.clear()
+                await work.wait()
+            batch = []
+            rows: list[ingest.Row] = []
+            while queue and len(rows) < self.batch_max:
+                item = queue.popleft()
                 batch.append(item)
-                rows_count += len(item[0])
-            rows = [row for item_rows, _ in batch for row in item_rows]
+                rows.extend(item[2])
+            self._storing += len(batch)
+            if self._held:
+                self._release_held()
             ok = True
             try:
                 inserted = await loop.run_in_executor(self.executor, self.store, rows)
@@ -238,18 +349,26 @@ class Hj212Server:
                 log.exception("storing a batch of %d rows failed", len(rows))
                 self.stats["batches_failed"] += 1
                 ok = False
-            for _, future in batch:
-                if not future.done():
-                    future.set_result(ok)
-                self.queue.task_done()
+            if ok:
+                touched = set()
+                for connection, parts, _ in batch:
+                    if self._answer(connection, parts):
+                        touched.add(connection)
+                for connection in touched:
+                    connection.flush_answers()
+            else:
+                self.stats["not_acknowledged"] += len(batch)
+            self._storing -= len(batch)
+            if not queue and not self._storing:
+                self._drained.set()  # type: ignore[union-attr]
 
     async def _clock(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            self._now = loop.time()
-            for writer, seen in list(self._last_seen.items()):
-                if self._now - seen > self.idle_timeout:
-                    writer.transport.abort()  # a device silent this long has gone away
+            self.now = loop.time()
+            for connection in list(self._connections):
+                if self.now - connection.seen > self.idle_timeout and connection.transport is not None:
+                    connection.transport.abort()  # a device silent this long has gone away
             await asyncio.sleep(1.0)
 
     async def _housekeeping(self) -> None:

@@ -99,10 +99,10 @@ def point_update(*, actor: Any, point: MonitoringPoint, data: dict[str, Any], ex
 
 
 def _check_point(data: dict[str, Any]) -> None:
-    from relocation.monitoring.hj212.frame import _MN
+    from relocation.monitoring.hj212.frame import valid_mn
 
     mn = str(data.get("mn", ""))
-    if not _MN.match(mn):
+    if not valid_mn(mn):
         raise ServiceError(_("MN 只能由字母、数字、下划线和连字符组成，最长32位。"), code="mn")
     if "crc_variant" in data and data["crc_variant"] not in CrcVariant.values:
         raise ServiceError(_("不支持的校验方式。"), code="crc_variant")

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from relocation.monitoring.hj212.crc import matches as crc_matches
@@ -45,6 +46,7 @@ class Result:
     reconnects: int = 0
     refused: int = 0
     elapsed_s: float = 0.0
+    cpu_s: float = 0.0
     counters: Counter = field(default_factory=Counter)
 
     def as_dict(self) -> dict:
@@ -57,6 +59,7 @@ class Result:
             "reconnects": self.reconnects,
             "refused": self.refused,
             "elapsed_s": round(self.elapsed_s, 3),
+            "cpu_s": round(self.cpu_s, 3),
         }
 
 
@@ -94,99 +97,174 @@ def _field(text: str, name: str) -> str:
     return text[start:end] if end >= 0 else text[start:]
 
 
-async def run_device(
-    device: Device,
-    host: str,
-    port: int,
-    *,
-    count: int,
-    rate: float,
-    window: int,
-    ack_timeout: float,
-    deadline: float,
-    result: Result,
-    seed: int = 0,
-) -> None:
-    rng = random.Random(seed)
-    unacked: dict[str, tuple[bytes, float]] = {}
-    next_index = 0
-    interval = 1.0 / rate if rate > 0 else 0.0
-    next_send = time.monotonic()
-    first_connect = True
-    while time.monotonic() < deadline:
-        if next_index >= count and not unacked:
+# Frames built before the clock starts when there are at most this many in all
+# (the load generator shares the CPU with the server it measures); beyond that,
+# each device builds its frames as it goes.
+PREBUILD_LIMIT = 200_000
+
+
+class DeviceRun(asyncio.Protocol):
+    """One simulated device: its connection, its window of unanswered frames
+    (QN -> (packet, time sent), oldest first) and its resends."""
+
+    def __init__(
+        self,
+        device: Device,
+        host: str,
+        port: int,
+        *,
+        count: int,
+        rate: float,
+        window: int,
+        ack_timeout: float,
+        deadline: float,
+        result: Result,
+        finished: Callable[[], None],
+        seed: int = 0,
+        prebuild: bool = False,
+    ) -> None:
+        self.device = device
+        self.host = host
+        self.port = port
+        self.count = count
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.window = window
+        self.ack_timeout = ack_timeout
+        self.deadline = deadline
+        self.result = result
+        self.finished = finished
+        self.rng = random.Random(seed)
+        self.frames = [realtime_frame(device, i, self.rng) for i in range(count)] if prebuild else None
+        self.unacked: dict[str, tuple[bytes, float]] = {}
+        self.next_index = 0
+        self.next_send = 0.0
+        self.transport: asyncio.Transport | None = None
+        self.buffer = b""
+        self.connected_once = False
+        self.done = False
+        self.pump_timer: asyncio.TimerHandle | None = None
+        self.loop = asyncio.get_running_loop()
+
+    # -- connection ------------------------------------------------------
+    def connect(self) -> None:
+        if self.done:
             return
-        try:
-            reader, writer = await asyncio.open_connection(host, port, limit=16384)
-        except OSError:
-            await asyncio.sleep(0.2 + rng.random() * 0.3)
-            continue
-        if not first_connect:
-            result.reconnects += 1
-        first_connect = False
-        acked_event = asyncio.Event()
+        if self.loop.time() >= self.deadline:
+            self._finish()
+            return
+        task = self.loop.create_task(self.loop.create_connection(lambda: self, self.host, self.port))
+        task.add_done_callback(self._connect_done)
 
-        async def read_answers(reader: asyncio.StreamReader = reader, acked_event: asyncio.Event = acked_event) -> None:
-            while True:
-                line = await reader.readline()
-                if not line:
-                    return
-                answer = answer_of(line)
-                if answer is None:
-                    result.counters["bad_answer"] += 1
-                    continue
-                cn, qn = answer
-                if cn == "9014" and qn in unacked:
-                    del unacked[qn]
-                    result.acked += 1
-                    acked_event.set()
-                elif cn == "9011":
-                    result.refused += 1
+    def _connect_done(self, task: asyncio.Task) -> None:
+        if task.cancelled() or task.exception() is not None:
+            self.loop.call_later(0.2 + self.rng.random() * 0.3, self.connect)
 
-        reading = asyncio.create_task(read_answers())
-        try:
-            # After a (re)connection, everything unanswered goes again.
-            now = time.monotonic()
-            for qn, (data, _sent) in list(unacked.items()):
-                writer.write(data)
-                unacked[qn] = (data, now)
-                result.sends += 1
-                result.resends += 1
-            while time.monotonic() < deadline and not reading.done():
-                if next_index >= count and not unacked:
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        if self.connected_once:
+            self.result.reconnects += 1
+        self.connected_once = True
+        self.buffer = b""
+        if self.next_send == 0.0:
+            self.next_send = self.loop.time()
+        # After a (re)connection, everything unanswered goes again.
+        if self.unacked:
+            self._resend(list(self.unacked))
+        self.pump()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+        if not self.done:
+            self.connect()
+
+    def _finish(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        if self.pump_timer is not None:
+            self.pump_timer.cancel()
+        if self.transport is not None:
+            self.transport.close()
+        self.finished()
+
+    # -- sending ---------------------------------------------------------
+    def pump(self) -> None:
+        """Send new frames while the window and the rate allow; one write for all of them."""
+        if self.pump_timer is not None:
+            self.pump_timer.cancel()  # harmless when it is the timer that called
+            self.pump_timer = None
+        transport = self.transport
+        if transport is None or self.done:
+            return
+        unacked = self.unacked
+        if self.next_index >= self.count and not unacked:
+            self._finish()
+            return
+        now = self.loop.time()
+        out = []
+        while self.next_index < self.count and len(unacked) < self.window:
+            if self.interval:
+                if now < self.next_send:
+                    self.pump_timer = self.loop.call_at(self.next_send, self.pump)
                     break
-                now = time.monotonic()
-                for qn, (data, sent) in list(unacked.items()):
-                    if now - sent > ack_timeout:
-                        writer.write(data)
-                        unacked[qn] = (data, now)
-                        result.sends += 1
-                        result.resends += 1
-                if next_index < count and len(unacked) < window and now >= next_send:
-                    qn, data = realtime_frame(device, next_index, rng)
-                    next_index += 1
-                    result.frames_unique += 1
-                    unacked[qn] = (data, now)
-                    writer.write(data)
-                    result.sends += 1
-                    next_send = max(next_send + interval, now - 1.0) if interval else now
-                    if writer.transport.get_write_buffer_size() > 65536:
-                        await writer.drain()
-                    continue
-                acked_event.clear()
-                wait = 0.25
-                if interval and next_index < count and len(unacked) < window:
-                    wait = max(0.0, min(wait, next_send - now))
-                try:
-                    await asyncio.wait_for(acked_event.wait(), wait)
-                except TimeoutError:
-                    pass
-        except (ConnectionError, OSError):
-            pass
-        finally:
-            reading.cancel()
-            writer.close()
-    return
+                self.next_send = max(self.next_send + self.interval, now - 1.0)
+            index = self.next_index
+            qn, data = self.frames[index] if self.frames is not None else realtime_frame(self.device, index, self.rng)
+            self.next_index = index + 1
+            unacked[qn] = (data, now)
+            out.append(data)
+        if out:
+            self.result.frames_unique += len(out)
+            self.result.sends += len(out)
+            transport.write(b"".join(out))
+
+    def _resend(self, qns: list[str]) -> None:
+        now = self.loop.time()
+        out = []
+        for qn in qns:
+            data = self.unacked.pop(qn)[0]
+            self.unacked[qn] = (data, now)  # to the end: oldest first stays true
+            out.append(data)
+        self.result.sends += len(out)
+        self.result.resends += len(out)
+        if self.transport is not None:
+            self.transport.write(b"".join(out))
+
+    def check_timeouts(self, now: float) -> None:
+        if now >= self.deadline:
+            self._finish()
+            return
+        if self.transport is None or not self.unacked:
+            return
+        late = []
+        for qn, (_data, sent) in self.unacked.items():
+            if now - sent <= self.ack_timeout:
+                break
+            late.append(qn)
+        if late:
+            self._resend(late)
+
+    # -- answers ---------------------------------------------------------
+    def data_received(self, data: bytes) -> None:
+        if self.buffer:
+            data = self.buffer + data
+        lines = data.split(b"\n")
+        self.buffer = lines.pop()
+        unacked = self.unacked
+        result = self.result
+        for line in lines:
+            answer = answer_of(line)
+            if answer is None:
+                result.counters["bad_answer"] += 1
+                continue
+            cn, qn = answer
+            if cn == "9014":
+                if unacked.pop(qn, None) is not None:
+                    result.acked += 1
+            elif cn == "9011":
+                result.refused += 1
+        if self.pump_timer is None:
+            self.pump()
 
 
 async def simulate(
@@ -200,25 +278,49 @@ async def simulate(
     ack_timeout: float = 10.0,
     duration: float = 60.0,
 ) -> Result:
+    loop = asyncio.get_running_loop()
     result = Result(devices=len(devices))
+    all_done = loop.create_future()
+    remaining = len(devices)
+
+    def finished() -> None:
+        nonlocal remaining
+        remaining -= 1
+        if remaining == 0 and not all_done.done():
+            all_done.set_result(None)
+
+    prebuild = count * len(devices) <= PREBUILD_LIMIT
+    runs = [
+        DeviceRun(d, host, port, count=count, rate=rate, window=window, ack_timeout=ack_timeout, deadline=0.0,
+                  result=result, finished=finished, seed=i, prebuild=prebuild)
+        for i, d in enumerate(devices)
+    ]  # fmt: skip
+    cpu_started = time.process_time()
     started = time.monotonic()
-    deadline = started + duration
-    await asyncio.gather(
-        *(
-            run_device(
-                d,
-                host,
-                port,
-                count=count,
-                rate=rate,
-                window=window,
-                ack_timeout=ack_timeout,
-                deadline=deadline,
-                result=result,
-                seed=i,
-            )
-            for i, d in enumerate(devices)
-        )
-    )
+    deadline = loop.time() + duration
+    for run in runs:
+        run.deadline = deadline
+        run.connect()
+
+    async def watch() -> None:
+        # Resends after the answer timeout; one look at each device's oldest frame.
+        step = min(0.25, ack_timeout / 4)
+        while True:
+            await asyncio.sleep(step)
+            now = loop.time()
+            for run in runs:
+                run.check_timeouts(now)
+
+    watcher = asyncio.create_task(watch())
+    try:
+        if devices:
+            await asyncio.wait_for(all_done, duration + 1.0)
+    except TimeoutError:
+        pass
+    finally:
+        watcher.cancel()
+        for run in runs:
+            run._finish()
     result.elapsed_s = time.monotonic() - started
+    result.cpu_s = time.process_time() - cpu_started
     return result

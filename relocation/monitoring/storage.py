@@ -4,14 +4,20 @@ One row per (point = MN, DataTime, CN, pollutant) is guaranteed by the unique
 constraint; duplicates (a device resending what we stored but could not
 acknowledge) are dropped by ``INSERT … ON CONFLICT DO NOTHING``.
 
-PostgreSQL: rows are COPYed into a temporary table and inserted from there in
-one statement (COPY cannot skip conflicts itself). SQLite: executemany.
-Returns when the transaction has committed, so the caller may acknowledge.
+PostgreSQL: rows are COPYed straight into the table inside a savepoint — the
+usual case, where nothing was stored before, costs what COPY alone costs. COPY
+cannot skip conflicts, so when a batch holds a row already stored (a resend) the
+savepoint is rolled back and the batch goes through a temporary table and
+``INSERT … ON CONFLICT DO NOTHING``; after such a batch the next few take that
+path directly, since resends come in bursts (a device reconnecting). SQLite:
+executemany. Returns when the transaction has committed, so the caller may
+acknowledge.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
@@ -35,33 +41,68 @@ def store_rows(rows: Sequence[Row]) -> int:
 
 def _copy_text(rows: Iterable[Row]) -> str:
     out = []
-    times: dict[dt.datetime, str] = {}  # the rows of a frame share their timestamps
-    for r in rows:
-        when = times.get(r[2])
-        if when is None:
-            when = times[r[2]] = r[2].isoformat()
-        got = times.get(r[9])
-        if got is None:
-            got = times[r[9]] = r[9].isoformat()
-        out.append(
-            f"{r[0]}\t{r[1]}\t{when}\t{r[3]}\t{_num(r[4])}\t{_num(r[5])}\t{_num(r[6])}\t{_num(r[7])}\t{r[8]}\t{got}\n"
-        )
+    append = out.append
+    times: dict[dt.datetime, str] = {}
+    # The rows of a frame come one after another and share (the very objects of)
+    # point, CN and both timestamps: their common text is built once per frame.
+    # Identity, not equality, is checked: a miss only rebuilds the same text.
+    last_point = last_cn = last_time = last_received = None
+    head = got = ""
+    for point_id, cn, data_time, code, value, low, high, cou, flag, received_at in rows:
+        if (
+            data_time is not last_time
+            or received_at is not last_received
+            or point_id is not last_point
+            or (cn is not last_cn)
+        ):
+            last_point, last_cn, last_time, last_received = point_id, cn, data_time, received_at
+            when = times.get(data_time)
+            if when is None:
+                when = times[data_time] = data_time.isoformat()
+            got = times.get(received_at)
+            if got is None:
+                got = times[received_at] = received_at.isoformat()
+            head = f"{point_id}\t{cn}\t{when}\t"
+        if low is None and high is None and cou is None:  # real-time values: one number
+            append(f"{head}{code}\t{_NULL if value is None else repr(value)}\t\\N\t\\N\t\\N\t{flag}\t{got}\n")
+        else:
+            append(
+                f"{head}{code}\t{_NULL if value is None else repr(value)}\t"
+                f"{_NULL if low is None else repr(low)}\t{_NULL if high is None else repr(high)}\t"
+                f"{_NULL if cou is None else repr(cou)}\t{flag}\t{got}\n"
+            )
     return "".join(out)
 
 
-def _num(value: float | None) -> str:
-    return "\\N" if value is None else repr(value)
+_NULL = "\\N"
+# Batches left to store through the temporary table after one met a stored row.
+_MERGE_AFTER_CONFLICT = 20
+_merge_next = threading.local()
 
 
 def _store_postgresql(rows: Sequence[Row]) -> int:
+    from psycopg import errors
+
+    text = _copy_text(rows)
     with transaction.atomic(), connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor
+        left = getattr(_merge_next, "batches", 0)
+        if left <= 0:
+            try:
+                with transaction.atomic():  # a savepoint
+                    with raw.copy(f"COPY {TABLE} ({_COLS}) FROM STDIN") as copy:  # noqa: S608 - constant names
+                        copy.write(text)
+                return len(rows)
+            except errors.UniqueViolation:  # raised by psycopg itself: the copy bypasses Django's wrapper
+                pass
+            left = _MERGE_AFTER_CONFLICT
+        _merge_next.batches = left - 1
         cursor.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {_TEMP} ON COMMIT DELETE ROWS AS "  # noqa: S608 - constant names
             f"SELECT {_COLS} FROM {TABLE} WITH NO DATA"
         )
-        raw = cursor.cursor  # the psycopg cursor
         with raw.copy(f"COPY {_TEMP} ({_COLS}) FROM STDIN") as copy:
-            copy.write(_copy_text(rows))
+            copy.write(text)
         cursor.execute(
             f"INSERT INTO {TABLE} ({_COLS}) SELECT {_COLS} FROM {_TEMP} "  # noqa: S608
             "ON CONFLICT (point_id, data_time, cn, pollutant) DO NOTHING"

@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from math import isfinite
 from typing import Any
 
@@ -26,13 +27,15 @@ MAX_LENGTH = 9999
 HEADER = b"##"
 TRAILER = b"\r\n"
 
-_HEX4 = re.compile(rb"[0-9A-Fa-f]{4}\Z")
-_DIGITS4 = re.compile(rb"[0-9]{4}\Z")
-_CN = re.compile(r"\d{4}\Z")
-_ST = re.compile(r"[0-9A-Za-z]{2,3}\Z")
-_QN = re.compile(r"\d{14,20}\Z")
-_MN = re.compile(r"[0-9A-Za-z_\-]{1,32}\Z")
-_TIME = re.compile(r"\d{14}\Z")
+# Field checks are `str.strip(allowed)` (empty when every character is allowed) and
+# length tests rather than regular expressions: the server decodes every frame.
+_DIGITS = "0123456789"
+_HEX = b"0123456789ABCDEFabcdef"
+_ALNUM = _DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_MN_CHARS = _ALNUM + "_-"
+# Characters a number may hold; float() also takes "nan", "inf", "1_0" and padding,
+# which the standard does not.
+_NUMBER_CHARS = _DIGITS + ".-+eE"
 
 # Keys of a pollutant whose values are numbers.
 NUMERIC_KEYS = frozenset(
@@ -40,6 +43,7 @@ NUMERIC_KEYS = frozenset(
 )
 # Header keys as the standard spells them; matching is case-insensitive (field reality: "FLAG=").
 HEADER_KEYS = {"qn": "QN", "st": "ST", "cn": "CN", "pw": "PW", "mn": "MN", "flag": "Flag", "pnum": "PNUM", "pno": "PNO"}
+_HEADER_EXACT = {name: name for name in HEADER_KEYS.values()}
 
 
 class FrameError(ValueError):
@@ -84,7 +88,7 @@ class Frame:
     def mn(self) -> str:
         return self.header.get("MN", "")
 
-    @property
+    @cached_property  # decode() fills it in; asked for every answer
     def flag(self) -> int | None:
         value = self.header.get("Flag")
         return int(value) if value is not None else None
@@ -118,7 +122,7 @@ class Frame:
 
     def normalised_values(self) -> dict[str, dict[str, Any]]:
         """Values keyed by HJ 212-2017 pollutant codes, whatever the version."""
-        if self.version is None:
+        if self.version is None or not self.version.renames_codes:
             return self.values
         return {self.version.normalise_code(code): v for code, v in self.values.items()}
 
@@ -136,9 +140,14 @@ class Frame:
         }
 
 
+def valid_mn(mn: str) -> bool:
+    """An MN as the standard allows it: 1 to 32 letters, digits, "_" or "-"."""
+    return 0 < len(mn) <= 32 and not mn.strip(_MN_CHARS)
+
+
 def parse_time(text: str) -> dt.datetime | None:
     """YYYYMMDDhhmmss (local time of the site) -> naive datetime, or None."""
-    if not text or not _TIME.match(text):
+    if len(text) != 14 or text.strip(_DIGITS):
         return None
     try:  # int slicing: several times faster than strptime, which the server would feel
         return dt.datetime(
@@ -150,22 +159,20 @@ def parse_time(text: str) -> dt.datetime | None:
 
 def split_line(raw: bytes) -> tuple[bytes, str]:
     """Check the envelope and return (data segment bytes, received CRC text)."""
-    if raw.endswith(TRAILER):
-        raw = raw[:-2]
-    elif raw.endswith(b"\n"):
+    # The server hands over lines without their "\n"; other callers pass whole packets.
+    if raw[-1:] == b"\n":
         raw = raw[:-1]
-    if len(raw) < 10 or not raw.startswith(HEADER):
+    if raw[-1:] == b"\r":
+        raw = raw[:-1]
+    if len(raw) < 10 or raw[:2] != HEADER:
         raise FrameError("bad header")
     length_text = raw[2:6]
-    if not _DIGITS4.match(length_text):
+    if not (length_text.isdigit() and len(raw) == int(length_text) + 10):  # bytes.isdigit: ASCII only
         raise FrameError("bad length")
-    length = int(length_text)
-    if len(raw) != 6 + length + 4:
-        raise FrameError("bad length")
-    crc_text = raw[6 + length :]
-    if not _HEX4.match(crc_text):
+    crc_text = raw[-4:]
+    if crc_text.strip(_HEX):
         raise FrameError("bad CRC")
-    return raw[6 : 6 + length], crc_text.decode("ascii")
+    return raw[6:-4], crc_text.decode("ascii")
 
 
 def parse_segment(segment: str) -> tuple[dict[str, str], dict[str, str], dict[str, dict[str, Any]]]:
@@ -176,7 +183,13 @@ def parse_segment(segment: str) -> tuple[dict[str, str], dict[str, str], dict[st
     header_text = segment[:marker]
     cp_text = segment[marker + 5 : -2]
     header: dict[str, str] = {}
+    exact = _HEADER_EXACT
     for part in header_text.split(";"):
+        key, sep, value = part.partition("=")
+        name = exact.get(key)
+        if name is not None and sep and value.strip() == value and value[-1:] != ",":
+            header[name] = value  # the usual spelling, without padding
+            continue
         part = part.strip().strip(",")
         if not part:
             continue
@@ -196,7 +209,11 @@ def parse_cp(text: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
     values: dict[str, dict[str, Any]] = {}
     numeric = NUMERIC_KEYS
     # ";" separates items and "," the fields of an item; both only separate fields here.
-    for part in text.replace(",", ";").split(";"):
+    parts = text.replace(",", ";").split(";")
+    if " " not in text and text.isprintable():  # no whitespace anywhere: nothing to strip
+        _parse_plain_fields(parts, cp, values)
+        return cp, values
+    for part in parts:
         name, sep, value = part.partition("=")
         if not sep:
             if part.strip():
@@ -206,29 +223,63 @@ def parse_cp(text: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
             name = name.strip()
         if not name:
             raise FrameError("malformed field: empty name")
-        dash = name.rfind("-")
-        if dash < 0:
+        code, dash, key = name.rpartition("-")
+        if not dash:
             cp[name] = value.strip()
             continue
-        code = name[:dash]
-        key = name[dash + 1 :]
         if not code or not key:
             raise FrameError(f"malformed field: {name[:20]}")
         slot = values.get(code)
         if slot is None:
             slot = values[code] = {}
         if key in numeric:
+            if not value or value.strip(_NUMBER_CHARS):
+                raise FrameError(f"malformed field: {name[:20]}")
             try:
                 number = float(value)
             except ValueError:
                 raise FrameError(f"malformed field: {name[:20]}")
-            # float() also takes "nan", "inf", "1_0" and padding, which the standard does not.
-            if not isfinite(number) or "_" in value or value[:1] == " " or value[-1:] == " ":
+            if not isfinite(number):  # "1e999"
                 raise FrameError(f"malformed field: {name[:20]}")
             slot[key] = number
         else:
             slot[key] = value.strip()
     return cp, values
+
+
+def _parse_plain_fields(parts: list[str], cp: dict[str, str], values: dict[str, dict[str, Any]]) -> None:
+    """`parse_cp` for CP text without whitespace (what devices send): the same
+    checks, without the stripping. The server runs this for every field."""
+    numeric = NUMERIC_KEYS
+    for part in parts:
+        name, sep, value = part.partition("=")
+        if not sep:
+            if part:
+                raise FrameError(f"malformed field: {part[:20]}")
+            continue
+        code, dash, key = name.rpartition("-")
+        if not dash:
+            if not name:
+                raise FrameError("malformed field: empty name")
+            cp[name] = value
+            continue
+        if not code or not key:
+            raise FrameError(f"malformed field: {name[:20]}")
+        slot = values.get(code)
+        if slot is None:
+            slot = values[code] = {}
+        if key in numeric:
+            if not value or value.strip(_NUMBER_CHARS):
+                raise FrameError(f"malformed field: {name[:20]}")
+            try:
+                number = float(value)
+            except ValueError:
+                raise FrameError(f"malformed field: {name[:20]}")
+            if not isfinite(number):  # "1e999"
+                raise FrameError(f"malformed field: {name[:20]}")
+            slot[key] = number
+        else:
+            slot[key] = value
 
 
 _version_for_flag: Callable[[int | None], Any] | None = None
@@ -271,29 +322,34 @@ def decode(
     for name in ("ST", "CN", "MN"):
         if not header.get(name):
             raise FrameError(f"missing field: {name}", mn=header.get("MN", ""), header=header)
-    if not _CN.match(header["CN"]):
-        raise FrameError("malformed field: CN", mn=header["MN"], header=header)
-    if not _ST.match(header["ST"]):
-        raise FrameError("malformed field: ST", mn=header["MN"], header=header)
-    if not _MN.match(header["MN"]):
+    cn, st, mn = header["CN"], header["ST"], header["MN"]
+    if len(cn) != 4 or cn.strip(_DIGITS):
+        raise FrameError("malformed field: CN", mn=mn, header=header)
+    if not 2 <= len(st) <= 3 or st.strip(_ALNUM):
+        raise FrameError("malformed field: ST", mn=mn, header=header)
+    if not valid_mn(mn):
         raise FrameError("malformed field: MN", header=header)
-    if "QN" in header and not _QN.match(header["QN"]):
-        raise FrameError("malformed field: QN", mn=header["MN"], header=header)
+    qn = header.get("QN")
+    if qn is not None and (not 14 <= len(qn) <= 20 or qn.strip(_DIGITS)):
+        raise FrameError("malformed field: QN", mn=mn, header=header)
     flag_text = header.get("Flag")
     flag: int | None = None
     if flag_text is not None:
-        if not flag_text.isdigit() or int(flag_text) > 255:
+        if not (flag_text.isascii() and flag_text.isdigit()) or int(flag_text) > 255:
             raise FrameError("malformed field: Flag", mn=header["MN"], header=header)
         flag = int(flag_text)
     for name in ("PNUM", "PNO"):
-        if name in header and not (header[name].isdigit() and 0 < int(header[name]) <= 9999):
+        if name in header and not (header[name].isascii() and header[name].isdigit() and 0 < int(header[name]) <= 9999):
             raise FrameError(f"malformed field: {name}", mn=header["MN"], header=header)
     if ("PNUM" in header) != ("PNO" in header):
         raise FrameError("missing field: PNUM/PNO", mn=header["MN"], header=header)
     if "PNO" in header and int(header["PNO"]) > int(header["PNUM"]):
         raise FrameError("malformed field: PNO", mn=header["MN"], header=header)
-    if "DataTime" in cp and parse_time(cp["DataTime"]) is None:
-        raise FrameError("malformed field: DataTime", mn=header["MN"], header=header)
+    data_time = None
+    if "DataTime" in cp:
+        data_time = parse_time(cp["DataTime"])
+        if data_time is None:
+            raise FrameError("malformed field: DataTime", mn=header["MN"], header=header)
     version = _version_for_flag(flag)
     if version is None:
         raise FrameError("unsupported version", mn=header["MN"], header=header)
@@ -307,6 +363,8 @@ def decode(
         crc_variant=variant,
         version=version,
     )
+    frame.__dict__["_data_time"] = data_time  # parsed above: the `data_time` property's cache
+    frame.__dict__["flag"] = flag
     if frame.oversize:
         frame.warnings.append("length above 1024")
     if variant != crc_mod.STANDARD:
@@ -325,6 +383,8 @@ def encode(segment: str, *, crc_variant: str = crc_mod.STANDARD) -> bytes:
     data = segment.encode("utf-8")
     if len(data) > MAX_LENGTH:
         raise FrameError("bad length")
+    if crc_variant == crc_mod.STANDARD:
+        return b"##%04d%s%04X\r\n" % (len(data), data, crc_mod.crc_annex_a(data))
     return b"##%04d" % len(data) + data + crc_mod.crc_text(data, crc_variant).encode("ascii") + TRAILER
 
 

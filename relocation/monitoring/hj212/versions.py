@@ -21,6 +21,13 @@ from relocation.monitoring.hj212.frame import Frame, FrameError, build_segment, 
 class ProtocolVersion:
     bits: int = -1
     name: str = ""
+    # Whether normalise_code maps anything (set per subclass): frames of versions
+    # that keep the codes skip the per-value renaming.
+    renames_codes: bool = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.renames_codes = cls.normalise_code is not ProtocolVersion.normalise_code
 
     def normalise_code(self, code: str) -> str:
         return code
@@ -32,16 +39,15 @@ class ProtocolVersion:
         return self.bits << 2
 
     def reply(self, frame: Frame, cn: str, cp_fields: dict[str, Any] | None = None) -> bytes:
-        header: dict[str, Any] = {
-            "QN": frame.qn,
-            "ST": "91",
-            "CN": cn,
-            "PW": frame.pw,
-            "MN": frame.mn,
-            "Flag": self.reply_flag(frame),
-        }
-        cp = ";".join(f"{k}={v}" for k, v in (cp_fields or {}).items())
-        return encode(build_segment(header, cp))
+        # build_segment() spelled out (empty fields left out): one answer per frame stored.
+        header = frame.header
+        qn, pw, mn = header.get("QN"), header.get("PW"), header.get("MN")
+        flag = self.reply_flag(frame)
+        cp = ";".join(f"{k}={v}" for k, v in cp_fields.items()) if cp_fields else ""
+        return encode(
+            f"{f'QN={qn};' if qn else ''}ST=91;CN={cn};{f'PW={pw};' if pw else ''}{f'MN={mn};' if mn else ''}"
+            f"{'' if flag is None else f'Flag={flag};'}CP=&&{cp}&&"
+        )
 
 
 class Version2017(ProtocolVersion):

@@ -143,6 +143,15 @@ def test_it_refuses_malformed_fields_even_with_a_good_crc():
         ("QN=20160801085857223;ST=32;CN=2011;PW=1;MN=ABC;Flag=5;CP=&&w01018-Rtd=1&&", "missing field: DataTime"),
         ("QN=20160801085857223;ST=32;CN=2011;PW=1;MN=ABC;Flag=5;CP=&&DataTime=20160801085857", "malformed field: CP"),
         ("QN=20160801085857223;ST=32;CN=2011;PW=1;MN=ABC;Flag=40;CP=&&&&", "unsupported version"),
+        (
+            "QN=20160801085857223;ST=32;CN=2011;PW=1;MN=ABC;Flag=5;CP=&&DataTime=20160801085857;w01018-Rtd=\t2.2&&",
+            "malformed field: w01018-Rtd",
+        ),
+        (
+            "QN=20160801085857223;ST=32;CN=2011;PW=1;MN=ABC;Flag=5;CP=&&DataTime=20160801085857;w01018-Rtd=1e999&&",
+            "malformed field: w01018-Rtd",
+        ),
+        ("QN=20160801085857223;ST=32;CN=2011;PW=1;MN=ABC;Flag=²;CP=&&&&", "malformed field: Flag"),
     ]:
         with pytest.raises(FrameError) as exc:
             decode(encode(segment))

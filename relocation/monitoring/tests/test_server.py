@@ -74,14 +74,14 @@ async def read_reply(reader, timeout=5.0):
     return decode(await asyncio.wait_for(reader.readline(), timeout))
 
 
-def run(coro):
+def run(coro, runner=asyncio.run):
     """Run a scenario on a fresh event loop in its own thread (the browser
     tests leave Playwright's loop running in the main thread)."""
     outcome: dict = {}
 
     def target() -> None:
         try:
-            outcome["value"] = asyncio.run(coro)
+            outcome["value"] = runner(coro)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
             outcome["error"] = exc
 
@@ -117,6 +117,23 @@ def test_it_acknowledges_only_after_the_rows_are_stored(point):
         await server.stop()
 
     run(scenario())
+
+
+def test_it_serves_on_uvloop_as_the_command_runs_it(point):
+    import uvloop
+
+    async def scenario():
+        server = make_server()
+        port = await server.start("127.0.0.1", 0)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(upload() + upload(mn="UNKNOWN0001"))
+        answers = [await read_reply(reader), await read_reply(reader)]
+        assert sorted(a.cn for a in answers) == ["9011", "9014"]
+        writer.close()
+        await server.stop()
+
+    run(scenario(), runner=uvloop.run)
+    assert rows_count() == 6
 
 
 def test_it_stores_duplicates_once_and_answers_both(point):
@@ -259,12 +276,42 @@ def test_it_applies_back_pressure_with_a_small_queue(point):
             writer.write(upload(qn=f"2022030112{i:02d}00000", when=f"2022030112{i:02d}00"))
         for _ in range(12):
             assert (await read_reply(reader)).cn == "9014"
-            assert server.queue.qsize() <= 2
+            assert len(server.queue) <= 2
         writer.close()
         await server.stop()
 
     run(scenario())
     assert rows_count() == 72 and max(calls) <= 12
+
+
+def test_it_reads_a_device_that_connected_while_the_queue_was_full_once_there_is_room(point):
+    gate = threading.Event()
+
+    def gated_store(rows):
+        gate.wait(10)
+        return storage.store_rows(rows)
+
+    async def scenario():
+        server = make_server(store=gated_store, queue_size=1, batch_max=6)
+        port = await server.start("127.0.0.1", 0)
+        first_reader, first = await asyncio.open_connection("127.0.0.1", port)
+        for i in range(3):
+            first.write(upload(qn=f"2022030112{i:02d}00000", when=f"2022030112{i:02d}00"))
+        while not server.queue_is_full():
+            await asyncio.sleep(0.01)
+        second_reader, second = await asyncio.open_connection("127.0.0.1", port)
+        second.write(upload(qn="20220301130000000", when="20220301130000"))
+        await asyncio.sleep(0.2)
+        gate.set()
+        assert (await read_reply(second_reader)).qn == "20220301130000000"
+        for _ in range(3):
+            assert (await read_reply(first_reader)).cn == "9014"
+        first.close()
+        second.close()
+        await server.stop()
+
+    run(scenario())
+    assert rows_count() == 24
 
 
 def test_it_ends_with_exactly_the_frames_sent_when_the_server_dies_mid_stream(point):

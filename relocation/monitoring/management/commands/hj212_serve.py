@@ -10,10 +10,11 @@ import signal
 import subprocess
 import sys
 
+import uvloop
 from django.core.management.base import BaseCommand
 
 from relocation.monitoring import ingest, storage
-from relocation.monitoring.server import Hj212Server
+from relocation.monitoring.server import Hj212Server, tune_garbage_collector
 
 
 class Command(BaseCommand):
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         if options["processes"] > 1:
             self._run_children(options)
             return
-        asyncio.run(self._run(options))
+        uvloop.run(self._run(options))
 
     def _run_children(self, options) -> None:
         """Start N single-process servers on the same port; the kernel spreads
@@ -73,6 +74,7 @@ class Command(BaseCommand):
             writers=options["writers"],
         )
         port = await server.start(options["host"], options["port"], reuse_port=options["reuse_port"])
+        tune_garbage_collector()
         self.stdout.write(f"HJ 212 server listening on {options['host']}:{port}")
         self.stdout.flush()
         stop = asyncio.Event()

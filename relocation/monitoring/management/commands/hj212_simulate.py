@@ -7,12 +7,13 @@ uses the first N active monitoring points (their MN and password); with
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 
+import uvloop
 from django.core.management.base import BaseCommand, CommandError
 
+from relocation.monitoring.server import tune_garbage_collector
 from relocation.monitoring.simulator import Device, simulate
 
 
@@ -54,7 +55,8 @@ class Command(BaseCommand):
             if not points:
                 raise CommandError("没有已登记的监控点；请先运行 seed_demo 或使用 --mn-prefix。")
             devices = [Device(mn=p.mn, pw=p.password, start=start) for p in points]
-        result = asyncio.run(
+        tune_garbage_collector()  # thousands of frames in flight, as in the server
+        result = uvloop.run(
             simulate(
                 devices,
                 options["host"],
