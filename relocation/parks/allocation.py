@@ -406,10 +406,17 @@ def _fix_and_resolve(
 
             fixed = float(cost @ x)
             if target is not None:
-                # Stop as soon as the incumbent is within reach of the target:
-                # (rest's bound − rest's value) ≤ (rest's LP bound − what the target needs).
-                rest_lp = float(cost[rest] @ relaxed[rest])
-                sub.setOptionValue("mip_abs_gap", max(rest_lp - (target - fixed), 0.0))
+                # Stop as soon as the incumbent reaches the target: HiGHS's own
+                # gap test waits for the root node, which can take many seconds
+                # of cuts after a good enough solution is found.
+                need = target - fixed - 1e-6
+
+                def reached(event: Any) -> None:
+                    if event.data_out.objective_function_value >= need:
+                        event.interrupt()
+
+                sub.cbMipImprovingSolution.subscribe(reached)
+                sub.cbMipInterrupt.subscribe(reached)
             warm = highspy.HighsSolution()
             warm.col_value = [1.0 if start[k] > 0.5 else 0.0 for k in rest]
             warm.value_valid = True
