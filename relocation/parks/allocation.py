@@ -29,7 +29,10 @@ is the lexicographic one (preference first, then distance).
 
 Each stage: (a) the LP relaxation gives a bound (for the count, rounded down)
 and a vertex solution; (b) fix-and-resolve rounds it (keep the integral
-placements, solve a small MIP for the rest); (c) on large models, a
+placements, solve a small MIP for the rest) — for the count, first a dive
+(fix, re-solve the LP of the rest, repeat) whose solution warm-starts that
+MIP, which stops as soon as the count is within the gap of the bound; (c) on
+large models, a
 large-neighbourhood search re-solves a few parks at a time exactly (for stage 2
 guided by the enterprises outside their preferred parks); (d) while the gap to
 the bound is above `mip_rel_gap` (0.1 %) and time is left, HiGHS's branch and
