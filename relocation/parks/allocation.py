@@ -377,12 +377,16 @@ def _fix_and_resolve(
     seconds: float,
     start: Any | None = None,
     target: float | None = None,
+    support_only: bool = False,
 ) -> Any | None:
     """Round an LP solution: keep its integral placements, then solve a small
     MIP for the rest on what is left (at least `min_count` placements in all),
     from `start` (a full solution that keeps those placements, e.g. the dive's)
     when given, stopping once the total `cost` provably reaches `target` or
-    the rest is optimal. None when that small MIP finds nothing in time."""
+    the rest is optimal. With `support_only`, the MIP leaves out the
+    enterprises the LP does not place at all (first-fit still tries them
+    afterwards) unless `start` places them: a smaller MIP that, measured on the benchmark's instances,
+    reaches a given count sooner. None when that small MIP finds nothing in time."""
     import numpy as np
 
     room = [dict(p["capacity"]) for p in parks]
@@ -395,7 +399,16 @@ def _fix_and_resolve(
                 room[j][r] -= enterprises[i]["demand"][r]
             placed.add(i)
             x[k] = 1.0
-    rest = [k for k, (i, j) in enumerate(cols) if i not in placed and _fits(enterprises[i]["demand"], room[j])]
+    in_lp: set[int] | None = None
+    if support_only:
+        in_lp = {cols[k][0] for k in np.nonzero(relaxed > 1e-9)[0]}
+        if start is not None:
+            in_lp |= {cols[k][0] for k in np.nonzero(start > 0.5)[0]}
+    rest = [
+        k
+        for k, (i, j) in enumerate(cols)
+        if i not in placed and (in_lp is None or i in in_lp) and _fits(enterprises[i]["demand"], room[j])
+    ]
     still = None if min_count is None else min_count - len(placed)
     if rest:
         sub = _highs(seconds, 0.0)
@@ -756,6 +769,7 @@ def solve(data: dict[str, Any], *, time_limit: float = 60.0, mip_rel_gap: float 
                         until - time.perf_counter(),
                         start=current,
                         target=target,
+                        support_only=True,
                     )
             if rounded is not None and cost @ rounded > cost @ current + 1e-9:
                 current = rounded
