@@ -229,3 +229,42 @@ def test_the_large_model_path_keeps_every_guarantee(monkeypatch):
     for a in result["assignments"]:
         used[a["park"]] += next(e for e in data["enterprises"] if e["id"] == a["enterprise"])["floor_area_m2"]
     assert all(used[pid] <= parks[pid]["floor_area_m2"] for pid in parks)
+
+
+def test_the_dive_and_the_warm_started_residual_mip_round_the_lp_feasibly():
+    """The count stage's rounding on large models: dive, then the MIP on what
+    the LP leaves fractional, warm-started from the dive and stopped at a target."""
+    import math
+    import time
+
+    import numpy as np
+
+    parks, enterprises = allocation.normalise(_random_instance(300, 6, seed=11))
+    cols = [
+        (i, j)
+        for i, e in enumerate(enterprises)
+        for j, p in enumerate(parks)
+        if allocation.compatible(e, p) and allocation._fits(e["demand"], p["capacity"])
+    ]
+    cost = np.ones(len(cols))
+    h = allocation._highs(30, 0.0)
+    h.passModel(allocation._assignment_lp(cols, enterprises, [p["capacity"] for p in parks], cost, None, False))
+    h.run()
+    relaxed = np.array(h.getSolution().col_value)
+    bound = math.floor(h.getInfo().objective_function_value + 1e-6)
+
+    def assert_feasible(x):
+        chosen = [cols[k] for k in np.nonzero(x > 0.5)[0]]
+        assert len({i for i, _j in chosen}) == len(chosen)
+        for j, p in enumerate(parks):
+            for r in allocation.RESOURCES:
+                used = sum(enterprises[i]["demand"][r] for i, jj in chosen if jj == j)
+                assert used <= p["capacity"][r] + 1e-6
+
+    dive = allocation._dive(relaxed, cols, parks, enterprises, time.perf_counter() + 30)
+    assert_feasible(dive)
+    assert dive.sum() <= bound
+    rounded = allocation._fix_and_resolve(relaxed, cols, parks, enterprises, cost, None, 30, start=dive, target=bound)
+    assert rounded is not None
+    assert_feasible(rounded)
+    assert dive.sum() <= rounded.sum() <= bound
