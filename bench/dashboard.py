@@ -21,16 +21,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def _default_database() -> str:
     """PostgreSQL (production's database) in a throwaway database when the
-    local server answers; otherwise an SQLite file."""
+    local server answers; otherwise an SQLite file. BENCH_REUSE=1 keeps the
+    database of an earlier run (building city-scale data takes minutes);
+    BENCH_DB names it."""
+    name = os.environ.get("BENCH_DB", "rhq_bench_dashboard")
     try:
         import psycopg
 
         with psycopg.connect(
             "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True, connect_timeout=3
         ) as conn:
-            conn.execute("DROP DATABASE IF EXISTS rhq_bench_dashboard")
-            conn.execute("CREATE DATABASE rhq_bench_dashboard")
-        return "postgres://postgres@127.0.0.1:5432/rhq_bench_dashboard"
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not (exists and os.environ.get("BENCH_REUSE") == "1"):
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
+        return f"postgres://postgres@127.0.0.1:5432/{name}"
     except Exception:  # noqa: BLE001 - no PostgreSQL here: fall back
         return f"sqlite:///{tempfile.mkdtemp()}/bench_dashboard.sqlite3"
 
