@@ -84,22 +84,26 @@ REASONS: list[Reason] = [
 COLUMNS = tuple(r.column for r in REASONS)
 
 
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _total(flags: list[Case]) -> Any:
+    return sum(flags, start=Value(0))
+
+
 def annotate(scope: QuerySet, today: dt.date) -> QuerySet:
     """`scope` with one 0/1 column per reason and `risk_count`, their sum
     (0 for enterprises already closed or relocated)."""
     is_open = ~Q(status__in=DONE)
-
-    def flag(q: Q) -> Case:
-        return Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
-
     # The count tests "open" once rather than in each reason: the zone map
     # asks it of every enterprise.
     count = Case(
-        When(is_open, then=sum((flag(r.q(today)) for r in REASONS), start=Value(0))),
+        When(is_open, then=_total([_flag(r.q(today)) for r in REASONS])),
         default=Value(0),
         output_field=IntegerField(),
     )
-    return scope.annotate(**{r.column: flag(is_open & r.q(today)) for r in REASONS}, risk_count=count)
+    return scope.annotate(**{r.column: _flag(is_open & r.q(today)) for r in REASONS}, risk_count=count)
 
 
 def reasons_of(row: dict[str, Any]) -> list[str]:
@@ -111,12 +115,19 @@ def ranked(scope: QuerySet, today: dt.date, limit: int | None = None) -> tuple[l
     """Today's enterprises at risk, most reasons first, then by name: up to
     `limit` rows of {id, name, status, reasons}, and how many there are in all
     (one query: the database sorts and cuts, a window counts)."""
+    conditions = [r.q(today) for r in REASONS]
+    any_reason = conditions[0]
+    for q in conditions[1:]:
+        any_reason |= q
+    flags = {r.column: _flag(q) for r, q in zip(REASONS, conditions, strict=True)}
+    # Open enterprises with a reason are filtered first (the conditions stop
+    # at the first that holds); the flags are then computed once per row and
+    # the sort refers to their selected sum.
     qs = (
-        annotate(scope, today)
-        .filter(risk_count__gt=0)
-        .annotate(n_at_risk=Window(Count("id")))
+        scope.filter(~Q(status__in=DONE) & any_reason)
+        .annotate(**flags, risk_count=_total(list(flags.values())), n_at_risk=Window(Count("id")))
         .order_by("-risk_count", "name", "id")
-        .values("id", "name", "status", "n_at_risk", *COLUMNS)
+        .values("id", "name", "status", "risk_count", "n_at_risk", *COLUMNS)
     )
     rows = list(qs if limit is None else qs[:limit])
     total = rows[0]["n_at_risk"] if rows else 0

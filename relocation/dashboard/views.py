@@ -153,7 +153,8 @@ def _page_context(request: HttpRequest, result: dict[str, Any], *, wall: bool) -
     data = result["data"]
     programme = result["programme"]
     labels = {value: str(label) for value, label in LifecycleStatus.choices}
-    risk_rows, risk_count = risk_list(result, limit=RISK_ROWS)
+    # The wall screen has no room for the risk list.
+    risk_rows, risk_count = ([], 0) if wall else risk_list(result, limit=RISK_ROWS)
     for r in risk_rows:
         r["status"] = labels.get(r["status"], "")
     today = data["as_of"]
