@@ -62,7 +62,7 @@ def risk_list(result: dict[str, Any], limit: int | None = None) -> tuple[list[di
         return risks.ranked(_today_scope(result), timezone.localdate(), limit)
     statuses = _past_statuses(result)
     risk = risks.at_risk(statuses, result["scope"], result["as_of"])
-    names = dict(result["scope"].filter(pk__in=list(risk)).values_list("id", "name")) if risk else {}
+    names = dict(result["scope"].values_list("id", "name")) if risk else {}
     ranked = risks.rank(risk, names)
     rows = [
         {"id": pk, "name": names.get(pk, ""), "status": statuses[pk], "reasons": reasons}

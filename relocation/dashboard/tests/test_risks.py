@@ -22,13 +22,8 @@ SQUARE = {
 }
 
 
-@pytest.fixture
-def mixed(programme, make_enterprise):
-    """Enterprises with none, one and several reasons, and a closed one
-    whose open alert must not count."""
-    late = Batch.objects.create(programme=programme, name="第一批", deadline=dt.date(2022, 1, 31), order=1)
-    kinds = Alert._meta.get_field("kind").choices
-    es = {
+def _enterprises(make_enterprise):
+    return {
         "surveyed_late_alert": make_enterprise(status="surveyed", parcel=SQUARE, latitude=22.823456789),
         "holdout": make_enterprise(status="holdout"),
         "signed_late": make_enterprise(status="commitment_signed"),
@@ -36,6 +31,16 @@ def mixed(programme, make_enterprise):
         "closed_alert": make_enterprise(status="closed"),
         "no_position": make_enterprise(status="surveyed", latitude=None, longitude=None),
     }
+
+
+@pytest.fixture
+def mixed(programme, make_enterprise):
+    """Enterprises with none, one and several reasons, and a closed one
+    whose open alert must not count."""
+    late = Batch.objects.create(programme=programme, name="第一批", deadline=dt.date(2022, 1, 31), order=1)
+    kinds = Alert._meta.get_field("kind").choices
+    with time_machine.travel(dt.datetime(2021, 6, 1, tzinfo=dt.UTC)):
+        es = _enterprises(make_enterprise)
     for key in ("surveyed_late_alert", "signed_late"):
         RelocationPlan.objects.create(enterprise=es[key], batch=late)
     for key in ("surveyed_late_alert", "closed_alert"):
@@ -83,3 +88,18 @@ def test_the_map_layer_written_by_the_database_equals_the_python_one(client, hq_
     assert point[1:5] == [22.823457, 113.69, 0, 3]
     assert len(by_database["points"]) == 5  # the one without a position is not drawn
     assert [p[0] for p in by_status["points"]] == [mixed["holdout"].pk]
+
+
+@pytest.mark.django_db
+def test_the_page_lists_risks_today_and_on_a_past_date(client, hq_staff, mixed):
+    client.force_login(hq_staff)
+    with time_machine.travel(dt.datetime(2022, 3, 1, 10, tzinfo=dt.UTC)):
+        today = client.get(reverse("dashboard:board"))
+        past = client.get(reverse("dashboard:board"), {"as_of": "2022-02-28"})
+    # No moves were recorded: on the past date every enterprise was still
+    # "surveyed" (no commitment), the closed one included.
+    for response, count in ((today, 4), (past, 6)):
+        assert response.status_code == 200
+        assert response.context["risk_count"] == count
+        assert response.context["risk_rows"][0]["id"] == mixed["surveyed_late_alert"].pk
+        assert mixed["holdout"].name in response.content.decode()
