@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +28,20 @@ def _context(request: HttpRequest) -> tuple[Any, dict[str, str], dt.date | None]
         raise PermissionDenied
     params = {k: v.strip() for k, v in request.GET.items()}
     return programme, params, selectors.parse_as_of(params.get("as_of"))
+
+
+def _time_travel_paused_gc(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Runs a view asking for a past date with the cyclic collector paused
+    (see history.collector_paused); today's views hold few objects."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.GET.get("as_of"):
+            return view(request, *args, **kwargs)
+        with history.collector_paused():
+            return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def compute(request: HttpRequest, *, with_figures: bool = True) -> dict[str, Any]:
@@ -134,12 +150,14 @@ def map_features(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+@_time_travel_paused_gc
 def board(request: HttpRequest) -> HttpResponse:
     """The battle map page (挂图作战); the map itself loads from map.json."""
     result = compute(request)
     return render(request, "dashboard/board.html", _page_context(request, result, wall=False))
 
 
+@_time_travel_paused_gc
 def wall(request: HttpRequest) -> HttpResponse:
     """The same figures for the HQ wall screen (1920×1080, refreshes itself)."""
     result = compute(request)
@@ -194,12 +212,14 @@ def _page_context(request: HttpRequest, result: dict[str, Any], *, wall: bool) -
     }
 
 
+@_time_travel_paused_gc
 def data_json(request: HttpRequest) -> JsonResponse:
     """Every figure of the page as JSON (the page's own data endpoint)."""
     data = compute(request)["data"]
     return JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
 
 
+@_time_travel_paused_gc
 def map_json(request: HttpRequest) -> HttpResponse:
     """The zone map's enterprises, coloured by stage, with their risk count."""
     result = compute(request, with_figures=False)
