@@ -31,7 +31,7 @@ class IndicatorsView(APIView):
 
     @extend_schema(parameters=FILTER_PARAMS, responses={200: dict})
     def get(self, request):
-        return Response(views.compute(request, with_map=False)["data"])
+        return Response(views.compute(request)["data"])
 
 
 class MapView(APIView):
@@ -42,7 +42,7 @@ class MapView(APIView):
     @extend_schema(parameters=FILTER_PARAMS, responses={200: dict})
     def get(self, request):
         result = views.compute(request, with_figures=False)
-        return Response(views.map_features(result["enterprises"], result["statuses"], result["risks"]))
+        return Response(views.map_features(views.enterprise_rows(result, "full")))
 
 
 class PanelsView(APIView):
@@ -53,7 +53,7 @@ class PanelsView(APIView):
 
     @extend_schema(parameters=FILTER_PARAMS, responses={200: dict})
     def get(self, request):
-        result = views.compute(request, with_figures=False, with_map=False)
+        result = views.compute(request, with_figures=False)
         programme = result["programme"]
         today = selectors.parse_as_of(request.query_params.get("as_of")) or timezone.localdate()
         city = panels.city_map(programme, result["scope"], today)
@@ -74,9 +74,5 @@ class AtRiskView(APIView):
 
     @extend_schema(parameters=FILTER_PARAMS, responses={200: dict})
     def get(self, request):
-        result = views.compute(request, with_figures=False, fields="light")
-        names = {r["id"]: r["name"] for r in result["enterprises"]}
-        rows = [
-            {"enterprise": pk, "name": names.get(pk, ""), "reasons": reasons} for pk, reasons in result["risks"].items()
-        ]
-        return Response(sorted(rows, key=lambda r: (-len(r["reasons"]), r["name"])))
+        rows, _count = views.risk_list(views.compute(request, with_figures=False))
+        return Response([{"enterprise": r["id"], "name": r["name"], "reasons": r["reasons"]} for r in rows])

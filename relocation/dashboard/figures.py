@@ -151,9 +151,20 @@ def board(*, programme: Programme, scope: QuerySet[Enterprise], as_of: dt.date |
     batches = list(Batch.objects.filter(programme=programme).order_by("deadline", "id"))
     by_batch: dict[int | None, Counter[str]] = defaultdict(Counter)
     statuses: dict[int, str] | None = None
+    created: dict[dt.date, int] = defaultdict(int)
     if as_of is None:
-        for r in scope.values("relocation_plan__batch_id", "status").annotate(n=Count("id")).order_by():
+        # One pass over the enterprises for both the stage counts per batch
+        # and the burn-down's entries per day.
+        rows = (
+            scope.annotate(day=TruncDate("created_at"))
+            .values("relocation_plan__batch_id", "status", "day")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for r in rows:
             by_batch[r["relocation_plan__batch_id"]][r["status"]] += r["n"]
+            if r["day"] is not None and r["day"] <= today:
+                created[r["day"]] += r["n"]
     else:
         statuses = history.statuses_on(scope, as_of)
         batch_of = dict(scope.values_list("id", "relocation_plan__batch_id"))
@@ -171,7 +182,8 @@ def board(*, programme: Programme, scope: QuerySet[Enterprise], as_of: dt.date |
         enterprise_id__in=scope.values("id"), to_status__in=list(DONE), at__lte=cutoff
     )
     phases = list(programme.phases.order_by("starts_on").values_list("starts_on", flat=True))
-    created = _per_day(scope.filter(created_at__lte=cutoff), "created_at")
+    if as_of is not None:
+        created = _per_day(scope.filter(created_at__lte=cutoff), "created_at")
     start = phases[0] if phases else min(created, default=today)
 
     remaining = sum(n for s, n in counts.items() if s not in DONE)

@@ -1,88 +1,157 @@
-"""Why an enterprise is at risk of missing the deadline: each source returns
-{enterprise id: [reason, …]} for the ids it is given, in one or two queries."""
+"""Why an enterprise is at risk of missing the deadline.
+
+Each reason is either given by the enterprise's lifecycle stage or by other
+records (a condition on Enterprise). Only enterprises not yet closed or
+relocated count. Today's reasons are computed by the database, one 0/1
+column per reason, so that ten thousand enterprises never become Python
+objects; a past date (time travel) checks the stages it rebuilt from
+history in Python and the other conditions with one query each."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
-from django.utils.translation import gettext as _
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When, Window
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from relocation.enterprises.models import LifecycleStatus
 
 S = LifecycleStatus
-NO_COMMITMENT = {S.SURVEYED.value, S.INTENTION_RECORDED.value}
-HOLDOUT = {S.HOLDOUT.value, S.FORCED_CLOSURE.value}
-
-# A source gets the open enterprises' stages, the scope as a queryset (for
-# subqueries) and the date; it returns the reasons it finds.
-RiskSource = Callable[[dict[int, str], QuerySet, dt.date], dict[int, list[str]]]
-
-
-def lifecycle_risks(statuses: dict[int, str], scope: QuerySet, today: dt.date) -> dict[int, list[str]]:
-    from relocation.enterprises.lifecycle_selectors import overdue_q
-
-    no_commitment, holdout, overdue_reason = _("未签承诺书"), _("钉子户"), _("超过承诺或批次期限")
-    result: dict[int, list[str]] = defaultdict(list)
-    for enterprise_id, status in statuses.items():
-        if status in NO_COMMITMENT:
-            result[enterprise_id].append(no_commitment)
-        elif status in HOLDOUT:
-            result[enterprise_id].append(holdout)
-    for enterprise_id in scope.filter(overdue_q(today)).values_list("pk", flat=True):
-        if enterprise_id in statuses:
-            result[enterprise_id].append(overdue_reason)
-    return result
-
-
-def _ids_reason(qs: QuerySet, statuses: dict[int, str], reason: str) -> dict[int, list[str]]:
-    # order_by() drops the model's default ordering, which DISTINCT would otherwise include.
-    ids = qs.order_by().values_list("enterprise_id", flat=True).distinct()
-    return {pk: [reason] for pk in ids if pk in statuses}
-
-
-def enforcement_risks(statuses: dict[int, str], scope: QuerySet, today: dt.date) -> dict[int, list[str]]:
-    """An order or decision still in force (not yet closed by a re-inspection)."""
-    from relocation.enforcement.models import Measure
-
-    open_measures = Measure.objects.filter(enterprise__in=scope, status__in=OPEN_MEASURE_STATUSES)
-    return _ids_reason(open_measures, statuses, _("有未销号的违法整改"))
-
-
-def monitoring_risks(statuses: dict[int, str], scope: QuerySet, today: dt.date) -> dict[int, list[str]]:
-    from relocation.monitoring.models import Alert, AlertStatus
-
-    alerts = Alert.objects.filter(enterprise__in=scope).exclude(status=AlertStatus.CLOSED)
-    return _ids_reason(alerts, statuses, _("监控预警未处理"))
-
-
-def procedure_risks(statuses: dict[int, str], scope: QuerySet, today: dt.date) -> dict[int, list[str]]:
-    from relocation.parks.models import ProcedureItem
-    from relocation.parks.selectors import attention_items
-
-    items = attention_items(ProcedureItem.objects.filter(enterprise__in=scope), today)
-    return _ids_reason(items, statuses, _("搬迁手续逾期或受阻"))
-
+NO_COMMITMENT = frozenset({S.SURVEYED.value, S.INTENTION_RECORDED.value})
+HOLDOUT = frozenset({S.HOLDOUT.value, S.FORCED_CLOSURE.value})
+DONE = frozenset({S.RELOCATED.value, S.CLOSED.value})
 
 # Measures that keep an enterprise "with an open violation".
 OPEN_MEASURE_STATUSES = ("pending_approval", "in_force", "escalated")
 
-SOURCES: list[RiskSource] = [lifecycle_risks, enforcement_risks, monitoring_risks, procedure_risks]
+
+def _overdue(today: dt.date) -> Q:
+    from relocation.enterprises.lifecycle_selectors import overdue_q
+
+    return overdue_q(today)
 
 
-def at_risk(
-    statuses: dict[int, str], scope: QuerySet, today: dt.date, sources: Iterable[RiskSource] = SOURCES
-) -> dict[int, list[str]]:
-    """Enterprises not yet closed or relocated that have at least one reason."""
-    done = {S.RELOCATED.value, S.CLOSED.value}
-    open_ids = {e: s for e, s in statuses.items() if s not in done}
-    merged: dict[int, list[str]] = {}
-    for source in sources:
-        for enterprise_id, reasons in source(open_ids, scope, today).items():
-            if enterprise_id in merged:
-                merged[enterprise_id] = merged[enterprise_id] + reasons
-            else:
-                merged[enterprise_id] = reasons
-    return merged
+def _open_violation(today: dt.date) -> Q:
+    """An order or decision still in force (not yet closed by a re-inspection)."""
+    from relocation.enforcement.models import Measure
+
+    return Q(pk__in=Measure.objects.filter(status__in=OPEN_MEASURE_STATUSES).order_by().values("enterprise_id"))
+
+
+def _open_alert(today: dt.date) -> Q:
+    from relocation.monitoring.models import Alert, AlertStatus
+
+    return Q(pk__in=Alert.objects.exclude(status=AlertStatus.CLOSED).order_by().values("enterprise_id"))
+
+
+def _procedure_attention(today: dt.date) -> Q:
+    from relocation.parks.models import ProcedureItem
+    from relocation.parks.selectors import attention_items
+
+    return Q(pk__in=attention_items(ProcedureItem.objects.all(), today).order_by().values("enterprise_id"))
+
+
+@dataclass(frozen=True)
+class Reason:
+    key: str
+    label: Promise
+    # Given by the lifecycle stage (the stage shown: today's, or a past date's)…
+    stages: frozenset[str] = frozenset()
+    # …or by other records, as a condition on Enterprise for the given date.
+    condition: Callable[[dt.date], Q] | None = None
+
+    @property
+    def column(self) -> str:
+        return f"risk_{self.key}"
+
+    def q(self, today: dt.date) -> Q:
+        return Q(status__in=self.stages) if self.condition is None else self.condition(today)
+
+
+# In the order the reasons are listed for an enterprise.
+REASONS: list[Reason] = [
+    Reason("no_commitment", _("未签承诺书"), stages=NO_COMMITMENT),
+    Reason("holdout", _("钉子户"), stages=HOLDOUT),
+    Reason("overdue", _("超过承诺或批次期限"), condition=_overdue),
+    Reason("open_violation", _("有未销号的违法整改"), condition=_open_violation),
+    Reason("alert", _("监控预警未处理"), condition=_open_alert),
+    Reason("procedure", _("搬迁手续逾期或受阻"), condition=_procedure_attention),
+]
+COLUMNS = tuple(r.column for r in REASONS)
+
+
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _total(flags: list[Case]) -> Any:
+    return sum(flags, start=Value(0))
+
+
+def annotate(scope: QuerySet, today: dt.date) -> QuerySet:
+    """`scope` with one 0/1 column per reason and `risk_count`, their sum
+    (0 for enterprises already closed or relocated)."""
+    is_open = ~Q(status__in=DONE)
+    # The count tests "open" once rather than in each reason: the zone map
+    # asks it of every enterprise.
+    count = Case(
+        When(is_open, then=_total([_flag(r.q(today)) for r in REASONS])),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return scope.annotate(**{r.column: _flag(is_open & r.q(today)) for r in REASONS}, risk_count=count)
+
+
+def reasons_of(row: dict[str, Any]) -> list[str]:
+    """The reasons of a row fetched with the columns `annotate` adds."""
+    return [str(r.label) for r in REASONS if row[r.column]]
+
+
+def ranked(scope: QuerySet, today: dt.date, limit: int | None = None) -> tuple[list[dict[str, Any]], int]:
+    """Today's enterprises at risk, most reasons first, then by name: up to
+    `limit` rows of {id, name, status, reasons}, and how many there are in all
+    (one query: the database sorts and cuts, a window counts)."""
+    conditions = [r.q(today) for r in REASONS]
+    any_reason = conditions[0]
+    for q in conditions[1:]:
+        any_reason |= q
+    flags = {r.column: _flag(q) for r, q in zip(REASONS, conditions, strict=True)}
+    # Open enterprises with a reason are filtered first (the conditions stop
+    # at the first that holds); the flags are then computed once per row and
+    # the sort refers to their selected sum.
+    qs = (
+        scope.filter(~Q(status__in=DONE) & any_reason)
+        .annotate(**flags, risk_count=_total(list(flags.values())), n_at_risk=Window(Count("id")))
+        .order_by("-risk_count", "name", "id")
+        .values("id", "name", "status", "risk_count", "n_at_risk", *COLUMNS)
+    )
+    rows = list(qs if limit is None else qs[:limit])
+    total = rows[0]["n_at_risk"] if rows else 0
+    return [{"id": r["id"], "name": r["name"], "status": r["status"], "reasons": reasons_of(r)} for r in rows], total
+
+
+def at_risk(statuses: dict[int, str], scope: QuerySet, today: dt.date) -> dict[int, list[str]]:
+    """{enterprise id: [reason, …]} for the enterprises of `statuses` (their
+    stage on `today`, e.g. rebuilt from history) not closed or relocated by
+    then that have at least one reason. One query per condition reason."""
+    open_ids = {e: s for e, s in statuses.items() if s not in DONE}
+    result: dict[int, list[str]] = {}
+    for reason in REASONS:
+        label = str(reason.label)
+        if reason.condition is None:
+            hits = [e for e, s in open_ids.items() if s in reason.stages]
+        else:
+            found = set(scope.filter(reason.condition(today)).order_by().values_list("pk", flat=True))
+            hits = [e for e in found if e in open_ids]
+        for enterprise_id in hits:
+            result.setdefault(enterprise_id, []).append(label)
+    return result
+
+
+def rank(risk: dict[int, list[str]], names: dict[int, str]) -> list[tuple[int, list[str]]]:
+    """The same order as `ranked`, for reasons computed in Python."""
+    return sorted(risk.items(), key=lambda item: (-len(item[1]), names.get(item[0], ""), item[0]))

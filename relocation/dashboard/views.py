@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from relocation.dashboard import figures, history, panels, risks, selectors
+from relocation.dashboard import figures, history, layer, panels, risks, selectors
 from relocation.enterprises.lifecycle_models import Batch
 from relocation.enterprises.models import CapitalBackground, Category, Industry, LifecycleStatus
 from relocation.organisation.models import Unit
@@ -28,79 +30,104 @@ def _context(request: HttpRequest) -> tuple[Any, dict[str, str], dt.date | None]
     return programme, params, selectors.parse_as_of(params.get("as_of"))
 
 
-def compute(
-    request: HttpRequest, *, with_figures: bool = True, with_map: bool = True, fields: str = "full"
-) -> dict[str, Any]:
-    """For this request's filters: the figures (with_figures), and the
-    enterprises with their stage and risks (with_map; `fields` names the
-    columns fetched, see selectors.FIELD_SETS)."""
+def _time_travel_paused_gc(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Runs a view asking for a past date with the cyclic collector paused
+    (see history.collector_paused); today's views hold few objects."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.GET.get("as_of"):
+            return view(request, *args, **kwargs)
+        with history.collector_paused():
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def compute(request: HttpRequest, *, with_figures: bool = True) -> dict[str, Any]:
+    """The programme, filters, date and scoped enterprises of this request,
+    and (with_figures) every figure of the page."""
     programme, params, as_of = _context(request)
     scope = selectors.map_enterprises(request.user, programme, params)
-    result: dict[str, Any] = {"programme": programme, "params": params, "scope": scope}
-    past_statuses = None
+    result: dict[str, Any] = {"programme": programme, "params": params, "as_of": as_of, "scope": scope}
     if with_figures:
         data = figures.board(programme=programme, scope=scope, as_of=as_of)
-        past_statuses = data.pop("statuses")
+        result["past_statuses"] = data.pop("statuses")
         result["data"] = data
-    if not with_map:
-        return result
-    rows = selectors.map_rows(scope, fields=fields)
-    if as_of is None:
-        statuses = {r["id"]: r["status"] for r in rows}
-    else:
-        statuses = past_statuses if past_statuses is not None else history.statuses_on(scope, as_of)
-    if params.get("status"):
-        statuses = {e: s for e, s in statuses.items() if s == params["status"]}
-    result.update(
-        enterprises=rows,
-        statuses=statuses,
-        risks=risks.at_risk(statuses, scope, as_of or timezone.localdate()),
-    )
     return result
 
 
-STAGES = [value for value, _label in LifecycleStatus.choices]
+def _past_statuses(result: dict[str, Any]) -> dict[int, str]:
+    """Stages on the requested past date (reusing the figures' replay), narrowed by the status filter."""
+    statuses = result.get("past_statuses")
+    if statuses is None:
+        statuses = history.statuses_on(result["scope"], result["as_of"])
+    wanted = result["params"].get("status")
+    return {e: s for e, s in statuses.items() if s == wanted} if wanted else statuses
 
 
-def map_layer(rows: list[dict[str, Any]], statuses: dict[int, str], risk: dict[int, list[str]]) -> dict[str, Any]:
-    """The zone map's data in a compact form (one short list per enterprise),
-    so that ten thousand enterprises stay a small, fast payload."""
-    stage_index = {value: i for i, value in enumerate(STAGES)}
-    points, parcels = [], []
+def _today_scope(result: dict[str, Any]) -> Any:
+    wanted = result["params"].get("status")
+    return result["scope"].filter(status=wanted) if wanted else result["scope"]
+
+
+def risk_list(result: dict[str, Any], limit: int | None = None) -> tuple[list[dict[str, Any]], int]:
+    """The enterprises at risk ({id, name, status, reasons}), most reasons
+    first, then by name: up to `limit` of them, and how many in all."""
+    if result["as_of"] is None:
+        return risks.ranked(_today_scope(result), timezone.localdate(), limit)
+    statuses = _past_statuses(result)
+    risk = risks.at_risk(statuses, result["scope"], result["as_of"])
+    names = dict(result["scope"].values_list("id", "name")) if risk else {}
+    ranked = risks.rank(risk, names)
+    rows = [
+        {"id": pk, "name": names.get(pk, ""), "status": statuses[pk], "reasons": reasons}
+        for pk, reasons in (ranked if limit is None else ranked[:limit])
+    ]
+    return rows, len(ranked)
+
+
+def enterprise_rows(result: dict[str, Any], fields: str) -> list[dict[str, Any]]:
+    """The enterprises (columns `fields`, see selectors.FIELD_SETS) with their
+    stage on the requested date as "status" and their risk reasons as "risks"."""
+    if result["as_of"] is None:
+        qs = risks.annotate(_today_scope(result), timezone.localdate())
+        rows = list(qs.order_by("id").values(*selectors.FIELD_SETS[fields], *risks.COLUMNS))
+        for r in rows:
+            r["risks"] = risks.reasons_of(r)
+        return rows
+    statuses = _past_statuses(result)
+    risk = risks.at_risk(statuses, result["scope"], result["as_of"])
+    rows = [r for r in selectors.map_rows(result["scope"], fields=fields) if r["id"] in statuses]
     for r in rows:
-        status = statuses.get(r["id"])
-        if status is None or r["latitude"] is None or r["longitude"] is None:
-            continue
-        points.append(
-            [
-                r["id"],
-                round(r["latitude"], 6),
-                round(r["longitude"], 6),
-                stage_index[status],
-                len(risk.get(r["id"], ())),
-                r["name"],
-            ]
-        )
-        if r["parcel"] and r["parcel"].get("type") == "Polygon":
-            parcels.append([r["id"], r["parcel"]])
-    return {
-        "columns": ["id", "lat", "lon", "stage", "risks", "name"],
-        "stages": [
-            {"status": v, "label": str(label), "colour": figures.STAGE_COLOURS[v]}
-            for v, label in LifecycleStatus.choices
-        ],
-        "points": points,
-        "parcels": parcels,
-    }
+        r["status"] = statuses[r["id"]]
+        r["risks"] = risk.get(r["id"], [])
+    return rows
 
 
-def map_features(rows: list[dict[str, Any]], statuses: dict[int, str], risk: dict[int, list[str]]) -> dict[str, Any]:
+def map_points(result: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """selectors.MAP_FIELDS plus the number of risk reasons, per enterprise, as
+    tuples (for layer.layer; map.json sends today's layer written by the
+    database, layer.layer_json)."""
+    if result["as_of"] is None:
+        qs = risks.annotate(_today_scope(result), timezone.localdate())
+        return list(qs.order_by("id").values_list(*selectors.MAP_FIELDS, "risk_count"))
+    statuses = _past_statuses(result)
+    risk = risks.at_risk(statuses, result["scope"], result["as_of"])
+    return [
+        (pk, lat, lon, statuses[pk], name, parcel, len(risk.get(pk, ())))
+        for pk, lat, lon, _status, name, parcel in result["scope"].order_by("id").values_list(*selectors.MAP_FIELDS)
+        if pk in statuses
+    ]
+
+
+def map_features(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The same enterprises as standard GeoJSON, for API clients (GIS tools)."""
     labels = {value: str(label) for value, label in LifecycleStatus.choices}
     features = []
     for r in rows:
-        status = statuses.get(r["id"])
-        if status is None or r["latitude"] is None or r["longitude"] is None:
+        status = r["status"]
+        if r["latitude"] is None or r["longitude"] is None:
             continue
         parcel = r["parcel"] or {}
         geometry = (
@@ -117,41 +144,37 @@ def map_features(rows: list[dict[str, Any]], statuses: dict[int, str], risk: dic
             "town": r["territorial_unit__short_name"] or r["territorial_unit__name"] or "",
             "batch": r["relocation_plan__batch_id"],
             "destination": r["relocation_plan__destination_name"] or "",
-            "risks": risk.get(r["id"], []),
+            "risks": r["risks"],
         }
         features.append({"type": "Feature", "geometry": geometry, "properties": properties})
     return {"type": "FeatureCollection", "features": features}
 
 
+@_time_travel_paused_gc
 def board(request: HttpRequest) -> HttpResponse:
     """The battle map page (挂图作战); the map itself loads from map.json."""
-    result = compute(request, fields="light")
+    result = compute(request)
     return render(request, "dashboard/board.html", _page_context(request, result, wall=False))
 
 
+@_time_travel_paused_gc
 def wall(request: HttpRequest) -> HttpResponse:
     """The same figures for the HQ wall screen (1920×1080, refreshes itself)."""
-    result = compute(request, fields="light")
+    result = compute(request)
     return render(request, "dashboard/wall.html", _page_context(request, result, wall=True))
+
+
+RISK_ROWS = 50  # the page lists the riskiest; the API lists all
 
 
 def _page_context(request: HttpRequest, result: dict[str, Any], *, wall: bool) -> dict[str, Any]:
     data = result["data"]
     programme = result["programme"]
-    names = {r["id"]: r["name"] for r in result["enterprises"]}
     labels = {value: str(label) for value, label in LifecycleStatus.choices}
-    risk_rows = sorted(
-        (
-            {
-                "id": pk,
-                "name": names.get(pk, ""),
-                "status": labels.get(result["statuses"].get(pk, ""), ""),
-                "reasons": reasons,
-            }
-            for pk, reasons in result["risks"].items()
-        ),
-        key=lambda r: (-len(r["reasons"]), r["name"]),
-    )
+    # The wall screen has no room for the risk list.
+    risk_rows, risk_count = ([], 0) if wall else risk_list(result, limit=RISK_ROWS)
+    for r in risk_rows:
+        r["status"] = labels.get(r["status"], "")
     today = data["as_of"]
     city = panels.city_map(programme, result["scope"], today)
     payload = {
@@ -172,13 +195,13 @@ def _page_context(request: HttpRequest, result: dict[str, Any], *, wall: bool) -
         "programme": programme,
         "data": data,
         "params": result["params"],
-        "risk_rows": risk_rows[:50],
+        "risk_rows": risk_rows,
         "city": city,
         "capacity": panels.capacity_in_use(city),
         "enforcement": panels.enforcement_this_month(programme, today),
         "reports": panels.missing_reports(programme, today),
         "categories": Category.objects.filter(is_active=True).order_by("order"),
-        "risk_count": len(risk_rows),
+        "risk_count": risk_count,
         "payload": json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False),
         "statuses": LifecycleStatus.choices,
         "industries": Industry.choices,
@@ -189,17 +212,22 @@ def _page_context(request: HttpRequest, result: dict[str, Any], *, wall: bool) -
     }
 
 
+@_time_travel_paused_gc
 def data_json(request: HttpRequest) -> JsonResponse:
     """Every figure of the page as JSON (the page's own data endpoint)."""
-    data = compute(request, with_map=False)["data"]
+    data = compute(request)["data"]
     return JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
 
 
-def map_json(request: HttpRequest) -> JsonResponse:
+@_time_travel_paused_gc
+def map_json(request: HttpRequest) -> HttpResponse:
     """The zone map's enterprises, coloured by stage, with their risk count."""
-    result = compute(request, with_figures=False, fields="map")
-    layer = map_layer(result["enterprises"], result["statuses"], result["risks"])
-    return JsonResponse(layer, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+    result = compute(request, with_figures=False)
+    if result["as_of"] is None:
+        text = layer.layer_json(_today_scope(result), timezone.localdate())
+        return HttpResponse(text, content_type="application/json")
+    data = layer.layer(map_points(result))
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
 
 
 def enterprise_card(request: HttpRequest, pk: int) -> HttpResponse:
