@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from relocation.core import audit, credit_code, demo_time
+from relocation.core import audit, credit_code, demo_time, planner_statistics
 from relocation.enterprises import categories
 from relocation.enterprises.models import (
     CapitalBackground,
@@ -253,6 +253,7 @@ def seed_city(
                 action="enterprise.city_scale_seeded",
                 summary=f"批量生成基准测试数据：{made}家企业、{visits}条走访",
             )
+        planner_statistics.refresh_statistics(Enterprise, Visit)
     return made, visits
 
 

@@ -4,6 +4,7 @@ history, counts per stage and batch, overdue enterprises, letters."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
@@ -66,10 +67,20 @@ def overdue_for_user(user: Any, today: dt.date | None = None) -> QuerySet[Enterp
     )
 
 
-def overdue_ids(user: Any, today: dt.date | None = None) -> set[int]:
-    """The ids of the overdue enterprises the user sees (one query, for badges)."""
+def overdue_ids(user: Any, today: dt.date | None = None, among: Iterable[Any] | None = None) -> set[int]:
+    """The ids of the overdue enterprises the user sees (one query, for badges).
+
+    `among` (enterprises or their ids, e.g. the rows of one page) limits the
+    question to those: a list page then pays for its rows only, not for the
+    whole ledger."""
     today = today or timezone.localdate()
-    return set(enterprises_for_user(user).filter(overdue_q(today)).values_list("pk", flat=True))
+    qs = enterprises_for_user(user)
+    if among is not None:
+        ids = [getattr(e, "pk", e) for e in among]
+        if not ids:
+            return set()
+        qs = qs.filter(pk__in=ids)
+    return set(qs.filter(overdue_q(today)).values_list("pk", flat=True))
 
 
 def is_overdue(enterprise: Enterprise, today: dt.date | None = None) -> bool:

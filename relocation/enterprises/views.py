@@ -15,7 +15,6 @@ from relocation.enterprises import categories, lifecycle_selectors, selectors, s
 from relocation.enterprises.forms import CategoryConfirmForm, EnterpriseForm, VisitForm
 from relocation.enterprises.models import (
     CapitalBackground,
-    Enterprise,
     Industry,
     Intention,
     LifecycleStatus,
@@ -40,18 +39,13 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
     active = categories.active_categories()
     for enterprise in page:
         enterprise.proposed_category = None if enterprise.category_id else categories.propose(enterprise, active)
-    # The rows' "逾期" badges (lifecycle_tags.overdue_badge) read this per-request
-    # cache; filling it for the page's rows only keeps the list's cost independent
-    # of the ledger's size (the tag's fallback computes it for every enterprise).
-    request._lifecycle_overdue_ids = set(  # type: ignore[attr-defined]
-        Enterprise.objects.filter(pk__in=[e.pk for e in page])
-        .filter(lifecycle_selectors.overdue_q(timezone.localdate()))
-        .values_list("pk", flat=True)
-    )
+    # Only the page's rows: the badge's cost stays independent of the ledger's size.
+    overdue_ids = lifecycle_selectors.overdue_ids(request.user, timezone.localdate(), among=page.object_list)
     querystring = request.GET.copy()
     querystring.pop("page", None)
     context = {
         "page": page,
+        "overdue_ids": overdue_ids,
         "params": params,
         "querystring": querystring.urlencode(),
         "statuses": LifecycleStatus.choices,

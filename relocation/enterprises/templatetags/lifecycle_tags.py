@@ -84,18 +84,24 @@ def lifecycle_section(context: dict[str, Any]) -> dict[str, Any]:
 
 
 @register.simple_tag(takes_context=True)
-def overdue_badge(context: dict[str, Any], enterprise: Any) -> str:
-    """A "逾期" badge for overdue enterprises in a list (one query per request)."""
+def overdue_badge(context: dict[str, Any], enterprise: Any, overdue_ids: set[int] | None = None) -> str:
+    """A "逾期" badge for overdue enterprises in a list.
+
+    A list that knows its rows passes `overdue_ids` (lifecycle_selectors.overdue_ids
+    with `among=` its rows); otherwise the overdue ids of everything the user
+    sees are read once per request."""
     from django.utils.html import format_html
     from django.utils.translation import gettext as _
 
-    request = context.get("request")
-    if request is None:
-        return ""
-    ids = getattr(request, "_lifecycle_overdue_ids", None)
+    ids = overdue_ids
     if ids is None:
-        ids = lifecycle_selectors.overdue_ids(request.user)
-        request._lifecycle_overdue_ids = ids
+        request = context.get("request")
+        if request is None:
+            return ""
+        ids = getattr(request, "_lifecycle_overdue_ids", None)
+        if ids is None:
+            ids = lifecycle_selectors.overdue_ids(request.user)
+            request._lifecycle_overdue_ids = ids
     if enterprise.pk in ids:
         return format_html('<span class="badge text-bg-danger" data-overdue="1">{}</span>', _("逾期"))
     return ""

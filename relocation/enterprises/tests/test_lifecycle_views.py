@@ -439,3 +439,31 @@ def test_a_unit_cannot_change_the_letter_template(client, liaison):
     client.force_login(liaison)
     assert client.get(reverse("enterprises:letter_template")).status_code == 403
     assert client.get(reverse("enterprises:letter_template_download")).status_code == 403
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2022, 1, 10, 9, 0), tick=False)
+def test_overdue_ids_among_limits_the_question_to_the_given_rows(hq_staff, batch, make_enterprise):
+    from relocation.enterprises import lifecycle_selectors
+
+    late, other_late, on_time = make_enterprise(), make_enterprise(), make_enterprise()
+    batches.batch_assign(actor=hq_staff, batch=batch, enterprises=[late, other_late])
+    assert lifecycle_selectors.overdue_ids(hq_staff) == {late.pk, other_late.pk}
+    assert lifecycle_selectors.overdue_ids(hq_staff, among=[late, on_time]) == {late.pk}
+    assert lifecycle_selectors.overdue_ids(hq_staff, among=[on_time.pk]) == set()
+    assert lifecycle_selectors.overdue_ids(hq_staff, among=[]) == set()
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2022, 1, 10, 9, 0), tick=False)
+def test_the_ledger_list_badges_overdue_rows_with_a_constant_query_count(client, hq_staff, batch, make_enterprise):
+    client.force_login(hq_staff)
+    batches.batch_assign(actor=hq_staff, batch=batch, enterprises=[make_enterprise(name="逾期甲厂")])
+    with CaptureQueriesContext(connection) as small:
+        page = client.get(reverse("enterprises:list")).content.decode()
+    assert page.count('data-overdue="1"') == 1
+    batches.batch_assign(actor=hq_staff, batch=batch, enterprises=[make_enterprise() for _ in range(10)])
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(reverse("enterprises:list")).content.decode()
+    assert page.count('data-overdue="1"') == 11
+    assert len(large) == len(small)
