@@ -198,6 +198,7 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "relocation.organisation.models.Unit.Kind",
         "LifecycleStatusEnum": "relocation.enterprises.models.LifecycleStatus",
         "ProductionStatusEnum": "relocation.enterprises.models.ProductionStatus",
+        "IndustryEnum": "relocation.enterprises.models.Industry",
         "CommitmentLetterStatusEnum": "relocation.enterprises.lifecycle_models.LetterStatus",
         "DateChangeStatusEnum": "relocation.enterprises.lifecycle_models.DateChangeStatus",
         "TaskStatusEnum": "relocation.supervision.models.TaskStatus",
