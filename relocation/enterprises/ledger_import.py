@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relocation.core import audit, credit_code
+from relocation.core.bulk_copy import copy_insert
 from relocation.core.context import current_ip
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.models import AuditChainHead, AuditEvent
@@ -327,7 +328,7 @@ def _record_events(actor: Any, events: list[dict[str, Any]]) -> None:
             event.hash = audit.compute_hash(prev, event)
         prev = event.hash
         rows.append(event)
-    AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    copy_insert(AuditEvent, rows)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
 
