@@ -102,6 +102,15 @@ def _apply(
     return change
 
 
+def _check_request(actor: Any, enterprise: Enterprise, reason: str, check_permission: bool) -> None:
+    """What holding and releasing both require: the right to change the
+    enterprise (unless the calling service has checked it) and a reason."""
+    if check_permission and not can_change(actor, enterprise):
+        raise PermissionDeniedError(_("您无权变更该企业的生产状态。"))
+    if not reason.strip():
+        raise ServiceError(_("请填写变更理由。"), code="reason")
+
+
 def production_hold(
     *,
     actor: Any,
@@ -118,10 +127,7 @@ def production_hold(
     which has checked that the actor may approve the decision."""
     if target not in HOLD_TARGETS:
         raise ServiceError(_("执法决定只能使企业停产或查封。"), code="target")
-    if check_permission and not can_change(actor, enterprise):
-        raise PermissionDeniedError(_("您无权变更该企业的生产状态。"))
-    if not reason.strip():
-        raise ServiceError(_("请填写变更理由。"), code="reason")
+    _check_request(actor, enterprise, reason, check_permission)
     with transaction.atomic():
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         active, _base = _replay(enterprise)
@@ -150,10 +156,7 @@ def production_release(
     what the decisions still in force impose, else `stopped` when the
     lifecycle says production has stopped, else what it was before the first
     decision took hold. None when the decision never held the enterprise."""
-    if check_permission and not can_change(actor, enterprise):
-        raise PermissionDeniedError(_("您无权变更该企业的生产状态。"))
-    if not reason.strip():
-        raise ServiceError(_("请填写变更理由。"), code="reason")
+    _check_request(actor, enterprise, reason, check_permission)
     with transaction.atomic():
         enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         active, base = _replay(enterprise)
