@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "relocation.enforcement",
     "relocation.monitoring",
     "relocation.meetings",
+    "relocation.portal",
     "relocation.reporting",  # 5
     "relocation.dashboard",
 ]
@@ -230,6 +231,10 @@ SPECTACULAR_SETTINGS = {
         "ToxicMovementKindEnum": "relocation.monitoring.models.ToxicMovementKind",
         "UtilityKindEnum": "relocation.monitoring.models.UtilityKind",
         "BulletinStatusEnum": "relocation.reporting.models.BulletinStatus",
+        "InquiryKindEnum": "relocation.portal.models.InquiryKind",
+        "InquiryStatusEnum": "relocation.portal.models.InquiryStatus",
+        "InquiryChannelEnum": "relocation.portal.models.InquiryChannel",
+        "InquiryRejectReasonEnum": "relocation.portal.models.RejectReason",
     },
 }
 STATICFILES_DIRS.append(("vendor/swagger-ui", BASE_DIR / "node_modules/swagger-ui-dist"))

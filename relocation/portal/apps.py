@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "relocation.portal"
+    label = "portal"
+    verbose_name = _("诉求与咨询")
+
+    def ready(self) -> None:
+        from relocation.core import navigation, uploads
+        from relocation.portal import selectors
+
+        navigation.register(
+            navigation.NavEntry(
+                key="portal",
+                label=_("诉求与咨询"),
+                url_name="portal:inbox",
+                icon="chat-square-text",
+                order=55,
+                visible=selectors.can_use_inbox,
+            )
+        )
+        # Photos sent with a report: HQ and the unit the report is assigned to.
+        uploads.register_download_check(selectors.PHOTO_PURPOSE, selectors.can_download_photo)

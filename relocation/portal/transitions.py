@@ -1,0 +1,16 @@
+"""Allowed status moves of an inquiry. A follow-up moves an answered or closed
+item back to its unit (reopen); rejection is final."""
+
+from relocation.portal.models import InquiryStatus as S
+
+INQUIRY = {
+    S.RECEIVED: {S.ASSIGNED, S.REJECTED},
+    S.ASSIGNED: {S.ANSWERED, S.REJECTED},
+    S.ANSWERED: {S.CLOSED, S.ASSIGNED},
+    S.CLOSED: {S.ASSIGNED},
+    S.REJECTED: set(),
+}
+# Items a unit still owes an answer for: the overdue flag applies to these.
+OPEN_FOR_UNIT = frozenset({S.ASSIGNED})
+# Items not yet finished, for the inbox's default view.
+OPEN = frozenset({S.RECEIVED, S.ASSIGNED, S.ANSWERED})
