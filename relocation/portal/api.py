@@ -25,7 +25,7 @@ from relocation.portal import selectors, services
 from relocation.portal.models import Inquiry, InquiryKind, InquiryStatus, RejectReason
 
 
-class PublicSubmitSerializer(serializers.Serializer):
+class InquiryPublicSubmitSerializer(serializers.Serializer):
     """A report or inquiry from the public. `website` must stay empty (it is a
     trap for scripts); `photos` (multipart, up to 3 JPG/PNG files) is optional."""
 
@@ -39,7 +39,7 @@ class PublicSubmitSerializer(serializers.Serializer):
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list, write_only=True)
 
 
-class ReceiptSerializer(serializers.Serializer):
+class InquiryReceiptSerializer(serializers.Serializer):
     """The tracking number and the query code: the code is shown this once."""
 
     number = serializers.CharField()
@@ -47,12 +47,12 @@ class ReceiptSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=InquiryStatus.choices)
 
 
-class LookupSerializer(serializers.Serializer):
+class InquiryLookupSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=32)
     code = serializers.CharField(max_length=16)
 
 
-class PublicStatusSerializer(serializers.Serializer):
+class InquiryPublicStatusSerializer(serializers.Serializer):
     """What the public sees of their item: status, the unit handling it, the
     published answer. Never the names of the staff involved."""
 
@@ -75,11 +75,11 @@ class PublicSubmitView(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes: list[Any] = []
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    serializer_class = PublicSubmitSerializer
+    serializer_class = InquiryPublicSubmitSerializer
 
-    @extend_schema(request=PublicSubmitSerializer, responses={201: ReceiptSerializer})
+    @extend_schema(request=InquiryPublicSubmitSerializer, responses={201: InquiryReceiptSerializer})
     def post(self, request: Request) -> Response:
-        serializer = PublicSubmitSerializer(data=request.data)
+        serializer = InquiryPublicSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         photos = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
@@ -88,7 +88,7 @@ class PublicSubmitView(APIView):
             honeypot=data.pop("website", ""), photos=photos, ip=client_ip(request), **data
         )
         return Response(
-            ReceiptSerializer({"number": inquiry.number, "code": code, "status": inquiry.status}).data,
+            InquiryReceiptSerializer({"number": inquiry.number, "code": code, "status": inquiry.status}).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -98,17 +98,17 @@ class PublicLookupView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list[Any] = []
-    serializer_class = LookupSerializer
+    serializer_class = InquiryLookupSerializer
 
-    @extend_schema(request=LookupSerializer, responses={200: PublicStatusSerializer})
+    @extend_schema(request=InquiryLookupSerializer, responses={200: InquiryPublicStatusSerializer})
     def post(self, request: Request) -> Response:
-        serializer = LookupSerializer(data=request.data)
+        serializer = InquiryLookupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         inquiry = selectors.public_lookup(ip=client_ip(request), **serializer.validated_data)
         if inquiry is None:
             return Response({"detail": "受理编号或查询码不正确。", "code": "not_found"}, status=404)
         view = selectors.public_view(inquiry)
-        return Response(PublicStatusSerializer(view).data)
+        return Response(InquiryPublicStatusSerializer(view).data)
 
 
 class InquirySerializer(serializers.ModelSerializer):
@@ -166,31 +166,31 @@ class InquirySerializer(serializers.ModelSerializer):
         return data
 
 
-class AskSerializer(serializers.Serializer):
+class InquiryAskSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=InquiryKind.choices)
     subject = serializers.CharField(max_length=120)
     text = serializers.CharField(max_length=5000)
 
 
-class VersionSerializer(serializers.Serializer):
+class InquiryVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="The version the change is based on; 409 if it is stale.")
 
 
-class AssignSerializer(VersionSerializer):
+class InquiryAssignSerializer(InquiryVersionSerializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
 
 
-class DraftSerializer(VersionSerializer):
+class InquiryDraftSerializer(InquiryVersionSerializer):
     text = serializers.CharField(max_length=5000)
 
 
-class RejectSerializer(VersionSerializer):
+class InquiryRejectSerializer(InquiryVersionSerializer):
     reason = serializers.ChoiceField(choices=RejectReason.choices)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class FollowUpSerializer(serializers.Serializer):
+class InquiryFollowUpSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=2000)
 
 
@@ -222,24 +222,24 @@ class InquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         fresh = selectors.inquiry_for_user(self.request.user, inquiry.pk)
         return Response(InquirySerializer(fresh, context={"request": self.request}).data)
 
-    @extend_schema(request=AskSerializer, responses={201: InquirySerializer})
+    @extend_schema(request=InquiryAskSerializer, responses={201: InquirySerializer})
     def create(self, request: Request) -> Response:
         """An enterprise contact asks a question about their own enterprise."""
         if not is_enterprise_contact(request.user):
             raise PermissionDenied("只有企业联系人可以提交企业咨询。")
-        serializer = AskSerializer(data=request.data)
+        serializer = InquiryAskSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         inquiry = services.inquiry_ask(actor=request.user, **serializer.validated_data)
         response = self._reply(inquiry)
         response.status_code = status.HTTP_201_CREATED
         return response
 
-    @extend_schema(request=AssignSerializer, responses=InquirySerializer)
+    @extend_schema(request=InquiryAssignSerializer, responses=InquirySerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str) -> Response:
         """HQ assigns to a member unit (optionally linking an enterprise)."""
         inquiry = self.get_object()
-        serializer = AssignSerializer(data=request.data)
+        serializer = InquiryAssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         services.inquiry_assign(
@@ -251,12 +251,12 @@ class InquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         return self._reply(inquiry)
 
-    @extend_schema(request=DraftSerializer, responses=InquirySerializer)
+    @extend_schema(request=InquiryDraftSerializer, responses=InquirySerializer)
     @action(detail=True, methods=["post"])
     def draft(self, request: Request, pk: str) -> Response:
         """The assigned unit (or HQ) saves the answer it drafts."""
         inquiry = self.get_object()
-        serializer = DraftSerializer(data=request.data)
+        serializer = InquiryDraftSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.inquiry_draft(
             actor=request.user,
@@ -266,46 +266,53 @@ class InquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         return self._reply(inquiry)
 
-    @extend_schema(request=VersionSerializer, responses=InquirySerializer)
+    @extend_schema(request=InquiryVersionSerializer, responses=InquirySerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
         """Publish the draft (HQ; the unit where the kind's setting allows)."""
         inquiry = self.get_object()
-        serializer = VersionSerializer(data=request.data)
+        serializer = InquiryVersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.inquiry_publish(
             actor=request.user, inquiry=inquiry, expected_version=serializer.validated_data["version"]
         )
         return self._reply(inquiry)
 
-    @extend_schema(request=VersionSerializer, responses=InquirySerializer)
+    @extend_schema(request=InquiryVersionSerializer, responses=InquirySerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         """HQ closes an answered item."""
         inquiry = self.get_object()
-        serializer = VersionSerializer(data=request.data)
+        serializer = InquiryVersionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.inquiry_close(
             actor=request.user, inquiry=inquiry, expected_version=serializer.validated_data["version"]
         )
         return self._reply(inquiry)
 
-    @extend_schema(request=RejectSerializer, responses=InquirySerializer)
+    @extend_schema(request=InquiryRejectSerializer, responses=InquirySerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         """HQ refuses spam, a duplicate or an item out of scope, with the reason."""
         inquiry = self.get_object()
-        serializer = RejectSerializer(data=request.data)
+        serializer = InquiryRejectSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.inquiry_reject(actor=request.user, inquiry=inquiry, **serializer.validated_data)
+        data = serializer.validated_data
+        services.inquiry_reject(
+            actor=request.user,
+            inquiry=inquiry,
+            reason=data["reason"],
+            note=data["note"],
+            expected_version=data["version"],
+        )
         return self._reply(inquiry)
 
-    @extend_schema(request=FollowUpSerializer, responses=InquirySerializer)
+    @extend_schema(request=InquiryFollowUpSerializer, responses=InquirySerializer)
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request: Request, pk: str) -> Response:
         """An enterprise contact follows up its question; an answered one reopens."""
         inquiry = self.get_object()
-        serializer = FollowUpSerializer(data=request.data)
+        serializer = InquiryFollowUpSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.inquiry_follow_up(actor=request.user, inquiry=inquiry, text=serializer.validated_data["text"])
         return self._reply(inquiry)

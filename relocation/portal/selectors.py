@@ -28,8 +28,10 @@ def can_use_inbox(user: Any) -> bool:
 
 
 def inquiries_for_user(user: Any) -> QuerySet[Inquiry]:
-    base = Inquiry.objects.select_related("unit", "enterprise").annotate(
-        photo_count=Count("photos", distinct=True), follow_up_count=Count("follow_ups", distinct=True)
+    base = (
+        Inquiry.objects.select_related("unit", "enterprise")
+        .annotate(photo_count=Count("photos", distinct=True), follow_up_count=Count("follow_ups", distinct=True))
+        .order_by("-created_at", "-id")
     )
     if is_hq(user):
         programme = active_programme()
