@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -106,7 +107,7 @@ class PublicLookupView(APIView):
         serializer.is_valid(raise_exception=True)
         inquiry = selectors.public_lookup(ip=client_ip(request), **serializer.validated_data)
         if inquiry is None:
-            return Response({"detail": "受理编号或查询码不正确。", "code": "not_found"}, status=404)
+            return Response({"detail": _("受理编号或查询码不正确，请核对后重试。"), "code": "not_found"}, status=404)
         view = selectors.public_view(inquiry)
         return Response(InquiryPublicStatusSerializer(view).data)
 
@@ -226,7 +227,7 @@ class InquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def create(self, request: Request) -> Response:
         """An enterprise contact asks a question about their own enterprise."""
         if not is_enterprise_contact(request.user):
-            raise PermissionDenied("只有企业联系人可以提交企业咨询。")
+            raise PermissionDenied(_("只有企业联系人可以提交企业咨询。"))
         serializer = InquiryAskSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         inquiry = services.inquiry_ask(actor=request.user, **serializer.validated_data)

@@ -39,6 +39,7 @@ from relocation.portal.transitions import INQUIRY
 def public_home(request: HttpRequest) -> HttpResponse:
     """The submission form; a valid POST shows the number and query code once."""
     form = PublicInquiryForm(request.POST or None)
+    status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -56,6 +57,7 @@ def public_home(request: HttpRequest) -> HttpResponse:
                 )
             except ServiceError as exc:
                 form.add_error(None, exc.message)
+                status = exc.status
             else:
                 return render(request, "portal/public_submitted.html", {"inquiry": inquiry, "code": code})
         else:
@@ -64,7 +66,7 @@ def public_home(request: HttpRequest) -> HttpResponse:
         request,
         "portal/public_home.html",
         {"form": form, "lookup_form": LookupForm(), "max_photos": services.MAX_PHOTOS},
-        status=429 if any("频繁" in e for e in form.non_field_errors()) else 200,
+        status=status,
     )
 
 
