@@ -249,6 +249,8 @@ HUEY = {
 }
 if _redis_url:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": _redis_url})
+    # One cache for every app process: the portal's per-address limits count across workers.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
@@ -261,6 +263,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "relocation-hq@localhost")
 NOTIFY_WEBHOOK_URL = env_str("NOTIFY_WEBHOOK_URL", "")
 NOTIFY_WEBHOOK_FORMAT = env_str("NOTIFY_WEBHOOK_FORMAT", "json")  # json | wecom | dingtalk
+
+# The public portal: submissions and look-ups allowed per address and hour.
+PORTAL_SUBMIT_PER_HOUR = env_int("PORTAL_SUBMIT_PER_HOUR", 5)
+PORTAL_LOOKUP_PER_HOUR = env_int("PORTAL_LOOKUP_PER_HOUR", 30)
 
 # Optional intranet map tiles; the maps work without any.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")

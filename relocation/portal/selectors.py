@@ -103,7 +103,7 @@ def kind_settings() -> list[KindSetting]:
 
 
 def can_download_photo(user: Any, stored: Any) -> bool:
-    if is_hq(user):
+    if is_hq(user) or (is_enterprise_contact(user) and stored.uploaded_by_id == user.pk):
         return True
     if not is_staff_member(user) or user.unit_id is None:
         return False

@@ -154,3 +154,12 @@ def test_the_inbox_list_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(few) as captured:
         body = client.get(reverse("portal:inbox")).content.decode()
     assert body.count("data-inquiry=") == 15
+
+
+def test_photos_open_for_hq_and_the_assigned_unit_only(client, submit, hq_staff, liaison, outsider, units):
+    inquiry, _ = submit(photos=[SimpleUploadedFile("p.png", PNG, content_type="image/png")])
+    services.inquiry_assign(actor=hq_staff, inquiry=inquiry, unit=units["humen"])
+    url = reverse("file", args=[inquiry.photos.get().pk])
+    for user, allowed in ((hq_staff, True), (liaison, True), (outsider, False)):
+        client.force_login(user)
+        assert (client.get(url).status_code == 200) is allowed, user
