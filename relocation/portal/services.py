@@ -314,9 +314,15 @@ def _make_task(inquiry: Inquiry, *, actor: Any, round_no: int) -> None:
     from relocation.supervision.models import TaskSource
     from relocation.supervision.services import task_create
 
+    # The title reaches the enterprise's timeline, which its contacts read: a public
+    # report's subject stays out of it (it could point at the person who reported).
+    if inquiry.channel == InquiryChannel.PUBLIC and inquiry.enterprise_id:
+        title = _("处置公众污染举报 %(number)s") % {"number": inquiry.number}
+    else:
+        title = _("处置污染举报 %(number)s：%(subject)s") % {"number": inquiry.number, "subject": inquiry.subject}
     task = task_create(
         actor=actor,
-        title=_("处置污染举报 %(number)s：%(subject)s") % {"number": inquiry.number, "subject": inquiry.subject},
+        title=title,
         description=inquiry.text[:2000] + (f"\n{_('地点')}：{inquiry.location}" if inquiry.location else ""),
         lead_unit=inquiry.unit,
         deadline=inquiry.due_date,

@@ -78,9 +78,11 @@ def test_assigning_sets_the_due_date_in_working_days_and_makes_a_task_for_a_poll
     task = Task.objects.get()
     assert inquiry.task == task and task.lead_unit == units["eeb"] and task.deadline == inquiry.due_date
     assert task.subject_type == "portal.inquiry" and task.enterprise_id == enterprise.pk
-    # On the enterprise's timeline (the core event stream).
-    actions = set(AuditEvent.objects.filter(enterprise_id=enterprise.pk).values_list("action", flat=True))
-    assert {"portal.inquiry_assigned", "task.created"} <= actions
+    # On the enterprise's timeline (the core event stream), which the enterprise's contacts
+    # read too: without the report's subject or the reporter's details.
+    events = AuditEvent.objects.filter(enterprise_id=enterprise.pk)
+    assert {"portal.inquiry_assigned", "task.created"} <= set(events.values_list("action", flat=True))
+    assert not any(("河涌发黑" in e.summary or "李女士" in e.summary) for e in events)
 
 
 def test_a_policy_question_gets_no_task_and_the_kind_setting_rules_its_due_date(submit, hq_staff, units):
