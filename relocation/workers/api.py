@@ -476,5 +476,3 @@ class PlacementSummaryView(APIView):
             ],
         }
         return Response(PlacementSummarySerializer(data).data)
-
-

@@ -151,33 +151,57 @@ def _cases(enterprises: list[Enterprise], rosters: dict[int, list[Worker]], liai
             for step, amount in enumerate([half, case.total_owed - half], start=1):
                 with demo_time.on(day + dt.timedelta(days=10 + 5 * step)):
                     services.payment_record(
-                        actor=liaison, case=case, amount=amount, paid_on=day + dt.timedelta(days=10 + 5 * step),
-                        payer=enterprise.name, note="分期支付" if step == 1 else "余款结清",
+                        actor=liaison,
+                        case=case,
+                        amount=amount,
+                        paid_on=day + dt.timedelta(days=10 + 5 * step),
+                        payer=enterprise.name,
+                        note="分期支付" if step == 1 else "余款结清",
                     )
         elif final == CaseStatus.MEDIATING:
             with demo_time.on(day + dt.timedelta(days=12)):
                 services.payment_record(
-                    actor=liaison, case=case, amount=Decimal(1000), paid_on=day + dt.timedelta(days=12),
-                    payer=enterprise.name, note="首期退还",
+                    actor=liaison,
+                    case=case,
+                    amount=Decimal(1000),
+                    paid_on=day + dt.timedelta(days=12),
+                    payer=enterprise.name,
+                    note="首期退还",
                 )
     return len(specs)
 
 
-def _activities(programme: Programme, enterprises: list[Enterprise], rosters: dict[int, list[Worker]], liaison: User) -> int:
+def _activities(
+    programme: Programme, enterprises: list[Enterprise], rosters: dict[int, list[Worker]], liaison: User
+) -> int:
     if PlacementActivity.objects.filter(programme=programme).exists():
         return 0
     everyone = [w for ws in rosters.values() for w in ws]
     specs = [
         ("job_fair", "虎门镇电镀印染企业转岗就业专场招聘会", D(2022, 3, 12), None, 38, 620, everyone[::4]),
-        ("referral", "向麻涌环保专业基地入园企业推荐技术工人", D(2022, 4, 2), enterprises[0], 5, 40,
-         rosters[enterprises[0].pk][:3]),
+        (
+            "referral",
+            "向麻涌环保专业基地入园企业推荐技术工人",
+            D(2022, 4, 2),
+            enterprises[0],
+            5,
+            40,
+            rosters[enterprises[0].pk][:3],
+        ),
         ("training", "电镀工转岗职业技能培训班（第一期）", D(2022, 4, 18), None, 0, 0, everyone[3::10]),
     ]
     for kind, title, day, enterprise, employers, jobs, workers in specs:
         with demo_time.on(day):
             services.activity_record(
-                actor=liaison, programme=programme, kind=kind, title=title, held_on=day, enterprise=enterprise,
-                employers=employers, jobs_offered=jobs, workers=workers,
+                actor=liaison,
+                programme=programme,
+                kind=kind,
+                title=title,
+                held_on=day,
+                enterprise=enterprise,
+                employers=employers,
+                jobs_offered=jobs,
+                workers=workers,
             )
     return len(specs)
 

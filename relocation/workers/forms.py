@@ -63,9 +63,7 @@ class CaseReportForm(forms.Form):
 class CaseMoveForm(forms.Form):
     target = forms.ChoiceField(label=_("变更为"), choices=CaseStatus.choices)
     reason = forms.CharField(label=_("理由"), max_length=500)
-    escalated_to = forms.ChoiceField(
-        label=_("移送机关"), choices=[("", "—"), *EscalatedTo.choices], required=False
-    )
+    escalated_to = forms.ChoiceField(label=_("移送机关"), choices=[("", "—"), *EscalatedTo.choices], required=False)
 
 
 class PaymentForm(forms.Form):

@@ -45,9 +45,7 @@ class Worker(TimeStampedModel):
     are encrypted; `id_number_index` (a keyed digest) finds and de-duplicates
     a person without decrypting anything."""
 
-    enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.PROTECT, related_name="workers", verbose_name=_("企业")
-    )
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="workers", verbose_name=_("企业"))
     name = models.CharField(_("姓名"), max_length=64)
     id_number = EncryptedTextField(_("身份证号"))
     id_number_index = models.CharField(max_length=64, editable=False)
@@ -295,7 +293,9 @@ class PlacementActivity(TimeStampedModel):
     )
     employers = models.PositiveSmallIntegerField(_("参与用人单位数"), default=0)
     jobs_offered = models.PositiveIntegerField(_("提供岗位数"), default=0)
-    workers = models.ManyToManyField(Worker, blank=True, related_name="placement_activities", verbose_name=_("参加工人"))
+    workers = models.ManyToManyField(
+        Worker, blank=True, related_name="placement_activities", verbose_name=_("参加工人")
+    )
     note = models.CharField(_("说明"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 

@@ -206,7 +206,8 @@ def import_roster(*, actor: Any, enterprise: Enterprise, content: bytes, file_na
                     action="worker.created" if is_new else "worker.updated",
                     obj=worker,
                     enterprise_id=enterprise.pk,
-                    summary=(_("导入工人：%(name)s") if is_new else _("导入更新工人：%(name)s")) % {"name": worker.name},
+                    summary=(_("导入工人：%(name)s") if is_new else _("导入更新工人：%(name)s"))
+                    % {"name": worker.name},
                     changes=changes,
                 )
             audit.record(

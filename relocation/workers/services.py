@@ -230,14 +230,18 @@ def placement_record(
     settled = outcome in SETTLED_OUTCOMES
     if expected_version is not None and expected_version != worker.version:
         raise ConflictError(_("在您编辑期间，其他人已修改了这条记录。请刷新页面查看最新内容后再修改。"))
-    target = WorkerStatus.PLACED if settled else (
-        WorkerStatus.EMPLOYED if worker.status == WorkerStatus.PLACED else worker.status
+    target = (
+        WorkerStatus.PLACED
+        if settled
+        else (WorkerStatus.EMPLOYED if worker.status == WorkerStatus.PLACED else worker.status)
     )
     with transaction.atomic():
         old_outcome, old_status = worker.placement_outcome, worker.status
         extra = {
             "placement_outcome": outcome,
-            "placement_employer": employer if outcome in {PlacementOutcome.REEMPLOYED, PlacementOutcome.MOVES_WITH_ENTERPRISE} else "",
+            "placement_employer": employer
+            if outcome in {PlacementOutcome.REEMPLOYED, PlacementOutcome.MOVES_WITH_ENTERPRISE}
+            else "",
             "placed_on": (placed_on or timezone.localdate()) if settled else None,
             "placement_note": (note or "").strip()[:500],
         }
@@ -334,7 +338,9 @@ def case_report(
     return case
 
 
-def case_lines_update(*, actor: Any, case: LabourCase, expected_version: int, lines: list[dict[str, Any]]) -> LabourCase:
+def case_lines_update(
+    *, actor: Any, case: LabourCase, expected_version: int, lines: list[dict[str, Any]]
+) -> LabourCase:
     """Correct who is owed what while the case is open (verification often
     changes the figures). Refused once the case is closed, or when someone
     saved the case since `expected_version`."""
@@ -364,9 +370,7 @@ def case_lines_update(*, actor: Any, case: LabourCase, expected_version: int, li
     return case
 
 
-def case_transition(
-    *, actor: Any, case: LabourCase, target: str, reason: str, escalated_to: str = ""
-) -> LabourCase:
+def case_transition(*, actor: Any, case: LabourCase, target: str, reason: str, escalated_to: str = "") -> LabourCase:
     """Move a case along its table (transitions.CASE) with a reason. "Paid"
     needs payments covering the total; "escalated" needs the receiving
     authority and is the bureau's (or HQ's) decision."""

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -410,8 +411,8 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("活动已登记。"))
                 return redirect("workers:activities")
-    from django.db.models import Count
-
-    activities = selectors.activities_for_user(request.user).annotate(n_workers=Count("workers"))
+    activities = (
+        selectors.activities_for_user(request.user).annotate(n_workers=Count("workers")).order_by("-held_on", "-id")
+    )
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "workers/activity_list.html", {"page": page, "form": form, "can_record": can_record})

@@ -70,6 +70,8 @@ def make_case(hq_staff, make_worker):
 
     def factory(enterprise: Any, *, amounts=(Decimal("3000"),), kind: str = "wage_arrears"):
         lines = [{"worker": make_worker(enterprise), "months": 1, "amount": a} for a in amounts]
-        return services.case_report(actor=hq_staff, enterprise=enterprise, kind=kind, summary="停产后工资未发", lines=lines)
+        return services.case_report(
+            actor=hq_staff, enterprise=enterprise, kind=kind, summary="停产后工资未发", lines=lines
+        )
 
     return factory

@@ -69,7 +69,12 @@ def test_paid_needs_the_total_covered_and_partial_payments_add_up(enterprise, ma
     services.payment_record(actor=bureau, case=case, amount="3000", paid_on=dt.date(2022, 4, 2))
     case.refresh_from_db()
     assert (case.status, case.total_paid, case.outstanding) == ("paid", Decimal("5000"), 0)
-    assert list(case.status_changes.values_list("to_status", flat=True)) == ["reported", "verified", "mediating", "paid"]
+    assert list(case.status_changes.values_list("to_status", flat=True)) == [
+        "reported",
+        "verified",
+        "mediating",
+        "paid",
+    ]
 
 
 def test_escalation_needs_the_authority_and_the_bureau(enterprise, make_case, bureau, liaison):
@@ -111,7 +116,10 @@ def test_line_corrections_check_the_version(enterprise, make_case, bureau):
     case = make_case(enterprise, amounts=(Decimal("3000"),))
     worker = case.lines.get().worker
     services.case_lines_update(
-        actor=bureau, case=case, expected_version=case.version, lines=[{"worker": worker, "amount": "3500", "months": 2}]
+        actor=bureau,
+        case=case,
+        expected_version=case.version,
+        lines=[{"worker": worker, "amount": "3500", "months": 2}],
     )
     assert LabourCase.objects.get(pk=case.pk).total_owed == Decimal("3500")
     with pytest.raises(ConflictError):

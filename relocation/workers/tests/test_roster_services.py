@@ -60,10 +60,14 @@ def test_an_edit_on_a_stale_version_is_refused(worker, hq_staff):
     assert Worker.objects.get(pk=worker.pk).job == "质检员"
 
 
-def test_the_bureau_and_the_territorial_unit_keep_rosters_others_do_not(enterprise, bureau, liaison, other_town, outsider):
+def test_the_bureau_and_the_territorial_unit_keep_rosters_others_do_not(
+    enterprise, bureau, liaison, other_town, outsider
+):
     for actor in (bureau, liaison):
         services.worker_create(
-            actor=actor, enterprise=enterprise, data={"name": actor.username, "id_number": valid_id(hash(actor.username) % 900)}
+            actor=actor,
+            enterprise=enterprise,
+            data={"name": actor.username, "id_number": valid_id(hash(actor.username) % 900)},
         )
     for actor in (other_town, outsider):
         with pytest.raises(PermissionDeniedError):
