@@ -21,6 +21,7 @@ class WorkersConfig(AppConfig):
                 key="workers", template="workers/_enterprise_section.html", context=section_context, order=320
             ),
         )
+        # One entry: the app's tabs lead on to the cases and the placement activities.
         navigation.register(
             navigation.NavEntry(
                 key="workers",
@@ -28,16 +29,6 @@ class WorkersConfig(AppConfig):
                 url_name="workers:overview",
                 icon="people",
                 order=45,
-                visible=selectors.can_read,
-            )
-        )
-        navigation.register(
-            navigation.NavEntry(
-                key="labour_cases",
-                label=_("欠薪与押金纠纷"),
-                url_name="workers:cases",
-                icon="cash-stack",
-                order=46,
                 visible=selectors.can_read,
             )
         )

@@ -86,6 +86,10 @@ class ActivityForm(forms.Form):
     employers = forms.IntegerField(label=_("参与用人单位数"), min_value=0, initial=0)
     jobs_offered = forms.IntegerField(label=_("提供岗位数"), min_value=0, initial=0)
     note = forms.CharField(label=_("说明"), max_length=500, required=False)
+    # Attendance sheets list ID numbers; they are matched through the blind index.
+    id_numbers = forms.CharField(
+        label=_("参加工人身份证号（每行一个）"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, enterprises=(), **kwargs):
         super().__init__(*args, **kwargs)

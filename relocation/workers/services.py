@@ -467,7 +467,7 @@ def payment_record(
             changes={"total_paid": [str(total - amount), str(total)]},
         )
         if total >= case.total_owed:
-            case_transition(actor=None, case=case, target=CaseStatus.PAID, reason=_("清偿金额已足额。"))
+            case_transition(actor=actor, case=case, target=CaseStatus.PAID, reason=_("清偿金额已足额。"))
     return payment
 
 

@@ -391,8 +391,16 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             enterprise = next((e for e in enterprises if e.pk == d["enterprise"]), None)
-            chosen = request.POST.getlist("workers")
-            workers = list(selectors.workers_for_user(request.user).filter(pk__in=[c for c in chosen if c.isdigit()]))
+            workers, unknown = [], []
+            for line in d["id_numbers"].split():
+                found = list(selectors.find_by_id_number(request.user, line))
+                if found:
+                    workers.extend(w for w in found if w not in workers)
+                else:
+                    unknown.append(line)
+            if unknown:
+                form.add_error("id_numbers", _("花名册中没有这些身份证号：%(ids)s") % {"ids": "、".join(unknown)})
+                return render(request, "workers/activity_list.html", _activity_context(request, form, can_record))
             try:
                 services.activity_record(
                     actor=request.user,
@@ -411,8 +419,12 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("活动已登记。"))
                 return redirect("workers:activities")
+    return render(request, "workers/activity_list.html", _activity_context(request, form, can_record))
+
+
+def _activity_context(request: HttpRequest, form: ActivityForm, can_record: bool) -> dict[str, Any]:
     activities = (
         selectors.activities_for_user(request.user).annotate(n_workers=Count("workers")).order_by("-held_on", "-id")
     )
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "workers/activity_list.html", {"page": page, "form": form, "can_record": can_record})
+    return {"page": page, "form": form, "can_record": can_record}

@@ -192,3 +192,46 @@ def test_case_detail_takes_a_fixed_number_of_queries(
     services.payment_record(actor=hq_staff, case=big, amount=2, paid_on=dt.date(2022, 5, 1))
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("workers:case", args=[big.pk]))
+
+
+def test_the_bureau_records_a_job_fair_with_attendees_by_id_number(client, bureau, worker):
+    from relocation.workers.models import PlacementActivity
+
+    client.force_login(bureau)
+    url = reverse("workers:activities")
+    data = {"kind": "job_fair", "title": "专场招聘会", "held_on": "2022-04-01", "employers": 3, "jobs_offered": 40}
+    response = client.post(url, {**data, "id_numbers": f"{worker.id_number}\n440000000000000000"})
+    assert "440000000000000000" in response.content.decode() and not PlacementActivity.objects.exists()
+    response = client.post(url, {**data, "id_numbers": worker.id_number.lower()})
+    assert response.status_code == 302
+    assert list(PlacementActivity.objects.get().workers.all()) == [worker]
+
+
+def test_a_territorial_liaison_cannot_record_activities(client, liaison):
+    client.force_login(liaison)
+    response = client.post(reverse("workers:activities"), {"kind": "job_fair", "title": "x", "held_on": "2022-04-01"})
+    assert response.status_code == 403
+
+
+def test_pages_render_in_english(client, hq_staff, enterprise, worker, make_case):
+    case = make_case(enterprise)
+    client.force_login(hq_staff)
+    client.cookies["django_language"] = "en"
+    pages = [
+        reverse("workers:overview"),
+        reverse("workers:roster", args=[enterprise.pk]),
+        reverse("workers:worker", args=[worker.pk]),
+        reverse("workers:worker_new", args=[enterprise.pk]),
+        reverse("workers:import", args=[enterprise.pk]),
+        reverse("workers:case_new", args=[enterprise.pk]),
+        reverse("workers:cases"),
+        reverse("workers:case", args=[case.pk]),
+        reverse("workers:activities"),
+    ]
+    for url in pages:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200, url
+    body = client.get(reverse("workers:overview"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Worker placement overview" in body and "Placement rate" in body
+    body = client.get(reverse("workers:case", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Wage arrears" in body and "Reported" in body
