@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "relocation.monitoring",
     "relocation.meetings",
     "relocation.portal",
+    "relocation.workers",
     "relocation.reporting",  # 5
     "relocation.dashboard",
 ]
@@ -211,6 +212,12 @@ SPECTACULAR_SETTINGS = {
         "GrantStatusEnum": "relocation.parks.models.GrantStatus",
         "MilestoneStatusEnum": "relocation.parks.models.MilestoneStatus",
         "ProcedureKindEnum": "relocation.parks.models.ProcedureKind",
+        "WorkerStatusEnum": "relocation.workers.models.WorkerStatus",
+        "PlacementOutcomeEnum": "relocation.workers.models.PlacementOutcome",
+        "LabourCaseKindEnum": "relocation.workers.models.CaseKind",
+        "LabourCaseStatusEnum": "relocation.workers.models.CaseStatus",
+        "EscalatedToEnum": "relocation.workers.models.EscalatedTo",
+        "PlacementActivityKindEnum": "relocation.workers.models.ActivityKind",
         "ProcedureStatusEnum": "relocation.parks.models.ProcedureStatus",
         "ProposalStatusEnum": "relocation.parks.models.ProposalStatus",
         "DocumentKindEnum": "relocation.enforcement.models.DocumentKind",

@@ -11,6 +11,7 @@ DOMAIN_APPS = [
     "monitoring",
     "meetings",
     "portal",
+    "workers",
     "reporting",
     "dashboard",
 ]

@@ -23,6 +23,7 @@ DEMO_USERS = [
     ("humen_leader", Role.UNIT_LEADER, "humen", "黄立明"),
     ("humen_liaison", Role.UNIT_LIAISON, "humen", "梁小燕"),
     ("eeb_liaison", Role.UNIT_LIAISON, "eeb", "邓志坚"),
+    ("hrss_liaison", Role.UNIT_LIAISON, "hrss", "曹敏"),
     ("inspector", Role.INSPECTOR, "eeb", "袁浩"),
     ("inspector2", Role.INSPECTOR, "eeb", "罗斌"),
     ("enterprise", Role.ENTERPRISE_CONTACT, None, "叶老板"),

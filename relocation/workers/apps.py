@@ -1,0 +1,44 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkersConfig(AppConfig):
+    name = "relocation.workers"
+    label = "workers"
+    verbose_name = _("工人安置")
+
+    def ready(self) -> None:
+        from relocation.core import navigation, sections, uploads
+        from relocation.core.guards import register_closure_guard
+        from relocation.workers import selectors, services
+        from relocation.workers.enterprise_section import section_context
+
+        # Unpaid wages or deposits keep an enterprise's closure from being verified.
+        register_closure_guard(services.arrears_closure_blockers)
+        sections.register(
+            "enterprise_detail",
+            sections.Section(
+                key="workers", template="workers/_enterprise_section.html", context=section_context, order=320
+            ),
+        )
+        # One entry: the app's tabs lead on to the cases and the placement activities.
+        navigation.register(
+            navigation.NavEntry(
+                key="workers",
+                label=_("工人安置"),
+                url_name="workers:overview",
+                icon="people",
+                order=45,
+                visible=selectors.can_read,
+            )
+        )
+        uploads.register_download_check(services.EVIDENCE_PURPOSE, _may_download_evidence)
+
+
+def _may_download_evidence(user, stored) -> bool:
+    """Who may read the case may read its evidence."""
+    from relocation.workers import selectors
+    from relocation.workers.models import CaseEvidence
+
+    cases = CaseEvidence.objects.filter(file=stored).values("case_id")
+    return selectors.cases_for_user(user).filter(pk__in=cases).exists()
