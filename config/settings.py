@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "relocation.enforcement",
     "relocation.monitoring",
     "relocation.meetings",
+    "relocation.remediation",
     "relocation.reporting",  # 5
     "relocation.dashboard",
 ]
