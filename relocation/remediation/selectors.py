@@ -66,12 +66,16 @@ def site_list(user: Any, params: dict[str, str]) -> QuerySet[Site]:
     """The list page: each site with its exceedance count and milestone progress
     in the same query (annotations, not a query per row)."""
     today = timezone.localdate()
-    return filter_sites(sites_for_user(user), params).annotate(
-        result_count=Count("results", distinct=True),
-        milestone_count=Count("milestones", distinct=True),
-        late_milestones=Count(
-            "milestones", filter=Q(milestones__due_on__lt=today, milestones__percent__lt=100), distinct=True
-        ),
+    return (
+        filter_sites(sites_for_user(user), params)
+        .annotate(
+            result_count=Count("results", distinct=True),
+            milestone_count=Count("milestones", distinct=True),
+            late_milestones=Count(
+                "milestones", filter=Q(milestones__due_on__lt=today, milestones__percent__lt=100), distinct=True
+            ),
+        )
+        .order_by("code", "id")
     )
 
 
