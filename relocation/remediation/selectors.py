@@ -129,6 +129,7 @@ def obligations_for_user(user: Any) -> QuerySet[Obligation]:
         Obligation.objects.filter(liability__site__in=sites)
         .select_related("liability__site__territorial_unit", "liability__enterprise")
         .annotate(paid=Sum("payments__amount"))
+        .order_by("due_on", "id")
     )
 
 
