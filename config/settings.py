@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "relocation.meetings",
     "relocation.portal",
     "relocation.workers",
+    "relocation.remediation",
     "relocation.reporting",  # 5
     "relocation.dashboard",
 ]

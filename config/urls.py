@@ -12,6 +12,7 @@ DOMAIN_APPS = [
     "meetings",
     "portal",
     "workers",
+    "remediation",
     "reporting",
     "dashboard",
 ]

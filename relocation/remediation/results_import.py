@@ -1,0 +1,161 @@
+"""Reading a laboratory's sampling results (Excel .xlsx or CSV) for one site.
+
+Columns (first row, Chinese headers): 采样点, 深度（米）, 污染物 (name, code
+or CAS number), 浓度（mg/kg）, 采样日期, optional 调查阶段 (初步调查, 详细调查,
+效果评估). Every row is checked before anything is written; one bad row
+refuses the file with a report of every bad row.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from relocation.remediation.models import SamplingResult, ScreeningValue, Site, Stage
+
+HEADERS = {
+    "point": ("采样点", "点位", "point"),
+    "depth_m": ("深度（米）", "深度(米)", "深度", "depth_m"),
+    "pollutant": ("污染物", "检测项目", "pollutant"),
+    "concentration": ("浓度（mg/kg）", "浓度(mg/kg)", "浓度", "concentration"),
+    "sampled_on": ("采样日期", "日期", "sampled_on"),
+    "stage": ("调查阶段", "阶段", "stage"),
+}
+REQUIRED = ("point", "depth_m", "pollutant", "concentration", "sampled_on")
+SAMPLING_STAGES = (Stage.INITIAL, Stage.DETAILED, Stage.EFFECT)
+MAX_ROWS = 5000
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    point: str
+    depth_m: Decimal
+    pollutant: ScreeningValue
+    concentration: Decimal
+    sampled_on: dt.date
+    stage: str
+
+
+def read_table(file_name: str, data: bytes) -> list[list[Any]]:
+    """The first sheet of a workbook, or the rows of a CSV (UTF-8 or GB18030)."""
+    if data[:4] == b"PK\x03\x04":
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValueError(_("无法识别文件编码，请另存为 UTF-8 CSV 或 Excel。"))
+    return list(csv.reader(io.StringIO(text)))
+
+
+def parse(rows: list[list[Any]], *, site: Site) -> tuple[list[ParsedRow], list[str]]:
+    if not rows:
+        return [], [_("文件没有内容。")]
+    header = [str(c or "").strip() for c in rows[0]]
+    index: dict[str, int] = {}
+    for key, names in HEADERS.items():
+        for i, h in enumerate(header):
+            if h in names:
+                index[key] = i
+                break
+    missing = [_("缺少“%(col)s”列。") % {"col": HEADERS[k][0]} for k in REQUIRED if k not in index]
+    if missing:
+        return [], missing
+    if len(rows) - 1 > MAX_ROWS:
+        return [], [_("一次最多导入 %(n)s 行。") % {"n": MAX_ROWS}]
+    pollutants: dict[str, ScreeningValue] = {}
+    for p in ScreeningValue.objects.all():
+        for key in (p.name, p.code, p.cas):
+            if key:
+                pollutants[key.lower()] = p
+    stage_by_label = {str(label): value for value, label in Stage.choices if value in SAMPLING_STAGES}
+    stage_by_label.update({v: v for v in SAMPLING_STAGES})
+    default_stage = site.stage if site.stage in SAMPLING_STAGES else Stage.INITIAL
+    existing = set(
+        SamplingResult.objects.filter(site=site).values_list("point", "depth_m", "pollutant_id", "sampled_on")
+    )
+    today = timezone.localdate()
+    parsed: list[ParsedRow] = []
+    errors: list[str] = []
+    seen: set[tuple] = set()
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(str(c or "").strip() for c in row):
+            continue
+
+        def cell(key: str, row: list[Any] = row) -> Any:
+            i = index.get(key)
+            return row[i] if i is not None and i < len(row) else None
+
+        problems = []
+        point = str(cell("point") or "").strip()
+        if not point:
+            problems.append(_("采样点为空"))
+        depth = _decimal(cell("depth_m"))
+        if depth is None or depth < 0:
+            problems.append(_("深度“%(v)s”应为非负数") % {"v": cell("depth_m")})
+        name = str(cell("pollutant") or "").strip()
+        pollutant = pollutants.get(name.lower())
+        if pollutant is None:
+            problems.append(_("污染物“%(v)s”不在筛选值表中") % {"v": name})
+        concentration = _decimal(cell("concentration"))
+        if concentration is None or concentration < 0:
+            problems.append(_("浓度“%(v)s”应为非负数") % {"v": cell("concentration")})
+        day = _date(cell("sampled_on"))
+        if day is None or day > today:
+            problems.append(_("采样日期“%(v)s”无法识别或晚于今天") % {"v": cell("sampled_on")})
+        raw_stage = str(cell("stage") or "").strip()
+        stage = stage_by_label.get(raw_stage) if raw_stage else default_stage
+        if stage is None:
+            problems.append(_("调查阶段“%(v)s”应为初步调查、详细调查或效果评估") % {"v": raw_stage})
+        if not problems:
+            key = (point, depth, pollutant.pk, day)
+            if key in seen:
+                problems.append(_("与前面的行重复"))
+            elif key in existing:
+                problems.append(_("该结果已经录入"))
+            seen.add(key)
+        if problems:
+            errors.append(_("第 %(line)s 行：%(msg)s。") % {"line": line, "msg": "；".join(str(p) for p in problems)})
+            continue
+        parsed.append(ParsedRow(line, point, depth, pollutant, concentration, day, stage))
+    if not parsed and not errors:
+        errors.append(_("文件没有数据行。"))
+    return parsed, errors
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip()
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
