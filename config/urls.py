@@ -10,6 +10,7 @@ DOMAIN_APPS = [
     "enforcement",
     "monitoring",
     "meetings",
+    "stability",
     "reporting",
     "dashboard",
 ]
