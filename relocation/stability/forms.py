@@ -181,7 +181,9 @@ class OpinionForm(ProgrammeForm):
     unit_fields = ("owner_unit", "co_units")
     source = forms.ChoiceField(label=_("来源"), choices=OpinionSource.choices, widget=forms.Select(attrs=SELECT))
     title = forms.CharField(label=_("舆情标题"), max_length=200, widget=forms.TextInput(attrs=TEXT))
-    url = forms.URLField(label=_("链接"), max_length=500, required=False, widget=forms.URLInput(attrs=TEXT))
+    url = forms.URLField(
+        label=_("链接"), max_length=500, assume_scheme="https", required=False, widget=forms.URLInput(attrs=TEXT)
+    )
     description = forms.CharField(label=_("内容摘要"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 3}))
     first_seen_at = forms.DateTimeField(label=_("首次发现时间"), widget=DateTimeInput(attrs=TEXT))
     level = forms.ChoiceField(label=_("舆情等级"), choices=OpinionLevel.choices, widget=forms.Select(attrs=SELECT))
@@ -203,7 +205,9 @@ class OpinionForm(ProgrammeForm):
 class OpinionEditForm(ProgrammeForm, VersionedForm):
     unit_fields = ("co_units",)
     title = forms.CharField(label=_("舆情标题"), max_length=200, widget=forms.TextInput(attrs=TEXT))
-    url = forms.URLField(label=_("链接"), max_length=500, required=False, widget=forms.URLInput(attrs=TEXT))
+    url = forms.URLField(
+        label=_("链接"), max_length=500, assume_scheme="https", required=False, widget=forms.URLInput(attrs=TEXT)
+    )
     description = forms.CharField(label=_("内容摘要"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 3}))
     level = forms.ChoiceField(label=_("舆情等级"), choices=OpinionLevel.choices, widget=forms.Select(attrs=SELECT))
     heat = forms.IntegerField(label=_("热度（阅读/转发量）"), min_value=0, widget=forms.NumberInput(attrs=TEXT))
