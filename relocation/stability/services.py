@@ -696,6 +696,39 @@ def response_hours(level: str) -> int:
     return rule.hours if rule is not None else DEFAULT_RESPONSE_HOURS[OpinionLevel(level)]
 
 
+def response_rule_set(*, actor: Any, level: str, hours: int) -> OpinionResponseRule:
+    """HQ sets how many hours an opinion event of a level has for its response.
+    Applies to events recorded or re-levelled from now on; deadlines already set stay."""
+    if not is_hq_editor(actor):
+        raise PermissionDeniedError(_("只有现场指挥部可以调整舆情响应时限。"))
+    if level not in OpinionLevel.values:
+        raise ServiceError(_("请选择舆情等级。"), code="level")
+    if not 0 < hours <= 24 * 30:
+        raise ServiceError(_("响应时限应在 1 至 720 小时之间。"), code="hours")
+    with transaction.atomic():
+        rule = OpinionResponseRule.objects.select_for_update().filter(level=level).first()
+        before = rule.hours if rule is not None else DEFAULT_RESPONSE_HOURS[OpinionLevel(level)]
+        if rule is None:
+            rule = OpinionResponseRule.objects.create(level=level, hours=hours)
+        else:
+            rule.hours = hours
+            rule.save(update_fields=["hours", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="stability.response_rule_set",
+            obj=rule,
+            summary=_("%(level)s舆情响应时限：%(hours)s 小时") % {"level": OpinionLevel(level).label, "hours": hours},
+            changes={"hours": [before, hours]},
+        )
+    return rule
+
+
+def response_rules() -> list[tuple[str, str, int]]:
+    """(level, label, hours) for every level, the default where no row exists."""
+    hours = dict(OpinionResponseRule.objects.values_list("level", "hours"))
+    return [(v, str(label), hours.get(v, DEFAULT_RESPONSE_HOURS[OpinionLevel(v)])) for v, label in OpinionLevel.choices]
+
+
 def default_owner(programme: Programme, enterprise: Any = None) -> tuple[Unit | None, list[Unit]]:
     """Who handles an opinion event by default: the propaganda department; for
     an enterprise with Hong Kong, Macao or Taiwan capital, 市委台港澳办 with

@@ -384,10 +384,28 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
             "level": level,
             "overdue": overdue,
             "overdue_count": selectors.opinions_for_user(request.user).filter(overdue=True).count(),
+            "rules": services.response_rules(),
+            "can_set_rules": is_hq_editor(request.user),
             "querystring": _querystring(request),
             "can_record": permissions.can_record(request.user),
         },
     )
+
+
+@require_POST
+def response_rule_set(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    try:
+        hours = int(request.POST.get("hours", ""))
+    except ValueError:
+        messages.error(request, _("响应时限应在 1 至 720 小时之间。"))
+        return redirect("stability:opinions")
+    _run(
+        request,
+        lambda: services.response_rule_set(actor=request.user, level=request.POST.get("level", ""), hours=hours),
+        _("响应时限已调整，此后登记或调整等级的舆情按新时限计算。"),
+    )
+    return redirect("stability:opinions")
 
 
 def opinion_create(request: HttpRequest) -> HttpResponse:

@@ -118,3 +118,25 @@ def test_a_new_level_moves_the_deadline_and_old_versions_are_refused(opinion, hq
 def test_first_seen_cannot_be_in_the_future(hq_staff, programme, stability_units):
     with pytest.raises(ServiceError):
         _record(hq_staff, programme, first_seen_at=timezone.now() + dt.timedelta(hours=1))
+
+
+def test_hq_sets_the_response_hours_and_new_events_follow(hq_staff, liaison, programme, stability_units):
+    with pytest.raises(PermissionDeniedError):
+        services.response_rule_set(actor=liaison, level="major", hours=1)
+    with pytest.raises(ServiceError):
+        services.response_rule_set(actor=hq_staff, level="major", hours=0)
+    services.response_rule_set(actor=hq_staff, level="major", hours=1)
+    seen = ago(minutes=5)
+    event = _record(hq_staff, programme, level="major", first_seen_at=seen)
+    assert event.response_due_at == seen + dt.timedelta(hours=1)
+    assert ("major", "重大", 1) in services.response_rules()
+
+
+def test_the_response_hours_form_is_hq_only(client, hq_staff, liaison, stability_units):
+    from django.urls import reverse
+
+    client.force_login(liaison)
+    assert client.post(reverse("stability:response_rule_set"), {"level": "larger", "hours": "6"}).status_code == 403
+    client.force_login(hq_staff)
+    client.post(reverse("stability:response_rule_set"), {"level": "larger", "hours": "6"})
+    assert OpinionResponseRule.objects.get(level="larger").hours == 6
