@@ -13,6 +13,7 @@ DOMAIN_APPS = [
     "portal",
     "workers",
     "remediation",
+    "stability",
     "reporting",
     "dashboard",
 ]

@@ -62,6 +62,12 @@ GROUPS: list[tuple[str, Any, str, list[str]]] = [
     ("ledger", _("企业与搬迁"), "buildings", ["enterprises", "lifecycle", "lifecycle_overdue", "commitment_letters"]),
     ("parks", _("承接园区"), "houses", ["parks", "parks_allocation", "parks_procedures", "parks_incentives"]),
     ("supervise", _("执法监管"), "shield-check", ["enforcement", "monitoring"]),
+    (
+        "stability",
+        _("维稳与舆情"),
+        "broadcast",
+        ["stability_risks", "stability_incidents", "stability_opinion", "stability_plans"],
+    ),
     ("mechanisms", _("工作机制"), "arrow-repeat", ["tasks", "unit_reports", "scorecards", "meetings", "bulletins"]),
     (
         "system",

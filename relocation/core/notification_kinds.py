@@ -21,6 +21,7 @@ CATEGORIES: list[tuple[str, str]] = [
     ("bulletin", _("月度通报：编制与印发")),
     ("letter", _("承诺书日期变更的申请与审批")),
     ("monitoring", _("在线监控告警与告警指派")),
+    ("stability", _("维稳与舆情：事件交办、重特大事件、上报市里、舆情交办和逾期")),
     (OTHER, _("其他通知")),
 ]
 
@@ -30,6 +31,7 @@ MANDATORY: dict[str, str] = {
     "task.red": _("逾期催办：任务已超过完成时限，承办人必须知道。"),
     "task.escalated": _("逾期升级：已报指挥部或协调小组领导，须立即办理。"),
     "monitoring.alert": _("在线监控告警可能意味着偷排或仍在生产，须立即处置。"),
+    "stability.serious_incident": _("重特大维稳、安全或环境事件，指挥部领导须立即知道。"),
     "report.urgent_problem": _("成员单位在双周报告中上报的紧急问题，须指挥部当天知道。"),
 }
 

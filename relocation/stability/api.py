@@ -1,0 +1,651 @@
+"""REST API of stability work, scoped exactly like the pages: HQ, group
+leaders and auditors read everything, a member unit reads what it leads or
+co-owns, enterprise contacts get 403. Writes go through the same services;
+edits carry the `version` they were based on (409 when out of date)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from relocation.enterprises.models import Enterprise
+from relocation.organisation.models import Unit
+from relocation.organisation.selectors import active_programme
+from relocation.stability import permissions, selectors, services
+from relocation.stability.models import (
+    Drill,
+    EmergencyPlan,
+    Incident,
+    IncidentAction,
+    IncidentEvidence,
+    OpinionEvent,
+    PlanVersion,
+    RiskAssessment,
+    RiskFactor,
+    RiskLevelChange,
+)
+
+
+def _units(**kwargs: Any) -> serializers.PrimaryKeyRelatedField:
+    return serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), **kwargs)
+
+
+@extend_schema_serializer(component_name="StabilityStatusChange")
+class HistorySerializer(serializers.Serializer):
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    actor = serializers.CharField(source="actor.username", default=None)
+    at = serializers.DateTimeField()
+    reason = serializers.CharField()
+
+
+class RiskLevelChangeSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = RiskLevelChange
+        fields = ["from_level", "to_level", "actor", "at", "reason"]
+
+
+class RiskSerializer(serializers.ModelSerializer):
+    """A risk register entry (风险研判). `factors` are codes; the HK/Macao/Taiwan
+    factor follows the enterprise's capital background in the ledger."""
+
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    factors = serializers.ListField(child=serializers.ChoiceField(choices=RiskFactor.choices), required=False)
+    responsible_unit = _units()
+    co_units = _units(many=True, required=False)
+    level_history = RiskLevelChangeSerializer(source="level_changes", many=True, read_only=True)
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = RiskAssessment
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "level",
+            "factors",
+            "notes",
+            "responsible_unit",
+            "co_units",
+            "review_on",
+            "version",
+            "level_history",
+            "reason",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+        extra_kwargs = {"version": {"required": False}}
+
+
+class IncidentActionSerializer(serializers.ModelSerializer):
+    """A follow-up action; `task` is the supervision task it became."""
+
+    unit = _units()
+    task_status = serializers.CharField(source="task.status", read_only=True, default=None)
+
+    class Meta:
+        model = IncidentAction
+        fields = ["id", "text", "unit", "due_on", "task", "task_status"]
+        read_only_fields = ["task"]
+
+
+class IncidentEvidenceSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(write_only=True)
+    name = serializers.CharField(source="file.original_name", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IncidentEvidence
+        fields = ["id", "file", "name", "url", "note", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def get_url(self, obj: IncidentEvidence) -> str:
+        return f"/files/{obj.file_id}/"
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    """An incident (维稳事件 / 安全生产事故 / 环境事件)."""
+
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    lead_unit = _units(required=False, allow_null=True)
+    co_units = _units(many=True, required=False)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "occurred_at",
+            "place",
+            "enterprise",
+            "people_count",
+            "severity",
+            "description",
+            "lead_unit",
+            "co_units",
+            "status",
+            "outcome",
+            "version",
+            "created_at",
+        ]
+        read_only_fields = ["status", "outcome", "created_at"]
+        extra_kwargs = {"version": {"required": False}}
+
+
+class IncidentDetailSerializer(IncidentSerializer):
+    history = HistorySerializer(source="status_changes", many=True, read_only=True)
+    actions = IncidentActionSerializer(many=True, read_only=True)
+    evidence = IncidentEvidenceSerializer(many=True, read_only=True)
+
+    class Meta(IncidentSerializer.Meta):
+        fields = [*IncidentSerializer.Meta.fields, "history", "actions", "evidence"]
+
+
+@extend_schema_serializer(component_name="StabilityNote")
+class TextSerializer(serializers.Serializer):
+    """A note for the move: the plan of action, the outcome, or the reason."""
+
+    text = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OpinionSerializer(serializers.ModelSerializer):
+    """A public-opinion event (舆情). Leave `owner_unit` out for the default
+    (宣传部门; 市委台港澳办 for an enterprise with HK/Macao/Taiwan capital).
+    `response_due_at` follows from the level; `overdue` is true while an open
+    event is past it."""
+
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    owner_unit = _units(required=False, allow_null=True)
+    co_units = _units(many=True, required=False)
+    overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = OpinionEvent
+        fields = [
+            "id",
+            "source",
+            "title",
+            "url",
+            "description",
+            "first_seen_at",
+            "level",
+            "heat",
+            "sentiment",
+            "enterprise",
+            "owner_unit",
+            "co_units",
+            "response_due_at",
+            "overdue",
+            "status",
+            "published_response",
+            "responded_at",
+            "version",
+        ]
+        read_only_fields = ["response_due_at", "status", "published_response", "responded_at"]
+        extra_kwargs = {"version": {"required": False}}
+
+
+class OpinionDetailSerializer(OpinionSerializer):
+    history = HistorySerializer(source="status_changes", many=True, read_only=True)
+
+    class Meta(OpinionSerializer.Meta):
+        fields = [*OpinionSerializer.Meta.fields, "history"]
+
+
+class CloseOpinionSerializer(serializers.Serializer):
+    published_response = serializers.CharField()
+
+
+class PlanVersionSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(write_only=True)
+    name = serializers.CharField(source="file.original_name", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlanVersion
+        fields = ["id", "number", "file", "name", "url", "changes", "status", "approved_by", "approved_on"]
+        read_only_fields = ["number", "status", "approved_by", "approved_on"]
+
+    def get_url(self, obj: PlanVersion) -> str:
+        return f"/files/{obj.file_id}/"
+
+
+class ApproveSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The plan version's id.")
+    approved_by = serializers.CharField(max_length=100)
+    approved_on = serializers.DateField()
+
+
+class DrillSerializer(serializers.ModelSerializer):
+    plan_version = serializers.IntegerField(source="plan_version.number", read_only=True, default=None)
+
+    class Meta:
+        model = Drill
+        fields = ["id", "held_on", "place", "participants", "findings", "plan_version"]
+
+
+@extend_schema_serializer(component_name="EmergencyPlan")
+class PlanSerializer(serializers.ModelSerializer):
+    """An emergency plan (维稳应急预案); `current_version` is its latest approved version."""
+
+    responsible_units = _units(many=True)
+    current_version = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EmergencyPlan
+        fields = ["id", "title", "scope", "responsible_units", "contact_roles", "current_version", "version"]
+        extra_kwargs = {"version": {"required": False}}
+
+    def get_current_version(self, obj: EmergencyPlan) -> int | None:
+        current = self.context.get("current", {}).get(obj.pk)
+        if current is None and "current" not in self.context:
+            current = selectors.current_version(obj)
+        return current.number if current is not None else None
+
+
+@extend_schema_serializer(component_name="EmergencyPlanDetail")
+class PlanDetailSerializer(PlanSerializer):
+    versions = PlanVersionSerializer(many=True, read_only=True)
+    drills = DrillSerializer(many=True, read_only=True)
+
+    class Meta(PlanSerializer.Meta):
+        fields = [*PlanSerializer.Meta.fields, "versions", "drills"]
+
+
+def _programme() -> Any:
+    programme = active_programme()
+    if programme is None:
+        raise NotFound
+    return programme
+
+
+def _version(request: Any) -> int:
+    try:
+        return int(request.data["version"])
+    except (KeyError, TypeError, ValueError):
+        raise serializers.ValidationError({"version": "required: the version the edit is based on"}) from None
+
+
+class ScopedViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if not permissions.can_read(request.user):
+            raise PermissionDenied
+
+    def _merged(self, instance: Any, serializer_class: Any) -> dict[str, Any]:
+        """PATCH semantics: the stored values, overridden by what was sent, validated."""
+        current = serializer_class(instance).data
+        data = {**current, **{k: v for k, v in self.request.data.items()}}
+        serializer = serializer_class(instance, data=data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+class RiskViewSet(ScopedViewSet):
+    """The stability risk register. Filter with `?level=high` for the high-risk list."""
+
+    serializer_class = RiskSerializer
+    queryset = RiskAssessment.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return RiskAssessment.objects.none()
+        qs = selectors.risks_for_user(self.request.user).prefetch_related("level_changes__actor")
+        level = self.request.query_params.get("level")
+        return qs.filter(level=level) if level else qs
+
+    def create(self, request):
+        s = RiskSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        risk = services.risk_assess(
+            actor=request.user,
+            enterprise=d["enterprise"],
+            level=d["level"],
+            factors=d.get("factors", []),
+            notes=d.get("notes", ""),
+            responsible_unit=d["responsible_unit"],
+            co_units=d.get("co_units", []),
+            review_on=d["review_on"],
+        )
+        return Response(RiskSerializer(selectors.risk_for_user(request.user, risk.pk)).data, status=201)
+
+    def partial_update(self, request, pk=None):
+        risk = self.get_object()
+        expected = _version(request)
+        d = self._merged(risk, RiskSerializer)
+        services.risk_update(
+            actor=request.user,
+            risk=risk,
+            expected_version=expected,
+            level=d["level"],
+            factors=d.get("factors", risk.factors),
+            notes=d.get("notes", risk.notes),
+            responsible_unit=d["responsible_unit"],
+            co_units=d.get("co_units", []),
+            review_on=d["review_on"],
+            reason=d.get("reason", ""),
+        )
+        return Response(RiskSerializer(selectors.risk_for_user(request.user, risk.pk)).data)
+
+    @extend_schema(exclude=True)
+    def update(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+
+class IncidentViewSet(ScopedViewSet):
+    """Incidents: report (POST), update (PATCH with `version`), take in hand
+    (`respond`), settle (`resolve`, `text` = outcome), report to the city
+    (`escalate`, `text` = reason), follow-up actions that become tasks
+    (`actions`), evidence uploads (`evidence`, multipart)."""
+
+    queryset = Incident.objects.none()
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Incident.objects.none()
+        qs = selectors.incidents_for_user(self.request.user)
+        status = self.request.query_params.get("status")
+        return qs.filter(status=status) if status else qs
+
+    def get_serializer_class(self):
+        return IncidentDetailSerializer if self.action == "retrieve" else IncidentSerializer
+
+    def retrieve(self, request, pk=None):
+        incident = self.get_object()
+        incident = (
+            Incident.objects.filter(pk=incident.pk)
+            .prefetch_related("status_changes__actor", "actions__task", "evidence__file", "co_units")
+            .get()
+        )
+        return Response(IncidentDetailSerializer(incident).data)
+
+    def create(self, request):
+        s = IncidentSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = dict(s.validated_data)
+        d.pop("version", None)
+        incident = services.incident_report(actor=request.user, programme=_programme(), **d)
+        return Response(IncidentSerializer(incident).data, status=201)
+
+    def partial_update(self, request, pk=None):
+        incident = self.get_object()
+        expected = _version(request)
+        d = self._merged(incident, IncidentSerializer)
+        services.incident_update(
+            actor=request.user,
+            incident=incident,
+            expected_version=expected,
+            title=d["title"],
+            place=d["place"],
+            description=d["description"],
+            severity=d["severity"],
+            people_count=d["people_count"],
+            co_units=d.get("co_units", []),
+        )
+        return Response(IncidentSerializer(selectors.incident_for_user(request.user, incident.pk)).data)
+
+    @extend_schema(exclude=True)
+    def update(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+    def _move(self, request, fn, key):
+        incident = self.get_object()
+        s = TextSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        fn(actor=request.user, incident=incident, **{key: s.validated_data["text"]})
+        return Response(IncidentSerializer(selectors.incident_for_user(request.user, incident.pk)).data)
+
+    @extend_schema(request=TextSerializer, responses=IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        return self._move(request, services.incident_respond, "note")
+
+    @extend_schema(request=TextSerializer, responses=IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        return self._move(request, services.incident_resolve, "outcome")
+
+    @extend_schema(request=TextSerializer, responses=IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        return self._move(request, services.incident_escalate, "reason")
+
+    @extend_schema(request=IncidentActionSerializer, responses=IncidentActionSerializer)
+    @action(detail=True, methods=["post"])
+    def actions(self, request, pk=None):
+        incident = self.get_object()
+        s = IncidentActionSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        created = services.incident_action_add(
+            actor=request.user, incident=incident, text=d["text"], unit=d["unit"], due_on=d["due_on"]
+        )
+        return Response(IncidentActionSerializer(created).data, status=201)
+
+    @extend_schema(request={"multipart/form-data": IncidentEvidenceSerializer}, responses=IncidentEvidenceSerializer)
+    @action(detail=True, methods=["post"])
+    def evidence(self, request, pk=None):
+        incident = self.get_object()
+        s = IncidentEvidenceSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        created = services.incident_evidence_add(
+            actor=request.user,
+            incident=incident,
+            uploaded_file=s.validated_data["file"],
+            note=s.validated_data.get("note", ""),
+        )
+        return Response(IncidentEvidenceSerializer(created).data, status=201)
+
+
+class OpinionViewSet(ScopedViewSet):
+    """Public-opinion events: record (POST), update (PATCH with `version`),
+    `verify`, `respond`, `close` (with the published response). `?overdue=1`
+    lists those past their response deadline."""
+
+    queryset = OpinionEvent.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return OpinionEvent.objects.none()
+        qs = selectors.opinions_for_user(self.request.user)
+        status = self.request.query_params.get("status")
+        if status:
+            qs = qs.filter(status=status)
+        if self.request.query_params.get("overdue") == "1":
+            qs = qs.filter(overdue=True)
+        return qs
+
+    def get_serializer_class(self):
+        return OpinionDetailSerializer if self.action == "retrieve" else OpinionSerializer
+
+    def create(self, request):
+        s = OpinionSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = dict(s.validated_data)
+        d.pop("version", None)
+        event = services.opinion_record(actor=request.user, programme=_programme(), **d)
+        return Response(OpinionSerializer(selectors.opinion_for_user(request.user, event.pk)).data, status=201)
+
+    def partial_update(self, request, pk=None):
+        event = self.get_object()
+        expected = _version(request)
+        d = self._merged(event, OpinionSerializer)
+        services.opinion_update(
+            actor=request.user,
+            event=event,
+            expected_version=expected,
+            title=d["title"],
+            level=d["level"],
+            sentiment=d["sentiment"],
+            heat=d["heat"],
+            url=d.get("url", ""),
+            description=d.get("description", ""),
+            co_units=d.get("co_units", []),
+        )
+        return Response(OpinionSerializer(selectors.opinion_for_user(request.user, event.pk)).data)
+
+    @extend_schema(exclude=True)
+    def update(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+    def _move(self, request, fn):
+        event = self.get_object()
+        s = TextSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        fn(actor=request.user, event=event, note=s.validated_data["text"])
+        return Response(OpinionSerializer(selectors.opinion_for_user(request.user, event.pk)).data)
+
+    @extend_schema(request=TextSerializer, responses=OpinionSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        return self._move(request, services.opinion_verify)
+
+    @extend_schema(request=TextSerializer, responses=OpinionSerializer)
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        return self._move(request, services.opinion_respond)
+
+    @extend_schema(request=CloseOpinionSerializer, responses=OpinionSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        event = self.get_object()
+        s = CloseOpinionSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        services.opinion_close(
+            actor=request.user, event=event, published_response=s.validated_data["published_response"]
+        )
+        return Response(OpinionSerializer(selectors.opinion_for_user(request.user, event.pk)).data)
+
+
+class PlanViewSet(ScopedViewSet):
+    """Emergency plans: create (POST), edit (PATCH with `version`), upload a
+    version (`versions`, multipart), approve a version (`approve`), record a
+    drill (`drills`). The plan in force is the latest approved version."""
+
+    queryset = EmergencyPlan.objects.none()
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return EmergencyPlan.objects.none()
+        return selectors.plans_for_user(self.request.user)
+
+    def get_serializer_class(self):
+        return PlanDetailSerializer if self.action == "retrieve" else PlanSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.action == "list" and not getattr(self, "swagger_fake_view", False):
+            context["current"] = selectors.current_versions(list(self.get_queryset()))
+        return context
+
+    def retrieve(self, request, pk=None):
+        plan = self.get_object()
+        plan = (
+            EmergencyPlan.objects.filter(pk=plan.pk)
+            .prefetch_related("responsible_units", "versions__file", "drills__plan_version")
+            .get()
+        )
+        return Response(PlanDetailSerializer(plan).data)
+
+    def create(self, request):
+        s = PlanSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        plan = services.plan_create(
+            actor=request.user,
+            programme=_programme(),
+            title=d["title"],
+            scope=d["scope"],
+            responsible_units=d["responsible_units"],
+            contact_roles=d.get("contact_roles", ""),
+        )
+        return Response(PlanSerializer(plan).data, status=201)
+
+    def partial_update(self, request, pk=None):
+        plan = self.get_object()
+        expected = _version(request)
+        d = self._merged(plan, PlanSerializer)
+        plan = services.plan_update(
+            actor=request.user,
+            plan=plan,
+            expected_version=expected,
+            title=d["title"],
+            scope=d["scope"],
+            responsible_units=d["responsible_units"],
+            contact_roles=d.get("contact_roles", ""),
+        )
+        return Response(PlanSerializer(plan).data)
+
+    @extend_schema(exclude=True)
+    def update(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+    @extend_schema(request={"multipart/form-data": PlanVersionSerializer}, responses=PlanVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def versions(self, request, pk=None):
+        plan = self.get_object()
+        s = PlanVersionSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        version = services.plan_version_upload(
+            actor=request.user,
+            plan=plan,
+            uploaded_file=s.validated_data["file"],
+            changes=s.validated_data.get("changes", ""),
+        )
+        return Response(PlanVersionSerializer(version).data, status=201)
+
+    @extend_schema(request=ApproveSerializer, responses=PlanVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        plan = self.get_object()
+        s = ApproveSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        version = plan.versions.filter(pk=s.validated_data["version"]).first()
+        if version is None:
+            raise NotFound
+        services.plan_version_approve(
+            actor=request.user,
+            version=version,
+            approved_by=s.validated_data["approved_by"],
+            approved_on=s.validated_data["approved_on"],
+        )
+        version.refresh_from_db()
+        return Response(PlanVersionSerializer(version).data)
+
+    @extend_schema(request=DrillSerializer, responses=DrillSerializer)
+    @action(detail=True, methods=["post"])
+    def drills(self, request, pk=None):
+        plan = self.get_object()
+        s = DrillSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        drill = services.drill_record(
+            actor=request.user,
+            plan=plan,
+            held_on=d["held_on"],
+            findings=d["findings"],
+            place=d.get("place", ""),
+            participants=d.get("participants", ""),
+        )
+        return Response(DrillSerializer(drill).data, status=201)

@@ -1,0 +1,10 @@
+from rest_framework.routers import DefaultRouter
+
+from relocation.stability import api
+
+router = DefaultRouter()
+router.register("risks", api.RiskViewSet, basename="stability-risk")
+router.register("incidents", api.IncidentViewSet, basename="stability-incident")
+router.register("opinion", api.OpinionViewSet, basename="stability-opinion")
+router.register("plans", api.PlanViewSet, basename="stability-plan")
+urlpatterns = router.urls

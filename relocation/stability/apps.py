@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StabilityConfig(AppConfig):
+    name = "relocation.stability"
+    label = "stability"
+    verbose_name = _("维稳与舆情")
+
+    def ready(self) -> None:
+        from relocation.core import navigation, sections, uploads
+        from relocation.stability import selectors
+        from relocation.stability.enterprise_section import section_context
+
+        # The enterprise page shows its stability risk, incidents and opinion events (HQ and units only).
+        sections.register(
+            "enterprise_detail",
+            sections.Section(
+                key="stability", template="stability/_enterprise_section.html", context=section_context, order=400
+            ),
+        )
+        for key, label, url_name, icon, order in [
+            ("stability_risks", _("风险研判"), "stability:risks", "exclamation-diamond", 60),
+            ("stability_incidents", _("维稳事件"), "stability:incidents", "broadcast", 61),
+            ("stability_opinion", _("舆情处置"), "stability:opinions", "chat-square-text", 62),
+            ("stability_plans", _("应急预案"), "stability:plans", "journal-check", 63),
+        ]:
+            navigation.register(
+                navigation.NavEntry(
+                    key=key, label=label, url_name=url_name, icon=icon, order=order, visible=selectors.can_read
+                )
+            )
+        uploads.register_download_check("stability.evidence", selectors.may_download_evidence)
+        uploads.register_download_check("stability.plan", selectors.may_download_plan)

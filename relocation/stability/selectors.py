@@ -1,0 +1,225 @@
+"""Reads on stability work, scoped to the user.
+
+HQ, the group leaders and auditors see everything; a member unit sees the
+entries its unit leads or works on with others (co-unit); enterprise contacts
+and everyone else see nothing. Lists prefetch what their pages show, so their
+query count does not grow with the number of rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from relocation.core.roles import is_auditor, is_hq, is_unit_member
+from relocation.organisation.selectors import active_programme
+from relocation.stability.models import (
+    EmergencyPlan,
+    Incident,
+    OpinionEvent,
+    OpinionStatus,
+    PlanVersion,
+    PlanVersionStatus,
+    RiskAssessment,
+    RiskLevel,
+)
+from relocation.stability.permissions import can_read
+
+__all__ = ["can_read"]
+
+
+def _sees_all(user: Any) -> bool:
+    return is_hq(user) or is_auditor(user)
+
+
+def _unit_scope(user: Any, qs: QuerySet, *, owner: str, through: Any, through_fk: str) -> QuerySet:
+    """Rows whose `owner` unit is the user's, or on which the user's unit is a
+    co-unit (an EXISTS on the M2M table, so no DISTINCT and no duplicates)."""
+    unit_id = getattr(user, "unit_id", None)
+    if unit_id is None:
+        return qs.none()
+    co = through.objects.filter(**{through_fk: OuterRef("pk")}, unit_id=unit_id)
+    return qs.filter(Q(**{f"{owner}_id": unit_id}) | Q(Exists(co)))
+
+
+def _scoped(user: Any, qs: QuerySet, *, owner: str, through: Any, through_fk: str) -> QuerySet:
+    if not can_read(user):
+        return qs.none()
+    programme = active_programme()
+    if programme is None:
+        return qs.none()
+    if _sees_all(user):
+        return qs
+    if is_unit_member(user):
+        return _unit_scope(user, qs, owner=owner, through=through, through_fk=through_fk)
+    return qs.none()
+
+
+# ----------------------------------------------------------------------------- risk register
+
+LEVEL_RANK = Case(
+    When(level=RiskLevel.HIGH, then=Value(3)),
+    When(level=RiskLevel.MEDIUM, then=Value(2)),
+    default=Value(1),
+    output_field=IntegerField(),
+)
+
+
+def risks_for_user(user: Any) -> QuerySet[RiskAssessment]:
+    programme = active_programme()
+    qs = RiskAssessment.objects.filter(enterprise__programme=programme) if programme else RiskAssessment.objects.none()
+    qs = _scoped(
+        user, qs, owner="responsible_unit", through=RiskAssessment.co_units.through, through_fk="riskassessment_id"
+    )
+    return (
+        qs.select_related("enterprise", "responsible_unit")
+        .prefetch_related("co_units")
+        .annotate(level_rank=LEVEL_RANK)
+        .order_by("-level_rank", "review_on", "id")
+    )
+
+
+def risk_for_user(user: Any, pk: int) -> RiskAssessment:
+    risk = risks_for_user(user).filter(pk=pk).first()
+    if risk is None:
+        raise Http404
+    return risk
+
+
+def high_risk_for_user(user: Any) -> QuerySet[RiskAssessment]:
+    """HQ's list of high-risk enterprises (and a unit's own)."""
+    return risks_for_user(user).filter(level=RiskLevel.HIGH)
+
+
+def risk_of_enterprise(user: Any, enterprise_id: int) -> RiskAssessment | None:
+    return risks_for_user(user).filter(enterprise_id=enterprise_id).first()
+
+
+# ----------------------------------------------------------------------------- incidents
+
+
+def incidents_for_user(user: Any) -> QuerySet[Incident]:
+    programme = active_programme()
+    qs = Incident.objects.filter(programme=programme) if programme else Incident.objects.none()
+    qs = _scoped(user, qs, owner="lead_unit", through=Incident.co_units.through, through_fk="incident_id")
+    return qs.select_related("enterprise", "lead_unit").prefetch_related("co_units").order_by("-occurred_at", "-id")
+
+
+def incident_for_user(user: Any, pk: int) -> Incident:
+    incident = incidents_for_user(user).filter(pk=pk).first()
+    if incident is None:
+        raise Http404
+    return incident
+
+
+def incident_detail(incident: Incident) -> dict[str, Any]:
+    return {
+        "history": list(incident.status_changes.select_related("actor")),
+        "actions": list(incident.actions.select_related("unit", "task")),
+        "evidence": list(incident.evidence.select_related("file")),
+    }
+
+
+# ----------------------------------------------------------------------------- emergency plans
+
+
+def plans_for_user(user: Any) -> QuerySet[EmergencyPlan]:
+    programme = active_programme()
+    if not can_read(user) or programme is None:
+        return EmergencyPlan.objects.none()
+    qs = EmergencyPlan.objects.filter(programme=programme)
+    if not _sees_all(user):
+        unit_id = getattr(user, "unit_id", None)
+        if unit_id is None:
+            return EmergencyPlan.objects.none()
+        through = EmergencyPlan.responsible_units.through
+        qs = qs.filter(Exists(through.objects.filter(emergencyplan_id=OuterRef("pk"), unit_id=unit_id)))
+    return qs.prefetch_related("responsible_units").order_by("title", "id")
+
+
+def plan_for_user(user: Any, pk: int) -> EmergencyPlan:
+    plan = plans_for_user(user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def current_versions(plans: list[EmergencyPlan]) -> dict[int, PlanVersion]:
+    """The version in force of each plan: its latest approved version (one query)."""
+    result: dict[int, PlanVersion] = {}
+    rows = (
+        PlanVersion.objects.filter(plan__in=plans, status=PlanVersionStatus.APPROVED)
+        .select_related("file")
+        .order_by("plan_id", "-number")
+    )
+    for version in rows:
+        result.setdefault(version.plan_id, version)
+    return result
+
+
+def current_version(plan: EmergencyPlan) -> PlanVersion | None:
+    return current_versions([plan]).get(plan.pk)
+
+
+def plan_detail(plan: EmergencyPlan) -> dict[str, Any]:
+    return {
+        "versions": list(plan.versions.select_related("file", "uploaded_by")),
+        "drills": list(plan.drills.select_related("plan_version")),
+        "current": current_version(plan),
+    }
+
+
+# ----------------------------------------------------------------------------- public opinion
+
+
+def opinions_for_user(user: Any, *, now: dt.datetime | None = None) -> QuerySet[OpinionEvent]:
+    """Opinion events with `overdue`: still open past the response deadline."""
+    now = now or timezone.now()
+    programme = active_programme()
+    qs = OpinionEvent.objects.filter(programme=programme) if programme else OpinionEvent.objects.none()
+    qs = _scoped(user, qs, owner="owner_unit", through=OpinionEvent.co_units.through, through_fk="opinionevent_id")
+    return (
+        qs.select_related("enterprise", "owner_unit")
+        .prefetch_related("co_units")
+        .annotate(
+            overdue=Case(
+                When(~Q(status=OpinionStatus.CLOSED) & Q(response_due_at__lt=now), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-first_seen_at", "-id")
+    )
+
+
+def opinion_for_user(user: Any, pk: int) -> OpinionEvent:
+    event = opinions_for_user(user).filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    return event
+
+
+# ----------------------------------------------------------------------------- files and sections
+
+
+def may_download_evidence(user: Any, stored: Any) -> bool:
+    from relocation.stability.models import IncidentEvidence
+
+    incidents = IncidentEvidence.objects.filter(file=stored).values("incident_id")
+    return incidents_for_user(user).filter(pk__in=incidents).exists()
+
+
+def may_download_plan(user: Any, stored: Any) -> bool:
+    plans = PlanVersion.objects.filter(file=stored).values("plan_id")
+    return plans_for_user(user).filter(pk__in=plans).exists()
+
+
+def enterprise_summary(user: Any, enterprise_id: int) -> dict[str, Any]:
+    return {
+        "risk": risk_of_enterprise(user, enterprise_id),
+        "incidents": list(incidents_for_user(user).filter(enterprise_id=enterprise_id)[:10]),
+        "opinions": list(opinions_for_user(user).filter(enterprise_id=enterprise_id)[:10]),
+    }

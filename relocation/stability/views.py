@@ -1,0 +1,648 @@
+"""Pages of stability work. Views parse input, call selectors (scoped reads)
+and services (writes with their rules), and redirect with a message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from relocation.core.errors import PermissionDeniedError, ServiceError
+from relocation.core.roles import is_hq_editor
+from relocation.enterprises.selectors import enterprises_for_user
+from relocation.organisation.selectors import active_programme
+from relocation.stability import forms, permissions, selectors, services
+from relocation.stability.models import (
+    IncidentKind,
+    IncidentStatus,
+    OpinionLevel,
+    OpinionStatus,
+    RiskLevel,
+)
+
+PAGE_SIZE = 50
+
+
+def _require_reader(request: HttpRequest) -> None:
+    if not permissions.can_read(request.user):
+        raise PermissionDenied
+
+
+def _programme() -> Any:
+    programme = active_programme()
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
+    try:
+        result = action()
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, success)
+    return result if result is not None else True
+
+
+def _form_kwargs(request: HttpRequest) -> dict[str, Any]:
+    return {"programme": active_programme(), "enterprises": enterprises_for_user(request.user).order_by("name")}
+
+
+def _invalid(request: HttpRequest, form: Any) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+
+
+def _page(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _querystring(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# ----------------------------------------------------------------------------- risk register
+
+
+def risk_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    qs = selectors.risks_for_user(request.user)
+    level = request.GET.get("level", "")
+    if level in RiskLevel.values:
+        qs = qs.filter(level=level)
+    today = timezone.localdate()
+    page = _page(request, qs)
+    return render(
+        request,
+        "stability/risk_list.html",
+        {
+            "page": page,
+            "risks": page.object_list,
+            "high": list(selectors.high_risk_for_user(request.user)[:20]) if not level else [],
+            "levels": RiskLevel.choices,
+            "level": level,
+            "today": today,
+            "querystring": _querystring(request),
+            "can_record": permissions.can_record(request.user),
+        },
+    )
+
+
+def risk_create(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    if not permissions.can_record(request.user):
+        raise PermissionDenied
+    programme = _programme()
+    initial = {"responsible_unit": getattr(request.user, "unit_id", None), "enterprise": request.GET.get("enterprise")}
+    form = forms.RiskForm(request.POST or None, initial=initial, **_form_kwargs(request))
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            risk = _run(
+                request,
+                lambda: services.risk_assess(
+                    actor=request.user,
+                    enterprise=data["enterprise"],
+                    level=data["level"],
+                    factors=data["factors"],
+                    responsible_unit=data["responsible_unit"],
+                    co_units=data["co_units"],
+                    review_on=data["review_on"],
+                    notes=data["notes"],
+                ),
+                _("已登记风险研判。"),
+            )
+            if risk:
+                return redirect("stability:risk", pk=risk.pk)
+        else:
+            _invalid(request, form)
+    return render(request, "stability/risk_form.html", {"form": form, "programme": programme})
+
+
+def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    risk = selectors.risk_for_user(request.user, pk)
+    can_edit = permissions.can_edit_risk(request.user, risk)
+    initial = {
+        "level": risk.level,
+        "factors": risk.factors,
+        "responsible_unit": risk.responsible_unit_id,
+        "co_units": [u.pk for u in risk.co_units.all()],
+        "review_on": risk.review_on,
+        "notes": risk.notes,
+        "version": risk.version,
+    }
+    form = forms.RiskEditForm(request.POST or None, initial=initial, **_form_kwargs(request))
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            done = _run(
+                request,
+                lambda: services.risk_update(
+                    actor=request.user,
+                    risk=risk,
+                    expected_version=data["version"],
+                    level=data["level"],
+                    factors=data["factors"],
+                    responsible_unit=data["responsible_unit"],
+                    co_units=data["co_units"],
+                    review_on=data["review_on"],
+                    notes=data["notes"],
+                    reason=data["reason"],
+                ),
+                _("风险研判已更新。"),
+            )
+            if done:
+                return redirect("stability:risk", pk=pk)
+        else:
+            _invalid(request, form)
+    return render(
+        request,
+        "stability/risk_detail.html",
+        {
+            "risk": risk,
+            "history": list(risk.level_changes.select_related("actor")),
+            "form": form,
+            "can_edit": can_edit,
+            "is_overdue": risk.review_on < timezone.localdate(),
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- incidents
+
+
+def incident_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    qs = selectors.incidents_for_user(request.user)
+    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
+    if status in IncidentStatus.values:
+        qs = qs.filter(status=status)
+    if kind in IncidentKind.values:
+        qs = qs.filter(kind=kind)
+    page = _page(request, qs)
+    return render(
+        request,
+        "stability/incident_list.html",
+        {
+            "page": page,
+            "incidents": page.object_list,
+            "statuses": IncidentStatus.choices,
+            "kinds": IncidentKind.choices,
+            "status": status,
+            "kind": kind,
+            "querystring": _querystring(request),
+            "can_record": permissions.can_record(request.user),
+        },
+    )
+
+
+def incident_create(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    if not permissions.can_record(request.user):
+        raise PermissionDenied
+    programme = _programme()
+    form = forms.IncidentForm(
+        request.POST or None, initial={"enterprise": request.GET.get("enterprise")}, **_form_kwargs(request)
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            incident = _run(
+                request,
+                lambda: services.incident_report(actor=request.user, programme=programme, **data),
+                _("事件已报告。"),
+            )
+            if incident:
+                return redirect("stability:incident", pk=incident.pk)
+        else:
+            _invalid(request, form)
+    return render(
+        request,
+        "stability/incident_form.html",
+        {"form": form, "names_lead": is_hq_editor(request.user)},
+    )
+
+
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    incident = selectors.incident_for_user(request.user, pk)
+    kwargs = _form_kwargs(request)
+    edit_form = forms.IncidentEditForm(
+        initial={
+            "title": incident.title,
+            "place": incident.place,
+            "people_count": incident.people_count,
+            "severity": incident.severity,
+            "description": incident.description,
+            "co_units": [u.pk for u in incident.co_units.all()],
+            "version": incident.version,
+        },
+        **kwargs,
+    )
+    return render(
+        request,
+        "stability/incident_detail.html",
+        {
+            "incident": incident,
+            **selectors.incident_detail(incident),
+            "can_handle": permissions.can_handle_incident(request.user, incident),
+            "can_add_evidence": permissions.can_add_evidence(request.user, incident),
+            "edit_form": edit_form,
+            "action_form": forms.IncidentActionForm(**kwargs),
+            "evidence_form": forms.EvidenceForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    incident = selectors.incident_for_user(request.user, pk)
+    form = forms.IncidentEditForm(request.POST, **_form_kwargs(request))
+    if form.is_valid():
+        data = form.cleaned_data
+        _run(
+            request,
+            lambda: services.incident_update(
+                actor=request.user,
+                incident=incident,
+                expected_version=data.pop("version"),
+                **data,
+            ),
+            _("事件情况已更新。"),
+        )
+    else:
+        _invalid(request, form)
+    return redirect("stability:incident", pk=pk)
+
+
+@require_POST
+def incident_move(request: HttpRequest, pk: int, target: str) -> HttpResponse:
+    _require_reader(request)
+    incident = selectors.incident_for_user(request.user, pk)
+    text = request.POST.get("text", "")
+    moves = {
+        IncidentStatus.RESPONDING: (
+            lambda: services.incident_respond(actor=request.user, incident=incident, note=text),
+            _("已开始处置。"),
+        ),
+        IncidentStatus.RESOLVED: (
+            lambda: services.incident_resolve(actor=request.user, incident=incident, outcome=text),
+            _("事件已化解。"),
+        ),
+        IncidentStatus.ESCALATED: (
+            lambda: services.incident_escalate(actor=request.user, incident=incident, reason=text),
+            _("事件已上报市里，指挥部和协调小组领导已收到通知。"),
+        ),
+    }
+    if target not in moves:
+        raise Http404
+    action, success = moves[target]
+    _run(request, action, success)
+    return redirect("stability:incident", pk=pk)
+
+
+@require_POST
+def incident_action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    incident = selectors.incident_for_user(request.user, pk)
+    form = forms.IncidentActionForm(request.POST, **_form_kwargs(request))
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.incident_action_add(actor=request.user, incident=incident, **form.cleaned_data),
+            _("后续措施已布置，并已转为督办任务。"),
+        )
+    else:
+        _invalid(request, form)
+    return redirect("stability:incident", pk=pk)
+
+
+@require_POST
+def incident_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    incident = selectors.incident_for_user(request.user, pk)
+    form = forms.EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.incident_evidence_add(
+                actor=request.user,
+                incident=incident,
+                uploaded_file=form.cleaned_data["file"],
+                note=form.cleaned_data["note"],
+            ),
+            _("证据已上传。"),
+        )
+    else:
+        _invalid(request, form)
+    return redirect("stability:incident", pk=pk)
+
+
+# ----------------------------------------------------------------------------- public opinion
+
+
+def opinion_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    qs = selectors.opinions_for_user(request.user)
+    status, level = request.GET.get("status", ""), request.GET.get("level", "")
+    overdue = request.GET.get("overdue") == "1"
+    if status in OpinionStatus.values:
+        qs = qs.filter(status=status)
+    if level in OpinionLevel.values:
+        qs = qs.filter(level=level)
+    if overdue:
+        qs = qs.filter(overdue=True)
+    page = _page(request, qs)
+    return render(
+        request,
+        "stability/opinion_list.html",
+        {
+            "page": page,
+            "events": page.object_list,
+            "statuses": OpinionStatus.choices,
+            "levels": OpinionLevel.choices,
+            "status": status,
+            "level": level,
+            "overdue": overdue,
+            "overdue_count": selectors.opinions_for_user(request.user).filter(overdue=True).count(),
+            "rules": services.response_rules(),
+            "can_set_rules": is_hq_editor(request.user),
+            "querystring": _querystring(request),
+            "can_record": permissions.can_record(request.user),
+        },
+    )
+
+
+@require_POST
+def response_rule_set(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    try:
+        hours = int(request.POST.get("hours", ""))
+    except ValueError:
+        messages.error(request, _("响应时限应在 1 至 720 小时之间。"))
+        return redirect("stability:opinions")
+    _run(
+        request,
+        lambda: services.response_rule_set(actor=request.user, level=request.POST.get("level", ""), hours=hours),
+        _("响应时限已调整，此后登记或调整等级的舆情按新时限计算。"),
+    )
+    return redirect("stability:opinions")
+
+
+def opinion_create(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    if not permissions.can_record(request.user):
+        raise PermissionDenied
+    programme = _programme()
+    form = forms.OpinionForm(
+        request.POST or None, initial={"enterprise": request.GET.get("enterprise")}, **_form_kwargs(request)
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            event = _run(
+                request,
+                lambda: services.opinion_record(actor=request.user, programme=programme, **data),
+                _("舆情已登记，处置单位已收到通知。"),
+            )
+            if event:
+                return redirect("stability:opinion", pk=event.pk)
+        else:
+            _invalid(request, form)
+    return render(request, "stability/opinion_form.html", {"form": form})
+
+
+def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    event = selectors.opinion_for_user(request.user, pk)
+    edit_form = forms.OpinionEditForm(
+        initial={
+            "title": event.title,
+            "url": event.url,
+            "description": event.description,
+            "level": event.level,
+            "heat": event.heat,
+            "sentiment": event.sentiment,
+            "co_units": [u.pk for u in event.co_units.all()],
+            "version": event.version,
+        },
+        **_form_kwargs(request),
+    )
+    return render(
+        request,
+        "stability/opinion_detail.html",
+        {
+            "event": event,
+            "history": list(event.status_changes.select_related("actor")),
+            "can_handle": permissions.can_handle_opinion(request.user, event),
+            "edit_form": edit_form,
+            "close_form": forms.CloseOpinionForm(),
+        },
+    )
+
+
+@require_POST
+def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    event = selectors.opinion_for_user(request.user, pk)
+    form = forms.OpinionEditForm(request.POST, **_form_kwargs(request))
+    if form.is_valid():
+        data = form.cleaned_data
+        _run(
+            request,
+            lambda: services.opinion_update(
+                actor=request.user, event=event, expected_version=data.pop("version"), **data
+            ),
+            _("舆情情况已更新。"),
+        )
+    else:
+        _invalid(request, form)
+    return redirect("stability:opinion", pk=pk)
+
+
+@require_POST
+def opinion_move(request: HttpRequest, pk: int, target: str) -> HttpResponse:
+    _require_reader(request)
+    event = selectors.opinion_for_user(request.user, pk)
+    text = request.POST.get("text", "")
+    moves = {
+        OpinionStatus.VERIFYING: (
+            lambda: services.opinion_verify(actor=request.user, event=event, note=text),
+            _("已开始核实。"),
+        ),
+        OpinionStatus.RESPONDING: (
+            lambda: services.opinion_respond(actor=request.user, event=event, note=text),
+            _("已进入处置。"),
+        ),
+        OpinionStatus.CLOSED: (
+            lambda: services.opinion_close(
+                actor=request.user, event=event, published_response=request.POST.get("published_response", "")
+            ),
+            _("舆情已办结。"),
+        ),
+    }
+    if target not in moves:
+        raise Http404
+    action, success = moves[target]
+    _run(request, action, success)
+    return redirect("stability:opinion", pk=pk)
+
+
+# ----------------------------------------------------------------------------- emergency plans
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    plans = list(selectors.plans_for_user(request.user))
+    current = selectors.current_versions(plans)
+    for plan in plans:
+        plan.current = current.get(plan.pk)
+    return render(
+        request,
+        "stability/plan_list.html",
+        {"plans": plans, "can_create": permissions.can_record(request.user)},
+    )
+
+
+def plan_create(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    if not permissions.can_record(request.user):
+        raise PermissionDenied
+    programme = _programme()
+    initial = {"responsible_units": [request.user.unit_id] if getattr(request.user, "unit_id", None) else []}
+    form = forms.PlanForm(request.POST or None, initial=initial, programme=programme)
+    if request.method == "POST":
+        if form.is_valid():
+            plan = _run(
+                request,
+                lambda: services.plan_create(actor=request.user, programme=programme, **form.cleaned_data),
+                _("应急预案已建立，请上传预案文本。"),
+            )
+            if plan:
+                return redirect("stability:plan", pk=plan.pk)
+        else:
+            _invalid(request, form)
+    return render(request, "stability/plan_form.html", {"form": form})
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    plan = selectors.plan_for_user(request.user, pk)
+    unit_ids = {u.pk for u in plan.responsible_units.all()}
+    can_edit = permissions.can_edit_plan(request.user, unit_ids)
+    form = forms.PlanEditForm(
+        request.POST or None,
+        initial={
+            "title": plan.title,
+            "scope": plan.scope,
+            "responsible_units": list(unit_ids),
+            "contact_roles": plan.contact_roles,
+            "version": plan.version,
+        },
+        programme=plan.programme,
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            done = _run(
+                request,
+                lambda: services.plan_update(
+                    actor=request.user, plan=plan, expected_version=data.pop("version"), **data
+                ),
+                _("应急预案已修改。"),
+            )
+            if done:
+                return redirect("stability:plan", pk=pk)
+        else:
+            _invalid(request, form)
+    return render(
+        request,
+        "stability/plan_detail.html",
+        {
+            "plan": plan,
+            **selectors.plan_detail(plan),
+            "can_edit": can_edit,
+            "can_approve": permissions.can_approve_plan(request.user),
+            "form": form,
+            "version_form": forms.PlanVersionForm(),
+            "approve_form": forms.ApproveForm(initial={"approved_on": timezone.localdate()}),
+            "drill_form": forms.DrillForm(initial={"held_on": timezone.localdate()}),
+        },
+    )
+
+
+@require_POST
+def plan_version_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    plan = selectors.plan_for_user(request.user, pk)
+    form = forms.PlanVersionForm(request.POST, request.FILES)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.plan_version_upload(
+                actor=request.user,
+                plan=plan,
+                uploaded_file=form.cleaned_data["file"],
+                changes=form.cleaned_data["changes"],
+            ),
+            _("预案文本已上传，待批准后生效。"),
+        )
+    else:
+        _invalid(request, form)
+    return redirect("stability:plan", pk=pk)
+
+
+@require_POST
+def plan_version_approve(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
+    _require_reader(request)
+    plan = selectors.plan_for_user(request.user, pk)
+    version = plan.versions.filter(pk=version_pk).first()
+    if version is None:
+        raise Http404
+    form = forms.ApproveForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.plan_version_approve(actor=request.user, version=version, **form.cleaned_data),
+            _("已登记批准，该版本为现行预案。"),
+        )
+    else:
+        _invalid(request, form)
+    return redirect("stability:plan", pk=pk)
+
+
+@require_POST
+def drill_add(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    plan = selectors.plan_for_user(request.user, pk)
+    form = forms.DrillForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.drill_record(actor=request.user, plan=plan, **form.cleaned_data),
+            _("演练已登记。"),
+        )
+    else:
+        _invalid(request, form)
+    return redirect("stability:plan", pk=pk)
