@@ -750,6 +750,22 @@ def _follow_up_task_complete(*, actor: Any, order: Measure, inspection: Inspecti
     )
 
 
+def _follow_up_task_cancel(*, actor: Any, order: Measure, reason: str, action: str) -> None:
+    """The order will never be re-inspected (revoked, or escalated and renewed
+    by an order with its own task): its follow-up task is cancelled through
+    supervision with the reason, in this transaction, so no unit is left
+    chasing it."""
+    from relocation.supervision.services import task_cancel_for_subject
+
+    task_cancel_for_subject(
+        actor=actor,
+        subject=order,
+        dedupe_key=f"enforcement.follow_up:{order.pk}",
+        reason=reason,
+        action=action,
+    )
+
+
 # What an approved decision does to the enterprise's production status.
 PRODUCTION_HOLDS = {
     MeasureKind.SUSPENSION: ProductionStatus.STOPPED,
@@ -900,6 +916,12 @@ def measure_revoke(*, actor: Any, measure: Measure, reason: str) -> Measure:
     with transaction.atomic():
         _measure_move(actor, measure, MeasureStatus.REVOKED, reason.strip(), revoked_reason=reason.strip())
         Inspection.objects.filter(follow_up_of=measure, status=InspectionStatus.SCHEDULED).delete()
+        _follow_up_task_cancel(
+            actor=actor,
+            order=measure,
+            reason=_("整改令已撤销：%(r)s") % {"r": reason.strip()},
+            action="task.cancelled",
+        )
         audit.record(
             actor=actor,
             action="enforcement.measure_revoked",
@@ -970,6 +992,12 @@ def _escalate(*, actor: Any, order: Measure, reason: str, today: dt.date | None 
         % {"r": reason, "next": next_step.get_kind_display() if next_step else _("已到最高级别")},
     )
     if next_step is None:
+        _follow_up_task_cancel(
+            actor=actor,
+            order=order,
+            reason=_("整改令升级（%(r)s），已到最高级别，不再复查") % {"r": reason},
+            action="task.superseded",
+        )
         return None
     stronger = measure_issue(
         actor=None,
@@ -980,8 +1008,11 @@ def _escalate(*, actor: Any, order: Measure, reason: str, today: dt.date | None 
         amount=Decimal("10000") if next_step.kind == MeasureKind.FINE else None,
         escalated_from=order,
     )
+    # The renewed order carries the follow-up from here (with its own task,
+    # see measure_issue); the escalated order's task is superseded by it.
+    renewed = None
     if next_step.kind != MeasureKind.BAN and next_step.rectification_workdays:
-        measure_issue(
+        renewed = measure_issue(
             actor=None,
             violation=order.violation,
             kind=MeasureKind.RECTIFICATION,
@@ -991,6 +1022,17 @@ def _escalate(*, actor: Any, order: Measure, reason: str, today: dt.date | None 
             escalated_from=order,
             today=today,
         )
+    _follow_up_task_cancel(
+        actor=actor,
+        order=order,
+        reason=(
+            _("整改令升级（%(r)s）为%(k)s，由新整改令（%(d)s 前）接续复查")
+            % {"r": reason, "k": next_step.get_kind_display(), "d": renewed.deadline}
+            if renewed is not None
+            else _("整改令升级（%(r)s）为%(k)s，不再复查") % {"r": reason, "k": next_step.get_kind_display()}
+        ),
+        action="task.superseded",
+    )
     return stronger
 
 

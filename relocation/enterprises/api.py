@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from relocation.core.masking import mask_phone
 from relocation.core.roles import is_hq_editor, is_staff_member
 from relocation.enterprises import categories, ledger_export, ledger_import, selectors, services
-from relocation.enterprises.models import Category, Enterprise, Visit
+from relocation.enterprises.models import Category, Enterprise, ProductionStatusChange, Visit
 from relocation.organisation.selectors import active_programme
 
 
@@ -77,6 +77,32 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             self.context["active_categories"] = categories.active_categories()
         proposed = categories.propose(obj, self.context["active_categories"])
         return proposed.code if proposed else None
+
+
+class ProductionStatusChangeSerializer(serializers.ModelSerializer):
+    """One hold or release of the production status by an enforcement decision."""
+
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProductionStatusChange
+        fields = [
+            "id",
+            "enterprise",
+            "kind",
+            "from_status",
+            "to_status",
+            "actor",
+            "actor_name",
+            "at",
+            "reason",
+            "decision_object_type",
+            "decision_object_id",
+        ]
+        read_only_fields = fields
+
+    def get_actor_name(self, obj: ProductionStatusChange) -> str:
+        return (obj.actor.display_name or obj.actor.username) if obj.actor else ""
 
 
 class CategoryConfirmSerializer(serializers.Serializer):
@@ -168,6 +194,19 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         categories.category_confirm(actor=request.user, enterprise=enterprise, **serializer.validated_data)
         enterprise.refresh_from_db()
         return Response(self.get_serializer(enterprise).data)
+
+    # The ledger filters of the class do not apply to one enterprise's history.
+    @extend_schema(
+        parameters=[OpenApiParameter(p.name, exclude=True) for p in LEDGER_FILTERS],
+        responses=ProductionStatusChangeSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], url_path="production-status-changes")
+    def production_status_changes(self, request, pk=None):
+        """The enterprise's production-status history, newest first (read only;
+        decisions change it through enforcement). Paginated like every list."""
+        enterprise = self.get_object()
+        page = self.paginate_queryset(selectors.production_changes_of(enterprise))
+        return self.get_paginated_response(ProductionStatusChangeSerializer(page, many=True).data)
 
     @extend_schema(parameters=LEDGER_FILTERS, responses={(200, ledger_export.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"], pagination_class=None)

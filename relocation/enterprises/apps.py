@@ -11,11 +11,22 @@ class EnterprisesConfig(AppConfig):
         from relocation.core import navigation, sections, uploads
         from relocation.core.roles import is_enterprise_contact, is_hq_editor, is_staff_member
         from relocation.enterprises.contact_views import section_context
+        from relocation.enterprises.views import production_changes_section
 
         sections.register(
             "enterprise_detail",
             sections.Section(
                 key="contacts", template="enterprises/_contacts_section.html", context=section_context, order=900
+            ),
+        )
+
+        sections.register(
+            "enterprise_detail",
+            sections.Section(
+                key="production_changes",
+                template="enterprises/_production_changes_section.html",
+                context=production_changes_section,
+                order=50,
             ),
         )
 

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from relocation.core.roles import is_enterprise_contact, is_hq_editor, is_staff_member
-from relocation.enterprises.models import Enterprise, Visit
+from relocation.enterprises.models import Enterprise, ProductionStatusChange, Visit
 
 
 def enterprises_for_user(user: Any) -> QuerySet[Enterprise]:
@@ -87,6 +87,13 @@ def sort_ledger(qs: QuerySet[Enterprise], sort: str | None) -> QuerySet[Enterpri
 
 def visits_of(enterprise: Enterprise) -> QuerySet[Visit]:
     return enterprise.visits.select_related("recorded_by")
+
+
+def production_changes_of(enterprise: Enterprise) -> QuerySet[ProductionStatusChange]:
+    """The enterprise's production-status history (holds and releases by
+    enforcement decisions), newest first. Callers have scoped the enterprise
+    (`enterprise_for_user`), so whoever may see it sees its history."""
+    return enterprise.production_changes.select_related("actor").order_by("-at", "-id")
 
 
 def visits_for_user(user: Any) -> QuerySet[Visit]:

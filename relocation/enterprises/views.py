@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,6 +17,7 @@ from relocation.enterprises import categories, lifecycle_selectors, selectors, s
 from relocation.enterprises.forms import CategoryConfirmForm, EnterpriseForm, VisitForm
 from relocation.enterprises.models import (
     CapitalBackground,
+    Enterprise,
     Industry,
     Intention,
     LifecycleStatus,
@@ -82,6 +85,13 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "category_form": CategoryConfirmForm(),
         },
     )
+
+
+def production_changes_section(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
+    """The "生产状态变更记录" section of the enterprise page: everyone who may
+    open the page (the ledger's scope) reads its production-status history.
+    All rows: each is a decision taking or losing effect, a handful at most."""
+    return {"changes": list(selectors.production_changes_of(enterprise))}
 
 
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:

@@ -26,7 +26,12 @@ from relocation.supervision.models import (
     TaskStatus,
     TaskUpdate,
 )
-from relocation.supervision.transitions import REASSIGN_TRANSITIONS, SUBJECT_DONE_TRANSITIONS, TASK_TRANSITIONS
+from relocation.supervision.transitions import (
+    OPEN_STATUSES,
+    REASSIGN_TRANSITIONS,
+    SUBJECT_DONE_TRANSITIONS,
+    TASK_TRANSITIONS,
+)
 
 
 def task_url(task: Task) -> str:
@@ -306,17 +311,7 @@ def task_complete_for_subject(*, actor: Any, subject: models.Model, dedupe_key: 
     if not note.strip():
         raise ServiceError(_("请说明办结依据。"))
     with transaction.atomic():
-        task = (
-            Task.objects.select_for_update(of=("self",))
-            .select_related("lead_unit", "responsible")
-            .filter(
-                dedupe_key=dedupe_key,
-                subject_type=subject._meta.label_lower,
-                subject_id=str(subject.pk),
-                status__in=list(SUBJECT_DONE_TRANSITIONS),
-            )
-            .first()
-        )
+        task = _open_subject_task(subject, dedupe_key)
         if task is None:
             return None
         now = timezone.now()
@@ -340,6 +335,54 @@ def task_complete_for_subject(*, actor: Any, subject: models.Model, dedupe_key: 
             body=note.strip(),
             url=task_url(task),
             dedupe_key=f"task.verified:{task.pk}",
+        )
+        return task
+
+
+def _open_subject_task(subject: models.Model, dedupe_key: str) -> Task | None:
+    """The open task another app created for `subject` with `dedupe_key`,
+    locked; matching both keeps these services from reaching any other task."""
+    return (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("lead_unit", "responsible")
+        .filter(
+            dedupe_key=dedupe_key,
+            subject_type=subject._meta.label_lower,
+            subject_id=str(subject.pk),
+            status__in=list(OPEN_STATUSES),
+        )
+        .first()
+    )
+
+
+def task_cancel_for_subject(
+    *, actor: Any, subject: models.Model, dedupe_key: str, reason: str, action: str = "task.cancelled"
+) -> Task | None:
+    """Cancel the task another app created for `subject`, because that app's
+    own workflow has made the work moot: an enforcement order revoked, or
+    escalated and superseded by a renewed order with its own task.
+
+    As with `task_complete_for_subject`, the owning app has checked the
+    actor's right over its subject (the escalation job runs without one);
+    only the task linked to that subject with that key is touched. The task
+    goes to cancelled with the reason in its stage history, an audit event
+    (`action`, e.g. ``task.superseded``) and a notice to the unit, in the
+    caller's transaction. Returns None when there is no open task."""
+    if not reason.strip():
+        raise ServiceError(_("请填写撤销理由。"))
+    with transaction.atomic():
+        task = _open_subject_task(subject, dedupe_key)
+        if task is None:
+            return None
+        _transition(actor=actor, task=task, target=TaskStatus.CANCELLED, reason=reason.strip(), action=action)
+        TaskStage.objects.filter(task=task, ended_at__isnull=True).update(ended_at=timezone.now())
+        notify(
+            recipients=unit_people(task.lead_unit) + ([task.responsible] if task.responsible else []),
+            verb="task.cancelled",
+            title=_("任务已撤销：%(title)s") % {"title": task.title},
+            body=reason.strip(),
+            url=task_url(task),
+            dedupe_key=f"task.cancelled:{task.pk}",
         )
         return task
 

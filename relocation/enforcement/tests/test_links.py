@@ -1,5 +1,6 @@
 """What enforcement causes in supervision and in the ledger: closing an
-order verifies its follow-up task; a suspension, sealing or ban changes the
+order verifies its follow-up task, escalating supersedes it (the renewed
+order has its own) and revoking cancels it; a suspension, sealing or ban changes the
 enterprise's production status (with history) and lifting it restores it;
 open violations are counted from enforcement's own records."""
 
@@ -60,10 +61,54 @@ def test_the_task_is_verified_in_the_same_transaction_as_the_closing(violation, 
     assert Task.objects.get(dedupe_key=f"enforcement.follow_up:{order.pk}").status == TaskStatus.ASSIGNED
 
 
-def test_a_failed_re_inspection_leaves_the_task_open(violation, inspector, record):
+def test_escalating_an_order_supersedes_its_task_and_the_renewed_order_gets_its_own(violation, inspector, record):
     order, follow_up = _order(violation, inspector)
     record(follow_up=follow_up, follow_up_result="not_fixed")
-    assert Task.objects.get(dedupe_key=f"enforcement.follow_up:{order.pk}").status == TaskStatus.ASSIGNED
+    task = Task.objects.get(dedupe_key=f"enforcement.follow_up:{order.pk}")
+    assert task.status == TaskStatus.CANCELLED
+    assert not TaskStage.objects.filter(task=task, ended_at__isnull=True).exists()
+    event = AuditEvent.objects.get(action="task.superseded", object_id=str(task.pk))
+    assert event.actor_id == inspector.pk and "新整改令" in event.changes["reason"][1]
+    renewed = order.escalations.get(kind="rectification")
+    renewed_task = Task.objects.get(dedupe_key=f"enforcement.follow_up:{renewed.pk}")
+    assert renewed_task.status == TaskStatus.ASSIGNED and renewed_task.deadline == renewed.deadline
+    # One story on the timeline: the escalation, then the task it superseded.
+    actions = list(
+        AuditEvent.objects.filter(enterprise_id=order.enterprise_id).order_by("id").values_list("action", flat=True)
+    )
+    assert actions.index("enforcement.order_escalated") < actions.index("task.superseded")
+
+
+def test_the_overdue_job_supersedes_the_task_in_the_same_transaction(violation, inspector, monkeypatch):
+    import datetime as dt
+
+    order, _follow_up = _order(violation, inspector)
+    from relocation.supervision import services as supervision
+
+    def broken(**kwargs):
+        raise RuntimeError("supervision down")
+
+    monkeypatch.setattr(supervision, "task_cancel_for_subject", broken)
+    with pytest.raises(RuntimeError):
+        services.escalate_overdue(today=order.deadline + dt.timedelta(days=1))
+    order.refresh_from_db()
+    assert order.status == MeasureStatus.IN_FORCE
+    assert not order.escalations.exists()
+    monkeypatch.undo()
+    assert services.escalate_overdue(today=order.deadline + dt.timedelta(days=1)) == 1
+    task = Task.objects.get(dedupe_key=f"enforcement.follow_up:{order.pk}")
+    assert task.status == TaskStatus.CANCELLED
+    assert AuditEvent.objects.get(action="task.superseded", object_id=str(task.pk)).actor_id is None
+
+
+def test_revoking_an_order_cancels_its_task_with_the_reason(violation, inspector, inspector2):
+    order, _follow_up = _order(violation, inspector)
+    services.measure_revoke(actor=inspector2, measure=order, reason="认定事实有误")
+    task = Task.objects.get(dedupe_key=f"enforcement.follow_up:{order.pk}")
+    assert task.status == TaskStatus.CANCELLED
+    event = AuditEvent.objects.get(action="task.cancelled", object_id=str(task.pk))
+    assert event.actor_id == inspector2.pk and "认定事实有误" in event.changes["reason"][1]
+    assert TaskStage.objects.filter(task=task, status=TaskStatus.CANCELLED, reason__contains="认定事实有误").exists()
 
 
 def _decision(violation, inspector, inspector2, kind):
