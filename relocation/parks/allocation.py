@@ -31,9 +31,10 @@ Each stage: (a) the LP relaxation gives a bound (for the count, rounded down)
 and a vertex solution; (b) fix-and-resolve rounds it (keep the integral
 placements, solve a small MIP for the rest) — for the count, first a dive
 (fix, re-solve the LP of the rest, repeat) whose solution warm-starts that
-MIP, which stops as soon as the count is within the gap of the bound; (c) on
-large models, a
-large-neighbourhood search re-solves a few parks at a time exactly (for stage 2
+MIP, which stops as soon as the count is within the gap of the bound; on
+large models the count is instead raised from the dive by re-packing two
+parks at a time exactly, guided by the LP's prices (`_repack`); (c) on
+large models, a large-neighbourhood search re-solves a few parks at a time exactly (for stage 2
 guided by the enterprises outside their preferred parks); (d) while the gap to
 the bound is above `mip_rel_gap` (0.1 %) and time is left, HiGHS's branch and
 bound continues from the best solution. The reported gap is against the
@@ -64,11 +65,13 @@ EPS = 1e-6
 # generation for the bound plus large-neighbourhood search does better.
 FULL_MIP_LIMIT = 20000
 # Re-packing two parks at a time (`_repack`): placements freed per park, cheapest
-# unplaced enterprises offered per park, seconds per sub-problem. Measured on the
-# benchmark: smaller sub-problems stall sooner, larger ones take longer per gain.
+# unplaced enterprises offered per park, CPU seconds per sub-problem, and the
+# absolute gap of its tie-break. Measured on the benchmark: smaller sub-problems
+# stall sooner; larger ones, or longer searches of each, take longer per gain.
 REPACK_FREE = 15
 REPACK_POOL = 40
-REPACK_SECONDS = 0.3
+REPACK_SECONDS = 0.05
+REPACK_ABS_GAP = 1e-4
 INDUSTRY_LABELS = {"electroplating": "电镀", "dyeing": "印染", "other": "其他"}
 
 
@@ -554,17 +557,18 @@ def _repack(
     """Raise the count of a count-stage solution towards `target` by re-packing
     two parks at a time: the park whose leftover room is worth most at the LP's
     prices and one that shares many compatible enterprises with it; free the
-    `REPACK_FREE` placements of each that use the most priced room, and solve
-    exactly which of those and of the `REPACK_POOL` cheapest unplaced
-    enterprises per park go where — most placements first, then the fullest
-    parks at the LP's prices (so leftover room is not left scattered). Never
+    `REPACK_FREE` placements of each that use the most priced room, and let a
+    small MIP (`REPACK_SECONDS` of CPU at most) decide which of those and of the
+    `REPACK_POOL` cheapest unplaced enterprises per park go where — most
+    placements first, then the fullest parks at the LP's prices (so leftover
+    room is not left scattered; a little noise varies the ties). Never
     places fewer; first-fit then tries every unplaced enterprise in the two
     parks. Stops at `target` or `until`.
 
     Why: rounding the LP (the dive) loses 10–13 placements on the benchmark's
     instances, almost all as small leftovers in many parks; the LP's integral
     placements are not sacred (a residual MIP that keeps them stalled 4–6 short
-    of the bound), and small exact sub-problems that may swap them out recover
+    of the bound), and small sub-problems that may swap them out recover
     the count in a few seconds (measured in the decision record)."""
     import highspy
     import numpy as np
@@ -614,11 +618,21 @@ def _repack(
             )
         # Placements first, then fill: the count term outweighs any total worth.
         tie = worth[sub] + 0.05 * rng.random(sub.size)
-        h = _highs(min(REPACK_SECONDS, until - time.perf_counter()), 0.0)
-        h.setOptionValue("mip_abs_gap", 1e-4)
+        h = _highs(until - time.perf_counter(), 0.0)
+        h.setOptionValue("mip_abs_gap", REPACK_ABS_GAP)
+        # A CPU-time budget, not a wall-clock one: on a loaded machine a wall
+        # limit cuts every sub-problem to a fraction of its budget, on an idle
+        # one it does not, so the search would behave differently on each.
+        cpu_until = time.process_time() + REPACK_SECONDS
+
+        def spent(event: Any, cpu_until: float = cpu_until) -> None:
+            if time.process_time() >= cpu_until:
+                event.interrupt()
+
+        h.cbMipInterrupt.subscribe(spent)
         h.passModel(_assignment_lp([cols[k] for k in sub], enterprises, room_list, 1.0 + tie.sum() + tie, None, True))
         start = highspy.HighsSolution()
-        start.col_value = [1.0 if park_of[e_of[k]] == p_of[k] else 0.0 for k in sub]
+        start.col_value = (park_of[e_of[sub]] == p_of[sub]).astype(float)
         start.value_valid = True
         h.setSolution(start)
         h.run()
@@ -637,7 +651,8 @@ def _repack(
         if (room[group] < -EPS).any():  # HiGHS's feasibility tolerance, not ours
             park_of = before
             continue
-        for k in ks[park_of[e_of[ks]] == -1]:
+        left = ks[park_of[e_of[ks]] == -1]
+        for k in left[(demand[e_of[left]] <= room[p_of[left]] + EPS).all(axis=1)]:
             i, j = e_of[k], p_of[k]
             if park_of[i] == -1 and (demand[i] <= room[j] + EPS).all():
                 park_of[i] = j
@@ -873,14 +888,14 @@ def solve(data: dict[str, Any], *, time_limit: float = 60.0, mip_rel_gap: float 
                 rounded = _dive(relaxed, cols, parks, enterprises, time.perf_counter() + seconds)
                 if cost @ rounded > cost @ current + 1e-9:
                     current = rounded
-                # The dive's first step fixes exactly the LP's integral
-                # placements, so its solution warm-starts the MIP on the rest.
                 target = math.ceil(bound / (1 + mip_rel_gap) - 1e-9) if math.isfinite(bound) else None
                 if prices is not None:
                     # Large models: re-pack parks pairwise from the dive (see _repack).
                     goal = target if target is not None else len(enterprises)
                     rounded = _repack(current, cols, parks, enterprises, prices, goal, until)
                 elif target is None or cost @ current < target:
+                    # The dive's first step fixes exactly the LP's integral
+                    # placements, so its solution warm-starts the MIP on the rest.
                     rounded = _fix_and_resolve(
                         relaxed,
                         cols,
