@@ -33,7 +33,7 @@ placements, solve a small MIP for the rest) — for the count, first a dive
 (fix, re-solve the LP of the rest, repeat) whose solution warm-starts that
 MIP, which stops as soon as the count is within the gap of the bound; on
 large models the count is instead raised from the dive by re-packing two
-parks at a time exactly, guided by the LP's prices (`_repack`); (c) on
+parks at a time, guided by the LP's prices (`_repack`); (c) on
 large models, a large-neighbourhood search re-solves a few parks at a time exactly (for stage 2
 guided by the enterprises outside their preferred parks); (d) while the gap to
 the bound is above `mip_rel_gap` (0.1 %) and time is left, HiGHS's branch and
@@ -565,8 +565,8 @@ def _repack(
     places fewer; first-fit then tries every unplaced enterprise in the two
     parks. Stops at `target` or `until`.
 
-    Why: rounding the LP (the dive) loses 10–13 placements on the benchmark's
-    instances, almost all as small leftovers in many parks; the LP's integral
+    Why: rounding the LP (the dive) loses 8–13 placements on the benchmark's
+    instances, as leftover room scattered over many parks; the LP's integral
     placements are not sacred (a residual MIP that keeps them stalled 4–6 short
     of the bound), and small sub-problems that may swap them out recover
     the count in a few seconds (measured in the decision record)."""
