@@ -1,10 +1,13 @@
 """Benchmark of the allocation optimiser (relocation/parks/allocation.py).
 
 Random, seeded instances of 5,000 enterprises × 50 parks (override with
---enterprises/--parks for a quick look). Prints one JSON object per line:
-time to a solution within 0.1 % of optimal (target ≤ 20 s), the number placed
-by greedy first-fit and by the optimiser (the optimiser must never place
-fewer — asserted), and the reported MIP gap.
+--enterprises/--parks for a quick look), several seeds (--seeds; default
+2022,1,7,11,42) so the figure is not one lucky instance. Prints one JSON
+object per seed (placed, greedy, bound, gap, seconds, CPU seconds), then the
+summary lines judged on the worst seed: time to a solution within 0.1 % of
+optimal (target ≤ 20 s, the slowest seed), the largest gap, the number placed
+by greedy first-fit and by the optimiser on the worst seed (the optimiser must
+never place fewer on any seed — asserted).
 
 The gap is the count stage's (the objective that matters first): the number
 placed against a true upper bound — the LP relaxation's value rounded down,
@@ -93,13 +96,9 @@ def line(metric: str, value: float, unit: str, target: float | None = None, ok: 
     print(json.dumps({"metric": metric, "value": value, "unit": unit, "target": target, "ok": ok}), flush=True)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--enterprises", type=int, default=5000)
-    parser.add_argument("--parks", type=int, default=50)
-    parser.add_argument("--time-limit", type=float, default=20.0)
-    args = parser.parse_args()
-    data = instance(args.enterprises, args.parks)
+def run_seed(args: argparse.Namespace, seed: int) -> dict:
+    """Solve one seeded instance; the figures of its count stage."""
+    data = instance(args.enterprises, args.parks, seed)
     # HiGHS prints its banner on stdout from C; keep stdout for the JSON lines.
     saved = os.dup(1)
     os.dup2(2, 1)
@@ -111,27 +110,59 @@ def main() -> None:
     finally:
         sys.stdout.flush()
         os.dup2(saved, 1)
-    placed, greedy_placed = result["objective"]["placed"], base["objective"]["placed"]
     stages = {s["stage"]: s for s in result["stages"]}
     first = stages.get("placed", {"at": seconds, "mip_gap": None, "status": result["status"]})
-    gap = first["mip_gap"]  # None when no bound was reached in time
-    scale = f"{args.enterprises}x{args.parks}"
-    within = gap is not None and gap <= 0.001
-    line(f"allocation_placed_within_0.1pct_seconds_{scale}", first["at"], "s", 20, first["at"] <= 20 and within)
-    if "cpu_at" in first:
-        line(f"allocation_placed_within_0.1pct_cpu_seconds_{scale}", first["cpu_at"], "s", None, None)
-    line(f"allocation_placed_mip_gap_{scale}", gap, "ratio", 0.001, within)
-    line(f"allocation_placed_bound_{scale}", first.get("bound"), "enterprises", None, None)
-    line(f"allocation_placed_optimiser_{scale}", placed, "enterprises", None, None)
-    line(f"allocation_placed_greedy_{scale}", greedy_placed, "enterprises", None, None)
-    line(
-        f"allocation_placed_gain_over_greedy_{scale}", placed - greedy_placed, "enterprises", 0, placed >= greedy_placed
-    )
     second = stages.get("preference_then_commute")
-    if second is not None:
-        line(f"allocation_preference_commute_mip_gap_{scale}", second["mip_gap"], "ratio", None, None)
-    line(f"allocation_total_seconds_{scale}", round(seconds, 2), "s", args.time_limit, None)
-    assert placed >= greedy_placed, (placed, greedy_placed)
+    return {
+        "seed": seed,
+        "placed": result["objective"]["placed"],
+        "greedy": base["objective"]["placed"],
+        "bound": first.get("bound"),
+        "gap": first["mip_gap"],  # None when no bound was reached in time
+        "at": first["at"],
+        "cpu_at": first.get("cpu_at"),
+        "second_gap": None if second is None else second["mip_gap"],
+        "total": round(seconds, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--enterprises", type=int, default=5000)
+    parser.add_argument("--parks", type=int, default=50)
+    parser.add_argument("--time-limit", type=float, default=20.0)
+    parser.add_argument(
+        "--seeds",
+        default="2022,1,7,11,42",
+        help="comma-separated instance seeds; the target is judged on the worst of them, not one lucky seed",
+    )
+    args = parser.parse_args()
+    scale = f"{args.enterprises}x{args.parks}"
+    runs = []
+    for seed in [int(s) for s in args.seeds.split(",") if s.strip()]:
+        run = run_seed(args, seed)
+        runs.append(run)
+        ok = run["gap"] is not None and run["gap"] <= 0.001 and run["at"] <= 20
+        print(json.dumps({"metric": f"allocation_seed_{scale}", **run, "ok": ok}), flush=True)
+        assert run["placed"] >= run["greedy"], run
+    # The worst seed: the largest gap (no bound counts as worst), then the slowest.
+    worst = max(runs, key=lambda r: (r["gap"] is None, r["gap"] or 0.0, r["at"]))
+    gap = worst["gap"]
+    within = all(r["gap"] is not None and r["gap"] <= 0.001 for r in runs)
+    slowest = max(r["at"] for r in runs)
+    line(f"allocation_placed_within_0.1pct_seconds_{scale}", slowest, "s", 20, slowest <= 20 and within)
+    cpu = [r["cpu_at"] for r in runs if r["cpu_at"] is not None]
+    if cpu:
+        line(f"allocation_placed_within_0.1pct_cpu_seconds_{scale}", max(cpu), "s", None, None)
+    line(f"allocation_placed_mip_gap_{scale}", gap, "ratio", 0.001, within)
+    line(f"allocation_placed_bound_{scale}", worst["bound"], "enterprises", None, None)
+    line(f"allocation_placed_optimiser_{scale}", worst["placed"], "enterprises", None, None)
+    line(f"allocation_placed_greedy_{scale}", worst["greedy"], "enterprises", None, None)
+    gain = min(r["placed"] - r["greedy"] for r in runs)
+    line(f"allocation_placed_gain_over_greedy_{scale}", gain, "enterprises", 0, gain >= 0)
+    if worst["second_gap"] is not None:
+        line(f"allocation_preference_commute_mip_gap_{scale}", worst["second_gap"], "ratio", None, None)
+    line(f"allocation_total_seconds_{scale}", max(r["total"] for r in runs), "s", args.time_limit, None)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -210,10 +212,46 @@ def test_column_generation_reaches_the_full_lp_bound():
     h.passModel(allocation._assignment_lp(cols, enterprises, [p["capacity"] for p in parks], cost, None, False))
     h.run()
     full = h.getInfo().objective_function_value
-    x, bound = allocation._column_generation_lp(
+    x, bound, prices = allocation._column_generation_lp(
         cols, enterprises, parks, cost, None, np.zeros(len(cols)), time.perf_counter() + 30
     )
     assert x is not None and bound == pytest.approx(full, abs=1e-6)
+    # The prices are the LP's capacity duals: priced capacity plus each
+    # enterprise's best priced margin gives back the LP value (strong duality).
+    assert prices.shape == (len(parks), len(allocation.RESOURCES)) and (prices >= 0).all()
+    capacity = np.array([[p["capacity"][r] for r in allocation.RESOURCES] for p in parks])
+    demand = np.array([[e["demand"][r] for r in allocation.RESOURCES] for e in enterprises])
+    margin = np.zeros(len(enterprises))
+    for i, j in cols:
+        margin[i] = max(margin[i], 1.0 - demand[i] @ prices[j])
+    assert float((capacity * prices).sum() + margin.sum()) == pytest.approx(full, abs=1e-5)
+
+
+def test_repacking_never_places_fewer_and_stays_feasible():
+    import time
+
+    import numpy as np
+
+    parks, enterprises = allocation.normalise(_random_instance(400, 8, seed=5))
+    cols = [
+        (i, j)
+        for i, e in enumerate(enterprises)
+        for j, p in enumerate(parks)
+        if allocation.compatible(e, p) and allocation._fits(e["demand"], p["capacity"])
+    ]
+    x, bound, prices = allocation._column_generation_lp(
+        cols, enterprises, parks, np.ones(len(cols)), None, np.zeros(len(cols)), time.perf_counter() + 30
+    )
+    start = allocation._dive(x, cols, parks, enterprises, time.perf_counter() + 30)
+    repacked = allocation._repack(
+        start, cols, parks, enterprises, prices, math.floor(bound + 1e-6), time.perf_counter() + 5
+    )
+    assert start.sum() <= repacked.sum() <= math.floor(bound + 1e-6)
+    placed = [cols[k] for k in np.nonzero(repacked > 0.5)[0]]
+    assert len({i for i, _j in placed}) == len(placed)
+    for j, p in enumerate(parks):
+        for r in allocation.RESOURCES:
+            assert sum(enterprises[i]["demand"][r] for i, jj in placed if jj == j) <= p["capacity"][r] + 1e-6
 
 
 def test_the_large_model_path_keeps_every_guarantee(monkeypatch):
