@@ -3,8 +3,8 @@
 Pure functions on the optimiser's normalised data (see `allocation.normalise`),
 numpy and highspy only, no Django.
 
-The count stage's bound is the LP relaxation's value rounded down. Two facts
-about integral placements make a tighter one without losing validity:
+The count stage's bound is the LP relaxation's value rounded down. This module
+makes a tighter one without losing validity:
 
 - Every subset of demands placed in a park sums to a multiple of their
   greatest common divisor, so a park's capacity of a resource can be rounded
@@ -12,8 +12,8 @@ about integral placements make a tighter one without losing validity:
   largest subset sum of the demands that can go there — without removing a
   single integral placement. The benchmark's floor areas are whole hundreds of
   m² while the parks' areas are not: this rounding lowers the LP by 0.4–0.5
-  of an enterprise on its instances, which is the whole gap to the next integer
-  on some of them.
+  of an enterprise on its instances, one whole enterprise off the bound on
+  three of six seeds.
 - The LP of those tightened capacities is solved by column generation started
   from the columns the count stage's LP already uses, so it takes a few small
   LPs. Each iteration's duals give a Lagrangian bound (the enterprise rows'
