@@ -118,6 +118,7 @@ def run_seed(args: argparse.Namespace, seed: int) -> dict:
         "placed": result["objective"]["placed"],
         "greedy": base["objective"]["placed"],
         "bound": first.get("bound"),
+        "lp_bound": first.get("lp_bound"),  # the plain LP's floor, before tightening
         "gap": first["mip_gap"],  # None when no bound was reached in time
         "at": first["at"],
         "cpu_at": first.get("cpu_at"),
@@ -156,6 +157,7 @@ def main() -> None:
         line(f"allocation_placed_within_0.1pct_cpu_seconds_{scale}", max(cpu), "s", None, None)
     line(f"allocation_placed_mip_gap_{scale}", gap, "ratio", 0.001, within)
     line(f"allocation_placed_bound_{scale}", worst["bound"], "enterprises", None, None)
+    line(f"allocation_placed_lp_bound_{scale}", worst["lp_bound"], "enterprises", None, None)
     line(f"allocation_placed_optimiser_{scale}", worst["placed"], "enterprises", None, None)
     line(f"allocation_placed_greedy_{scale}", worst["greedy"], "enterprises", None, None)
     gain = min(r["placed"] - r["greedy"] for r in runs)

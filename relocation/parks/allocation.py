@@ -56,6 +56,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from relocation.parks.allocation_bounds import count_upper_bound
 from relocation.parks.streams import FLOOR_AREA, STREAM_SHORT, STREAMS
 
 RESOURCES: tuple[str, ...] = (FLOOR_AREA, *STREAMS)
@@ -880,6 +881,20 @@ def solve(data: dict[str, Any], *, time_limit: float = 60.0, mip_rel_gap: float 
         relaxed, bound, prices = relax(not keep_count, t0 + (until - t0) * 0.8, cost, min_count)
         if name == "placed" and math.isfinite(bound):
             bound = math.floor(bound + 1e-6)  # the count is an integer
+        lp_bound = bound
+        if name == "placed":
+            # Integral placements cannot fill a capacity to its last fraction:
+            # the LP on capacities rounded down to what demands can sum to.
+            bound = min(
+                bound,
+                count_upper_bound(
+                    parks,
+                    enterprises,
+                    cols,
+                    current if relaxed is None else relaxed,
+                    min(until, time.perf_counter() + 2.0),
+                ),
+            )
         if relaxed is not None:
             seconds = min(5.0, (until - time.perf_counter()) / 3)
             if keep_count:
@@ -953,6 +968,7 @@ def solve(data: dict[str, Any], *, time_limit: float = 60.0, mip_rel_gap: float 
                 "status": label,
                 "value": round(value, 4),
                 "bound": round(bound, 4) if math.isfinite(bound) else None,
+                "lp_bound": round(lp_bound, 4) if math.isfinite(lp_bound) else None,
                 "mip_gap": round(gap, 6) if math.isfinite(gap) else None,
                 "seconds": round(time.perf_counter() - t0, 3),
                 "at": round(time.perf_counter() - started, 3),
