@@ -154,7 +154,7 @@ def public_view(inquiry: Inquiry) -> PublicView:
         status_label=str(inquiry.get_status_display()),
         submitted_at=inquiry.created_at,
         # The unit (a government department) is public; the people in it are not.
-        unit_name=inquiry.unit.name if inquiry.unit_id else "",
+        unit_name=inquiry.unit.name if inquiry.unit is not None else "",
         due_date=inquiry.due_date if inquiry.status == InquiryStatus.ASSIGNED else None,
         answer=inquiry.answer if answered else "",
         answered_at=inquiry.answered_at if answered else None,

@@ -43,7 +43,7 @@ PHOTO_PURPOSE = selectors.PHOTO_PURPOSE
 MAX_PHOTOS = 3
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 # The default working days per kind; HQ changes them on the inbox's settings page.
-DEFAULT_DUE_WORKDAYS = {InquiryKind.POLLUTION: 5, InquiryKind.POLICY: 10, InquiryKind.COMPLAINT: 15}
+DEFAULT_DUE_WORKDAYS: dict[str, int] = {InquiryKind.POLLUTION: 5, InquiryKind.POLICY: 10, InquiryKind.COMPLAINT: 15}
 # Who acted, in the audit log, when nobody logged in.
 PUBLIC_ACTOR = "public"
 _PHONE = re.compile(r"^\+?[0-9]{7,15}$")
@@ -314,6 +314,10 @@ def _make_task(inquiry: Inquiry, *, actor: Any, round_no: int) -> None:
     from relocation.supervision.models import TaskSource
     from relocation.supervision.services import task_create
 
+    unit, due = inquiry.unit, inquiry.due_date
+    if unit is None or due is None:  # excluded by portal_handled_inquiry_has_unit and assignment
+        raise ServiceError(_("请选择承办单位。"), code="unit")
+
     # The title reaches the enterprise's timeline, which its contacts read: a public
     # report's subject stays out of it (it could point at the person who reported).
     if inquiry.channel == InquiryChannel.PUBLIC and inquiry.enterprise_id:
@@ -324,8 +328,8 @@ def _make_task(inquiry: Inquiry, *, actor: Any, round_no: int) -> None:
         actor=actor,
         title=title,
         description=inquiry.text[:2000] + (f"\n{_('地点')}：{inquiry.location}" if inquiry.location else ""),
-        lead_unit=inquiry.unit,
-        deadline=inquiry.due_date,
+        lead_unit=unit,
+        deadline=due,
         source=TaskSource.MANUAL,
         subject=inquiry,
         enterprise_id=inquiry.enterprise_id,
@@ -432,7 +436,7 @@ def inquiry_publish(*, actor: Any, inquiry: Inquiry, expected_version: int) -> I
             extra={"answer": inquiry.draft_answer, "answered_at": timezone.now()},
             action="portal.answer_published",
         )
-        if inquiry.task_id:
+        if inquiry.task is not None:
             from relocation.supervision.services import task_complete_for_subject
 
             task_complete_for_subject(
@@ -478,7 +482,7 @@ def inquiry_reject(*, actor: Any, inquiry: Inquiry, reason: str, note: str = "",
             action="portal.inquiry_rejected",
             note=str(RejectReason(reason).label) + (f"：{note}" if note else ""),
         )
-        if inquiry.task_id and inquiry.task.status not in ("verified", "cancelled"):
+        if inquiry.task is not None and inquiry.task.status not in ("verified", "cancelled"):
             from relocation.supervision.services import task_cancel
 
             task_cancel(actor=actor, task=inquiry.task, reason=_("诉求不予受理"))
@@ -512,7 +516,7 @@ def inquiry_follow_up(*, actor: Any, inquiry: Inquiry, text: str) -> Inquiry:
             )
             if inquiry.kind == InquiryKind.POLLUTION:
                 _make_task(inquiry, actor=actor, round_no=inquiry.follow_ups.count())
-            recipients = _unit_people(inquiry.unit)
+            recipients = _unit_people(inquiry.unit) if inquiry.unit is not None else []
         else:
             audit.record(
                 actor=actor,
@@ -521,7 +525,7 @@ def inquiry_follow_up(*, actor: Any, inquiry: Inquiry, text: str) -> Inquiry:
                 enterprise_id=inquiry.enterprise_id,
                 summary=_("诉求 %(number)s 补充说明") % {"number": inquiry.number},
             )
-            recipients = _unit_people(inquiry.unit) if inquiry.unit_id else []
+            recipients = _unit_people(inquiry.unit) if inquiry.unit is not None else []
         notify(
             recipients=recipients + _hq_people(),
             verb="inquiry.follow_up",

@@ -3,7 +3,7 @@ item back to its unit (reopen); rejection is final."""
 
 from relocation.portal.models import InquiryStatus as S
 
-INQUIRY = {
+INQUIRY: dict[str, set[str]] = {
     S.RECEIVED: {S.ASSIGNED, S.REJECTED},
     S.ASSIGNED: {S.ANSWERED, S.REJECTED},
     S.ANSWERED: {S.CLOSED, S.ASSIGNED},
@@ -11,6 +11,6 @@ INQUIRY = {
     S.REJECTED: set(),
 }
 # Items a unit still owes an answer for: the overdue flag applies to these.
-OPEN_FOR_UNIT = frozenset({S.ASSIGNED})
+OPEN_FOR_UNIT: frozenset[str] = frozenset({S.ASSIGNED})
 # Items not yet finished, for the inbox's default view.
-OPEN = frozenset({S.RECEIVED, S.ASSIGNED, S.ANSWERED})
+OPEN: frozenset[str] = frozenset({S.RECEIVED, S.ASSIGNED, S.ANSWERED})
