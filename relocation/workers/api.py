@@ -9,7 +9,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -406,9 +406,12 @@ class PlacementActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
         body = PlacementActivitySerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         d = body.validated_data
+        programme = selectors.programme_for(request.user)
+        if programme is None:
+            raise NotFound
         activity = services.activity_record(
             actor=request.user,
-            programme=selectors.programme_for(request.user),
+            programme=programme,
             kind=d["kind"],
             title=d["title"],
             held_on=d["held_on"],

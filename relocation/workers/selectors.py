@@ -161,7 +161,7 @@ def _placement_counts() -> dict[str, Any]:
     }
 
 
-def enterprise_overview(user: Any) -> list[Enterprise]:
+def enterprise_overview(user: Any) -> list[Any]:
     """Enterprises in scope that have a roster or a case, with their figures:
     two queries whatever the number of enterprises."""
     qs = (
@@ -176,7 +176,8 @@ def enterprise_overview(user: Any) -> list[Enterprise]:
         .annotate(n=Count("id"))
         .values_list("enterprise_id", "n")
     )
-    rows = []
+    rows: list[Any] = []
+    e: Any
     for e in qs.only("id", "name", "territorial_unit__name", "territorial_unit__short_name", "status"):
         e.open_cases = open_cases.get(e.pk, 0)
         if not e.roster and not e.open_cases:

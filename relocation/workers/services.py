@@ -165,6 +165,15 @@ def worker_update(*, actor: Any, worker: Worker, expected_version: int, data: di
     return worker
 
 
+def _lock(worker: Worker, expected_version: int | None) -> None:
+    """Lock the row and read its current state, so that a status or outcome
+    change is judged on what is stored, not on what the caller loaded."""
+    locked = Worker.objects.select_for_update().get(pk=worker.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError(_("在您编辑期间，其他人已修改了这条记录。请刷新页面查看最新内容后再修改。"))
+    worker.status, worker.placement_outcome, worker.version = locked.status, locked.placement_outcome, locked.version
+
+
 def _worker_move(actor: Any, worker: Worker, target: str, reason: str, extra: dict[str, Any]) -> None:
     old = worker.status
     if old != target:
@@ -192,6 +201,7 @@ def worker_leave(*, actor: Any, worker: Worker, reason: str) -> Worker:
     if not reason:
         raise ServiceError(_("请填写变更理由。"), code="reason")
     with transaction.atomic():
+        _lock(worker, None)
         old = worker.status
         _worker_move(actor, worker, WorkerStatus.LEFT, reason, {})
         audit.record(
@@ -228,24 +238,24 @@ def placement_record(
     if placed_on and placed_on > timezone.localdate():
         raise ServiceError(_("安置日期不能晚于今天。"), code="placed_on")
     settled = outcome in SETTLED_OUTCOMES
-    if expected_version is not None and expected_version != worker.version:
-        raise ConflictError(_("在您编辑期间，其他人已修改了这条记录。请刷新页面查看最新内容后再修改。"))
-    target = (
-        WorkerStatus.PLACED
-        if settled
-        else (WorkerStatus.EMPLOYED if worker.status == WorkerStatus.PLACED else worker.status)
-    )
     with transaction.atomic():
+        _lock(worker, expected_version)
+        target = (
+            WorkerStatus.PLACED
+            if settled
+            else (WorkerStatus.EMPLOYED if worker.status == WorkerStatus.PLACED else worker.status)
+        )
         old_outcome, old_status = worker.placement_outcome, worker.status
-        extra = {
+        note = (note or "").strip()[:500]
+        extra: dict[str, Any] = {
             "placement_outcome": outcome,
             "placement_employer": employer
             if outcome in {PlacementOutcome.REEMPLOYED, PlacementOutcome.MOVES_WITH_ENTERPRISE}
             else "",
             "placed_on": (placed_on or timezone.localdate()) if settled else None,
-            "placement_note": (note or "").strip()[:500],
+            "placement_note": note,
         }
-        _worker_move(actor, worker, target, extra["placement_note"], extra)
+        _worker_move(actor, worker, target, note, extra)
         audit.record(
             actor=actor,
             action="worker.placement_recorded",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from relocation.workers.models import CaseStatus, WorkerStatus
 
 C = CaseStatus
-CASE = {
+CASE: dict[str, set[str]] = {
     # A report that turns out to be a matter for the inspectorate at once goes straight there.
     C.REPORTED: {C.VERIFIED, C.ESCALATED},
     # An employer may pay right after verification, without mediation.
@@ -15,10 +15,10 @@ CASE = {
     C.ESCALATED: set(),
 }
 # Moves only the bureau (or HQ) makes: handing a case to another authority.
-BUREAU_ONLY_TARGETS = frozenset({C.ESCALATED})
+BUREAU_ONLY_TARGETS: frozenset[str] = frozenset({C.ESCALATED})
 
 W = WorkerStatus
-WORKER = {
+WORKER: dict[str, set[str]] = {
     W.EMPLOYED: {W.LEFT, W.PLACED},
     # Someone who left can still be helped into a job.
     W.LEFT: {W.EMPLOYED, W.PLACED},

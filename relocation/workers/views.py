@@ -388,10 +388,14 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     form = ActivityForm(request.POST or None, enterprises=enterprises)
     if request.method == "POST":
         _require(can_record)
+        programme = selectors.programme_for(request.user)
+        if programme is None:
+            raise Http404
         if form.is_valid():
             d = form.cleaned_data
             enterprise = next((e for e in enterprises if e.pk == d["enterprise"]), None)
-            workers, unknown = [], []
+            workers: list[Any] = []
+            unknown: list[str] = []
             for line in d["id_numbers"].split():
                 found = list(selectors.find_by_id_number(request.user, line))
                 if found:
@@ -404,7 +408,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             try:
                 services.activity_record(
                     actor=request.user,
-                    programme=selectors.programme_for(request.user),
+                    programme=programme,
                     kind=d["kind"],
                     title=d["title"],
                     held_on=d["held_on"],
