@@ -198,6 +198,11 @@ SPECTACULAR_SETTINGS = {
     # generator invents hashed names (Status4f9Enum) that change whenever a choice is added, which breaks
     # generated API clients. One stable name per set; test_openapi_schema fails on any new collision.
     "ENUM_NAME_OVERRIDES": {
+        "RemediationStageEnum": "relocation.remediation.models.Stage",
+        "LiabilityBasisEnum": "relocation.remediation.models.LiabilityBasis",
+        "LandUseEnum": "relocation.remediation.models.LandUse",
+        "ObligationKindEnum": "relocation.remediation.models.ObligationKind",
+        "ObligationStatusEnum": "relocation.remediation.models.ObligationStatus",
         "UserRoleEnum": "relocation.core.roles.Role",
         "UnitKindEnum": "relocation.organisation.models.Unit.Kind",
         "LifecycleStatusEnum": "relocation.enterprises.models.LifecycleStatus",

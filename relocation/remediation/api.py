@@ -315,14 +315,14 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class PaymentSerializer(serializers.Serializer):
+class ObligationPaymentSerializer(serializers.Serializer):
     paid_on = serializers.DateField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     reference = serializers.CharField(required=False, allow_blank=True, default="")
     evidence = serializers.FileField(required=False, allow_null=True, default=None)
 
 
-class DocumentSerializer(serializers.Serializer):
+class ObligationDocumentSerializer(serializers.Serializer):
     file = serializers.FileField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -392,22 +392,22 @@ class ObligationViewSet(_ReaderMixin, mixins.CreateModelMixin, mixins.UpdateMode
         task = services.obligation_escalate(actor=request.user, obligation=obligation)
         return Response({"task": task.pk})
 
-    @extend_schema(request={"multipart/form-data": PaymentSerializer}, responses=ObligationSerializer)
+    @extend_schema(request={"multipart/form-data": ObligationPaymentSerializer}, responses=ObligationSerializer)
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
     def payments(self, request, pk=None):
         """Record a compensation payment, with an optional receipt."""
         obligation = self.get_object()
-        data = PaymentSerializer(data=request.data)
+        data = ObligationPaymentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.payment_record(actor=request.user, obligation=obligation, **data.validated_data)
         return self._reply(obligation)
 
-    @extend_schema(request={"multipart/form-data": DocumentSerializer}, responses=ObligationSerializer)
+    @extend_schema(request={"multipart/form-data": ObligationDocumentSerializer}, responses=ObligationSerializer)
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def documents(self, request, pk=None):
         """Upload a document for the obligation (the liable enterprise may too)."""
         obligation = self.get_object()
-        data = DocumentSerializer(data=request.data)
+        data = ObligationDocumentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.obligation_document_upload(
             actor=request.user,
@@ -418,14 +418,14 @@ class ObligationViewSet(_ReaderMixin, mixins.CreateModelMixin, mixins.UpdateMode
         return self._reply(obligation)
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class SiteMilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = Milestone
         fields = ["id", "site", "order", "name", "workdays", "due_on", "percent", "done_on", "version"]
         read_only_fields = fields
 
 
-class ProgressSerializer(serializers.Serializer):
+class MilestoneProgressSerializer(serializers.Serializer):
     percent = serializers.IntegerField(min_value=0, max_value=100)
     version = serializers.IntegerField()
 
@@ -433,7 +433,7 @@ class ProgressSerializer(serializers.Serializer):
 class MilestoneViewSet(_ReaderMixin, viewsets.ReadOnlyModelViewSet):
     """Remediation plan milestones of the sites the user may see. Filters: site, overdue=1."""
 
-    serializer_class = MilestoneSerializer
+    serializer_class = SiteMilestoneSerializer
 
     def get_queryset(self):
         qs = selectors.milestones_for_user(self.request.user)
@@ -444,12 +444,12 @@ class MilestoneViewSet(_ReaderMixin, viewsets.ReadOnlyModelViewSet):
             qs = selectors.overdue_milestones(qs)
         return qs
 
-    @extend_schema(request=ProgressSerializer, responses=MilestoneSerializer)
+    @extend_schema(request=MilestoneProgressSerializer, responses=SiteMilestoneSerializer)
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         """Report progress in percent with the version you read (409 if stale)."""
         milestone = self.get_object()
-        data = ProgressSerializer(data=request.data)
+        data = MilestoneProgressSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.milestone_progress(
             actor=request.user,
@@ -457,7 +457,7 @@ class MilestoneViewSet(_ReaderMixin, viewsets.ReadOnlyModelViewSet):
             percent=data.validated_data["percent"],
             expected_version=data.validated_data["version"],
         )
-        return Response(MilestoneSerializer(milestone).data)
+        return Response(SiteMilestoneSerializer(milestone).data)
 
 
 class ScreeningValueSerializer(serializers.ModelSerializer):

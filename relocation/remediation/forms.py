@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from relocation.remediation.models import LandUse, LiabilityBasis, ObligationKind, ScreeningValue, Stage
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# ISO format: a type="date" input ignores any other (and would then block the submit as empty).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class StyledForm(forms.Form):

@@ -234,7 +234,6 @@ class Liability(TimeStampedModel):
     party_name = models.CharField(_("责任主体"), max_length=200)
     basis_note = models.TextField(_("认定说明"), blank=True)
     determined_on = models.DateField(_("认定日期"))
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["site", "determined_on", "id"]

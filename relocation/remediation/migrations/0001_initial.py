@@ -27,7 +27,6 @@ class Migration(migrations.Migration):
                 ('party_name', models.CharField(max_length=200, verbose_name='责任主体')),
                 ('basis_note', models.TextField(blank=True, verbose_name='认定说明')),
                 ('determined_on', models.DateField(verbose_name='认定日期')),
-                ('version', models.PositiveIntegerField(default=1)),
                 ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='remediation_liabilities', to='enterprises.enterprise', verbose_name='台账企业')),
             ],
             options={

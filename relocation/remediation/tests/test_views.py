@@ -78,6 +78,8 @@ def test_the_stage_moves_from_the_page(client, liaison, site):
     assert response.status_code == 302
     site.refresh_from_db()
     assert site.stage == Stage.INITIAL and site.stage_changed_on == dt.date(2022, 3, 1)
+    body = client.get(reverse("remediation:site", args=[site.pk])).content.decode()
+    assert "report.pdf" in body and "委托调查" in body
 
 
 def test_an_enterprise_cannot_move_its_site(client, enterprise_contact, site):
