@@ -346,10 +346,6 @@ class RiskViewSet(ScopedViewSet):
         )
         return Response(RiskSerializer(selectors.risk_for_user(request.user, risk.pk)).data)
 
-    @extend_schema(exclude=True)
-    def update(self, request, *args, **kwargs):
-        raise PermissionDenied
-
 
 class IncidentViewSet(ScopedViewSet):
     """Incidents: report (POST), update (PATCH with `version`), take in hand
@@ -403,10 +399,6 @@ class IncidentViewSet(ScopedViewSet):
             co_units=d.get("co_units", []),
         )
         return Response(IncidentSerializer(selectors.incident_for_user(request.user, incident.pk)).data)
-
-    @extend_schema(exclude=True)
-    def update(self, request, *args, **kwargs):
-        raise PermissionDenied
 
     def _move(self, request, fn, key):
         incident = self.get_object()
@@ -504,10 +496,6 @@ class OpinionViewSet(ScopedViewSet):
         )
         return Response(OpinionSerializer(selectors.opinion_for_user(request.user, event.pk)).data)
 
-    @extend_schema(exclude=True)
-    def update(self, request, *args, **kwargs):
-        raise PermissionDenied
-
     def _move(self, request, fn):
         event = self.get_object()
         s = TextSerializer(data=request.data)
@@ -596,10 +584,6 @@ class PlanViewSet(ScopedViewSet):
             contact_roles=d.get("contact_roles", ""),
         )
         return Response(PlanSerializer(plan).data)
-
-    @extend_schema(exclude=True)
-    def update(self, request, *args, **kwargs):
-        raise PermissionDenied
 
     @extend_schema(request={"multipart/form-data": PlanVersionSerializer}, responses=PlanVersionSerializer)
     @action(detail=True, methods=["post"])

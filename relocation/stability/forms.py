@@ -31,7 +31,9 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 def _date(label: Any, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date", **TEXT}), **kwargs)
+    return forms.DateField(
+        label=label, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", **TEXT}), **kwargs
+    )
 
 
 def _units(label: Any, *, required: bool = True, many: bool = False) -> forms.Field:

@@ -48,14 +48,33 @@ def _unit_scope(user: Any, qs: QuerySet, *, owner: str, through: Any, through_fk
 def _scoped(user: Any, qs: QuerySet, *, owner: str, through: Any, through_fk: str) -> QuerySet:
     if not can_read(user):
         return qs.none()
-    programme = active_programme()
-    if programme is None:
-        return qs.none()
     if _sees_all(user):
         return qs
     if is_unit_member(user):
         return _unit_scope(user, qs, owner=owner, through=through, through_fk=through_fk)
     return qs.none()
+
+
+def _risks(user: Any, qs: QuerySet[RiskAssessment]) -> QuerySet[RiskAssessment]:
+    return _scoped(
+        user, qs, owner="responsible_unit", through=RiskAssessment.co_units.through, through_fk="riskassessment_id"
+    )
+
+
+def _incidents(user: Any, qs: QuerySet[Incident]) -> QuerySet[Incident]:
+    return _scoped(user, qs, owner="lead_unit", through=Incident.co_units.through, through_fk="incident_id")
+
+
+def _opinions(user: Any, qs: QuerySet[OpinionEvent], now: dt.datetime) -> QuerySet[OpinionEvent]:
+    """Scoped, with `overdue`: still open past the response deadline."""
+    qs = _scoped(user, qs, owner="owner_unit", through=OpinionEvent.co_units.through, through_fk="opinionevent_id")
+    return qs.annotate(
+        overdue=Case(
+            When(~Q(status=OpinionStatus.CLOSED) & Q(response_due_at__lt=now), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
 
 
 # ----------------------------------------------------------------------------- risk register
@@ -71,11 +90,9 @@ LEVEL_RANK = Case(
 def risks_for_user(user: Any) -> QuerySet[RiskAssessment]:
     programme = active_programme()
     qs = RiskAssessment.objects.filter(enterprise__programme=programme) if programme else RiskAssessment.objects.none()
-    qs = _scoped(
-        user, qs, owner="responsible_unit", through=RiskAssessment.co_units.through, through_fk="riskassessment_id"
-    )
     return (
-        qs.select_related("enterprise", "responsible_unit")
+        _risks(user, qs)
+        .select_related("enterprise", "responsible_unit")
         .prefetch_related("co_units")
         .annotate(level_rank=LEVEL_RANK)
         .order_by("-level_rank", "review_on", "id")
@@ -94,18 +111,18 @@ def high_risk_for_user(user: Any) -> QuerySet[RiskAssessment]:
     return risks_for_user(user).filter(level=RiskLevel.HIGH)
 
 
-def risk_of_enterprise(user: Any, enterprise_id: int) -> RiskAssessment | None:
-    return risks_for_user(user).filter(enterprise_id=enterprise_id).first()
-
-
 # ----------------------------------------------------------------------------- incidents
 
 
 def incidents_for_user(user: Any) -> QuerySet[Incident]:
     programme = active_programme()
     qs = Incident.objects.filter(programme=programme) if programme else Incident.objects.none()
-    qs = _scoped(user, qs, owner="lead_unit", through=Incident.co_units.through, through_fk="incident_id")
-    return qs.select_related("enterprise", "lead_unit").prefetch_related("co_units").order_by("-occurred_at", "-id")
+    return (
+        _incidents(user, qs)
+        .select_related("enterprise", "lead_unit")
+        .prefetch_related("co_units")
+        .order_by("-occurred_at", "-id")
+    )
 
 
 def incident_for_user(user: Any, pk: int) -> Incident:
@@ -177,20 +194,12 @@ def plan_detail(plan: EmergencyPlan) -> dict[str, Any]:
 
 def opinions_for_user(user: Any, *, now: dt.datetime | None = None) -> QuerySet[OpinionEvent]:
     """Opinion events with `overdue`: still open past the response deadline."""
-    now = now or timezone.now()
     programme = active_programme()
     qs = OpinionEvent.objects.filter(programme=programme) if programme else OpinionEvent.objects.none()
-    qs = _scoped(user, qs, owner="owner_unit", through=OpinionEvent.co_units.through, through_fk="opinionevent_id")
     return (
-        qs.select_related("enterprise", "owner_unit")
+        _opinions(user, qs, now or timezone.now())
+        .select_related("enterprise", "owner_unit")
         .prefetch_related("co_units")
-        .annotate(
-            overdue=Case(
-                When(~Q(status=OpinionStatus.CLOSED) & Q(response_due_at__lt=now), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
         .order_by("-first_seen_at", "-id")
     )
 
@@ -218,8 +227,17 @@ def may_download_plan(user: Any, stored: Any) -> bool:
 
 
 def enterprise_summary(user: Any, enterprise_id: int) -> dict[str, Any]:
+    """What the enterprise page shows: three queries, scoped like the lists."""
     return {
-        "risk": risk_of_enterprise(user, enterprise_id),
-        "incidents": list(incidents_for_user(user).filter(enterprise_id=enterprise_id)[:10]),
-        "opinions": list(opinions_for_user(user).filter(enterprise_id=enterprise_id)[:10]),
+        "risk": _risks(user, RiskAssessment.objects.filter(enterprise_id=enterprise_id))
+        .select_related("responsible_unit")
+        .first(),
+        "incidents": list(
+            _incidents(user, Incident.objects.filter(enterprise_id=enterprise_id)).order_by("-occurred_at", "-id")[:10]
+        ),
+        "opinions": list(
+            _opinions(user, OpinionEvent.objects.filter(enterprise_id=enterprise_id), timezone.now()).order_by(
+                "-first_seen_at", "-id"
+            )[:10]
+        ),
     }

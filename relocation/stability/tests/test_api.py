@@ -61,6 +61,7 @@ def test_an_edit_on_an_old_version_is_a_conflict(api, hq_staff, incident):
     ok = api.patch(url, {"people_count": 40, "version": incident.version}, format="json")
     assert ok.status_code == 200 and ok.data["people_count"] == 40
     assert api.patch(url, {"people_count": 41}, format="json").status_code == 400  # the version is required
+    assert api.put(url, {"people_count": 41, "version": 2}, format="json").status_code == 405  # PATCH edits
     assert Incident.objects.get(pk=incident.pk).people_count == 40
 
 

@@ -235,3 +235,24 @@ def test_the_lists_take_a_constant_number_of_queries(
     _many(hq_staff, programme, make_enterprise, stability_units, 9)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_enterprise_section_takes_three_queries(rf, liaison, risk, incident, opinion, django_assert_num_queries):
+    from relocation.stability.enterprise_section import section_context
+
+    request = rf.get("/")
+    request.user = liaison
+    for _ in range(3):
+        services.incident_report(
+            actor=liaison,
+            programme=incident.programme,
+            kind="other",
+            title="又一起",
+            occurred_at=ago(minutes=5),
+            place="B区",
+            description="x",
+            enterprise=incident.enterprise,
+        )
+    with django_assert_num_queries(3):
+        context = section_context(request, incident.enterprise)
+    assert context["risk"] == risk and len(context["incidents"]) == 4
