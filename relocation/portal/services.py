@@ -330,7 +330,7 @@ def _make_task(inquiry: Inquiry, *, actor: Any, round_no: int) -> None:
         description=inquiry.text[:2000] + (f"\n{_('地点')}：{inquiry.location}" if inquiry.location else ""),
         lead_unit=unit,
         deadline=due,
-        source=TaskSource.MANUAL,
+        source=TaskSource.PORTAL,
         subject=inquiry,
         enterprise_id=inquiry.enterprise_id,
         dedupe_key=_task_key(inquiry, round_no),

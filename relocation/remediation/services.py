@@ -647,7 +647,7 @@ def obligation_escalate(*, actor: Any, obligation: Obligation, today: dt.date | 
             lead_unit=site.territorial_unit,
             co_units=[bureau] if bureau is not None else [],
             deadline=add_workdays(today, ESCALATION_WORKDAYS),
-            source=TaskSource.SUPERVISION,
+            source=TaskSource.REMEDIATION,
             subject=obligation,
             enterprise_id=liability.enterprise_id or site.enterprise_id,
             dedupe_key=f"remediation.obligation:{obligation.pk}",

@@ -34,6 +34,9 @@ class TaskSource(models.TextChoices):
     LIFECYCLE = "lifecycle", _("搬迁流程")
     PROCEDURE = "procedure", _("搬迁手续")
     MONITORING = "monitoring", _("监控预警")
+    PORTAL = "portal", _("公众诉求")
+    REMEDIATION = "remediation", _("污染地块")
+    STABILITY = "stability", _("维稳事件")
     MANUAL = "manual", _("指挥部交办")
 
 
