@@ -6,7 +6,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -153,12 +155,26 @@ class UndeliveredNotificationSerializer(serializers.ModelSerializer):
 
 
 class CanSeeUndelivered(permissions.BasePermission):
+    """Reading the list and sending again: the people of the 未送达 page."""
+
     def has_permission(self, request: Any, view: Any) -> bool:
-        return bool(can_see_undelivered(request.user) and request.method in permissions.SAFE_METHODS)
+        return bool(can_see_undelivered(request.user))
+
+
+class ResendSerializer(serializers.Serializer):
+    """The failed deliveries to send again (ids from the list)."""
+
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=500)
+
+
+class ResentSerializer(serializers.Serializer):
+    resent = serializers.IntegerField(help_text="how many deliveries were queued again")
 
 
 class UndeliveredNotificationViewSet(viewsets.ReadOnlyModelViewSet):
-    """E-mails and robot messages that failed after every retry (HQ, system admin)."""
+    """E-mails and robot messages that failed after every retry (HQ, system
+    admin). `resend` queues one again, `resend` on the list the given ids;
+    each is audited, and rows no longer failed are skipped."""
 
     serializer_class = UndeliveredNotificationSerializer
     permission_classes = [CanSeeUndelivered]
@@ -167,3 +183,24 @@ class UndeliveredNotificationViewSet(viewsets.ReadOnlyModelViewSet):
         from relocation.core.selectors import undelivered_notifications
 
         return undelivered_notifications()
+
+    @extend_schema(request=None, responses=ResentSerializer)
+    @action(detail=True, methods=["post"], url_path="resend")
+    def resend(self, request: Any, pk: str | None = None) -> Response:
+        from relocation.core.services import notifications_resend
+
+        delivery = self.get_object()
+        return Response({"resent": notifications_resend(actor=request.user, delivery_ids=[delivery.pk])})
+
+    @extend_schema(
+        request=ResendSerializer, responses=ResentSerializer, operation_id="core_undelivered_notifications_resend_many"
+    )
+    @action(detail=False, methods=["post"], url_path="resend")
+    def resend_many(self, request: Any) -> Response:
+        from relocation.core.services import notifications_resend
+
+        serializer = ResendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(
+            {"resent": notifications_resend(actor=request.user, delivery_ids=serializer.validated_data["ids"])}
+        )

@@ -1,14 +1,17 @@
-"""Writes owned by the core: account-level security events and notification settings."""
+"""Writes owned by the core: account-level security events, notification
+settings and resending undelivered notifications."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relocation.core import audit
-from relocation.core.errors import ServiceError
+from relocation.core.errors import PermissionDeniedError, ServiceError
 
 
 def second_factor_enrolled(*, actor: Any, device: Any) -> None:
@@ -49,3 +52,58 @@ def notification_preferences_set(*, actor: Any, email: dict[str, bool]) -> dict[
                 changes=changes,
             )
     return after
+
+
+def notifications_resend(*, actor: Any, delivery_ids: Iterable[int]) -> int:
+    """Send again deliveries that failed for good (the 未送达 list), once HQ or
+    the system admin has fixed the cause (an e-mail address, the robot).
+
+    Each chosen failed row goes back to pending with a fresh count of tries
+    and is audited; the delivery job is queued on huey after the commit, so it
+    retries as on the first sending. Rows no longer failed (sent meanwhile, or
+    resent by someone else) are skipped. Returns how many were re-queued."""
+    from relocation.core.models import NotificationDelivery
+    from relocation.core.roles import can_see_undelivered
+    from relocation.core.tasks import deliver_notifications
+
+    if not can_see_undelivered(actor):
+        raise PermissionDeniedError(_("只有指挥部或系统管理员可以重新发送通知。"))
+    ids = sorted({int(pk) for pk in delivery_ids})
+    if not ids:
+        raise ServiceError(_("请选择要重新发送的通知。"), code="ids")
+    failed = NotificationDelivery.Status.FAILED
+    with transaction.atomic():
+        rows = list(
+            NotificationDelivery.objects.select_for_update()
+            .filter(pk__in=ids, status=failed)
+            .select_related("notification__recipient")
+            .order_by("pk")
+        )
+        if not rows:
+            raise ServiceError(_("所选通知已不在未送达列表中（可能已重新发送）。"), code="ids")
+        NotificationDelivery.objects.filter(pk__in=[d.pk for d in rows], status=failed).update(
+            status=NotificationDelivery.Status.PENDING,
+            attempts=0,
+            claimed_at=None,
+            last_error="",
+            updated_at=timezone.now(),
+        )
+        for delivery in rows:
+            audit.record(
+                actor=actor,
+                action="notification.resent",
+                obj=delivery,
+                summary=_("重新发送通知（%(channel)s）：%(title)s → %(to)s")
+                % {
+                    "channel": delivery.get_channel_display(),
+                    "title": delivery.notification.title,
+                    "to": delivery.notification.recipient.get_username(),
+                },
+                changes={
+                    "status": [failed, NotificationDelivery.Status.PENDING],
+                    "last_error": [delivery.last_error, ""],
+                },
+            )
+        notification_ids = sorted({d.notification_id for d in rows})
+        transaction.on_commit(lambda: deliver_notifications(notification_ids))
+    return len(rows)

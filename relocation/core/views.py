@@ -21,6 +21,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from relocation.core import audit, notifications, selectors, spreadsheets
+from relocation.core.errors import ServiceError
 from relocation.core.forms import AuditFilterForm, LoginForm, TokenForm
 from relocation.core.roles import can_see_undelivered, is_auditor
 
@@ -266,8 +267,20 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
 
 
 def undelivered_notifications(request: HttpRequest) -> HttpResponse:
-    """E-mails and robot messages that still failed after every retry."""
+    """E-mails and robot messages that still failed after every retry. POST
+    sends again one (the row's button, `one`) or the ticked rows (`delivery`)."""
     if not can_see_undelivered(request.user):
         raise PermissionDenied
+    if request.method == "POST":
+        from relocation.core.services import notifications_resend
+
+        chosen = [request.POST["one"]] if request.POST.get("one") else request.POST.getlist("delivery")
+        try:
+            n = notifications_resend(actor=request.user, delivery_ids=[v for v in chosen if v.isdigit()])
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已重新发送 %(n)s 条通知，发送结果稍后可在本页查看。") % {"n": n})
+        return redirect(request.get_full_path())
     page = Paginator(selectors.undelivered_notifications(), 50).get_page(request.GET.get("page"))
     return render(request, "core/undelivered_notifications.html", {"page": page})

@@ -25,9 +25,6 @@ NO_COMMITMENT = frozenset({S.SURVEYED.value, S.INTENTION_RECORDED.value})
 HOLDOUT = frozenset({S.HOLDOUT.value, S.FORCED_CLOSURE.value})
 DONE = frozenset({S.RELOCATED.value, S.CLOSED.value})
 
-# Measures that keep an enterprise "with an open violation".
-OPEN_MEASURE_STATUSES = ("pending_approval", "in_force", "escalated")
-
 
 def _overdue(today: dt.date) -> Q:
     from relocation.enterprises.lifecycle_selectors import overdue_q
@@ -35,11 +32,18 @@ def _overdue(today: dt.date) -> Q:
     return overdue_q(today)
 
 
-def _open_violation(today: dt.date) -> Q:
-    """An order or decision still in force (not yet closed by a re-inspection)."""
-    from relocation.enforcement.models import Measure
+def open_violation_q() -> Q:
+    """Enterprises with a violation not yet put right, as enforcement defines
+    it (core.compliance, the definition parks' incentives use too): a
+    subquery, never rows in Python. Without a provider, none is flagged."""
+    from relocation.core import compliance
 
-    return Q(pk__in=Measure.objects.filter(status__in=OPEN_MEASURE_STATUSES).order_by().values("enterprise_id"))
+    ids = compliance.open_violation_enterprise_ids()
+    return Q(pk__in=[]) if ids is None else Q(pk__in=ids)
+
+
+def _open_violation(today: dt.date) -> Q:
+    return open_violation_q()
 
 
 def _open_alert(today: dt.date) -> Q:

@@ -68,10 +68,9 @@ def map_enterprises(user: Any, programme: Programme, params: dict[str, str]) -> 
     if params.get("category", "").isdigit():
         qs = qs.filter(category_id=int(params["category"]))
     if params.get("open_violations") == "1":
-        from relocation.dashboard.risks import OPEN_MEASURE_STATUSES
-        from relocation.enforcement.models import Measure
+        from relocation.dashboard.risks import open_violation_q
 
-        qs = qs.filter(pk__in=Measure.objects.filter(status__in=OPEN_MEASURE_STATUSES).values("enterprise_id"))
+        qs = qs.filter(open_violation_q())
     if params.get("alerts") == "1":
         from relocation.monitoring.models import Alert, AlertStatus
 

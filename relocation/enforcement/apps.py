@@ -10,10 +10,16 @@ class EnforcementConfig(AppConfig):
     def ready(self) -> None:
         from relocation.core import compliance, navigation, sections, uploads
         from relocation.core.roles import is_staff_member
-        from relocation.enforcement.selectors import enterprise_section, open_violation_counts
+        from relocation.enforcement.selectors import (
+            enterprise_section,
+            open_violation_counts,
+            open_violation_enterprise_ids,
+        )
 
-        # Parks (same floor) reads open violations for incentive eligibility through core.
+        # Parks (same floor) reads open violations for incentive eligibility
+        # through core, and the dashboard filters by the same definition.
         compliance.register_open_violation_counter(open_violation_counts)
+        compliance.register_open_violation_enterprises(open_violation_enterprise_ids)
 
         sections.register(
             "enterprise_detail",

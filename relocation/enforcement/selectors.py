@@ -470,6 +470,13 @@ def open_violations_qs() -> QuerySet[Violation]:
     return Violation.objects.exclude(pk__in=fixed)
 
 
+def open_violation_enterprise_ids() -> QuerySet:
+    """`enterprise_id` values of the enterprises with an open violation, as a
+    subquery (the dashboard's "有违法未销号" filter and risk column). Registered
+    in core.compliance next to the counter, which uses the same definition."""
+    return open_violations_qs().order_by().values("enterprise_id")
+
+
 def open_violation_counts(enterprise_ids: Any) -> dict[int, int]:
     """{enterprise id: open violations} for the given enterprises, one query.
     Registered in core.compliance for apps that may not import enforcement

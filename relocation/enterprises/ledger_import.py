@@ -12,6 +12,10 @@
    row, column and reason. Otherwise all creates and updates are written in
    one transaction, in bulk, with one audit event per enterprise (hash-chained
    like every other event) and one for the import itself.
+4. After the commit of a large import the planner statistics of the ledger
+   are refreshed (ANALYZE): autovacuum is off on the production clusters, and
+   a planner that still thinks the table is small picks slow plans for the
+   ledger list (see core.planner_statistics).
 """
 
 from __future__ import annotations
@@ -21,16 +25,17 @@ import gc
 import hashlib
 import io
 import json
+import logging
 import zipfile
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relocation.core import audit, credit_code
+from relocation.core import audit, credit_code, planner_statistics
 from relocation.core.bulk_copy import copy_insert
 from relocation.core.context import current_ip
 from relocation.core.errors import PermissionDeniedError, ServiceError
@@ -49,6 +54,8 @@ from relocation.enterprises.ledger_columns import (
 )
 from relocation.enterprises.models import Enterprise
 from relocation.organisation.models import Programme, Unit
+
+logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Limits on what the zip container *declares*; zipfile also refuses to inflate
@@ -393,6 +400,24 @@ def _write(
         }
     )
     _record_events(actor, events)
+    if len(creates) + len(updates) >= STATISTICS_REFRESH_ROWS:
+        transaction.on_commit(_refresh_statistics)
+
+
+# Rows written by one import from which the planner statistics are refreshed
+# after the commit: about a tenth of a city-size ledger, the point where the
+# old statistics start to mislead the planner. Smaller imports leave it alone.
+STATISTICS_REFRESH_ROWS = 1000
+
+
+def _refresh_statistics() -> None:
+    """After the commit (outside the transaction, so VACUUM may run too). The
+    import is already stored: a failure here is logged, never reported as a
+    failed import."""
+    try:
+        planner_statistics.refresh_statistics(Enterprise)
+    except DatabaseError:
+        logger.warning("ledger import: refreshing the planner statistics failed", exc_info=True)
 
 
 def import_ledger(

@@ -4,6 +4,7 @@ and incentives — scoped exactly like the pages (selectors.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
@@ -252,30 +253,32 @@ class ParkViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
         return Response(ResourceCapacitySerializer(cap.rows(), many=True).data)
 
 
-class FactoryViewSet(viewsets.ReadOnlyModelViewSet):
+class ParkLineViewSet(viewsets.ReadOnlyModelViewSet):
+    """The lines (`model`: factory units or treatment facilities) of the parks
+    the user may see; the subclasses name the model, serializer and docs."""
+
+    model: type[Factory] | type[TreatmentFacility]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return self.model.objects.none()
+        if not selectors.can_read_parks(self.request.user):
+            raise PermissionDenied
+        return self.model.objects.filter(park__in=selectors.parks_for_user(self.request.user))
+
+
+class FactoryViewSet(ParkLineViewSet):
     """Factory units of the parks the user may see."""
 
+    model = Factory
     serializer_class = FactorySerializer
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return Factory.objects.none()
-        if not selectors.can_read_parks(self.request.user):
-            raise PermissionDenied
-        return Factory.objects.filter(park__in=selectors.parks_for_user(self.request.user))
 
-
-class FacilityViewSet(viewsets.ReadOnlyModelViewSet):
+class FacilityViewSet(ParkLineViewSet):
     """Treatment facilities of the parks the user may see."""
 
+    model = TreatmentFacility
     serializer_class = TreatmentFacilitySerializer
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation
-            return TreatmentFacility.objects.none()
-        if not selectors.can_read_parks(self.request.user):
-            raise PermissionDenied
-        return TreatmentFacility.objects.filter(park__in=selectors.parks_for_user(self.request.user))
 
 
 class DemandSerializer(serializers.Serializer):
@@ -442,25 +445,22 @@ class AllocationViewSet(viewsets.ReadOnlyModelViewSet):
         status = self.request.query_params.get("status")
         return qs.filter(status=status) if status else qs
 
-    @extend_schema(request=DecisionSerializer, responses=AllocationSerializer)
-    @action(detail=True, methods=["post"])
-    def confirm(self, request: Request, pk: str | None = None) -> Response:
+    def _decide(self, request: Request, decide: Callable[..., Allocation]) -> Response:
+        """Confirm and reject take the same body (a reason) and answer alike."""
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        allocation = services.allocation_confirm(
-            actor=request.user, allocation=self.get_object(), reason=body.validated_data["reason"]
-        )
+        allocation = decide(actor=request.user, allocation=self.get_object(), reason=body.validated_data["reason"])
         return Response(AllocationSerializer(allocation).data)
 
     @extend_schema(request=DecisionSerializer, responses=AllocationSerializer)
     @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        return self._decide(request, services.allocation_confirm)
+
+    @extend_schema(request=DecisionSerializer, responses=AllocationSerializer)
+    @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
-        body = DecisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        allocation = services.allocation_reject(
-            actor=request.user, allocation=self.get_object(), reason=body.validated_data["reason"]
-        )
-        return Response(AllocationSerializer(allocation).data)
+        return self._decide(request, services.allocation_reject)
 
 
 class ProcedureItemSerializer(serializers.ModelSerializer):

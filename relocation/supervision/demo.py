@@ -23,7 +23,7 @@ from relocation.organisation.models import Programme, Unit, User
 from relocation.organisation.services import user_create
 from relocation.supervision import reports, reviews, services
 from relocation.supervision.early_warnings import scan_tasks
-from relocation.supervision.models import Inspection, Task, TaskSource, TaskStatus, UnitReport
+from relocation.supervision.models import Inspection, MonthlyReview, Task, TaskSource, TaskStatus, UnitReport
 from relocation.supervision.plan import plan_tasks_seed
 
 DEMO_PASSWORD = "Demo@2022"
@@ -250,8 +250,12 @@ def seed(*, scale: str, out: Any) -> None:
                     reports.report_review(actor=hq, report=report, comment="收悉，请按计划推进。")
             made += 1
 
-    # 5. This month's checklist and a special inspection this quarter.
-    reviews.review_generate(actor=hq, programme=programme, month=today.replace(day=1))
+    # 5. This month's checklist and a special inspection this quarter. The
+    # checklist is generated once: apps seeded after this one open tasks too,
+    # and a second seed would otherwise add them as "new" (an audit event per
+    # re-seed); HQ adds them with "生成本月督办清单" when it wants to.
+    if not MonthlyReview.objects.filter(programme=programme, month=today.replace(day=1)).exists():
+        reviews.review_generate(actor=hq, programme=programme, month=today.replace(day=1))
     quarter = (today.month - 1) // 3 + 1
     if not Inspection.objects.filter(programme=programme, year=today.year, quarter=quarter).exists():
         inspection = reviews.inspection_create(

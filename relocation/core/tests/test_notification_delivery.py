@@ -161,3 +161,103 @@ def test_the_undelivered_list_has_a_fixed_query_count(client, hq_staff, liaison,
     client.force_login(hq_staff)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("undelivered_notifications")).status_code == 200
+
+
+def _failed(liaison, n=1, title="新任务（未送达）"):
+    rows = []
+    for i in range(n):
+        item = Notification.objects.create(recipient=liaison, verb="task.assigned", title=f"{title}{i}")
+        rows.append(
+            NotificationDelivery.objects.create(
+                notification=item, channel="email", status=Status.FAILED, attempts=4, last_error="SMTP: refused"
+            )
+        )
+    return rows
+
+
+@pytest.mark.django_db
+def test_hq_resends_one_failed_delivery_from_the_page(
+    client, hq_staff, liaison_with_email, django_capture_on_commit_callbacks
+):
+    from relocation.core.models import AuditEvent
+
+    [delivery, other] = _failed(liaison_with_email, 2)
+    client.force_login(hq_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("undelivered_notifications"), {"one": delivery.pk}, follow=True)
+    assert "已重新发送 1 条通知" in response.content.decode()
+    delivery.refresh_from_db()
+    other.refresh_from_db()
+    # Immediate huey: the job ran on commit and the mail went out this time.
+    assert delivery.status == Status.SENT and delivery.attempts == 1
+    assert [m.subject for m in mail.outbox] == ["新任务（未送达）0"]
+    assert other.status == Status.FAILED
+    event = AuditEvent.objects.get(action="notification.resent")
+    assert event.actor_id == hq_staff.pk and event.object_id == str(delivery.pk)
+    assert event.changes["last_error"] == ["SMTP: refused", ""]
+
+
+@pytest.mark.django_db
+def test_the_selected_deliveries_are_resent_together(
+    client, hq_staff, liaison_with_email, django_capture_on_commit_callbacks
+):
+    from relocation.core.models import AuditEvent
+
+    rows = _failed(liaison_with_email, 3)
+    client.force_login(hq_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("undelivered_notifications"), {"delivery": [rows[0].pk, rows[2].pk]})
+    assert sorted(NotificationDelivery.objects.filter(status=Status.SENT).values_list("pk", flat=True)) == [
+        rows[0].pk,
+        rows[2].pk,
+    ]
+    assert AuditEvent.objects.filter(action="notification.resent").count() == 2
+    # Resending what is no longer failed does nothing and says so.
+    response = client.post(reverse("undelivered_notifications"), {"delivery": [rows[0].pk]}, follow=True)
+    assert "已不在未送达列表中" in response.content.decode()
+    assert AuditEvent.objects.filter(action="notification.resent").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_resent_delivery_that_fails_again_is_retried_then_listed_again(
+    hq_staff, liaison, failing_webhook, django_capture_on_commit_callbacks
+):
+    from relocation.core.services import notifications_resend
+
+    item = Notification.objects.create(recipient=liaison, verb="task.assigned", title="机器人")
+    delivery = NotificationDelivery.objects.create(
+        notification=item, channel="webhook", status=Status.FAILED, attempts=4, last_error="old"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications_resend(actor=hq_staff, delivery_ids=[delivery.pk]) == 1
+    _run_scheduled_retries()
+    delivery.refresh_from_db()
+    assert delivery.status == Status.FAILED and delivery.attempts == core_tasks.MAX_ATTEMPTS
+    assert "connection refused" in delivery.last_error
+
+
+@pytest.mark.django_db
+def test_the_api_resends_one_and_many(hq_staff, liaison_with_email):
+    from rest_framework.test import APIClient
+
+    rows = _failed(liaison_with_email, 3)
+    api = APIClient()
+    api.force_login(hq_staff)
+    one = api.post(f"/api/core/undelivered-notifications/{rows[0].pk}/resend/")
+    assert one.status_code == 200 and one.json() == {"resent": 1}
+    many = api.post("/api/core/undelivered-notifications/resend/", {"ids": [r.pk for r in rows]}, format="json")
+    assert many.json() == {"resent": 2}
+    assert api.post("/api/core/undelivered-notifications/resend/", {"ids": []}, format="json").status_code == 400
+    assert not NotificationDelivery.objects.filter(status=Status.FAILED).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["liaison", "enterprise_contact", "outsider"])
+def test_others_may_not_resend(client, request, persona, hq_staff):
+    user = request.getfixturevalue(persona)
+    [delivery] = _failed(request.getfixturevalue("liaison"))
+    client.force_login(user)
+    assert client.post(reverse("undelivered_notifications"), {"one": delivery.pk}).status_code == 403
+    assert client.post("/api/core/undelivered-notifications/resend/", {"ids": [delivery.pk]}).status_code == 403
+    delivery.refresh_from_db()
+    assert delivery.status == Status.FAILED

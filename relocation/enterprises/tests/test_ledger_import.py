@@ -244,3 +244,47 @@ def test_the_template_has_exactly_the_headers(client, hq_staff):
         "是否重点污染企业", "从业人数", "厂房面积(平方米)", "废水排放量(吨/日)", "排污许可证编号", "许可证有效期至",
         "物业性质", "租约到期日", "经度", "纬度",
     ]  # fmt: skip
+
+
+@pytest.fixture
+def analyzed(monkeypatch):
+    """The tables whose planner statistics the import refreshed, per call."""
+    from relocation.core import planner_statistics
+
+    calls = []
+    monkeypatch.setattr(planner_statistics, "refresh_statistics", lambda *models: calls.append(models))
+    monkeypatch.setattr(ledger_import, "STATISTICS_REFRESH_ROWS", 3)
+    return calls
+
+
+def test_a_large_import_refreshes_the_planner_statistics_after_the_commit(
+    hq_staff, programme, analyzed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        run(hq_staff, programme, [row(i) for i in range(1, 4)])
+    assert analyzed == []  # not inside the import's transaction
+    for callback in callbacks:
+        callback()
+    assert analyzed == [(Enterprise,)]
+
+
+def test_a_small_import_or_a_dry_run_leaves_the_statistics_alone(
+    hq_staff, programme, analyzed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run(hq_staff, programme, [row(i) for i in range(1, 3)])
+        run(hq_staff, programme, [row(i) for i in range(3, 7)], dry_run=True)
+    assert analyzed == []
+
+
+def test_the_statistics_are_refreshed_for_real_on_postgresql(hq_staff, programme, monkeypatch):
+    """ANALYZE runs against the real table (a no-op on SQLite)."""
+    from django.db import connection
+
+    monkeypatch.setattr(ledger_import, "STATISTICS_REFRESH_ROWS", 2)
+    run(hq_staff, programme, [row(i) for i in range(1, 3)])
+    ledger_import._refresh_statistics()  # what the commit would call; inside the test's transaction: ANALYZE
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Enterprise._meta.db_table])
+            assert cursor.fetchone()[0] == 2
