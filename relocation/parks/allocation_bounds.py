@@ -194,3 +194,39 @@ def count_upper_bound(
             entering = entering[np.argsort(-reduced[entering])[: n_e // 2]]
         add(entering)
     return float(math.floor(best + 1e-6)) if math.isfinite(best) else math.inf
+
+
+def preference_upper_bound(
+    parks: Sequence[dict[str, Any]],
+    enterprises: Sequence[dict[str, Any]],
+    cols: Sequence[tuple[int, int]],
+    preferred: Any,
+    commute: Any,
+    weight: float,
+    min_count: float,
+    until: float,
+) -> float:
+    """A valid upper bound on the second stage's objective, weight ×
+    (placements in a preferred park) − commuting, with at least `min_count`
+    enterprises placed. The two terms are bounded apart: no plan puts more
+    enterprises in their preferred parks than `count_upper_bound` on the
+    preferred pairs alone, and no `min_count` placements commute less than
+    the `min_count` smallest of each enterprise's nearest compatible park.
+    Column generation over the preferred pairs only (two or three per
+    enterprise) is a small LP, so this bound is cheap where the weighted LP
+    over every pair does not converge in time."""
+    import numpy as np
+
+    preferred = np.asarray(preferred, dtype=float)
+    commute = np.asarray(commute, dtype=float)
+    chosen = np.nonzero(preferred > 0)[0]
+    most_preferred = 0.0
+    if chosen.size:
+        most_preferred = count_upper_bound(parks, enterprises, [cols[k] for k in chosen], np.ones(chosen.size), until)
+        if not math.isfinite(most_preferred):
+            return math.inf
+    nearest = np.full(len(enterprises), np.inf)
+    np.minimum.at(nearest, np.array([i for i, _j in cols], dtype=np.int64), commute)
+    nearest = np.sort(nearest[np.isfinite(nearest)])
+    least_commute = float(nearest[: max(int(math.ceil(min_count - 1e-9)), 0)].sum())
+    return weight * most_preferred - least_commute

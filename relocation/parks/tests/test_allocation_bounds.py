@@ -109,3 +109,40 @@ def test_it_never_cuts_below_the_true_optimum(seed):
     # Started from nothing useful, column generation still ends at a valid bound.
     cold = allocation_bounds.count_upper_bound(parks, enterprises, cols, np.zeros(len(cols)), time.perf_counter() + 10)
     assert round(optimum) <= cold
+
+
+def _with_preferences(data, seed):
+    """The same instance with two preferred parks, a workforce and a site per enterprise."""
+    rng = random.Random(seed)
+    ids = [p["id"] for p in data["parks"]]
+    for p in data["parks"]:
+        p["lat"], p["lon"] = 22.6 + rng.random() * 0.5, 113.5 + rng.random() * 0.6
+    for e in data["enterprises"]:
+        e["preferred_parks"] = rng.sample(ids, 2)
+        e["workers"] = rng.randint(12, 320)
+        e["lat"], e["lon"] = 22.81 + rng.random() * 0.02, 113.67 + rng.random() * 0.04
+    return data
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_the_preference_bound_is_never_below_the_second_stages_optimum(seed):
+    parks, enterprises, cols = _model(_with_preferences(_instance(seed), seed))
+    count, _x = _solve(parks, enterprises, cols, True)
+    preferred = np.array([1.0 if parks[j]["id"] in enterprises[i]["preferred"] else 0.0 for i, j in cols])
+    commute = np.array(
+        [
+            allocation.haversine_km(enterprises[i]["lat"], enterprises[i]["lon"], parks[j]["lat"], parks[j]["lon"])
+            * enterprises[i]["workers"]
+            for i, j in cols
+        ]
+    )
+    weight = float(commute.max()) * len(enterprises) + 1.0
+    h = allocation._highs(60, 0.0)
+    capacity = [p["capacity"] for p in parks]
+    h.passModel(allocation._assignment_lp(cols, enterprises, capacity, preferred * weight - commute, count, True))
+    h.run()
+    optimum = h.getInfo().objective_function_value
+    bound = allocation_bounds.preference_upper_bound(
+        parks, enterprises, cols, preferred, commute, weight, count, time.perf_counter() + 10
+    )
+    assert optimum <= bound + 1e-6 * abs(bound)
