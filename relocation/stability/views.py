@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from relocation.core.errors import PermissionDeniedError, ServiceError
@@ -65,6 +66,36 @@ def _invalid(request: HttpRequest, form: Any) -> None:
         messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
 
 
+def _submit(request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], Any], success: str) -> Any:
+    """Every write page posts a form, runs one service on its cleaned data and
+    reports back the same way: the service's result (or True) when it went
+    through, None when the form or the service refused (the messages say why)."""
+    if not form.is_valid():
+        _invalid(request, form)
+        return None
+    return _run(request, lambda: action(form.cleaned_data), success)
+
+
+def _move_view(load: Callable[[Any, int], Any], record: str, url_name: str, moves: dict[str, tuple]) -> Callable:
+    """Incidents and opinion events change status the same way: the URL names the
+    target, the table gives the service, the service's keyword for the posted
+    text, the form field carrying it, and the success message (lazy, since the
+    table is built at import). A target outside the table is a 404."""
+
+    @require_POST
+    def view(request: HttpRequest, pk: int, target: str) -> HttpResponse:
+        _require_reader(request)
+        obj = load(request.user, pk)
+        if target not in moves:
+            raise Http404
+        service, keyword, field, success = moves[target]
+        posted = {record: obj, keyword: request.POST.get(field, "")}
+        _run(request, lambda: service(actor=request.user, **posted), success)
+        return redirect(url_name, pk=pk)
+
+    return view
+
+
 def _page(request: HttpRequest, qs: Any) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -110,26 +141,23 @@ def risk_create(request: HttpRequest) -> HttpResponse:
     initial = {"responsible_unit": getattr(request.user, "unit_id", None), "enterprise": request.GET.get("enterprise")}
     form = forms.RiskForm(request.POST or None, initial=initial, **_form_kwargs(request))
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            risk = _run(
-                request,
-                lambda: services.risk_assess(
-                    actor=request.user,
-                    enterprise=data["enterprise"],
-                    level=data["level"],
-                    factors=data["factors"],
-                    responsible_unit=data["responsible_unit"],
-                    co_units=data["co_units"],
-                    review_on=data["review_on"],
-                    notes=data["notes"],
-                ),
-                _("已登记风险研判。"),
-            )
-            if risk:
-                return redirect("stability:risk", pk=risk.pk)
-        else:
-            _invalid(request, form)
+        risk = _submit(
+            request,
+            form,
+            lambda data: services.risk_assess(
+                actor=request.user,
+                enterprise=data["enterprise"],
+                level=data["level"],
+                factors=data["factors"],
+                responsible_unit=data["responsible_unit"],
+                co_units=data["co_units"],
+                review_on=data["review_on"],
+                notes=data["notes"],
+            ),
+            _("已登记风险研判。"),
+        )
+        if risk:
+            return redirect("stability:risk", pk=risk.pk)
     return render(request, "stability/risk_form.html", {"form": form, "programme": programme})
 
 
@@ -150,28 +178,25 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            done = _run(
-                request,
-                lambda: services.risk_update(
-                    actor=request.user,
-                    risk=risk,
-                    expected_version=data["version"],
-                    level=data["level"],
-                    factors=data["factors"],
-                    responsible_unit=data["responsible_unit"],
-                    co_units=data["co_units"],
-                    review_on=data["review_on"],
-                    notes=data["notes"],
-                    reason=data["reason"],
-                ),
-                _("风险研判已更新。"),
-            )
-            if done:
-                return redirect("stability:risk", pk=pk)
-        else:
-            _invalid(request, form)
+        done = _submit(
+            request,
+            form,
+            lambda data: services.risk_update(
+                actor=request.user,
+                risk=risk,
+                expected_version=data["version"],
+                level=data["level"],
+                factors=data["factors"],
+                responsible_unit=data["responsible_unit"],
+                co_units=data["co_units"],
+                review_on=data["review_on"],
+                notes=data["notes"],
+                reason=data["reason"],
+            ),
+            _("风险研判已更新。"),
+        )
+        if done:
+            return redirect("stability:risk", pk=pk)
     return render(
         request,
         "stability/risk_detail.html",
@@ -222,17 +247,14 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial={"enterprise": request.GET.get("enterprise")}, **_form_kwargs(request)
     )
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            incident = _run(
-                request,
-                lambda: services.incident_report(actor=request.user, programme=programme, **data),
-                _("事件已报告。"),
-            )
-            if incident:
-                return redirect("stability:incident", pk=incident.pk)
-        else:
-            _invalid(request, form)
+        incident = _submit(
+            request,
+            form,
+            lambda data: services.incident_report(actor=request.user, programme=programme, **data),
+            _("事件已报告。"),
+        )
+        if incident:
+            return redirect("stability:incident", pk=incident.pk)
     return render(
         request,
         "stability/incident_form.html",
@@ -277,47 +299,35 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     incident = selectors.incident_for_user(request.user, pk)
     form = forms.IncidentEditForm(request.POST, **_form_kwargs(request))
-    if form.is_valid():
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: services.incident_update(
-                actor=request.user,
-                incident=incident,
-                expected_version=data.pop("version"),
-                **data,
-            ),
-            _("事件情况已更新。"),
-        )
-    else:
-        _invalid(request, form)
+    _submit(
+        request,
+        form,
+        lambda data: services.incident_update(
+            actor=request.user,
+            incident=incident,
+            expected_version=data.pop("version"),
+            **data,
+        ),
+        _("事件情况已更新。"),
+    )
     return redirect("stability:incident", pk=pk)
 
 
-@require_POST
-def incident_move(request: HttpRequest, pk: int, target: str) -> HttpResponse:
-    _require_reader(request)
-    incident = selectors.incident_for_user(request.user, pk)
-    text = request.POST.get("text", "")
-    moves = {
-        IncidentStatus.RESPONDING: (
-            lambda: services.incident_respond(actor=request.user, incident=incident, note=text),
-            _("已开始处置。"),
-        ),
-        IncidentStatus.RESOLVED: (
-            lambda: services.incident_resolve(actor=request.user, incident=incident, outcome=text),
-            _("事件已化解。"),
-        ),
+incident_move = _move_view(
+    selectors.incident_for_user,
+    "incident",
+    "stability:incident",
+    {
+        IncidentStatus.RESPONDING: (services.incident_respond, "note", "text", gettext_lazy("已开始处置。")),
+        IncidentStatus.RESOLVED: (services.incident_resolve, "outcome", "text", gettext_lazy("事件已化解。")),
         IncidentStatus.ESCALATED: (
-            lambda: services.incident_escalate(actor=request.user, incident=incident, reason=text),
-            _("事件已上报市里，指挥部和协调小组领导已收到通知。"),
+            services.incident_escalate,
+            "reason",
+            "text",
+            gettext_lazy("事件已上报市里，指挥部和协调小组领导已收到通知。"),
         ),
-    }
-    if target not in moves:
-        raise Http404
-    action, success = moves[target]
-    _run(request, action, success)
-    return redirect("stability:incident", pk=pk)
+    },
+)
 
 
 @require_POST
@@ -325,14 +335,12 @@ def incident_action_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     incident = selectors.incident_for_user(request.user, pk)
     form = forms.IncidentActionForm(request.POST, **_form_kwargs(request))
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.incident_action_add(actor=request.user, incident=incident, **form.cleaned_data),
-            _("后续措施已布置，并已转为督办任务。"),
-        )
-    else:
-        _invalid(request, form)
+    _submit(
+        request,
+        form,
+        lambda data: services.incident_action_add(actor=request.user, incident=incident, **data),
+        _("后续措施已布置，并已转为督办任务。"),
+    )
     return redirect("stability:incident", pk=pk)
 
 
@@ -341,19 +349,17 @@ def incident_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     incident = selectors.incident_for_user(request.user, pk)
     form = forms.EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.incident_evidence_add(
-                actor=request.user,
-                incident=incident,
-                uploaded_file=form.cleaned_data["file"],
-                note=form.cleaned_data["note"],
-            ),
-            _("证据已上传。"),
-        )
-    else:
-        _invalid(request, form)
+    _submit(
+        request,
+        form,
+        lambda data: services.incident_evidence_add(
+            actor=request.user,
+            incident=incident,
+            uploaded_file=data["file"],
+            note=data["note"],
+        ),
+        _("证据已上传。"),
+    )
     return redirect("stability:incident", pk=pk)
 
 
@@ -417,17 +423,14 @@ def opinion_create(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial={"enterprise": request.GET.get("enterprise")}, **_form_kwargs(request)
     )
     if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            event = _run(
-                request,
-                lambda: services.opinion_record(actor=request.user, programme=programme, **data),
-                _("舆情已登记，处置单位已收到通知。"),
-            )
-            if event:
-                return redirect("stability:opinion", pk=event.pk)
-        else:
-            _invalid(request, form)
+        event = _submit(
+            request,
+            form,
+            lambda data: services.opinion_record(actor=request.user, programme=programme, **data),
+            _("舆情已登记，处置单位已收到通知。"),
+        )
+        if event:
+            return redirect("stability:opinion", pk=event.pk)
     return render(request, "stability/opinion_form.html", {"form": form})
 
 
@@ -465,46 +468,32 @@ def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     event = selectors.opinion_for_user(request.user, pk)
     form = forms.OpinionEditForm(request.POST, **_form_kwargs(request))
-    if form.is_valid():
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: services.opinion_update(
-                actor=request.user, event=event, expected_version=data.pop("version"), **data
-            ),
-            _("舆情情况已更新。"),
-        )
-    else:
-        _invalid(request, form)
+    _submit(
+        request,
+        form,
+        lambda data: services.opinion_update(
+            actor=request.user, event=event, expected_version=data.pop("version"), **data
+        ),
+        _("舆情情况已更新。"),
+    )
     return redirect("stability:opinion", pk=pk)
 
 
-@require_POST
-def opinion_move(request: HttpRequest, pk: int, target: str) -> HttpResponse:
-    _require_reader(request)
-    event = selectors.opinion_for_user(request.user, pk)
-    text = request.POST.get("text", "")
-    moves = {
-        OpinionStatus.VERIFYING: (
-            lambda: services.opinion_verify(actor=request.user, event=event, note=text),
-            _("已开始核实。"),
-        ),
-        OpinionStatus.RESPONDING: (
-            lambda: services.opinion_respond(actor=request.user, event=event, note=text),
-            _("已进入处置。"),
-        ),
+opinion_move = _move_view(
+    selectors.opinion_for_user,
+    "event",
+    "stability:opinion",
+    {
+        OpinionStatus.VERIFYING: (services.opinion_verify, "note", "text", gettext_lazy("已开始核实。")),
+        OpinionStatus.RESPONDING: (services.opinion_respond, "note", "text", gettext_lazy("已进入处置。")),
         OpinionStatus.CLOSED: (
-            lambda: services.opinion_close(
-                actor=request.user, event=event, published_response=request.POST.get("published_response", "")
-            ),
-            _("舆情已办结。"),
+            services.opinion_close,
+            "published_response",
+            "published_response",
+            gettext_lazy("舆情已办结。"),
         ),
-    }
-    if target not in moves:
-        raise Http404
-    action, success = moves[target]
-    _run(request, action, success)
-    return redirect("stability:opinion", pk=pk)
+    },
+)
 
 
 # ----------------------------------------------------------------------------- emergency plans
@@ -531,16 +520,14 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     initial = {"responsible_units": [request.user.unit_id] if getattr(request.user, "unit_id", None) else []}
     form = forms.PlanForm(request.POST or None, initial=initial, programme=programme)
     if request.method == "POST":
-        if form.is_valid():
-            plan = _run(
-                request,
-                lambda: services.plan_create(actor=request.user, programme=programme, **form.cleaned_data),
-                _("应急预案已建立，请上传预案文本。"),
-            )
-            if plan:
-                return redirect("stability:plan", pk=plan.pk)
-        else:
-            _invalid(request, form)
+        plan = _submit(
+            request,
+            form,
+            lambda data: services.plan_create(actor=request.user, programme=programme, **data),
+            _("应急预案已建立，请上传预案文本。"),
+        )
+        if plan:
+            return redirect("stability:plan", pk=plan.pk)
     return render(request, "stability/plan_form.html", {"form": form})
 
 
@@ -563,19 +550,16 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            done = _run(
-                request,
-                lambda: services.plan_update(
-                    actor=request.user, plan=plan, expected_version=data.pop("version"), **data
-                ),
-                _("应急预案已修改。"),
-            )
-            if done:
-                return redirect("stability:plan", pk=pk)
-        else:
-            _invalid(request, form)
+        done = _submit(
+            request,
+            form,
+            lambda data: services.plan_update(
+                actor=request.user, plan=plan, expected_version=data.pop("version"), **data
+            ),
+            _("应急预案已修改。"),
+        )
+        if done:
+            return redirect("stability:plan", pk=pk)
     return render(
         request,
         "stability/plan_detail.html",
@@ -597,19 +581,17 @@ def plan_version_upload(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     plan = selectors.plan_for_user(request.user, pk)
     form = forms.PlanVersionForm(request.POST, request.FILES)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.plan_version_upload(
-                actor=request.user,
-                plan=plan,
-                uploaded_file=form.cleaned_data["file"],
-                changes=form.cleaned_data["changes"],
-            ),
-            _("预案文本已上传，待批准后生效。"),
-        )
-    else:
-        _invalid(request, form)
+    _submit(
+        request,
+        form,
+        lambda data: services.plan_version_upload(
+            actor=request.user,
+            plan=plan,
+            uploaded_file=data["file"],
+            changes=data["changes"],
+        ),
+        _("预案文本已上传，待批准后生效。"),
+    )
     return redirect("stability:plan", pk=pk)
 
 
@@ -621,14 +603,12 @@ def plan_version_approve(request: HttpRequest, pk: int, version_pk: int) -> Http
     if version is None:
         raise Http404
     form = forms.ApproveForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.plan_version_approve(actor=request.user, version=version, **form.cleaned_data),
-            _("已登记批准，该版本为现行预案。"),
-        )
-    else:
-        _invalid(request, form)
+    _submit(
+        request,
+        form,
+        lambda data: services.plan_version_approve(actor=request.user, version=version, **data),
+        _("已登记批准，该版本为现行预案。"),
+    )
     return redirect("stability:plan", pk=pk)
 
 
@@ -637,12 +617,10 @@ def drill_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     plan = selectors.plan_for_user(request.user, pk)
     form = forms.DrillForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.drill_record(actor=request.user, plan=plan, **form.cleaned_data),
-            _("演练已登记。"),
-        )
-    else:
-        _invalid(request, form)
+    _submit(
+        request,
+        form,
+        lambda data: services.drill_record(actor=request.user, plan=plan, **data),
+        _("演练已登记。"),
+    )
     return redirect("stability:plan", pk=pk)
