@@ -44,6 +44,15 @@ def _programme() -> Any:
     return programme
 
 
+def _recorder_programme(request: HttpRequest) -> Any:
+    """The new-record pages (risk, incident, opinion, plan) are for those who may
+    record, and need the programme the record belongs to."""
+    _require_reader(request)
+    if not permissions.can_record(request.user):
+        raise PermissionDenied
+    return _programme()
+
+
 def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
     try:
         result = action()
@@ -74,6 +83,24 @@ def _submit(request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], 
         _invalid(request, form)
         return None
     return _run(request, lambda: action(form.cleaned_data), success)
+
+
+def _create_page(
+    request: HttpRequest,
+    form: Any,
+    action: Callable[[dict[str, Any]], Any],
+    success: str,
+    url_name: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A new-record page: on a good POST, the new record's page; otherwise the
+    form again, with the reasons in the messages."""
+    if request.method == "POST":
+        created = _submit(request, form, action, success)
+        if created:
+            return redirect(url_name, pk=created.pk)
+    return render(request, template, {"form": form, **context})
 
 
 def _move_view(load: Callable[[Any, int], Any], record: str, url_name: str, moves: dict[str, tuple]) -> Callable:
@@ -134,31 +161,27 @@ def risk_list(request: HttpRequest) -> HttpResponse:
 
 
 def risk_create(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
-    if not permissions.can_record(request.user):
-        raise PermissionDenied
-    programme = _programme()
+    programme = _recorder_programme(request)
     initial = {"responsible_unit": getattr(request.user, "unit_id", None), "enterprise": request.GET.get("enterprise")}
     form = forms.RiskForm(request.POST or None, initial=initial, **_form_kwargs(request))
-    if request.method == "POST":
-        risk = _submit(
-            request,
-            form,
-            lambda data: services.risk_assess(
-                actor=request.user,
-                enterprise=data["enterprise"],
-                level=data["level"],
-                factors=data["factors"],
-                responsible_unit=data["responsible_unit"],
-                co_units=data["co_units"],
-                review_on=data["review_on"],
-                notes=data["notes"],
-            ),
-            _("已登记风险研判。"),
-        )
-        if risk:
-            return redirect("stability:risk", pk=risk.pk)
-    return render(request, "stability/risk_form.html", {"form": form, "programme": programme})
+    return _create_page(
+        request,
+        form,
+        lambda data: services.risk_assess(
+            actor=request.user,
+            enterprise=data["enterprise"],
+            level=data["level"],
+            factors=data["factors"],
+            responsible_unit=data["responsible_unit"],
+            co_units=data["co_units"],
+            review_on=data["review_on"],
+            notes=data["notes"],
+        ),
+        _("已登记风险研判。"),
+        "stability:risk",
+        "stability/risk_form.html",
+        {"programme": programme},
+    )
 
 
 def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -239,26 +262,18 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 
 def incident_create(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
-    if not permissions.can_record(request.user):
-        raise PermissionDenied
-    programme = _programme()
+    programme = _recorder_programme(request)
     form = forms.IncidentForm(
         request.POST or None, initial={"enterprise": request.GET.get("enterprise")}, **_form_kwargs(request)
     )
-    if request.method == "POST":
-        incident = _submit(
-            request,
-            form,
-            lambda data: services.incident_report(actor=request.user, programme=programme, **data),
-            _("事件已报告。"),
-        )
-        if incident:
-            return redirect("stability:incident", pk=incident.pk)
-    return render(
+    return _create_page(
         request,
+        form,
+        lambda data: services.incident_report(actor=request.user, programme=programme, **data),
+        _("事件已报告。"),
+        "stability:incident",
         "stability/incident_form.html",
-        {"form": form, "names_lead": is_hq_editor(request.user)},
+        {"names_lead": is_hq_editor(request.user)},
     )
 
 
@@ -415,23 +430,19 @@ def response_rule_set(request: HttpRequest) -> HttpResponse:
 
 
 def opinion_create(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
-    if not permissions.can_record(request.user):
-        raise PermissionDenied
-    programme = _programme()
+    programme = _recorder_programme(request)
     form = forms.OpinionForm(
         request.POST or None, initial={"enterprise": request.GET.get("enterprise")}, **_form_kwargs(request)
     )
-    if request.method == "POST":
-        event = _submit(
-            request,
-            form,
-            lambda data: services.opinion_record(actor=request.user, programme=programme, **data),
-            _("舆情已登记，处置单位已收到通知。"),
-        )
-        if event:
-            return redirect("stability:opinion", pk=event.pk)
-    return render(request, "stability/opinion_form.html", {"form": form})
+    return _create_page(
+        request,
+        form,
+        lambda data: services.opinion_record(actor=request.user, programme=programme, **data),
+        _("舆情已登记，处置单位已收到通知。"),
+        "stability:opinion",
+        "stability/opinion_form.html",
+        {},
+    )
 
 
 def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -513,22 +524,18 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 def plan_create(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
-    if not permissions.can_record(request.user):
-        raise PermissionDenied
-    programme = _programme()
+    programme = _recorder_programme(request)
     initial = {"responsible_units": [request.user.unit_id] if getattr(request.user, "unit_id", None) else []}
     form = forms.PlanForm(request.POST or None, initial=initial, programme=programme)
-    if request.method == "POST":
-        plan = _submit(
-            request,
-            form,
-            lambda data: services.plan_create(actor=request.user, programme=programme, **data),
-            _("应急预案已建立，请上传预案文本。"),
-        )
-        if plan:
-            return redirect("stability:plan", pk=plan.pk)
-    return render(request, "stability/plan_form.html", {"form": form})
+    return _create_page(
+        request,
+        form,
+        lambda data: services.plan_create(actor=request.user, programme=programme, **data),
+        _("应急预案已建立，请上传预案文本。"),
+        "stability:plan",
+        "stability/plan_form.html",
+        {},
+    )
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
