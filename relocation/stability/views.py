@@ -123,6 +123,12 @@ def _move_view(load: Callable[[Any, int], Any], record: str, url_name: str, move
     return view
 
 
+def _edit_initial(record: Any, *fields: str, **extra: Any) -> dict[str, Any]:
+    """An edit form starts from the record's stored values and the version they
+    were read at, so a concurrent edit is caught when it is saved."""
+    return {**{name: getattr(record, name) for name in fields}, **extra, "version": record.version}
+
+
 def _page(request: HttpRequest, qs: Any) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -188,15 +194,15 @@ def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     risk = selectors.risk_for_user(request.user, pk)
     can_edit = permissions.can_edit_risk(request.user, risk)
-    initial = {
-        "level": risk.level,
-        "factors": risk.factors,
-        "responsible_unit": risk.responsible_unit_id,
-        "co_units": [u.pk for u in risk.co_units.all()],
-        "review_on": risk.review_on,
-        "notes": risk.notes,
-        "version": risk.version,
-    }
+    initial = _edit_initial(
+        risk,
+        "level",
+        "factors",
+        "review_on",
+        "notes",
+        responsible_unit=risk.responsible_unit_id,
+        co_units=[u.pk for u in risk.co_units.all()],
+    )
     form = forms.RiskEditForm(request.POST or None, initial=initial, **_form_kwargs(request))
     if request.method == "POST":
         if not can_edit:
@@ -282,15 +288,15 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = selectors.incident_for_user(request.user, pk)
     kwargs = _form_kwargs(request)
     edit_form = forms.IncidentEditForm(
-        initial={
-            "title": incident.title,
-            "place": incident.place,
-            "people_count": incident.people_count,
-            "severity": incident.severity,
-            "description": incident.description,
-            "co_units": [u.pk for u in incident.co_units.all()],
-            "version": incident.version,
-        },
+        initial=_edit_initial(
+            incident,
+            "title",
+            "place",
+            "people_count",
+            "severity",
+            "description",
+            co_units=[u.pk for u in incident.co_units.all()],
+        ),
         **kwargs,
     )
     return render(
@@ -449,16 +455,16 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     event = selectors.opinion_for_user(request.user, pk)
     edit_form = forms.OpinionEditForm(
-        initial={
-            "title": event.title,
-            "url": event.url,
-            "description": event.description,
-            "level": event.level,
-            "heat": event.heat,
-            "sentiment": event.sentiment,
-            "co_units": [u.pk for u in event.co_units.all()],
-            "version": event.version,
-        },
+        initial=_edit_initial(
+            event,
+            "title",
+            "url",
+            "description",
+            "level",
+            "heat",
+            "sentiment",
+            co_units=[u.pk for u in event.co_units.all()],
+        ),
         **_form_kwargs(request),
     )
     return render(
@@ -545,13 +551,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = permissions.can_edit_plan(request.user, unit_ids)
     form = forms.PlanEditForm(
         request.POST or None,
-        initial={
-            "title": plan.title,
-            "scope": plan.scope,
-            "responsible_units": list(unit_ids),
-            "contact_roles": plan.contact_roles,
-            "version": plan.version,
-        },
+        initial=_edit_initial(plan, "title", "scope", "contact_roles", responsible_units=list(unit_ids)),
         programme=plan.programme,
     )
     if request.method == "POST":
