@@ -298,6 +298,29 @@ class ScopedViewSet(
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
+    def _validated(self, serializer_class: Any) -> Any:
+        """The request body checked by `serializer_class` (a 400 with its errors otherwise)."""
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class StatusViewSet(ScopedViewSet):
+    """Incidents and opinion events change status the same way: check the posted
+    text, run the service on the record, answer with the record reread in the
+    caller's scope. A subclass names the record's keyword in its services, the
+    selector that rereads it and the serializer of the answer."""
+
+    record_field: str
+    reread: Any
+    record_serializer: Any
+
+    def _move(self, request: Any, fn: Any, key: str, body: Any = None, field: str = "text") -> Response:
+        record = self.get_object()
+        text = self._validated(body or TextSerializer)[field]
+        fn(actor=request.user, **{self.record_field: record, key: text})
+        return Response(self.record_serializer(self.reread(request.user, record.pk)).data)
+
 
 class RiskViewSet(ScopedViewSet):
     """The stability risk register. Filter with `?level=high` for the high-risk list."""
@@ -313,9 +336,7 @@ class RiskViewSet(ScopedViewSet):
         return qs.filter(level=level) if level else qs
 
     def create(self, request):
-        s = RiskSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        d = s.validated_data
+        d = self._validated(RiskSerializer)
         risk = services.risk_assess(
             actor=request.user,
             enterprise=d["enterprise"],
@@ -347,13 +368,16 @@ class RiskViewSet(ScopedViewSet):
         return Response(RiskSerializer(selectors.risk_for_user(request.user, risk.pk)).data)
 
 
-class IncidentViewSet(ScopedViewSet):
+class IncidentViewSet(StatusViewSet):
     """Incidents: report (POST), update (PATCH with `version`), take in hand
     (`respond`), settle (`resolve`, `text` = outcome), report to the city
     (`escalate`, `text` = reason), follow-up actions that become tasks
     (`actions`), evidence uploads (`evidence`, multipart)."""
 
     queryset = Incident.objects.none()
+    record_field = "incident"
+    reread = staticmethod(selectors.incident_for_user)
+    record_serializer = IncidentSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -376,9 +400,7 @@ class IncidentViewSet(ScopedViewSet):
         return Response(IncidentDetailSerializer(incident).data)
 
     def create(self, request):
-        s = IncidentSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        d = dict(s.validated_data)
+        d = dict(self._validated(IncidentSerializer))
         d.pop("version", None)
         incident = services.incident_report(actor=request.user, programme=_programme(), **d)
         return Response(IncidentSerializer(incident).data, status=201)
@@ -400,13 +422,6 @@ class IncidentViewSet(ScopedViewSet):
         )
         return Response(IncidentSerializer(selectors.incident_for_user(request.user, incident.pk)).data)
 
-    def _move(self, request, fn, key):
-        incident = self.get_object()
-        s = TextSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        fn(actor=request.user, incident=incident, **{key: s.validated_data["text"]})
-        return Response(IncidentSerializer(selectors.incident_for_user(request.user, incident.pk)).data)
-
     @extend_schema(request=TextSerializer, responses=IncidentSerializer)
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
@@ -426,9 +441,7 @@ class IncidentViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def actions(self, request, pk=None):
         incident = self.get_object()
-        s = IncidentActionSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        d = s.validated_data
+        d = self._validated(IncidentActionSerializer)
         created = services.incident_action_add(
             actor=request.user, incident=incident, text=d["text"], unit=d["unit"], due_on=d["due_on"]
         )
@@ -438,23 +451,25 @@ class IncidentViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def evidence(self, request, pk=None):
         incident = self.get_object()
-        s = IncidentEvidenceSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
+        d = self._validated(IncidentEvidenceSerializer)
         created = services.incident_evidence_add(
             actor=request.user,
             incident=incident,
-            uploaded_file=s.validated_data["file"],
-            note=s.validated_data.get("note", ""),
+            uploaded_file=d["file"],
+            note=d.get("note", ""),
         )
         return Response(IncidentEvidenceSerializer(created).data, status=201)
 
 
-class OpinionViewSet(ScopedViewSet):
+class OpinionViewSet(StatusViewSet):
     """Public-opinion events: record (POST), update (PATCH with `version`),
     `verify`, `respond`, `close` (with the published response). `?overdue=1`
     lists those past their response deadline."""
 
     queryset = OpinionEvent.objects.none()
+    record_field = "event"
+    reread = staticmethod(selectors.opinion_for_user)
+    record_serializer = OpinionSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -471,9 +486,7 @@ class OpinionViewSet(ScopedViewSet):
         return OpinionDetailSerializer if self.action == "retrieve" else OpinionSerializer
 
     def create(self, request):
-        s = OpinionSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        d = dict(s.validated_data)
+        d = dict(self._validated(OpinionSerializer))
         d.pop("version", None)
         event = services.opinion_record(actor=request.user, programme=_programme(), **d)
         return Response(OpinionSerializer(selectors.opinion_for_user(request.user, event.pk)).data, status=201)
@@ -496,33 +509,22 @@ class OpinionViewSet(ScopedViewSet):
         )
         return Response(OpinionSerializer(selectors.opinion_for_user(request.user, event.pk)).data)
 
-    def _move(self, request, fn):
-        event = self.get_object()
-        s = TextSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        fn(actor=request.user, event=event, note=s.validated_data["text"])
-        return Response(OpinionSerializer(selectors.opinion_for_user(request.user, event.pk)).data)
-
     @extend_schema(request=TextSerializer, responses=OpinionSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
-        return self._move(request, services.opinion_verify)
+        return self._move(request, services.opinion_verify, "note")
 
     @extend_schema(request=TextSerializer, responses=OpinionSerializer)
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
-        return self._move(request, services.opinion_respond)
+        return self._move(request, services.opinion_respond, "note")
 
     @extend_schema(request=CloseOpinionSerializer, responses=OpinionSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        event = self.get_object()
-        s = CloseOpinionSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        services.opinion_close(
-            actor=request.user, event=event, published_response=s.validated_data["published_response"]
+        return self._move(
+            request, services.opinion_close, "published_response", CloseOpinionSerializer, "published_response"
         )
-        return Response(OpinionSerializer(selectors.opinion_for_user(request.user, event.pk)).data)
 
 
 class PlanViewSet(ScopedViewSet):
@@ -557,9 +559,7 @@ class PlanViewSet(ScopedViewSet):
         return Response(PlanDetailSerializer(plan).data)
 
     def create(self, request):
-        s = PlanSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        d = s.validated_data
+        d = self._validated(PlanSerializer)
         plan = services.plan_create(
             actor=request.user,
             programme=_programme(),
@@ -589,13 +589,12 @@ class PlanViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def versions(self, request, pk=None):
         plan = self.get_object()
-        s = PlanVersionSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
+        d = self._validated(PlanVersionSerializer)
         version = services.plan_version_upload(
             actor=request.user,
             plan=plan,
-            uploaded_file=s.validated_data["file"],
-            changes=s.validated_data.get("changes", ""),
+            uploaded_file=d["file"],
+            changes=d.get("changes", ""),
         )
         return Response(PlanVersionSerializer(version).data, status=201)
 
@@ -603,16 +602,15 @@ class PlanViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         plan = self.get_object()
-        s = ApproveSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        version = plan.versions.filter(pk=s.validated_data["version"]).first()
+        d = self._validated(ApproveSerializer)
+        version = plan.versions.filter(pk=d["version"]).first()
         if version is None:
             raise NotFound
         services.plan_version_approve(
             actor=request.user,
             version=version,
-            approved_by=s.validated_data["approved_by"],
-            approved_on=s.validated_data["approved_on"],
+            approved_by=d["approved_by"],
+            approved_on=d["approved_on"],
         )
         version.refresh_from_db()
         return Response(PlanVersionSerializer(version).data)
@@ -621,9 +619,7 @@ class PlanViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def drills(self, request, pk=None):
         plan = self.get_object()
-        s = DrillSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        d = s.validated_data
+        d = self._validated(DrillSerializer)
         drill = services.drill_record(
             actor=request.user,
             plan=plan,

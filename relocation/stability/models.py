@@ -180,8 +180,15 @@ class Incident(TimeStampedModel):
         return self.status in {IncidentStatus.REPORTED, IncidentStatus.RESPONDING}
 
 
-class IncidentStatusChange(models.Model):
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="status_changes")
+class StatusChange(models.Model):
+    """One row of a record's status history. Incidents and opinion events keep
+    the same history; the base is abstract, so each still has its own table
+    and nothing in the schema changes. A subclass adds the foreign key to its
+    record (named by `record_field`) and the choices its statuses come from."""
+
+    record_field: str
+    statuses: type[models.TextChoices]
+
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16)
     actor = models.ForeignKey(
@@ -191,16 +198,26 @@ class IncidentStatusChange(models.Model):
     reason = models.TextField(blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["at", "id"]
-        verbose_name = _("事件状态记录")
-        verbose_name_plural = _("事件状态记录")
 
     def __str__(self) -> str:
-        return f"{self.incident_id}: {self.from_status} → {self.to_status}"
+        return f"{getattr(self, self.record_field + '_id')}: {self.from_status} → {self.to_status}"
 
     @property
     def to_label(self) -> str:
-        return str(IncidentStatus(self.to_status).label)
+        return str(self.statuses(self.to_status).label)
+
+
+class IncidentStatusChange(StatusChange):
+    record_field = "incident"
+    statuses = IncidentStatus
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="status_changes")
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("事件状态记录")
+        verbose_name_plural = _("事件状态记录")
 
 
 class IncidentAction(TimeStampedModel):
@@ -432,24 +449,12 @@ class OpinionEvent(TimeStampedModel):
         return self.status != OpinionStatus.CLOSED
 
 
-class OpinionStatusChange(models.Model):
-    event = models.ForeignKey(OpinionEvent, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField()
-    reason = models.TextField(blank=True)
+class OpinionStatusChange(StatusChange):
+    record_field = "event"
+    statuses = OpinionStatus
 
-    class Meta:
-        ordering = ["at", "id"]
+    event = models.ForeignKey(OpinionEvent, on_delete=models.CASCADE, related_name="status_changes")
+
+    class Meta(StatusChange.Meta):
         verbose_name = _("舆情状态记录")
         verbose_name_plural = _("舆情状态记录")
-
-    def __str__(self) -> str:
-        return f"{self.event_id}: {self.from_status} → {self.to_status}"
-
-    @property
-    def to_label(self) -> str:
-        return str(OpinionStatus(self.to_status).label)

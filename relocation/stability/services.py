@@ -45,6 +45,7 @@ from relocation.stability.models import (
     RiskLevelChange,
     Sentiment,
     Severity,
+    StatusChange,
 )
 
 # Unit codes of the plan's programme file (organisation/programmes/*.json) that
@@ -235,14 +236,47 @@ def risk_update(
 # ----------------------------------------------------------------------------- incidents
 
 
-def _incident_history(incident: Incident, *, actor: Any, from_status: str, to_status: str, reason: str = "") -> None:
-    IncidentStatusChange.objects.create(
-        incident=incident,
+def _status_history(
+    history: type[StatusChange], record: Any, *, actor: Any, from_status: str, to_status: str, reason: str = ""
+) -> None:
+    """A row of an incident's or an opinion event's status history; the history
+    model names the field that points at its record."""
+    history.objects.create(
+        **{history.record_field: record},
         from_status=from_status,
         to_status=to_status,
         actor=_user(actor),
         at=timezone.now(),
         reason=reason,
+    )
+
+
+def _status_move(
+    history: type[StatusChange],
+    record: Any,
+    *,
+    actor: Any,
+    target: str,
+    allowed: Any,
+    reason: str,
+    extra: dict | None,
+    action: str,
+    summary: str,
+) -> None:
+    """Incidents and opinion events move alike: the checked transition, its
+    history row and its audit event (`action` + `_` + target), all in the
+    caller's transaction. The caller checks who may move it and words the summary."""
+    previous = workflow.move(
+        record, field="status", target=target, allowed=allowed, labels=history.statuses, extra=extra
+    )
+    _status_history(history, record, actor=actor, from_status=previous, to_status=target, reason=reason)
+    audit.record(
+        actor=actor,
+        action=f"{action}_{target}",
+        obj=record,
+        enterprise_id=record.enterprise_id,
+        summary=summary,
+        changes={"status": [previous, target]},
     )
 
 
@@ -318,7 +352,7 @@ def incident_report(
         )
         if co:
             incident.co_units.set(co)
-        _incident_history(incident, actor=actor, from_status="", to_status=IncidentStatus.REPORTED)
+        _status_history(IncidentStatusChange, incident, actor=actor, from_status="", to_status=IncidentStatus.REPORTED)
         audit.record(
             actor=actor,
             action="stability.incident_reported",
@@ -400,22 +434,21 @@ def incident_update(
 def _incident_move(incident: Incident, *, actor: Any, target: str, reason: str = "", extra: dict | None = None) -> None:
     if not permissions.can_handle_incident(actor, incident):
         raise PermissionDeniedError(_("只有现场指挥部或处置牵头单位可以处置事件。"))
-    previous = workflow.move(
-        incident, field="status", target=target, allowed=transitions.INCIDENT, labels=IncidentStatus, extra=extra
-    )
-    _incident_history(incident, actor=actor, from_status=previous, to_status=target, reason=reason)
-    audit.record(
+    _status_move(
+        IncidentStatusChange,
+        incident,
         actor=actor,
-        action=f"stability.incident_{target}",
-        obj=incident,
-        enterprise_id=incident.enterprise_id,
+        target=target,
+        allowed=transitions.INCIDENT,
+        reason=reason,
+        extra=extra,
+        action="stability.incident",
         summary=_("事件“%(title)s”：%(status)s%(reason)s")
         % {
             "title": incident.title,
             "status": IncidentStatus(target).label,
             "reason": f"（{reason[:200]}）" if reason else "",
         },
-        changes={"status": [previous, target]},
     )
 
 
@@ -743,12 +776,6 @@ def default_owner(programme: Programme, enterprise: Any = None) -> tuple[Unit | 
     return propaganda, []
 
 
-def _opinion_history(event: OpinionEvent, *, actor: Any, from_status: str, to_status: str, reason: str = "") -> None:
-    OpinionStatusChange.objects.create(
-        event=event, from_status=from_status, to_status=to_status, actor=_user(actor), at=timezone.now(), reason=reason
-    )
-
-
 def opinion_record(
     *,
     actor: Any,
@@ -812,7 +839,7 @@ def opinion_record(
         )
         if co:
             event.co_units.set(list(co.values()))
-        _opinion_history(event, actor=actor, from_status="", to_status=OpinionStatus.DETECTED)
+        _status_history(OpinionStatusChange, event, actor=actor, from_status="", to_status=OpinionStatus.DETECTED)
         audit.record(
             actor=actor,
             action="stability.opinion_recorded",
@@ -891,17 +918,16 @@ def opinion_update(
 def _opinion_move(event: OpinionEvent, *, actor: Any, target: str, reason: str = "", extra: dict | None = None) -> None:
     if not permissions.can_handle_opinion(actor, event):
         raise PermissionDeniedError(_("只有现场指挥部或处置单位可以处置舆情。"))
-    previous = workflow.move(
-        event, field="status", target=target, allowed=transitions.OPINION, labels=OpinionStatus, extra=extra
-    )
-    _opinion_history(event, actor=actor, from_status=previous, to_status=target, reason=reason)
-    audit.record(
+    _status_move(
+        OpinionStatusChange,
+        event,
         actor=actor,
-        action=f"stability.opinion_{target}",
-        obj=event,
-        enterprise_id=event.enterprise_id,
+        target=target,
+        allowed=transitions.OPINION,
+        reason=reason,
+        extra=extra,
+        action="stability.opinion",
         summary=_("舆情“%(title)s”：%(status)s") % {"title": event.title, "status": OpinionStatus(target).label},
-        changes={"status": [previous, target]},
     )
 
 

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from relocation.core.errors import PermissionDeniedError, ServiceError
@@ -43,6 +44,15 @@ def _programme() -> Any:
     return programme
 
 
+def _recorder_programme(request: HttpRequest) -> Any:
+    """The new-record pages (risk, incident, opinion, plan) are for those who may
+    record, and need the programme the record belongs to."""
+    _require_reader(request)
+    if not permissions.can_record(request.user):
+        raise PermissionDenied
+    return _programme()
+
+
 def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
     try:
         result = action()
@@ -63,6 +73,60 @@ def _invalid(request: HttpRequest, form: Any) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+
+
+def _submit(request: HttpRequest, form: Any, action: Callable[[dict[str, Any]], Any], success: str) -> Any:
+    """Every write page posts a form, runs one service on its cleaned data and
+    reports back the same way: the service's result (or True) when it went
+    through, None when the form or the service refused (the messages say why)."""
+    if not form.is_valid():
+        _invalid(request, form)
+        return None
+    return _run(request, lambda: action(form.cleaned_data), success)
+
+
+def _create_page(
+    request: HttpRequest,
+    form: Any,
+    action: Callable[[dict[str, Any]], Any],
+    success: str,
+    url_name: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A new-record page: on a good POST, the new record's page; otherwise the
+    form again, with the reasons in the messages."""
+    if request.method == "POST":
+        created = _submit(request, form, action, success)
+        if created:
+            return redirect(url_name, pk=created.pk)
+    return render(request, template, {"form": form, **context})
+
+
+def _move_view(load: Callable[[Any, int], Any], record: str, url_name: str, moves: dict[str, tuple]) -> Callable:
+    """Incidents and opinion events change status the same way: the URL names the
+    target, the table gives the service, the service's keyword for the posted
+    text, the form field carrying it, and the success message (lazy, since the
+    table is built at import). A target outside the table is a 404."""
+
+    @require_POST
+    def view(request: HttpRequest, pk: int, target: str) -> HttpResponse:
+        _require_reader(request)
+        obj = load(request.user, pk)
+        if target not in moves:
+            raise Http404
+        service, keyword, field, success = moves[target]
+        posted = {record: obj, keyword: request.POST.get(field, "")}
+        _run(request, lambda: service(actor=request.user, **posted), success)
+        return redirect(url_name, pk=pk)
+
+    return view
+
+
+def _edit_initial(record: Any, *fields: str, **extra: Any) -> dict[str, Any]:
+    """An edit form starts from the record's stored values and the version they
+    were read at, so a concurrent edit is caught when it is saved."""
+    return {**{name: getattr(record, name) for name in fields}, **extra, "version": record.version}
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:
@@ -103,75 +167,65 @@ def risk_list(request: HttpRequest) -> HttpResponse:
 
 
 def risk_create(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
-    if not permissions.can_record(request.user):
-        raise PermissionDenied
-    programme = _programme()
+    programme = _recorder_programme(request)
     initial = {"responsible_unit": getattr(request.user, "unit_id", None), "enterprise": request.GET.get("enterprise")}
     form = forms.RiskForm(request.POST or None, initial=initial, **_form_kwargs(request))
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            risk = _run(
-                request,
-                lambda: services.risk_assess(
-                    actor=request.user,
-                    enterprise=data["enterprise"],
-                    level=data["level"],
-                    factors=data["factors"],
-                    responsible_unit=data["responsible_unit"],
-                    co_units=data["co_units"],
-                    review_on=data["review_on"],
-                    notes=data["notes"],
-                ),
-                _("已登记风险研判。"),
-            )
-            if risk:
-                return redirect("stability:risk", pk=risk.pk)
-        else:
-            _invalid(request, form)
-    return render(request, "stability/risk_form.html", {"form": form, "programme": programme})
+    return _create_page(
+        request,
+        form,
+        lambda data: services.risk_assess(
+            actor=request.user,
+            enterprise=data["enterprise"],
+            level=data["level"],
+            factors=data["factors"],
+            responsible_unit=data["responsible_unit"],
+            co_units=data["co_units"],
+            review_on=data["review_on"],
+            notes=data["notes"],
+        ),
+        _("已登记风险研判。"),
+        "stability:risk",
+        "stability/risk_form.html",
+        {"programme": programme},
+    )
 
 
 def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     risk = selectors.risk_for_user(request.user, pk)
     can_edit = permissions.can_edit_risk(request.user, risk)
-    initial = {
-        "level": risk.level,
-        "factors": risk.factors,
-        "responsible_unit": risk.responsible_unit_id,
-        "co_units": [u.pk for u in risk.co_units.all()],
-        "review_on": risk.review_on,
-        "notes": risk.notes,
-        "version": risk.version,
-    }
+    initial = _edit_initial(
+        risk,
+        "level",
+        "factors",
+        "review_on",
+        "notes",
+        responsible_unit=risk.responsible_unit_id,
+        co_units=[u.pk for u in risk.co_units.all()],
+    )
     form = forms.RiskEditForm(request.POST or None, initial=initial, **_form_kwargs(request))
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            done = _run(
-                request,
-                lambda: services.risk_update(
-                    actor=request.user,
-                    risk=risk,
-                    expected_version=data["version"],
-                    level=data["level"],
-                    factors=data["factors"],
-                    responsible_unit=data["responsible_unit"],
-                    co_units=data["co_units"],
-                    review_on=data["review_on"],
-                    notes=data["notes"],
-                    reason=data["reason"],
-                ),
-                _("风险研判已更新。"),
-            )
-            if done:
-                return redirect("stability:risk", pk=pk)
-        else:
-            _invalid(request, form)
+        done = _submit(
+            request,
+            form,
+            lambda data: services.risk_update(
+                actor=request.user,
+                risk=risk,
+                expected_version=data["version"],
+                level=data["level"],
+                factors=data["factors"],
+                responsible_unit=data["responsible_unit"],
+                co_units=data["co_units"],
+                review_on=data["review_on"],
+                notes=data["notes"],
+                reason=data["reason"],
+            ),
+            _("风险研判已更新。"),
+        )
+        if done:
+            return redirect("stability:risk", pk=pk)
     return render(
         request,
         "stability/risk_detail.html",
@@ -214,29 +268,18 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 
 def incident_create(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
-    if not permissions.can_record(request.user):
-        raise PermissionDenied
-    programme = _programme()
+    programme = _recorder_programme(request)
     form = forms.IncidentForm(
         request.POST or None, initial={"enterprise": request.GET.get("enterprise")}, **_form_kwargs(request)
     )
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            incident = _run(
-                request,
-                lambda: services.incident_report(actor=request.user, programme=programme, **data),
-                _("事件已报告。"),
-            )
-            if incident:
-                return redirect("stability:incident", pk=incident.pk)
-        else:
-            _invalid(request, form)
-    return render(
+    return _create_page(
         request,
+        form,
+        lambda data: services.incident_report(actor=request.user, programme=programme, **data),
+        _("事件已报告。"),
+        "stability:incident",
         "stability/incident_form.html",
-        {"form": form, "names_lead": is_hq_editor(request.user)},
+        {"names_lead": is_hq_editor(request.user)},
     )
 
 
@@ -245,15 +288,15 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = selectors.incident_for_user(request.user, pk)
     kwargs = _form_kwargs(request)
     edit_form = forms.IncidentEditForm(
-        initial={
-            "title": incident.title,
-            "place": incident.place,
-            "people_count": incident.people_count,
-            "severity": incident.severity,
-            "description": incident.description,
-            "co_units": [u.pk for u in incident.co_units.all()],
-            "version": incident.version,
-        },
+        initial=_edit_initial(
+            incident,
+            "title",
+            "place",
+            "people_count",
+            "severity",
+            "description",
+            co_units=[u.pk for u in incident.co_units.all()],
+        ),
         **kwargs,
     )
     return render(
@@ -277,47 +320,35 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     incident = selectors.incident_for_user(request.user, pk)
     form = forms.IncidentEditForm(request.POST, **_form_kwargs(request))
-    if form.is_valid():
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: services.incident_update(
-                actor=request.user,
-                incident=incident,
-                expected_version=data.pop("version"),
-                **data,
-            ),
-            _("事件情况已更新。"),
-        )
-    else:
-        _invalid(request, form)
+    _submit(
+        request,
+        form,
+        lambda data: services.incident_update(
+            actor=request.user,
+            incident=incident,
+            expected_version=data.pop("version"),
+            **data,
+        ),
+        _("事件情况已更新。"),
+    )
     return redirect("stability:incident", pk=pk)
 
 
-@require_POST
-def incident_move(request: HttpRequest, pk: int, target: str) -> HttpResponse:
-    _require_reader(request)
-    incident = selectors.incident_for_user(request.user, pk)
-    text = request.POST.get("text", "")
-    moves = {
-        IncidentStatus.RESPONDING: (
-            lambda: services.incident_respond(actor=request.user, incident=incident, note=text),
-            _("已开始处置。"),
-        ),
-        IncidentStatus.RESOLVED: (
-            lambda: services.incident_resolve(actor=request.user, incident=incident, outcome=text),
-            _("事件已化解。"),
-        ),
+incident_move = _move_view(
+    selectors.incident_for_user,
+    "incident",
+    "stability:incident",
+    {
+        IncidentStatus.RESPONDING: (services.incident_respond, "note", "text", gettext_lazy("已开始处置。")),
+        IncidentStatus.RESOLVED: (services.incident_resolve, "outcome", "text", gettext_lazy("事件已化解。")),
         IncidentStatus.ESCALATED: (
-            lambda: services.incident_escalate(actor=request.user, incident=incident, reason=text),
-            _("事件已上报市里，指挥部和协调小组领导已收到通知。"),
+            services.incident_escalate,
+            "reason",
+            "text",
+            gettext_lazy("事件已上报市里，指挥部和协调小组领导已收到通知。"),
         ),
-    }
-    if target not in moves:
-        raise Http404
-    action, success = moves[target]
-    _run(request, action, success)
-    return redirect("stability:incident", pk=pk)
+    },
+)
 
 
 @require_POST
@@ -325,14 +356,12 @@ def incident_action_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     incident = selectors.incident_for_user(request.user, pk)
     form = forms.IncidentActionForm(request.POST, **_form_kwargs(request))
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.incident_action_add(actor=request.user, incident=incident, **form.cleaned_data),
-            _("后续措施已布置，并已转为督办任务。"),
-        )
-    else:
-        _invalid(request, form)
+    _submit(
+        request,
+        form,
+        lambda data: services.incident_action_add(actor=request.user, incident=incident, **data),
+        _("后续措施已布置，并已转为督办任务。"),
+    )
     return redirect("stability:incident", pk=pk)
 
 
@@ -341,19 +370,17 @@ def incident_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     incident = selectors.incident_for_user(request.user, pk)
     form = forms.EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.incident_evidence_add(
-                actor=request.user,
-                incident=incident,
-                uploaded_file=form.cleaned_data["file"],
-                note=form.cleaned_data["note"],
-            ),
-            _("证据已上传。"),
-        )
-    else:
-        _invalid(request, form)
+    _submit(
+        request,
+        form,
+        lambda data: services.incident_evidence_add(
+            actor=request.user,
+            incident=incident,
+            uploaded_file=data["file"],
+            note=data["note"],
+        ),
+        _("证据已上传。"),
+    )
     return redirect("stability:incident", pk=pk)
 
 
@@ -409,42 +436,35 @@ def response_rule_set(request: HttpRequest) -> HttpResponse:
 
 
 def opinion_create(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
-    if not permissions.can_record(request.user):
-        raise PermissionDenied
-    programme = _programme()
+    programme = _recorder_programme(request)
     form = forms.OpinionForm(
         request.POST or None, initial={"enterprise": request.GET.get("enterprise")}, **_form_kwargs(request)
     )
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            event = _run(
-                request,
-                lambda: services.opinion_record(actor=request.user, programme=programme, **data),
-                _("舆情已登记，处置单位已收到通知。"),
-            )
-            if event:
-                return redirect("stability:opinion", pk=event.pk)
-        else:
-            _invalid(request, form)
-    return render(request, "stability/opinion_form.html", {"form": form})
+    return _create_page(
+        request,
+        form,
+        lambda data: services.opinion_record(actor=request.user, programme=programme, **data),
+        _("舆情已登记，处置单位已收到通知。"),
+        "stability:opinion",
+        "stability/opinion_form.html",
+        {},
+    )
 
 
 def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     event = selectors.opinion_for_user(request.user, pk)
     edit_form = forms.OpinionEditForm(
-        initial={
-            "title": event.title,
-            "url": event.url,
-            "description": event.description,
-            "level": event.level,
-            "heat": event.heat,
-            "sentiment": event.sentiment,
-            "co_units": [u.pk for u in event.co_units.all()],
-            "version": event.version,
-        },
+        initial=_edit_initial(
+            event,
+            "title",
+            "url",
+            "description",
+            "level",
+            "heat",
+            "sentiment",
+            co_units=[u.pk for u in event.co_units.all()],
+        ),
         **_form_kwargs(request),
     )
     return render(
@@ -465,46 +485,32 @@ def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     event = selectors.opinion_for_user(request.user, pk)
     form = forms.OpinionEditForm(request.POST, **_form_kwargs(request))
-    if form.is_valid():
-        data = form.cleaned_data
-        _run(
-            request,
-            lambda: services.opinion_update(
-                actor=request.user, event=event, expected_version=data.pop("version"), **data
-            ),
-            _("舆情情况已更新。"),
-        )
-    else:
-        _invalid(request, form)
+    _submit(
+        request,
+        form,
+        lambda data: services.opinion_update(
+            actor=request.user, event=event, expected_version=data.pop("version"), **data
+        ),
+        _("舆情情况已更新。"),
+    )
     return redirect("stability:opinion", pk=pk)
 
 
-@require_POST
-def opinion_move(request: HttpRequest, pk: int, target: str) -> HttpResponse:
-    _require_reader(request)
-    event = selectors.opinion_for_user(request.user, pk)
-    text = request.POST.get("text", "")
-    moves = {
-        OpinionStatus.VERIFYING: (
-            lambda: services.opinion_verify(actor=request.user, event=event, note=text),
-            _("已开始核实。"),
-        ),
-        OpinionStatus.RESPONDING: (
-            lambda: services.opinion_respond(actor=request.user, event=event, note=text),
-            _("已进入处置。"),
-        ),
+opinion_move = _move_view(
+    selectors.opinion_for_user,
+    "event",
+    "stability:opinion",
+    {
+        OpinionStatus.VERIFYING: (services.opinion_verify, "note", "text", gettext_lazy("已开始核实。")),
+        OpinionStatus.RESPONDING: (services.opinion_respond, "note", "text", gettext_lazy("已进入处置。")),
         OpinionStatus.CLOSED: (
-            lambda: services.opinion_close(
-                actor=request.user, event=event, published_response=request.POST.get("published_response", "")
-            ),
-            _("舆情已办结。"),
+            services.opinion_close,
+            "published_response",
+            "published_response",
+            gettext_lazy("舆情已办结。"),
         ),
-    }
-    if target not in moves:
-        raise Http404
-    action, success = moves[target]
-    _run(request, action, success)
-    return redirect("stability:opinion", pk=pk)
+    },
+)
 
 
 # ----------------------------------------------------------------------------- emergency plans
@@ -524,24 +530,18 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 def plan_create(request: HttpRequest) -> HttpResponse:
-    _require_reader(request)
-    if not permissions.can_record(request.user):
-        raise PermissionDenied
-    programme = _programme()
+    programme = _recorder_programme(request)
     initial = {"responsible_units": [request.user.unit_id] if getattr(request.user, "unit_id", None) else []}
     form = forms.PlanForm(request.POST or None, initial=initial, programme=programme)
-    if request.method == "POST":
-        if form.is_valid():
-            plan = _run(
-                request,
-                lambda: services.plan_create(actor=request.user, programme=programme, **form.cleaned_data),
-                _("应急预案已建立，请上传预案文本。"),
-            )
-            if plan:
-                return redirect("stability:plan", pk=plan.pk)
-        else:
-            _invalid(request, form)
-    return render(request, "stability/plan_form.html", {"form": form})
+    return _create_page(
+        request,
+        form,
+        lambda data: services.plan_create(actor=request.user, programme=programme, **data),
+        _("应急预案已建立，请上传预案文本。"),
+        "stability:plan",
+        "stability/plan_form.html",
+        {},
+    )
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -551,31 +551,22 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = permissions.can_edit_plan(request.user, unit_ids)
     form = forms.PlanEditForm(
         request.POST or None,
-        initial={
-            "title": plan.title,
-            "scope": plan.scope,
-            "responsible_units": list(unit_ids),
-            "contact_roles": plan.contact_roles,
-            "version": plan.version,
-        },
+        initial=_edit_initial(plan, "title", "scope", "contact_roles", responsible_units=list(unit_ids)),
         programme=plan.programme,
     )
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            done = _run(
-                request,
-                lambda: services.plan_update(
-                    actor=request.user, plan=plan, expected_version=data.pop("version"), **data
-                ),
-                _("应急预案已修改。"),
-            )
-            if done:
-                return redirect("stability:plan", pk=pk)
-        else:
-            _invalid(request, form)
+        done = _submit(
+            request,
+            form,
+            lambda data: services.plan_update(
+                actor=request.user, plan=plan, expected_version=data.pop("version"), **data
+            ),
+            _("应急预案已修改。"),
+        )
+        if done:
+            return redirect("stability:plan", pk=pk)
     return render(
         request,
         "stability/plan_detail.html",
@@ -597,19 +588,17 @@ def plan_version_upload(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     plan = selectors.plan_for_user(request.user, pk)
     form = forms.PlanVersionForm(request.POST, request.FILES)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.plan_version_upload(
-                actor=request.user,
-                plan=plan,
-                uploaded_file=form.cleaned_data["file"],
-                changes=form.cleaned_data["changes"],
-            ),
-            _("预案文本已上传，待批准后生效。"),
-        )
-    else:
-        _invalid(request, form)
+    _submit(
+        request,
+        form,
+        lambda data: services.plan_version_upload(
+            actor=request.user,
+            plan=plan,
+            uploaded_file=data["file"],
+            changes=data["changes"],
+        ),
+        _("预案文本已上传，待批准后生效。"),
+    )
     return redirect("stability:plan", pk=pk)
 
 
@@ -621,14 +610,12 @@ def plan_version_approve(request: HttpRequest, pk: int, version_pk: int) -> Http
     if version is None:
         raise Http404
     form = forms.ApproveForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.plan_version_approve(actor=request.user, version=version, **form.cleaned_data),
-            _("已登记批准，该版本为现行预案。"),
-        )
-    else:
-        _invalid(request, form)
+    _submit(
+        request,
+        form,
+        lambda data: services.plan_version_approve(actor=request.user, version=version, **data),
+        _("已登记批准，该版本为现行预案。"),
+    )
     return redirect("stability:plan", pk=pk)
 
 
@@ -637,12 +624,10 @@ def drill_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     plan = selectors.plan_for_user(request.user, pk)
     form = forms.DrillForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.drill_record(actor=request.user, plan=plan, **form.cleaned_data),
-            _("演练已登记。"),
-        )
-    else:
-        _invalid(request, form)
+    _submit(
+        request,
+        form,
+        lambda data: services.drill_record(actor=request.user, plan=plan, **data),
+        _("演练已登记。"),
+    )
     return redirect("stability:plan", pk=pk)
