@@ -63,6 +63,15 @@ def screening_value_list(request: HttpRequest) -> HttpResponse:
     return render(request, "remediation/screening_values.html", {"values": selectors.screening_values()})
 
 
+def _site_to_work_on(request: HttpRequest, pk: int) -> Any:
+    """The site, if the user may see it (else 404) and work on it (else 403)."""
+    _require_reader(request)
+    site = selectors.site_for_user(request.user, pk)
+    if not permissions.can_work_on_site(request.user, site):
+        raise PermissionDenied
+    return site
+
+
 def _form_page(request: HttpRequest, form: Any, *, title: str, back: str, multipart: bool = False) -> HttpResponse:
     return render(
         request, "remediation/form.html", {"form": form, "title": title, "back": back, "multipart": multipart}
@@ -161,10 +170,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request)
-    site = selectors.site_for_user(request.user, pk)
-    if not permissions.can_work_on_site(request.user, site):
-        raise PermissionDenied
+    site = _site_to_work_on(request, pk)
     initial = {f: getattr(site, f) for f in services.SITE_FIELDS} | {"version": site.version}
     form = forms.SiteEditForm(request.POST or None, initial=initial)
     return _save(
@@ -211,10 +217,7 @@ def site_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def result_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request)
-    site = selectors.site_for_user(request.user, pk)
-    if not permissions.can_work_on_site(request.user, site):
-        raise PermissionDenied
+    site = _site_to_work_on(request, pk)
     initial_stage = site.stage if site.stage in (Stage.INITIAL, Stage.DETAILED, Stage.EFFECT) else Stage.INITIAL
     form = forms.ResultForm(request.POST or None, initial={"stage": initial_stage, "sampled_on": timezone.localdate()})
     return _save(
@@ -227,10 +230,7 @@ def result_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def results_import(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request)
-    site = selectors.site_for_user(request.user, pk)
-    if not permissions.can_work_on_site(request.user, site):
-        raise PermissionDenied
+    site = _site_to_work_on(request, pk)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -245,10 +245,7 @@ def results_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def polluter_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request)
-    site = selectors.site_for_user(request.user, pk)
-    if not permissions.can_work_on_site(request.user, site):
-        raise PermissionDenied
+    site = _site_to_work_on(request, pk)
     form = forms.PolluterForm(request.POST or None)
     return _save(
         request,
@@ -415,10 +412,7 @@ def obligation_escalate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def milestones_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request)
-    site = selectors.site_for_user(request.user, pk)
-    if not permissions.can_work_on_site(request.user, site):
-        raise PermissionDenied
+    site = _site_to_work_on(request, pk)
     form = forms.PlanForm(request.POST or None, initial={"start": timezone.localdate()})
     return _save(
         request,
