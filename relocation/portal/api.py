@@ -5,6 +5,7 @@ on and gets 409 when someone changed the item since."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -219,6 +220,14 @@ class InquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             qs = selectors.filter_inquiries(qs, params, today=timezone.localdate())
         return qs
 
+    def _versioned(self, request: Request, service: Callable[..., Any]) -> Response:
+        """Publishing and closing carry nothing but the version the client read."""
+        inquiry = self.get_object()
+        serializer = InquiryVersionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        service(actor=request.user, inquiry=inquiry, expected_version=serializer.validated_data["version"])
+        return self._reply(inquiry)
+
     def _reply(self, inquiry: Inquiry) -> Response:
         fresh = selectors.inquiry_for_user(self.request.user, inquiry.pk)
         return Response(InquirySerializer(fresh, context={"request": self.request}).data)
@@ -271,25 +280,13 @@ class InquiryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
         """Publish the draft (HQ; the unit where the kind's setting allows)."""
-        inquiry = self.get_object()
-        serializer = InquiryVersionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.inquiry_publish(
-            actor=request.user, inquiry=inquiry, expected_version=serializer.validated_data["version"]
-        )
-        return self._reply(inquiry)
+        return self._versioned(request, services.inquiry_publish)
 
     @extend_schema(request=InquiryVersionSerializer, responses=InquirySerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         """HQ closes an answered item."""
-        inquiry = self.get_object()
-        serializer = InquiryVersionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.inquiry_close(
-            actor=request.user, inquiry=inquiry, expected_version=serializer.validated_data["version"]
-        )
-        return self._reply(inquiry)
+        return self._versioned(request, services.inquiry_close)
 
     @extend_schema(request=InquiryRejectSerializer, responses=InquirySerializer)
     @action(detail=True, methods=["post"])

@@ -205,105 +205,102 @@ def _version(request: HttpRequest) -> int:
     return form.cleaned_data["version"] if form.is_valid() else -1
 
 
+def _submit(
+    request: HttpRequest, pk: int, form: Any, invalid: str, call: Callable[[dict[str, Any]], Any], success: str
+) -> HttpResponse:
+    """One inquiry action from the detail page: an invalid form gets the
+    action's own hint, a valid one runs the service through `_run`; either way
+    the user lands back on the inquiry."""
+    if form.is_valid():
+        _run(request, lambda: call(form.cleaned_data), success)
+    else:
+        messages.error(request, invalid)
+    return redirect("portal:detail", pk=pk)
+
+
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = selectors.inquiry_for_user(request.user, pk)
     if not is_hq_editor(request.user):
         raise PermissionDenied
-    form = AssignForm(request.POST, programme=inquiry.programme_id)
-    if not form.is_valid():
-        messages.error(request, _("请选择承办单位。"))
-        return redirect("portal:detail", pk=pk)
-    _run(
+    return _submit(
         request,
-        lambda: services.inquiry_assign(
+        pk,
+        AssignForm(request.POST, programme=inquiry.programme_id),
+        _("请选择承办单位。"),
+        lambda d: services.inquiry_assign(
             actor=request.user,
             inquiry=inquiry,
-            unit=form.cleaned_data["unit"],
-            enterprise=form.cleaned_data["enterprise"],
-            expected_version=form.cleaned_data["version"],
+            unit=d["unit"],
+            enterprise=d["enterprise"],
+            expected_version=d["version"],
         ),
         _("已交办承办单位。"),
     )
-    return redirect("portal:detail", pk=pk)
 
 
 @require_POST
 def draft(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = selectors.inquiry_for_user(request.user, pk)
-    form = DraftForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写答复内容。"))
-        return redirect("portal:detail", pk=pk)
-    _run(
+    return _submit(
         request,
-        lambda: services.inquiry_draft(
-            actor=request.user,
-            inquiry=inquiry,
-            text=form.cleaned_data["text"],
-            expected_version=form.cleaned_data["version"],
+        pk,
+        DraftForm(request.POST),
+        _("请填写答复内容。"),
+        lambda d: services.inquiry_draft(
+            actor=request.user, inquiry=inquiry, text=d["text"], expected_version=d["version"]
         ),
         _("答复草稿已保存。"),
+    )
+
+
+def _versioned(request: HttpRequest, pk: int, service: Callable[..., Any], success: str) -> HttpResponse:
+    """Publishing and closing carry nothing but the version the user saw."""
+    inquiry = selectors.inquiry_for_user(request.user, pk)
+    _run(
+        request,
+        lambda: service(actor=request.user, inquiry=inquiry, expected_version=_version(request)),
+        success,
     )
     return redirect("portal:detail", pk=pk)
 
 
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = selectors.inquiry_for_user(request.user, pk)
-    _run(
-        request,
-        lambda: services.inquiry_publish(actor=request.user, inquiry=inquiry, expected_version=_version(request)),
-        _("答复已公开，提交人可凭编号查询。"),
-    )
-    return redirect("portal:detail", pk=pk)
+    return _versioned(request, pk, services.inquiry_publish, _("答复已公开，提交人可凭编号查询。"))
 
 
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    inquiry = selectors.inquiry_for_user(request.user, pk)
-    _run(
-        request,
-        lambda: services.inquiry_close(actor=request.user, inquiry=inquiry, expected_version=_version(request)),
-        _("诉求已办结。"),
-    )
-    return redirect("portal:detail", pk=pk)
+    return _versioned(request, pk, services.inquiry_close, _("诉求已办结。"))
 
 
 @require_POST
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = selectors.inquiry_for_user(request.user, pk)
-    form = RejectForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择不予受理的原因。"))
-        return redirect("portal:detail", pk=pk)
-    _run(
+    return _submit(
         request,
-        lambda: services.inquiry_reject(
-            actor=request.user,
-            inquiry=inquiry,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-            expected_version=form.cleaned_data["version"],
+        pk,
+        RejectForm(request.POST),
+        _("请选择不予受理的原因。"),
+        lambda d: services.inquiry_reject(
+            actor=request.user, inquiry=inquiry, reason=d["reason"], note=d["note"], expected_version=d["version"]
         ),
         _("已作不予受理处理。"),
     )
-    return redirect("portal:detail", pk=pk)
 
 
 @require_POST
 def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = selectors.inquiry_for_user(request.user, pk)
-    form = FollowUpForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写追问内容。"))
-        return redirect("portal:detail", pk=pk)
-    _run(
+    return _submit(
         request,
-        lambda: services.inquiry_follow_up(actor=request.user, inquiry=inquiry, text=form.cleaned_data["text"]),
+        pk,
+        FollowUpForm(request.POST),
+        _("请填写追问内容。"),
+        lambda d: services.inquiry_follow_up(actor=request.user, inquiry=inquiry, text=d["text"]),
         _("追问已提交。"),
     )
-    return redirect("portal:detail", pk=pk)
 
 
 def kind_settings(request: HttpRequest) -> HttpResponse:

@@ -63,10 +63,47 @@ def screening_value_list(request: HttpRequest) -> HttpResponse:
     return render(request, "remediation/screening_values.html", {"values": selectors.screening_values()})
 
 
+def _site_to_work_on(request: HttpRequest, pk: int) -> Any:
+    """The site, if the user may see it (else 404) and work on it (else 403)."""
+    _require_reader(request)
+    site = selectors.site_for_user(request.user, pk)
+    if not permissions.can_work_on_site(request.user, site):
+        raise PermissionDenied
+    return site
+
+
 def _form_page(request: HttpRequest, form: Any, *, title: str, back: str, multipart: bool = False) -> HttpResponse:
     return render(
         request, "remediation/form.html", {"form": form, "title": title, "back": back, "multipart": multipart}
     )
+
+
+def _save(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    success: str | None,
+    done: Callable[[Any], HttpResponse],
+) -> HttpResponse | None:
+    """A form page's POST: a valid form runs `save` with its data; on success
+    the message (if any) and `done(result)`, on a refusal the service's message
+    on the form. None means the page is to be shown (again); callers render it
+    only then, because a refused save may have changed what its title shows."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save(form.cleaned_data)
+    except ServiceError as exc:
+        form.add_error(None, exc.message)
+        return None
+    if success:
+        messages.success(request, success)
+    return done(result)
+
+
+def _to_site(site: Any) -> HttpResponse:
+    return redirect("remediation:site", pk=site.pk)
 
 
 def site_create(request: HttpRequest) -> HttpResponse:
@@ -77,25 +114,22 @@ def site_create(request: HttpRequest) -> HttpResponse:
     if not permissions.sees_all_sites(request.user):
         enterprises = enterprises.filter(territorial_unit_id=request.user.unit_id)
     form = forms.SiteForm(request.POST or None, enterprises=enterprises)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            site = services.site_create(
-                actor=request.user,
-                enterprise=data["enterprise"],
-                code=data["code"],
-                name=data["name"],
-                land_use=data["land_use"],
-                area_m2=data["area_m2"],
-                address=data["address"],
-                notes=data["notes"],
-            )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("地块已登记。"))
-            return redirect("remediation:site", pk=site.pk)
-    return _form_page(request, form, title=_("登记污染地块"), back="remediation:list")
+    return _save(
+        request,
+        form,
+        lambda d: services.site_create(
+            actor=request.user,
+            enterprise=d["enterprise"],
+            code=d["code"],
+            name=d["name"],
+            land_use=d["land_use"],
+            area_m2=d["area_m2"],
+            address=d["address"],
+            notes=d["notes"],
+        ),
+        success=_("地块已登记。"),
+        done=_to_site,
+    ) or _form_page(request, form, title=_("登记污染地块"), back="remediation:list")
 
 
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -136,43 +170,40 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request)
-    site = selectors.site_for_user(request.user, pk)
-    if not permissions.can_work_on_site(request.user, site):
-        raise PermissionDenied
+    site = _site_to_work_on(request, pk)
     initial = {f: getattr(site, f) for f in services.SITE_FIELDS} | {"version": site.version}
     form = forms.SiteEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.site_update(actor=request.user, site=site, expected_version=data["version"], values=data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("remediation:site", pk=site.pk)
-    return _form_page(request, form, title=_("修改地块：%(site)s") % {"site": site}, back="remediation:list")
+    return _save(
+        request,
+        form,
+        lambda d: services.site_update(actor=request.user, site=site, expected_version=d["version"], values=d),
+        success=_("已保存。"),
+        done=_to_site,
+    ) or _form_page(request, form, title=_("修改地块：%(site)s") % {"site": site}, back="remediation:list")
+
+
+def _post_action(request: HttpRequest, action: Callable[[], Any], success: str, then: HttpResponse) -> HttpResponse:
+    """A button on a detail page: run the service, say whether it worked, and
+    go back to the page."""
+    try:
+        action()
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return then
 
 
 def _site_action(request: HttpRequest, pk: int, action: Callable[[Any], Any]) -> HttpResponse:
     _require_reader(request)
     site = selectors.site_for_user(request.user, pk)
-    try:
-        action(site)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已保存。"))
-    return redirect("remediation:site", pk=site.pk)
+    return _post_action(request, lambda: action(site), _("已保存。"), _to_site(site))
 
 
 @require_POST
 def site_move(request: HttpRequest, pk: int) -> HttpResponse:
     def move(site):
-        form = forms.MoveForm(request.POST, request.FILES, targets=Stage.values)
-        if not form.is_valid():
-            raise ServiceError("；".join(str(e) for errs in form.errors.values() for e in errs))
-        data = form.cleaned_data
+        data = _valid(forms.MoveForm(request.POST, request.FILES, targets=Stage.values))
         services.site_move(
             actor=request.user,
             site=site,
@@ -186,28 +217,20 @@ def site_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def result_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request)
-    site = selectors.site_for_user(request.user, pk)
-    if not permissions.can_work_on_site(request.user, site):
-        raise PermissionDenied
+    site = _site_to_work_on(request, pk)
     initial_stage = site.stage if site.stage in (Stage.INITIAL, Stage.DETAILED, Stage.EFFECT) else Stage.INITIAL
     form = forms.ResultForm(request.POST or None, initial={"stage": initial_stage, "sampled_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.result_add(actor=request.user, site=site, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("检测结果已录入。"))
-            return redirect("remediation:site", pk=site.pk)
-    return _form_page(request, form, title=_("录入检测结果：%(site)s") % {"site": site}, back="remediation:list")
+    return _save(
+        request,
+        form,
+        lambda d: services.result_add(actor=request.user, site=site, **d),
+        success=_("检测结果已录入。"),
+        done=lambda _result: _to_site(site),
+    ) or _form_page(request, form, title=_("录入检测结果：%(site)s") % {"site": site}, back="remediation:list")
 
 
 def results_import(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request)
-    site = selectors.site_for_user(request.user, pk)
-    if not permissions.can_work_on_site(request.user, site):
-        raise PermissionDenied
+    site = _site_to_work_on(request, pk)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -222,19 +245,15 @@ def results_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def polluter_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request)
-    site = selectors.site_for_user(request.user, pk)
-    if not permissions.can_work_on_site(request.user, site):
-        raise PermissionDenied
+    site = _site_to_work_on(request, pk)
     form = forms.PolluterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.polluter_add(actor=request.user, site=site, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return redirect("remediation:site", pk=site.pk)
-    return _form_page(request, form, title=_("登记历史使用单位：%(site)s") % {"site": site}, back="remediation:list")
+    return _save(
+        request,
+        form,
+        lambda d: services.polluter_add(actor=request.user, site=site, **d),
+        success=None,
+        done=lambda _result: _to_site(site),
+    ) or _form_page(request, form, title=_("登记历史使用单位：%(site)s") % {"site": site}, back="remediation:list")
 
 
 def liability_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -247,15 +266,13 @@ def liability_add(request: HttpRequest, pk: int) -> HttpResponse:
         enterprises=enterprises_for_user(request.user),
         initial={"enterprise": site.enterprise_id, "determined_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.liability_determine(actor=request.user, site=site, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("责任主体已认定。"))
-            return redirect("remediation:site", pk=site.pk)
-    return _form_page(request, form, title=_("认定责任主体：%(site)s") % {"site": site}, back="remediation:list")
+    return _save(
+        request,
+        form,
+        lambda d: services.liability_determine(actor=request.user, site=site, **d),
+        success=_("责任主体已认定。"),
+        done=lambda _result: _to_site(site),
+    ) or _form_page(request, form, title=_("认定责任主体：%(site)s") % {"site": site}, back="remediation:list")
 
 
 def obligation_add(request: HttpRequest, pk: int, liability_pk: int) -> HttpResponse:
@@ -265,14 +282,13 @@ def obligation_add(request: HttpRequest, pk: int, liability_pk: int) -> HttpResp
     if not permissions.can_determine_liability(request.user):
         raise PermissionDenied
     form = forms.ObligationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.obligation_create(actor=request.user, liability=liability, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return redirect("remediation:site", pk=site.pk)
-    return _form_page(
+    return _save(
+        request,
+        form,
+        lambda d: services.obligation_create(actor=request.user, liability=liability, **d),
+        success=None,
+        done=lambda _result: _to_site(site),
+    ) or _form_page(
         request, form, title=_("设定责任义务：%(party)s") % {"party": liability.party_name}, back="remediation:list"
     )
 
@@ -319,35 +335,28 @@ def obligation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "version": obligation.version,
     }
     form = forms.ObligationEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.obligation_update(
-                actor=request.user,
-                obligation=obligation,
-                expected_version=data["version"],
-                description=data["description"],
-                due_on=data["due_on"],
-                amount=data["amount"],
-            )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("remediation:obligation", pk=obligation.pk)
-    return _form_page(request, form, title=_("修改责任义务"), back="remediation:list")
+    return _save(
+        request,
+        form,
+        lambda d: services.obligation_update(
+            actor=request.user,
+            obligation=obligation,
+            expected_version=d["version"],
+            description=d["description"],
+            due_on=d["due_on"],
+            amount=d["amount"],
+        ),
+        success=_("已保存。"),
+        done=lambda _result: redirect("remediation:obligation", pk=obligation.pk),
+    ) or _form_page(request, form, title=_("修改责任义务"), back="remediation:list")
 
 
 def _obligation_action(request: HttpRequest, pk: int, action: Callable[[Any], Any]) -> HttpResponse:
     _require_reader(request)
     obligation = selectors.obligation_for_user(request.user, pk)
-    try:
-        action(obligation)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已保存。"))
-    return redirect("remediation:obligation", pk=obligation.pk)
+    return _post_action(
+        request, lambda: action(obligation), _("已保存。"), redirect("remediation:obligation", pk=obligation.pk)
+    )
 
 
 def _valid(form: Any) -> dict[str, Any]:
@@ -378,26 +387,23 @@ def obligation_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return _obligation_action(request, pk, upload)
 
 
-@require_POST
-def obligation_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
+def _obligation_close(request: HttpRequest, pk: int, service: Callable[..., Any]) -> HttpResponse:
+    """Fulfilling and cancelling an obligation both end it with a reason."""
     return _obligation_action(
         request,
         pk,
-        lambda o: services.obligation_fulfil(
-            actor=request.user, obligation=o, reason=_valid(forms.ReasonForm(request.POST))["reason"]
-        ),
+        lambda o: service(actor=request.user, obligation=o, reason=_valid(forms.ReasonForm(request.POST))["reason"]),
     )
+
+
+@require_POST
+def obligation_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
+    return _obligation_close(request, pk, services.obligation_fulfil)
 
 
 @require_POST
 def obligation_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    return _obligation_action(
-        request,
-        pk,
-        lambda o: services.obligation_cancel(
-            actor=request.user, obligation=o, reason=_valid(forms.ReasonForm(request.POST))["reason"]
-        ),
-    )
+    return _obligation_close(request, pk, services.obligation_cancel)
 
 
 @require_POST
@@ -406,36 +412,26 @@ def obligation_escalate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def milestones_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request)
-    site = selectors.site_for_user(request.user, pk)
-    if not permissions.can_work_on_site(request.user, site):
-        raise PermissionDenied
+    site = _site_to_work_on(request, pk)
     form = forms.PlanForm(request.POST or None, initial={"start": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.milestones_plan(
-                actor=request.user, site=site, start=form.cleaned_data["start"], steps=form.cleaned_data["steps"]
-            )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("进度节点已保存。"))
-            return redirect("remediation:site", pk=site.pk)
-    return _form_page(request, form, title=_("修复进度节点：%(site)s") % {"site": site}, back="remediation:list")
+    return _save(
+        request,
+        form,
+        lambda d: services.milestones_plan(actor=request.user, site=site, start=d["start"], steps=d["steps"]),
+        success=_("进度节点已保存。"),
+        done=lambda _result: _to_site(site),
+    ) or _form_page(request, form, title=_("修复进度节点：%(site)s") % {"site": site}, back="remediation:list")
 
 
 @require_POST
 def milestone_progress(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     milestone = get_object_or_404(Milestone.objects.filter(site__in=selectors.sites_for_user(request.user)), pk=pk)
-    form = forms.ProgressForm(request.POST)
-    try:
-        data = _valid(form)
+
+    def progress() -> None:
+        data = _valid(forms.ProgressForm(request.POST))
         services.milestone_progress(
             actor=request.user, milestone=milestone, percent=data["percent"], expected_version=data["version"]
         )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("进度已更新。"))
-    return redirect("remediation:site", pk=milestone.site_id)
+
+    return _post_action(request, progress, _("进度已更新。"), redirect("remediation:site", pk=milestone.site_id))

@@ -5,6 +5,7 @@ through selectors, every write through services."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -50,6 +51,33 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 def _form_error(form: Any, exc: ServiceError) -> None:
     form.add_error(exc.code if exc.code in form.fields else None, exc.message)
+
+
+def _post_action(
+    request: HttpRequest,
+    forms: dict[str, Any],
+    actions: dict[str, tuple[Callable[[], Any], Callable[[Any], Any], str]],
+    then: HttpResponse,
+) -> HttpResponse | None:
+    """A detail page's POST, chosen by its `action` field among the page's
+    forms: `actions[action]` is (bind the form, save it through the service,
+    success message). On success the message and `then`; otherwise the bound
+    form replaces the blank one in `forms`, with the service's refusal on it,
+    and None says the page is shown again."""
+    action = request.POST.get("action")
+    if action not in actions:
+        raise Http404
+    bind, save, success = actions[action]
+    form = forms[action] = bind()
+    if form.is_valid():
+        try:
+            save(form)
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, success)
+            return then
+    return None
 
 
 def overview(request: HttpRequest) -> HttpResponse:
@@ -120,58 +148,58 @@ def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "monthly_wage": worker.monthly_wage,
         "version": worker.version,
     }
-    form = WorkerForm(initial=initial, creating=False)
-    placement_form = PlacementForm(
-        initial={
-            "outcome": worker.placement_outcome,
-            "employer": worker.placement_employer,
-            "placed_on": worker.placed_on,
-            "note": worker.placement_note,
-            "version": worker.version,
-        }
-    )
-    leave_form = LeaveForm()
+    forms = {
+        "edit": WorkerForm(initial=initial, creating=False),
+        "placement": PlacementForm(
+            initial={
+                "outcome": worker.placement_outcome,
+                "employer": worker.placement_employer,
+                "placed_on": worker.placed_on,
+                "note": worker.placement_note,
+                "version": worker.version,
+            }
+        ),
+        "leave": LeaveForm(),
+    }
     if request.method == "POST":
         _require(can_edit)
-        action = request.POST.get("action")
-        try:
-            if action == "edit":
-                form = WorkerForm(request.POST, creating=False)
-                if form.is_valid():
-                    services.worker_update(
+        done = _post_action(
+            request,
+            forms,
+            {
+                "edit": (
+                    lambda: WorkerForm(request.POST, creating=False),
+                    lambda f: services.worker_update(
                         actor=request.user,
                         worker=worker,
-                        expected_version=form.cleaned_data["version"] or 0,
-                        data=form.service_data(creating=False),
-                    )
-                    messages.success(request, _("工人信息已保存。"))
-                    return redirect("workers:worker", pk=worker.pk)
-            elif action == "placement":
-                placement_form = PlacementForm(request.POST)
-                if placement_form.is_valid():
-                    data = placement_form.cleaned_data
-                    services.placement_record(
+                        expected_version=f.cleaned_data["version"] or 0,
+                        data=f.service_data(creating=False),
+                    ),
+                    _("工人信息已保存。"),
+                ),
+                "placement": (
+                    lambda: PlacementForm(request.POST),
+                    lambda f: services.placement_record(
                         actor=request.user,
                         worker=worker,
-                        outcome=data["outcome"],
-                        employer=data["employer"],
-                        placed_on=data["placed_on"],
-                        note=data["note"],
-                        expected_version=data["version"],
-                    )
-                    messages.success(request, _("安置去向已登记。"))
-                    return redirect("workers:worker", pk=worker.pk)
-            elif action == "leave":
-                leave_form = LeaveForm(request.POST)
-                if leave_form.is_valid():
-                    services.worker_leave(actor=request.user, worker=worker, reason=leave_form.cleaned_data["reason"])
-                    messages.success(request, _("已登记离职。"))
-                    return redirect("workers:worker", pk=worker.pk)
-            else:
-                raise Http404
-        except ServiceError as exc:
-            target = {"edit": form, "placement": placement_form, "leave": leave_form}[action]
-            _form_error(target, exc)
+                        outcome=f.cleaned_data["outcome"],
+                        employer=f.cleaned_data["employer"],
+                        placed_on=f.cleaned_data["placed_on"],
+                        note=f.cleaned_data["note"],
+                        expected_version=f.cleaned_data["version"],
+                    ),
+                    _("安置去向已登记。"),
+                ),
+                "leave": (
+                    lambda: LeaveForm(request.POST),
+                    lambda f: services.worker_leave(actor=request.user, worker=worker, reason=f.cleaned_data["reason"]),
+                    _("已登记离职。"),
+                ),
+            },
+            redirect("workers:worker", pk=worker.pk),
+        )
+        if done is not None:
+            return done
     return render(
         request,
         "workers/worker_detail.html",
@@ -183,9 +211,9 @@ def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "bank_account": masking.mask_bank_account(worker.bank_account),
             },
             "can_edit": can_edit,
-            "form": form,
-            "placement_form": placement_form,
-            "leave_form": leave_form,
+            "form": forms["edit"],
+            "placement_form": forms["placement"],
+            "leave_form": forms["leave"],
             "can_leave": WorkerStatus.LEFT in transitions.WORKER.get(worker.status, ()),
             "history": worker.status_changes.select_related("actor"),
             "case_lines": worker.case_lines.select_related("case"),
@@ -311,55 +339,55 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_for_user(request.user, pk)
     can_handle = selectors.can_handle_case(request.user, case)
     can_upload = can_handle or selectors.can_report_case(request.user, case.enterprise)
-    move_form, payment_form = CaseMoveForm(), PaymentForm(initial={"paid_on": timezone.localdate()})
-    evidence_form = EvidenceForm()
+    forms = {
+        "move": CaseMoveForm(),
+        "payment": PaymentForm(initial={"paid_on": timezone.localdate()}),
+        "evidence": EvidenceForm(),
+    }
     if request.method == "POST":
-        action = request.POST.get("action")
-        _require(can_upload if action == "evidence" else can_handle)
-        try:
-            if action == "move":
-                move_form = CaseMoveForm(request.POST)
-                if move_form.is_valid():
-                    d = move_form.cleaned_data
-                    services.case_transition(
+        _require(can_upload if request.POST.get("action") == "evidence" else can_handle)
+        done = _post_action(
+            request,
+            forms,
+            {
+                "move": (
+                    lambda: CaseMoveForm(request.POST),
+                    lambda f: services.case_transition(
                         actor=request.user,
                         case=case,
-                        target=d["target"],
-                        reason=d["reason"],
-                        escalated_to=d["escalated_to"],
-                    )
-                    messages.success(request, _("案件状态已更新。"))
-                    return redirect("workers:case", pk=case.pk)
-            elif action == "payment":
-                payment_form = PaymentForm(request.POST)
-                if payment_form.is_valid():
-                    d = payment_form.cleaned_data
-                    services.payment_record(
+                        target=f.cleaned_data["target"],
+                        reason=f.cleaned_data["reason"],
+                        escalated_to=f.cleaned_data["escalated_to"],
+                    ),
+                    _("案件状态已更新。"),
+                ),
+                "payment": (
+                    lambda: PaymentForm(request.POST),
+                    lambda f: services.payment_record(
                         actor=request.user,
                         case=case,
-                        amount=d["amount"],
-                        paid_on=d["paid_on"],
-                        payer=d["payer"],
-                        note=d["note"],
-                    )
-                    messages.success(request, _("清偿已登记。"))
-                    return redirect("workers:case", pk=case.pk)
-            elif action == "evidence":
-                evidence_form = EvidenceForm(request.POST, request.FILES)
-                if evidence_form.is_valid():
-                    services.evidence_add(
+                        amount=f.cleaned_data["amount"],
+                        paid_on=f.cleaned_data["paid_on"],
+                        payer=f.cleaned_data["payer"],
+                        note=f.cleaned_data["note"],
+                    ),
+                    _("清偿已登记。"),
+                ),
+                "evidence": (
+                    lambda: EvidenceForm(request.POST, request.FILES),
+                    lambda f: services.evidence_add(
                         actor=request.user,
                         case=case,
-                        uploaded_file=evidence_form.cleaned_data["file"],
-                        title=evidence_form.cleaned_data["title"],
-                    )
-                    messages.success(request, _("材料已上传。"))
-                    return redirect("workers:case", pk=case.pk)
-            else:
-                raise Http404
-        except ServiceError as exc:
-            target = {"move": move_form, "payment": payment_form, "evidence": evidence_form}[action]
-            _form_error(target, exc)
+                        uploaded_file=f.cleaned_data["file"],
+                        title=f.cleaned_data["title"],
+                    ),
+                    _("材料已上传。"),
+                ),
+            },
+            redirect("workers:case", pk=case.pk),
+        )
+        if done is not None:
+            return done
     order = {v: i for i, v in enumerate(CaseStatus.values)}
     targets = sorted(transitions.CASE.get(case.status, ()), key=lambda t: order[t])
     if not selectors.can_escalate(request.user):
@@ -372,9 +400,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_handle": can_handle,
             "can_upload": can_upload,
             "targets": [(t, CaseStatus(t).label) for t in targets],
-            "move_form": move_form,
-            "payment_form": payment_form,
-            "evidence_form": evidence_form,
+            "move_form": forms["move"],
+            "payment_form": forms["payment"],
+            "evidence_form": forms["evidence"],
             "can_pay": case.status in {CaseStatus.VERIFIED, CaseStatus.MEDIATING},
         },
     )
