@@ -879,7 +879,13 @@ def solve(data: dict[str, Any], *, time_limit: float = 60.0, mip_rel_gap: float 
         if h is not None:
             h.changeColsCost(n, all_cols, cost.astype(float))
         min_count = float(current.sum()) if keep_count else None
-        relaxed, bound, prices = relax(not keep_count, t0 + (until - t0) * 0.8, cost, min_count)
+        # Among the count's optimal LP vertices, one that favours preferred
+        # parks: stage 2 then starts from far more preferred placements. The
+        # tie-break adds less than one placement in all, so its value rounds
+        # down to the count's own LP bound at most one higher; the tightened
+        # bound below is computed on the count alone.
+        tie = cost + preferred / (10.0 * len(enterprises)) if name == "placed" else cost
+        relaxed, bound, prices = relax(not keep_count, t0 + (until - t0) * 0.8, tie, min_count)
         if name == "placed" and math.isfinite(bound):
             bound = math.floor(bound + 1e-6)  # the count is an integer
         lp_bound = bound
