@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from relocation.core.models import AuditEvent, Notification, NotificationDelivery
+from relocation.core.roles import is_enterprise_contact
 
 
 def unread_count(user: Any) -> int:
@@ -58,6 +59,24 @@ def audit_events(
     return qs
 
 
-def timeline_for_enterprise(enterprise_id: int, limit: int = 200) -> QuerySet[AuditEvent]:
-    """Everything any app recorded about one enterprise, newest first."""
-    return AuditEvent.objects.filter(enterprise_id=enterprise_id).select_related("actor").order_by("-seq")[:limit]
+# Audit-action prefixes an enterprise contact does not see on its own
+# enterprise's timeline: the authorities' internal work about the enterprise
+# (tasks among units, stability assessments, public reports that name it).
+# Apps add theirs in AppConfig.ready(), so core imports none of them.
+_HIDDEN_FROM_ENTERPRISE: set[str] = set()
+
+
+def hide_from_enterprise_contacts(*prefixes: str) -> None:
+    """Keep events whose action starts with one of `prefixes` off the
+    timeline enterprise contacts see (idempotent)."""
+    _HIDDEN_FROM_ENTERPRISE.update(prefixes)
+
+
+def timeline_for_enterprise(enterprise_id: int, limit: int = 200, viewer: Any = None) -> QuerySet[AuditEvent]:
+    """Everything any app recorded about one enterprise, newest first; for an
+    enterprise contact, without the authorities' internal events."""
+    qs = AuditEvent.objects.filter(enterprise_id=enterprise_id)
+    if viewer is not None and is_enterprise_contact(viewer):
+        for prefix in sorted(_HIDDEN_FROM_ENTERPRISE):
+            qs = qs.exclude(action__startswith=prefix)
+    return qs.select_related("actor").order_by("-seq")[:limit]

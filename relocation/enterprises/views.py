@@ -75,7 +75,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "enterprise": enterprise,
             "process_labels": [str(dict(Process.choices).get(p, p)) for p in enterprise.processes],
             "visits": selectors.visits_of(enterprise)[:20],
-            "timeline": core_selectors.timeline_for_enterprise(enterprise.pk, limit=100),
+            "timeline": core_selectors.timeline_for_enterprise(enterprise.pk, limit=100, viewer=request.user),
             "can_edit": selectors.can_edit_enterprise(request.user, enterprise),
             "can_visit": is_staff_member(request.user),
             "visit_form": VisitForm(),

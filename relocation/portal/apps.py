@@ -9,7 +9,12 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from relocation.core import navigation, uploads
+        from relocation.core.selectors import hide_from_enterprise_contacts
         from relocation.portal import selectors
+
+        # A public report must not tell the enterprise it names that it exists;
+        # the contact's own questions are on the portal's own page.
+        hide_from_enterprise_contacts("portal.")
 
         navigation.register(
             navigation.NavEntry(

@@ -9,8 +9,12 @@ class StabilityConfig(AppConfig):
 
     def ready(self) -> None:
         from relocation.core import navigation, sections, uploads
+        from relocation.core.selectors import hide_from_enterprise_contacts
         from relocation.stability import selectors
         from relocation.stability.enterprise_section import section_context
+
+        # Risk assessments, incidents and opinion work are the authorities' own.
+        hide_from_enterprise_contacts("stability.")
 
         # The enterprise page shows its stability risk, incidents and opinion events (HQ and units only).
         sections.register(

@@ -10,10 +10,14 @@ class SupervisionConfig(AppConfig):
     def ready(self) -> None:
         from relocation.core import navigation, uploads
         from relocation.core.roles import is_staff_member
+        from relocation.core.selectors import hide_from_enterprise_contacts
         from relocation.supervision.selectors import can_download_attachment
         from relocation.supervision.services import ATTACHMENT_PURPOSE
 
         uploads.register_download_check(ATTACHMENT_PURPOSE, can_download_attachment)
+        # Tasks among units and supervision about an enterprise are internal
+        # coordination, not something its contact follows on the timeline.
+        hide_from_enterprise_contacts("task.", "supervision.")
 
         navigation.register(
             navigation.NavEntry(
