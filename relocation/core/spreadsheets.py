@@ -1,4 +1,4 @@
-"""Writing Excel files that are safe to open.
+"""Writing Excel files that are safe to open, and reading the cells of imports.
 
 A cell whose text starts with = + - @ (or a tab/CR) is run as a formula by
 Excel and WPS; an attacker who puts "=HYPERLINK(...)" into a field could make
@@ -8,8 +8,10 @@ through `safe_cell`, which prefixes such text with a quote (OWASP CSV injection)
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -42,3 +44,35 @@ def workbook_bytes(*, title: str, headers: Sequence[str], rows: Iterable[Sequenc
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+# The date spellings people type into Excel and CSV files here; a real Excel
+# date cell arrives as a date(time) already.
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d")
+
+
+def cell_date(value: Any) -> dt.date | None:
+    """An imported cell as a date, or None when it is not one."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def cell_decimal(value: Any) -> Decimal | None:
+    """An imported cell as a finite decimal (thousands separators allowed), or
+    None when it is empty or not a number."""
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None

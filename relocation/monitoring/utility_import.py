@@ -12,11 +12,12 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from relocation.core.spreadsheets import cell_date, cell_decimal
 from relocation.enterprises.models import Enterprise
 
 HEADERS = {
@@ -95,10 +96,10 @@ def parse(rows: list[list[Any]], *, programme_id: int | None) -> tuple[list[Pars
         enterprise = by_code.get(code)
         if enterprise is None:
             row_errors.append(_("统一社会信用代码“%(c)s”不是本项目的企业") % {"c": code})
-        day = _date(cell("reading_date"))
+        day = cell_date(cell("reading_date"))
         if day is None:
             row_errors.append(_("日期“%(v)s”无法识别（应为 2022-03-01）") % {"v": cell("reading_date")})
-        amount = _decimal(cell("consumption"))
+        amount = cell_decimal(cell("consumption"))
         if amount is None or amount < 0:
             row_errors.append(_("用量“%(v)s”应为非负数") % {"v": cell("consumption")})
         hour: int | None = None
@@ -110,7 +111,7 @@ def parse(rows: list[list[Any]], *, programme_id: int | None) -> tuple[list[Pars
                     raise ValueError
             except ValueError:
                 row_errors.append(_("时段“%(v)s”应为 0 至 23") % {"v": raw_hour})
-        meter = _decimal(cell("meter_reading")) if cell("meter_reading") not in (None, "") else None
+        meter = cell_decimal(cell("meter_reading")) if cell("meter_reading") not in (None, "") else None
         if cell("meter_reading") not in (None, "") and meter is None:
             row_errors.append(_("表读数“%(v)s”不是数字") % {"v": cell("meter_reading")})
         key = (code, day, hour)
@@ -124,27 +125,3 @@ def parse(rows: list[list[Any]], *, programme_id: int | None) -> tuple[list[Pars
     if not parsed and not errors:
         errors.append(_("文件没有数据行。"))
     return parsed, errors
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value or "").strip()
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None

@@ -12,12 +12,13 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relocation.core.spreadsheets import cell_date, cell_decimal
 from relocation.remediation.models import SamplingResult, ScreeningValue, Site, Stage
 
 HEADERS = {
@@ -104,17 +105,17 @@ def parse(rows: list[list[Any]], *, site: Site) -> tuple[list[ParsedRow], list[s
         point = str(cell("point") or "").strip()
         if not point:
             problems.append(_("采样点为空"))
-        depth = _decimal(cell("depth_m"))
+        depth = cell_decimal(cell("depth_m"))
         if depth is None or depth < 0:
             problems.append(_("深度“%(v)s”应为非负数") % {"v": cell("depth_m")})
         name = str(cell("pollutant") or "").strip()
         pollutant = pollutants.get(name.lower())
         if pollutant is None:
             problems.append(_("污染物“%(v)s”不在筛选值表中") % {"v": name})
-        concentration = _decimal(cell("concentration"))
+        concentration = cell_decimal(cell("concentration"))
         if concentration is None or concentration < 0:
             problems.append(_("浓度“%(v)s”应为非负数") % {"v": cell("concentration")})
-        day = _date(cell("sampled_on"))
+        day = cell_date(cell("sampled_on"))
         if day is None or day > today:
             problems.append(_("采样日期“%(v)s”无法识别或晚于今天") % {"v": cell("sampled_on")})
         raw_stage = str(cell("stage") or "").strip()
@@ -135,27 +136,3 @@ def parse(rows: list[list[Any]], *, site: Site) -> tuple[list[ParsedRow], list[s
     if not parsed and not errors:
         errors.append(_("文件没有数据行。"))
     return parsed, errors
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value or "").strip()
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
