@@ -881,9 +881,9 @@ def solve(data: dict[str, Any], *, time_limit: float = 60.0, mip_rel_gap: float 
         min_count = float(current.sum()) if keep_count else None
         # Among the count's optimal LP vertices, one that favours preferred
         # parks: stage 2 then starts from far more preferred placements. The
-        # tie-break adds less than one placement in all, so its value rounds
-        # down to the count's own LP bound at most one higher; the tightened
-        # bound below is computed on the count alone.
+        # tie-break adds less than 0.1 in all, so the floor of this LP's value
+        # is still a valid bound on the count (at most one above the plain
+        # LP's floor), and the tightened bound below is on the count alone.
         tie = cost + preferred / (10.0 * len(enterprises)) if name == "placed" else cost
         relaxed, bound, prices = relax(not keep_count, t0 + (until - t0) * 0.8, tie, min_count)
         if name == "placed" and math.isfinite(bound):
