@@ -16,6 +16,18 @@ from relocation.core import credit_code
 from relocation.core.roles import Role
 
 
+@pytest.fixture(autouse=True)
+def _source_language_after_each_test():
+    """A request through the test client leaves the language LocaleMiddleware
+    chose active in this thread; an English page test would otherwise turn
+    every later test's messages English (they then fail only in some orders)."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def programme(db):
     from relocation.organisation.models import Phase, Programme

@@ -8,11 +8,14 @@ through `safe_cell`, which prefixes such text with a quote (OWASP CSV injection)
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -76,3 +79,32 @@ def cell_decimal(value: Any) -> Decimal | None:
     except InvalidOperation:
         return None
     return number if number.is_finite() else None
+
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+def is_workbook(data: bytes) -> bool:
+    """An .xlsx file is a zip archive; anything else is read as CSV."""
+    return data[:4] == XLSX_MAGIC
+
+
+def read_table(data: bytes) -> list[list[Any]]:
+    """The rows of an import: the first sheet of a workbook, or a CSV in UTF-8
+    or GB18030 (what Excel and WPS save on Chinese Windows). The caller checks
+    a workbook's zip directory first (`ledger_import.check_file_safety`).
+    Raises ValueError with a message for the user when the text cannot be decoded."""
+    if is_workbook(data):
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValueError(_("无法识别文件编码，请另存为 UTF-8 CSV 或 Excel。"))
+    return list(csv.reader(io.StringIO(text)))

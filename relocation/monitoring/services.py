@@ -483,6 +483,8 @@ def utility_import(
     none (a corrected file may be imported again: its rows replace the old ones)."""
     import hashlib
 
+    from relocation.core.spreadsheets import is_workbook, read_table
+    from relocation.enterprises.ledger_import import FileRefused, check_file_safety
     from relocation.monitoring import utility_import as reader
     from relocation.monitoring.models import UtilityImport, UtilityKind
 
@@ -493,7 +495,11 @@ def utility_import(
     if len(data) > 10 * 1024 * 1024:
         raise ServiceError(_("文件过大：最大 10 MB。"), code="file")
     try:
-        table = reader.read_table(file_name, data)
+        if is_workbook(data):
+            check_file_safety(data)  # zip-bomb checks before openpyxl unpacks it
+        table = read_table(data)
+    except FileRefused:
+        raise
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix
         raise ServiceError(_("无法读取文件：请上传 Excel（.xlsx）或 CSV 文件。"), code="file") from exc
     rows, errors = reader.parse(table, programme_id=programme_id)

@@ -8,9 +8,7 @@ with row-level messages.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -38,24 +36,6 @@ class ParsedRow:
     hour: int | None
     consumption: Decimal
     meter_reading: Decimal | None
-
-
-def read_table(file_name: str, data: bytes) -> list[list[Any]]:
-    if data[:4] == b"PK\x03\x04":
-        from openpyxl import load_workbook
-
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)]
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValueError(_("无法识别文件编码，请另存为 UTF-8 CSV 或 Excel。"))
-    return [row for row in csv.reader(io.StringIO(text))]
 
 
 def parse(rows: list[list[Any]], *, programme_id: int | None) -> tuple[list[ParsedRow], list[str]]:

@@ -8,9 +8,7 @@ refuses the file with a report of every bad row.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -43,24 +41,6 @@ class ParsedRow:
     concentration: Decimal
     sampled_on: dt.date
     stage: str
-
-
-def read_table(file_name: str, data: bytes) -> list[list[Any]]:
-    """The first sheet of a workbook, or the rows of a CSV (UTF-8 or GB18030)."""
-    if data[:4] == b"PK\x03\x04":
-        from openpyxl import load_workbook
-
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValueError(_("无法识别文件编码，请另存为 UTF-8 CSV 或 Excel。"))
-    return list(csv.reader(io.StringIO(text)))
 
 
 def parse(rows: list[list[Any]], *, site: Site) -> tuple[list[ParsedRow], list[str]]:

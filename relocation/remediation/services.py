@@ -320,12 +320,16 @@ def results_import(*, actor: Any, site: Site, file_name: str, data: bytes) -> tu
     """Import a laboratory's results (Excel or CSV). All or nothing: any bad
     row refuses the whole file, and the row report says what to fix. Returns
     (rows imported, errors)."""
+    from relocation.core.spreadsheets import is_workbook, read_table
+    from relocation.enterprises.ledger_import import FileRefused, check_file_safety
     from relocation.remediation import results_import as reader
 
     _require(permissions.can_work_on_site(actor, site), _("您没有录入该地块检测结果的权限。"))
     try:
-        table = reader.read_table(file_name, data)
-    except ValueError as exc:
+        if is_workbook(data):
+            check_file_safety(data)  # size and zip-bomb checks before openpyxl unpacks it
+        table = read_table(data)
+    except (ValueError, FileRefused) as exc:
         return 0, [str(exc)]
     except Exception:  # noqa: BLE001 - any unreadable workbook is the user's file, not our bug
         return 0, [_("无法读取文件，请上传 Excel（.xlsx）或 CSV 文件。")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -144,6 +145,15 @@ def test_an_import_without_the_columns_says_which_are_missing(site, liaison, val
         actor=liaison, site=site, file_name="lab.csv", data="采样点,浓度\nS1,3\n".encode()
     )
     assert count == 0 and any("污染物" in e for e in errors)
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused_before_it_is_unpacked(site, liaison, values):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("payload.bin", b"0" * (4 * 1024 * 1024))  # compresses ~1000:1
+    count, errors = services.results_import(actor=liaison, site=site, file_name="lab.xlsx", data=buffer.getvalue())
+    assert count == 0 and errors and "压缩" in errors[0]
+    assert not SamplingResult.objects.filter(site=site).exists()
 
 
 def test_a_land_user_is_liable_only_with_a_basis(site, inspector, liaison):
