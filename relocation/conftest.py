@@ -52,26 +52,40 @@ def programme(db):
     return p
 
 
+def make_unit(programme: Any, code: str, name: str, kind: str, functions: tuple[str, ...] = (), **extra: Any):
+    """A member unit carrying `functions` (rules find units by function, not by code);
+    the territorial and receiving flags follow their functions as the loader sets them."""
+    from relocation.organisation.models import AssignedFunction, Unit
+
+    unit = Unit.objects.create(
+        programme=programme,
+        code=code,
+        name=name,
+        kind=kind,
+        is_territorial="territorial_town" in functions,
+        is_receiving="receiving_town" in functions,
+        **extra,
+    )
+    AssignedFunction.objects.bulk_create([AssignedFunction(unit=unit, function=f) for f in functions])
+    return unit
+
+
 @pytest.fixture
 def units(programme) -> dict[str, Any]:
-    from relocation.organisation.models import Unit
-
     spec = [
-        ("hq", "现场指挥部", "headquarters", False, False),
-        ("humen", "虎门镇", "town", True, False),
-        ("binhaiwan", "滨海湾新区", "town", True, False),
-        ("machong", "麻涌镇", "town", False, True),
-        ("eeb", "市生态环境局", "department", False, False),
-        ("police", "公安部门", "department", False, False),
-        ("water", "供水单位", "utility", False, False),
-        ("power", "供电单位", "utility", False, False),
-        ("tax", "税务部门", "department", False, False),
+        ("hq", "现场指挥部", "headquarters", ()),
+        ("humen", "虎门镇", "town", ("territorial_town",)),
+        ("binhaiwan", "滨海湾新区", "town", ("territorial_town",)),
+        ("machong", "麻涌镇", "town", ("receiving_town",)),
+        ("eeb", "市生态环境局", "department", ("environment",)),
+        ("police", "公安部门", "department", ("police",)),
+        ("water", "供水单位", "utility", ("water_supply",)),
+        ("power", "供电单位", "utility", ("power_supply",)),
+        ("tax", "税务部门", "department", ("tax",)),
     ]
     return {
-        code: Unit.objects.create(
-            programme=programme, code=code, name=name, kind=kind, is_territorial=terr, is_receiving=recv, order=i
-        )
-        for i, (code, name, kind, terr, recv) in enumerate(spec)
+        code: make_unit(programme, code, name, kind, functions, order=i)
+        for i, (code, name, kind, functions) in enumerate(spec)
     }
 
 
