@@ -91,6 +91,14 @@ def is_estimate(day: dt.date | None, since: dt.date | None = None) -> bool:
     return bool(uncovered_years(since or day, day))
 
 
+def estimate_note(day: dt.date | None, since: dt.date | None = None) -> str:
+    """The words an official document puts after such a date, or "" (a signed
+    document must not pass an estimate off as the official count)."""
+    from django.utils.translation import gettext as _
+
+    return _("（按周一至周五估算，待国家节假日安排公布后核准）") if is_estimate(day, since) else ""
+
+
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
     """Entered notice days and local overrides of a range, in one query; the local
     ones win (a typhoon can close an office on a make-up working day)."""

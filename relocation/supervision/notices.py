@@ -28,10 +28,7 @@ def _cn_date(d: dt.date) -> str:
 def _estimated(day: dt.date, today: dt.date) -> str:
     """A date for the notice's text, saying so when it was counted through a year
     whose official holidays are not entered yet (a signed notice must not mislead)."""
-    text = _cn_date(day)
-    if workdays.is_estimate(day, since=today):
-        text += "（按周一至周五估算，待国家节假日安排公布后核准）"
-    return text
+    return _cn_date(day) + workdays.estimate_note(day, since=today)
 
 
 def notice_context(task: Task, *, number: str, issuer: str, today: dt.date) -> dict[str, Any]:

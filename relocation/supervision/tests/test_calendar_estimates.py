@@ -84,3 +84,11 @@ def test_hq_is_reminded_weekly_from_1_november_while_next_year_is_missing(hq_sta
     assert not Notification.objects.filter(recipient=liaison).exists()
     calendar_notice_save(actor=hq_staff, data=NOTICE_2027)
     assert calendar_reminder.remind_missing_calendar(dt.date(2026, 11, 16)) == 0
+
+
+@pytest.mark.django_db
+def test_a_document_deadline_carries_the_estimate_note():
+    from relocation.core.workdays import estimate_note
+
+    assert "估算" in estimate_note(dt.date(2027, 3, 1), since=dt.date(2026, 12, 7))
+    assert estimate_note(dt.date(2026, 12, 30), since=dt.date(2026, 12, 7)) == ""
