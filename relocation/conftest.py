@@ -28,6 +28,17 @@ def _source_language_after_each_test():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _calendar_years_forgotten_between_tests():
+    """The entered holiday notices are remembered per process for a few seconds;
+    a test's rolled-back notice must not cover a year in the next test."""
+    from relocation.core.workdays import forget_entered_years
+
+    forget_entered_years()
+    yield
+    forget_entered_years()
+
+
 @pytest.fixture
 def programme(db):
     from relocation.organisation.models import Phase, Programme

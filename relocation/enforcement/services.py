@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from relocation.core import audit
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.roles import Role, is_hq_editor, role_of
+from relocation.core.workdays import estimate_note
 from relocation.core.workflow import move, save_if_unchanged
 from relocation.enforcement import domains as defaults
 from relocation.enforcement import lifecycle_port
@@ -1115,7 +1116,9 @@ def _document_issue(*, actor: Any, measure: Measure) -> EnforcementDocument:
         "legal_basis": str(violation.legal_basis) if violation.legal_basis_id else "",
         "measure": measure.get_kind_display(),
         "content": measure.content,
-        "deadline": measure.deadline.isoformat() if measure.deadline else "",
+        "deadline": (measure.deadline.isoformat() + estimate_note(measure.deadline, timezone.localdate()))
+        if measure.deadline
+        else "",
         "workdays": measure.workdays or "",
         "amount": f"{measure.amount:,.2f}" if measure.amount is not None else "",
         "date": timezone.localdate().isoformat(),
