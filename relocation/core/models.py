@@ -144,7 +144,8 @@ class NotificationDelivery(TimeStampedModel):
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("电子邮件")
-        WEBHOOK = "webhook", _("群机器人")
+        WEBHOOK = "webhook", _("全局推送接口")
+        ROBOT = "robot", _("单位群机器人")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待发送")  # not tried yet, or failed and waiting for the next retry

@@ -227,3 +227,29 @@ class LiaisonAssignment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.person}"
+
+
+class GroupRobot(TimeStampedModel):
+    """A unit's working-group robot (WeCom, DingTalk or Feishu): urgent notifications
+    for the unit's people are pushed to it at once. The webhook address carries the
+    robot's credential and the signing secret is one too, so both are encrypted."""
+
+    class Platform(models.TextChoices):
+        WECOM = "wecom", _("企业微信")
+        DINGTALK = "dingtalk", _("钉钉")
+        FEISHU = "feishu", _("飞书")
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="group_robot", verbose_name=_("单位"))
+    platform = models.CharField(_("平台"), max_length=16, choices=Platform.choices)
+    webhook_url = EncryptedTextField(_("Webhook 地址"))
+    secret = EncryptedTextField(_("加签密钥"), blank=True)
+    enabled = models.BooleanField(_("启用"), default=True)
+    updated_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["unit"]
+        verbose_name = _("单位群机器人")
+        verbose_name_plural = _("单位群机器人")
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_platform_display()}"
