@@ -27,10 +27,10 @@ def notification_preferences_set(*, actor: Any, email: dict[str, bool]) -> dict[
     come by e-mail. Categories not named keep their setting; unknown ones are
     refused. Audited only when something changed."""
     from relocation.core.models import NotificationPreference
-    from relocation.core.notification_kinds import CATEGORIES
+    from relocation.core.notification_kinds import categories
     from relocation.core.selectors import notification_preferences_of
 
-    known = {key for key, _label in CATEGORIES}
+    known = {key for key, _label in categories()}
     unknown = sorted(set(email) - known)
     if unknown:
         raise ServiceError(_("未知的通知类别：%(c)s") % {"c": "、".join(unknown)})
