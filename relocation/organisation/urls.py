@@ -5,6 +5,7 @@ from relocation.organisation import views
 app_name = "organisation"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("programme/choose/", views.programme_choose, name="programme_choose"),
     path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("memberships/", views.memberships, name="memberships"),
     path("memberships/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
