@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.middleware import client_ip
 from relocation.core.roles import is_enterprise_contact, is_hq, is_hq_editor
+from relocation.organisation.selectors import active_programme
 from relocation.portal import selectors, services
 from relocation.portal.forms import (
     AskForm,
@@ -65,7 +66,12 @@ def public_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/public_home.html",
-        {"form": form, "lookup_form": LookupForm(), "max_photos": services.MAX_PHOTOS},
+        {
+            "form": form,
+            "lookup_form": LookupForm(),
+            "max_photos": services.MAX_PHOTOS,
+            "programme": active_programme(),
+        },
         status=status,
     )
 

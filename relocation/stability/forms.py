@@ -152,7 +152,7 @@ class PlanForm(ProgrammeForm):
         label=_("联络角色"),
         required=False,
         widget=forms.Textarea(attrs={**TEXT, "rows": 4}),
-        help_text=_("每行一个角色，例如：现场处置组：虎门镇（分管副镇长）"),
+        help_text=_("每行一个角色，例如：现场处置组：属地镇街（分管副职）"),
     )
 
 
