@@ -13,6 +13,7 @@ from relocation.core.roles import is_hq, is_staff_member
 from relocation.enterprises.models import Enterprise
 from relocation.enterprises.selectors import enterprises_for_user
 from relocation.organisation.models import Programme
+from relocation.organisation.selectors import programme_for as programme_for
 
 FILTERS = ("status", "industry", "capital_background", "batch", "town", "category", "open_violations", "alerts")
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from relocation.core.roles import is_enterprise_contact, is_hq, is_staff_member, is_unit_member
 from relocation.enterprises.models import Enterprise, LifecycleStatus
 from relocation.organisation.models import Programme
-from relocation.organisation.selectors import programme_for
+from relocation.organisation.selectors import programme_for as programme_for
 from relocation.parks import streams
 from relocation.parks.models import (
     Allocation,

@@ -201,7 +201,7 @@ class OpinionForm(ProgrammeForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_unit"].help_text = _("不选则按规定：宣传部门；涉台港澳资企业由市委台港澳办牵头。")
+        self.fields["owner_unit"].help_text = _("不选则按规定：宣传部门；涉台港澳资企业由台港澳办牵头。")
 
 
 class OpinionEditForm(ProgrammeForm, VersionedForm):
