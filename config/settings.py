@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "relocation.core.middleware.RequestContextMiddleware",
     "relocation.core.middleware.LoginRequiredMiddleware",
+    "relocation.organisation.middleware.ProgrammeMiddleware",
     "relocation.core.middleware.AdminSecondFactorMiddleware",
     # axes last: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "relocation.core.context_processors.navigation",
+                "relocation.organisation.context_processors.programme",
             ],
         },
     }

@@ -13,18 +13,13 @@ from relocation.core.roles import is_hq, is_staff_member
 from relocation.enterprises.models import Enterprise
 from relocation.enterprises.selectors import enterprises_for_user
 from relocation.organisation.models import Programme
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.selectors import programme_for as programme_for
 
 FILTERS = ("status", "industry", "capital_background", "batch", "town", "category", "open_violations", "alerts")
 
 
 def can_view(user: Any) -> bool:
     return is_hq(user) or is_staff_member(user)
-
-
-def programme_for(user: Any) -> Programme | None:
-    unit = getattr(user, "unit", None)
-    return unit.programme if unit is not None else active_programme()
 
 
 def parse_as_of(value: str | None) -> dt.date | None:

@@ -15,7 +15,7 @@ from relocation.core.masking import mask_phone
 from relocation.core.roles import is_hq_editor, is_staff_member
 from relocation.enterprises import categories, ledger_export, ledger_import, selectors, services
 from relocation.enterprises.models import Category, Enterprise, ProductionStatusChange, Visit
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.selectors import programme_for
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -243,7 +243,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         serializer = LedgerImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
-        programme = active_programme()
+        programme = programme_for(request.user)
         if programme is None:
             raise PermissionDenied
         if serializer.validated_data["dry_run"]:
@@ -260,7 +260,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("version", None)
-        programme = active_programme()
+        programme = programme_for(request.user)
         if programme is None:
             raise PermissionDenied
         enterprise = services.enterprise_create(actor=request.user, programme=programme, data=data)

@@ -16,6 +16,12 @@ class EnterprisesConfig(AppConfig):
         from relocation.core.roles import is_enterprise_contact, is_hq_editor, is_staff_member
         from relocation.enterprises.contact_views import section_context
         from relocation.enterprises.views import production_changes_section
+        from relocation.organisation import functions
+
+        # Closure verification (两断三清): who confirms the water, power and waste items.
+        functions.require(functions.UnitFunction.WATER_SUPPLY, rule=_("两断三清：断水确认"))
+        functions.require(functions.UnitFunction.POWER_SUPPLY, rule=_("两断三清：断电确认"))
+        functions.require(functions.UnitFunction.ENVIRONMENT, rule=_("两断三清：危废清理确认"))
 
         sections.register(
             "enterprise_detail",

@@ -73,7 +73,7 @@ DEFAULT_CATEGORIES = [
         "迁出本市",
         30,
         {"all": [{"field": "intention", "in": ["move_out_of_city"]}]},
-        "企业自行迁往东莞市外。",
+        "企业自行迁往本市以外。",
     ),
     (
         "park_qualified",

@@ -164,6 +164,67 @@ def seed(*, scale: str, out: Any) -> None:
     if scale == "city":
         made, visits = seed_city(programme=programme, towns=towns)
         out.write(f"  city scale: {made} enterprises and {visits} visits created\n")
+    second = seed_second_programme()
+    out.write(f"  second programme: {second} enterprises\n")
+
+
+# The fictional second programme (organisation/programmes/jianghai_lingang.json):
+# a handful of enterprises whose names share nothing with Zone B's.
+SECOND_PROGRAMME_CODE = "jianghai-lingang"
+SECOND_ENTERPRISES = [
+    ("江海市临港蓝海表面处理有限公司", Industry.ELECTROPLATING, ["zinc", "nickel"], 46),
+    ("江海市港湾五金制品有限公司", Industry.ELECTROPLATING, ["chromium"], 28),
+    ("江海市潮音纺织漂染有限公司", Industry.DYEING, ["dyeing", "washing"], 120),
+    ("江海市银滩金属表面处理厂", Industry.ELECTROPLATING, ["anodising"], 18),
+    ("江海市渔火洗水有限公司", Industry.DYEING, ["washing"], 64),
+]
+
+
+def seed_second_programme() -> int:
+    """Its enterprises (through the service) and its enterprise-contact login."""
+    from relocation.enterprises.contacts import contact_link
+    from relocation.organisation.demo import DEMO_PASSWORD
+    from relocation.organisation.services import user_create
+
+    programme = Programme.objects.filter(code=SECOND_PROGRAMME_CODE).first()
+    if programme is None:
+        return 0
+    town = Unit.objects.filter(programme=programme, is_territorial=True).order_by("order").first()
+    hq = User.objects.get(username="jh_hq")
+    rng = random.Random(20231231)
+    existing = set(Enterprise.objects.filter(programme=programme).values_list("name", flat=True))
+    for i, (name, industry, processes, workers) in enumerate(SECOND_ENTERPRISES):
+        if name in existing:
+            continue
+        body = "91440799" + "".join(rng.choice(credit_code.ALPHABET) for _ in range(9))
+        facts = {
+            **enterprise_facts(rng, i),
+            "name": name,
+            "credit_code": body + credit_code.check_character(body),
+            "address": f"江海市临港街道表面处理集聚区{i + 1}号",
+            "latitude": round(21.942 + rng.random() * 0.016, 6),
+            "longitude": round(112.792 + rng.random() * 0.016, 6),
+            "industry": industry,
+            "processes": processes,
+            "workers_count": workers,
+            "discharge_permit_no": f"914407{rng.randint(10**11, 10**12 - 1)}001P",
+            "capital_background": CapitalBackground.HONG_KONG if i == 2 else CapitalBackground.DOMESTIC,
+            "territorial_unit": town,
+        }
+        with demo_time.on(dt.date(2023, 1, 10) + dt.timedelta(days=i)):
+            enterprise_create(actor=hq, programme=programme, data=facts)
+    if not User.objects.filter(username="jh_enterprise").exists():
+        contact = user_create(
+            actor=None,
+            username="jh_enterprise",
+            password=DEMO_PASSWORD,
+            role="enterprise_contact",
+            display_name="柯老板",
+            email="jh_enterprise@demo.invalid",
+        )
+        first = Enterprise.objects.get(programme=programme, name=SECOND_ENTERPRISES[0][0])
+        contact_link(actor=hq, enterprise=first, user=contact)
+    return Enterprise.objects.filter(programme=programme).count()
 
 
 def seed_categories(*, programme: Programme, actor: Any) -> int:

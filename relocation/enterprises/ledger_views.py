@@ -17,7 +17,7 @@ from relocation.core.roles import is_hq_editor, is_staff_member
 from relocation.enterprises import categories, ledger_export, ledger_import, selectors, services
 from relocation.enterprises.forms import CategoryConfirmForm, CategoryForm, EnterpriseCreateForm, LedgerUploadForm
 from relocation.enterprises.models import Category, LedgerImport
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.selectors import programme_for
 
 PREVIEW_ROWS = 200
 
@@ -32,7 +32,7 @@ def enterprise_new(request: HttpRequest) -> HttpResponse:
     """HQ adds one enterprise by hand (新增企业)."""
     if not is_hq_editor(request.user):
         raise PermissionDenied
-    programme = active_programme()
+    programme = programme_for(request.user)
     if programme is None:
         raise Http404
     form = EnterpriseCreateForm(request.POST or None, programme=programme)
@@ -128,7 +128,7 @@ def ledger_import_view(request: HttpRequest) -> HttpResponse:
     form = LedgerUploadForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form, "preview_rows": PREVIEW_ROWS}
     if request.method == "POST" and form.is_valid():
-        programme = active_programme()
+        programme = programme_for(request.user)
         if programme is None:
             raise Http404
         try:

@@ -238,7 +238,8 @@ def destination_confirm(
 
 def forced_closure_tasks(*, actor: Any, enterprise: Enterprise, today: dt.date | None = None) -> list[Any]:
     """The territorial unit's tasks for a forced closure (idempotent by key)."""
-    from relocation.organisation.models import Unit
+    from relocation.organisation.functions import UnitFunction
+    from relocation.organisation.selectors import unit_with_function
     from relocation.supervision.models import TaskSource
     from relocation.supervision.services import task_create
 
@@ -246,7 +247,13 @@ def forced_closure_tasks(*, actor: Any, enterprise: Enterprise, today: dt.date |
     if unit is None:
         raise ServiceError(_("该企业未设置属地单位，无法交办强制关停任务。"))
     deadline = _task_deadline(today or timezone.localdate())
-    utilities = list(Unit.objects.filter(programme_id=unit.programme_id, code__in=["water", "power"]))
+    utilities = list(
+        {
+            u.pk: u
+            for f in (UnitFunction.WATER_SUPPLY, UnitFunction.POWER_SUPPLY)
+            if (u := unit_with_function(unit.programme_id, f)) is not None
+        }.values()
+    )
     return [
         task_create(
             actor=actor,

@@ -32,7 +32,7 @@ from relocation.enterprises.models import (
     LifecycleStatus,
     StatusChange,
 )
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.selectors import programme_for
 
 
 class IsStaffOrEnterpriseContact(IsStaffMember):
@@ -292,11 +292,11 @@ class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Batch.objects.none()
-        programme = active_programme()
+        programme = programme_for(self.request.user)
         return lifecycle_selectors.batches_for_programme(programme.pk if programme else None)
 
     def perform_create(self, serializer: BatchSerializer) -> None:
-        programme = active_programme()
+        programme = programme_for(self.request.user)
         if programme is None:
             raise PermissionDenied
         serializer.instance = batches.batch_create(

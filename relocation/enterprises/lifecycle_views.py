@@ -40,7 +40,7 @@ from relocation.enterprises.models import (
 )
 from relocation.enterprises.transitions import TERMINAL
 from relocation.organisation.models import Unit
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.selectors import programme_for
 
 PAGE_SIZE = 50
 
@@ -148,7 +148,7 @@ def lifecycle_overview(request: HttpRequest) -> HttpResponse:
     """HQ's overview: enterprises per stage and per batch, the phases, overdue count."""
     if not is_staff_member(request.user):
         raise PermissionDenied
-    programme = active_programme()
+    programme = programme_for(request.user)
     stages = lifecycle_selectors.stage_counts(request.user)
     total = sum(s["count"] for s in stages)
     finished = sum(s["count"] for s in stages if s["status"] in TERMINAL)
@@ -184,7 +184,7 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
 def batch_list(request: HttpRequest) -> HttpResponse:
     if not is_staff_member(request.user):
         raise PermissionDenied
-    programme = active_programme()
+    programme = programme_for(request.user)
     form = BatchForm(request.POST or None)
     if request.method == "POST":
         if not is_hq_editor(request.user) or programme is None:
@@ -214,7 +214,7 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     """One batch: its enterprises, and (for HQ) the ledger to assign from in bulk."""
     if not is_staff_member(request.user):
         raise PermissionDenied
-    programme = active_programme()
+    programme = programme_for(request.user)
     batch = get_object_or_404(
         lifecycle_selectors.batches_for_programme(programme.pk if programme else None), pk=batch_id
     )

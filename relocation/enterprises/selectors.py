@@ -15,14 +15,15 @@ from django.shortcuts import get_object_or_404
 
 from relocation.core.roles import is_enterprise_contact, is_hq_editor, is_staff_member
 from relocation.enterprises.models import Enterprise, ProductionStatusChange, Visit
+from relocation.organisation.selectors import programme_for
 
 
 def enterprises_for_user(user: Any) -> QuerySet[Enterprise]:
     qs = Enterprise.objects.select_related("territorial_unit", "category")
     if is_staff_member(user):
-        if getattr(user, "unit", None) is not None and user.unit.programme_id:
-            return qs.filter(programme_id=user.unit.programme_id)
-        return qs
+        # One programme only; a staff account without a unit (a city leader) works in the one it chose.
+        programme = programme_for(user)
+        return qs.filter(programme=programme) if programme is not None else qs.none()
     if is_enterprise_contact(user):
         return qs.filter(contacts__user=user)
     return qs.none()

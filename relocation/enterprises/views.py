@@ -24,7 +24,8 @@ from relocation.enterprises.models import (
     Process,
     ProductionStatus,
 )
-from relocation.organisation.models import Unit
+from relocation.organisation.functions import UnitFunction
+from relocation.organisation.selectors import programme_for, units_with_function
 
 PAGE_SIZE = 25
 
@@ -56,7 +57,7 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
         "backgrounds": CapitalBackground.choices,
         "production_statuses": ProductionStatus.choices,
         "intentions": Intention.choices,
-        "towns": Unit.objects.filter(is_territorial=True),
+        "towns": units_with_function(programme_for(request.user), UnitFunction.TERRITORIAL_TOWN),
         "can_create": is_hq_editor(request.user),
         "categories": active,
         "can_export": is_staff_member(request.user),

@@ -16,7 +16,7 @@ from relocation.core.roles import is_hq_editor
 from relocation.meetings import selectors, services
 from relocation.meetings.models import AgendaItem, Attendance, AttendanceStatus, Decision, Meeting, MeetingRequest
 from relocation.organisation.models import Unit
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.selectors import programme_for
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):
@@ -163,7 +163,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
         _require_hq(request)
         data = ScheduleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        programme = active_programme()
+        programme = programme_for(request.user)
         if programme is None:
             raise NotFound
         meeting = services.meeting_schedule_extra(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from relocation.core.roles import is_hq, is_staff_member
 from relocation.meetings.models import Decision, Meeting, MeetingRequest, MeetingStatus
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.selectors import programme_for
 
 
 def can_read(user: Any) -> bool:
@@ -24,7 +24,7 @@ def can_read(user: Any) -> bool:
 def meetings_for_user(user: Any) -> QuerySet[Meeting]:
     if not can_read(user):
         return Meeting.objects.none()
-    programme = active_programme()
+    programme = programme_for(user)
     qs = Meeting.objects.filter(programme=programme) if programme else Meeting.objects.none()
     return (
         qs.select_related("convened_by")
@@ -101,7 +101,7 @@ def requests_for_user(user: Any) -> QuerySet[MeetingRequest]:
         Prefetch("meeting", queryset=Meeting.objects.defer("minutes_docx", "minutes_pdf"))
     )
     if is_hq(user):
-        programme = active_programme()
+        programme = programme_for(user)
         return qs.filter(programme=programme) if programme else qs.none()
     if is_staff_member(user) and getattr(user, "unit_id", None):
         return qs.filter(unit_id=user.unit_id)

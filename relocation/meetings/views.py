@@ -28,7 +28,7 @@ from relocation.meetings.forms import (
 )
 from relocation.meetings.models import AttendanceStatus, Decision, MeetingStatus
 from relocation.organisation.models import Unit
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.selectors import programme_for
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -59,7 +59,7 @@ def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
-    programme = active_programme()
+    programme = programme_for(request.user)
     meetings = list(selectors.meetings_for_user(request.user)[:60])
     now = timezone.now()
     return render(
@@ -105,7 +105,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_create_extra(request: HttpRequest) -> HttpResponse:
     _require_hq(request)
     form = ExtraMeetingForm(request.POST)
-    programme = active_programme()
+    programme = programme_for(request.user)
     if programme is None:
         raise Http404
     if not form.is_valid():

@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from relocation.core.roles import is_hq, is_hq_editor, is_staff_member, is_system_admin, is_unit_member
+from relocation.organisation.functions import UnitFunction
 
-UTILITY_UNITS = frozenset({"water", "power"})
-TOXIC_UNITS = frozenset({"police", "emergency"})
+# By unit function, not code: the utilities import readings; police and
+# emergency management record toxic-chemical checks.
+UTILITY_FUNCTIONS = frozenset({UnitFunction.WATER_SUPPLY, UnitFunction.POWER_SUPPLY})
+TOXIC_FUNCTIONS = frozenset({UnitFunction.POLICE, UnitFunction.EMERGENCY_MANAGEMENT})
+
+
+def _has_any(unit: Any, wanted: frozenset[str]) -> bool:
+    return unit is not None and bool(wanted & set(unit.functions))
 
 
 def can_read(user: Any) -> bool:
@@ -28,7 +35,7 @@ def can_import_utility(user: Any) -> bool:
     if is_hq_editor(user):
         return True
     unit = getattr(user, "unit", None)
-    return is_unit_member(user) and unit is not None and unit.code in UTILITY_UNITS
+    return is_unit_member(user) and _has_any(unit, UTILITY_FUNCTIONS)
 
 
 def can_record_toxic(user: Any, enterprise: Any) -> bool:
@@ -37,7 +44,7 @@ def can_record_toxic(user: Any, enterprise: Any) -> bool:
     unit = getattr(user, "unit", None)
     if not is_unit_member(user) or unit is None:
         return False
-    return unit.code in TOXIC_UNITS or unit.pk == enterprise.territorial_unit_id
+    return _has_any(unit, TOXIC_FUNCTIONS) or unit.pk == enterprise.territorial_unit_id
 
 
 def sees_all_alerts(user: Any) -> bool:

@@ -16,7 +16,7 @@ from relocation.enterprises.selectors import enterprise_for_user
 from relocation.monitoring import forms, permissions, selectors, services
 from relocation.monitoring.models import AlertKind, AlertStatus, UtilityKind
 from relocation.organisation.models import User
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.selectors import programme_for
 
 PAGE_SIZE = 25
 
@@ -218,7 +218,7 @@ def utility_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
-        programme = active_programme()
+        programme = programme_for(request.user)
         commit = request.POST.get("confirm") == "1"
         try:
             result = services.utility_import(

@@ -146,13 +146,13 @@ class MembershipViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, views
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation, no request
             return Membership.objects.none()
-        programme = selectors.active_programme()
+        programme = selectors.programme_for(self.request.user)
         return selectors.memberships(programme) if programme else Membership.objects.none()
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        programme = selectors.active_programme()
+        programme = selectors.programme_for(self.request.user)
         if programme is None:
             raise PermissionDenied
         membership = services.membership_add(actor=request.user, programme=programme, **serializer.validated_data)

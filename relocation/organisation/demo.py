@@ -1,4 +1,6 @@
-"""Demo part of the organisation: the Zone B programme and one login per role."""
+"""Demo part of the organisation: the Zone B programme and one login per role,
+and beside it a small fictional second programme (another city, other unit
+codes) with its own HQ login, so that the separation of programmes can be seen."""
 
 from __future__ import annotations
 
@@ -14,6 +16,12 @@ from relocation.organisation.services import liaison_assign, programme_load, use
 
 DEMO_PASSWORD = "Demo@2022"
 PROGRAMME_FILE = Path(__file__).resolve().parent / "programmes" / "humen_zone_b.json"
+SECOND_PROGRAMME_FILE = Path(__file__).resolve().parent / "programmes" / "jianghai_lingang.json"
+# username, role, unit code (of the second programme), display name
+SECOND_DEMO_USERS = [
+    ("jh_hq", Role.HQ_STAFF, "zb", "柯建文"),
+    ("jh_liaison", Role.UNIT_LIAISON, "lgjd", "温海燕"),
+]
 
 # username, role, unit code, display name
 DEMO_USERS = [
@@ -87,4 +95,39 @@ def seed(*, scale: str, out: Any) -> None:
                 person.save(update_fields=["user"])
             if not unit.liaison_assignments.filter(ends_on__isnull=True).exists():
                 liaison_assign(actor=hq_editor, unit=unit, person=person)
-    out.write(f"  programme {programme.code}: {len(units)} units, {len(DEMO_USERS)} demo logins")
+    out.write(f"  programme {programme.code}: {len(units)} units, {len(DEMO_USERS)} demo logins\n")
+    second = seed_second_programme()
+    out.write(f"  programme {second.code}: {second.units.count()} units, {len(SECOND_DEMO_USERS)} demo logins\n")
+
+
+def seed_second_programme() -> Any:
+    """The fictional second programme and its logins (idempotent)."""
+    programme = programme_load(actor=None, config=json.loads(SECOND_PROGRAMME_FILE.read_text(encoding="utf-8")))
+    units = {u.code: u for u in Unit.objects.filter(programme=programme)}
+    with transaction.atomic():
+        for username, role, unit_code, name in SECOND_DEMO_USERS:
+            if User.objects.filter(username=username).exists():
+                continue
+            user = user_create(
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                unit=units[unit_code],
+                display_name=name,
+                email=f"{username}@demo.invalid",
+            )
+            person, _created = Person.objects.get_or_create(
+                unit=units[unit_code], name=name, defaults={"title": "联络员", "phone": "13900139000"}
+            )
+            if person.user_id is None:
+                person.user = user
+                person.save(update_fields=["user"])
+        hq_editor = User.objects.get(username="jh_hq")
+        for unit in units.values():
+            if unit.liaison_assignments.filter(ends_on__isnull=True).exists():
+                continue
+            person = unit.people.order_by("id").first()
+            if person is not None:
+                liaison_assign(actor=hq_editor, unit=unit, person=person)
+    return programme

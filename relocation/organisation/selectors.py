@@ -5,12 +5,67 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from relocation.core.roles import is_hq, is_security_admin, is_staff_member, is_system_admin
+from relocation.core.roles import is_enterprise_contact, is_hq, is_security_admin, is_staff_member, is_system_admin
 from relocation.organisation.models import LiaisonAssignment, Membership, Person, Phase, Programme, Unit, User
 
 
 def active_programme() -> Programme | None:
+    """The installation's default programme (for anonymous pages and commands
+    run without one). Never use it for a signed-in user: see `programme_for`."""
     return Programme.objects.filter(is_active=True).order_by("id").first()
+
+
+# The session key under which an installation-wide user's chosen programme is kept.
+CHOSEN_PROGRAMME_SESSION_KEY = "organisation.programme_id"
+
+
+def may_choose_programme(user: Any) -> bool:
+    """Installation-wide accounts (no member unit, not an enterprise contact):
+    the system, security and audit admins, and a group leader over several
+    zones (a city leader) whose account has no unit. They pick the programme
+    they work in; everyone else belongs to one programme."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return getattr(user, "unit_id", None) is None and not is_enterprise_contact(user)
+
+
+def programmes_to_choose(user: Any) -> QuerySet[Programme]:
+    if not may_choose_programme(user):
+        return Programme.objects.none()
+    return Programme.objects.order_by("-is_active", "name")
+
+
+def programme_for(user: Any) -> Programme | None:
+    """The one programme `user` works in, everywhere: a unit account's unit's
+    programme; an enterprise contact's enterprise's; an installation-wide
+    account's choice (set on the user by `ProgrammeMiddleware` from the
+    session), else the active programme. Cached on the user object."""
+    cached = getattr(user, "_programme_for", None)
+    if cached is not None:
+        return cached
+    programme = _resolve_programme(user)
+    if user is not None and programme is not None:
+        try:
+            user._programme_for = programme
+        except AttributeError:  # AnonymousUser and other slot-less stand-ins
+            pass
+    return programme
+
+
+def _resolve_programme(user: Any) -> Programme | None:
+    if getattr(user, "is_authenticated", False):
+        unit = getattr(user, "unit", None)
+        if unit is not None:
+            return unit.programme
+        if is_enterprise_contact(user):
+            # Only its own enterprise's programme; none at all without an enterprise.
+            return Programme.objects.filter(enterprises__contacts__user=user).first()
+        chosen = getattr(user, "chosen_programme_id", None)
+        if chosen:
+            programme = Programme.objects.filter(pk=chosen).first()
+            if programme is not None:
+                return programme
+    return active_programme()
 
 
 def units_with_function(programme: Programme | int | None, function: str) -> QuerySet[Unit]:
@@ -28,6 +83,11 @@ def unit_with_function(programme: Programme | int | None, function: str) -> Unit
     return units_with_function(programme, function).first()
 
 
+def unit_has_function(unit: Unit | None, function: str) -> bool:
+    """Whether `unit` performs `function` (uses the prefetched `assigned_functions` when present)."""
+    return unit is not None and function in unit.functions
+
+
 def current_phase(phases: list[Phase], today: dt.date) -> Phase | None:
     """The phase whose dates contain `today` (None before the first and after the last)."""
     return next((p for p in phases if p.starts_on <= today <= p.ends_on), None)
@@ -36,10 +96,14 @@ def current_phase(phases: list[Phase], today: dt.date) -> Phase | None:
 def units_for_user(user: Any) -> QuerySet[Unit]:
     """Every staff member may see the list of member units and their duties
     (they must know whom to call); others see none."""
-    if not is_staff_member(user):
+    programme = programme_for(user) if is_staff_member(user) else None
+    if programme is None:
         return Unit.objects.none()
     current = LiaisonAssignment.objects.filter(ends_on__isnull=True).select_related("person")
-    return Unit.objects.prefetch_related(Prefetch("liaison_assignments", queryset=current, to_attr="current_liaisons"))
+    return Unit.objects.filter(programme=programme).prefetch_related(
+        Prefetch("liaison_assignments", queryset=current, to_attr="current_liaisons"),
+        "assigned_functions",
+    )
 
 
 def unit_for_user(user: Any, pk: int) -> Unit:
@@ -50,7 +114,7 @@ def unit_for_user(user: Any, pk: int) -> Unit:
 
 def people_for_user(user: Any) -> QuerySet[Person]:
     if is_hq(user):
-        return Person.objects.select_related("unit")
+        return Person.objects.filter(unit__programme=programme_for(user)).select_related("unit")
     if is_staff_member(user):
         return Person.objects.filter(unit_id=user.unit_id).select_related("unit")
     return Person.objects.none()

@@ -79,14 +79,16 @@ def _check_required_functions(programme: Programme) -> None:
     present = set(AssignedFunction.objects.filter(unit__programme=programme).values_list("function", flat=True))
     missing = functions.missing(present)
     if missing:
+        rules: dict[str, list[str]] = {}
+        for requirement in missing:
+            rules.setdefault(requirement.function, []).append(str(requirement.rule))
         lines = "；".join(
-            _("%(function)s（%(rule)s）") % {"function": functions.UnitFunction(r.function).label, "rule": r.rule}
-            for r in missing
+            _("%(function)s [%(code)s]（%(rules)s）")
+            % {"function": functions.UnitFunction(f).label, "code": f, "rules": "、".join(r)}
+            for f, r in rules.items()
         )
-        names = ", ".join(sorted({r.function for r in missing}))
         raise ServiceError(
-            _("项目配置缺少以下单位职能，请在相应单位的 functions 中声明：%(lines)s [%(names)s]")
-            % {"lines": lines, "names": names},
+            _("项目配置缺少以下单位职能，请在承担该职能的单位的 functions 中声明：%(lines)s") % {"lines": lines},
             code="functions",
         )
 

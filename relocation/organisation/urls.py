@@ -5,6 +5,7 @@ from relocation.organisation import robot_views, views
 app_name = "organisation"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("programme/choose/", views.programme_choose, name="programme_choose"),
     path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("units/<int:pk>/robot/", robot_views.unit_robot, name="unit_robot"),
     path("memberships/", views.memberships, name="memberships"),

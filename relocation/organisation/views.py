@@ -3,9 +3,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,7 +32,7 @@ def _require_staff(request: HttpRequest) -> None:
 def overview(request: HttpRequest) -> HttpResponse:
     """The programme, its phases, the coordination group, the HQ and every member unit."""
     _require_staff(request)
-    programme = selectors.active_programme()
+    programme = selectors.programme_for(request.user)
     phases = list(programme.phases.all()) if programme else []
     return render(
         request,
@@ -45,6 +46,24 @@ def overview(request: HttpRequest) -> HttpResponse:
             "units": selectors.units_for_user(request.user),
         },
     )
+
+
+@require_POST
+def programme_choose(request: HttpRequest) -> HttpResponse:
+    """An installation-wide account picks the programme it works in; the
+    choice is remembered for the session (see ProgrammeMiddleware)."""
+    choices = selectors.programmes_to_choose(request.user)
+    programme = choices.filter(pk=request.POST.get("programme") or 0).first()
+    if programme is None:
+        raise Http404
+    request.session[selectors.CHOSEN_PROGRAMME_SESSION_KEY] = programme.pk
+    messages.success(request, _("已切换到：%(name)s") % {"name": programme.name})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    return redirect(target)
 
 
 def _can_manage(user, unit) -> bool:
@@ -109,7 +128,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def memberships(request: HttpRequest) -> HttpResponse:
     """Seats in the coordination group and the HQ; HQ editors add and remove them."""
     _require_staff(request)
-    programme = selectors.active_programme()
+    programme = selectors.programme_for(request.user)
     if programme is None:
         raise PermissionDenied
     can_manage = is_hq_editor(request.user)
@@ -142,7 +161,7 @@ def memberships(request: HttpRequest) -> HttpResponse:
 def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_hq_editor(request.user):
         raise PermissionDenied
-    programme = selectors.active_programme()
+    programme = selectors.programme_for(request.user)
     membership = get_object_or_404(selectors.memberships(programme), pk=pk) if programme else None
     if membership is None:
         raise PermissionDenied

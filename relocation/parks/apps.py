@@ -9,7 +9,17 @@ class ParksConfig(AppConfig):
 
     def ready(self) -> None:
         from relocation.core import navigation, sections, uploads
+        from relocation.organisation import functions
         from relocation.parks.enterprise_section import section_context
+
+        # The relocation procedures' responsible units (others fall to the park's town).
+        for function, rule in [
+            (functions.UnitFunction.ENVIRONMENT, _("搬迁手续：环评、排污许可迁移、竣工验收")),
+            (functions.UnitFunction.HOUSING, _("搬迁手续：施工许可")),
+            (functions.UnitFunction.FIRE, _("搬迁手续：消防验收")),
+            (functions.UnitFunction.POWER_SUPPLY, _("搬迁手续：水电接入")),
+        ]:
+            functions.require(function, rule=rule)
 
         # The enterprise page shows the receiving park and the procedures.
         sections.register(

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from relocation.core.roles import is_enterprise_contact, is_hq, is_staff_member, is_unit_member
 from relocation.enterprises.models import Enterprise, LifecycleStatus
 from relocation.organisation.models import Programme
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.selectors import programme_for as programme_for
 from relocation.parks import streams
 from relocation.parks.models import (
     Allocation,
@@ -50,13 +50,6 @@ OPEN_FOR_ALLOCATION = {
     LifecycleStatus.COMMITMENT_SIGNED,
     LifecycleStatus.DESTINATION_CONFIRMED,
 }
-
-
-def programme_for(user: Any) -> Programme | None:
-    unit = getattr(user, "unit", None)
-    if unit is not None and unit.programme_id:
-        return unit.programme
-    return active_programme()
 
 
 # ---------------------------------------------------------------- who may read

@@ -22,6 +22,7 @@ from relocation.core.uploads import store_upload
 from relocation.core.workdays import add_workdays
 from relocation.core.workflow import move, save_if_unchanged
 from relocation.enterprises.models import Enterprise
+from relocation.organisation.functions import UnitFunction
 from relocation.organisation.models import Programme, Unit
 from relocation.parks import allocation as optimiser
 from relocation.parks import lifecycle_port, selectors, streams, transitions
@@ -653,16 +654,16 @@ def allocations_confirm_bulk(
 # core.uploads purpose of procedure documents (its download check is in apps.py).
 DOCUMENT_PURPOSE = "parks.procedure"
 
-# (kind, unit code responsible (None = the park's town), working days after confirmation)
+# (kind, function of the unit responsible (None = the park's town), working days after confirmation)
 PROCEDURE_PLAN: list[tuple[str, str | None, int]] = [
     (ProcedureKind.LEASE, None, 10),
-    (ProcedureKind.CONSTRUCTION_PERMIT, "housing", 30),
-    (ProcedureKind.EIA, "eeb", 40),
-    (ProcedureKind.DISCHARGE_PERMIT_TRANSFER, "eeb", 60),
-    (ProcedureKind.FIRE_ACCEPTANCE, "fire", 70),
-    (ProcedureKind.UTILITY_CONNECTION, "power", 75),
+    (ProcedureKind.CONSTRUCTION_PERMIT, UnitFunction.HOUSING, 30),
+    (ProcedureKind.EIA, UnitFunction.ENVIRONMENT, 40),
+    (ProcedureKind.DISCHARGE_PERMIT_TRANSFER, UnitFunction.ENVIRONMENT, 60),
+    (ProcedureKind.FIRE_ACCEPTANCE, UnitFunction.FIRE, 70),
+    (ProcedureKind.UTILITY_CONNECTION, UnitFunction.POWER_SUPPLY, 75),
     (ProcedureKind.TRIAL_PRODUCTION, None, 90),
-    (ProcedureKind.ACCEPTANCE, "eeb", 110),
+    (ProcedureKind.ACCEPTANCE, UnitFunction.ENVIRONMENT, 110),
 ]
 
 
@@ -674,11 +675,13 @@ def procedures_create(*, actor: Any, allocation: Allocation, start: dt.date | No
 
     start = start or timezone.localdate()
     park = allocation.park
-    units = {u.code: u for u in Unit.objects.filter(programme=park.programme_id)}
+    from relocation.organisation.selectors import unit_with_function
+
+    by_function = {f: unit_with_function(park.programme_id, f) for _k, f, _d in PROCEDURE_PLAN if f is not None}
     existing = {i.kind: i for i in ProcedureItem.objects.filter(enterprise_id=allocation.enterprise_id)}
     items = []
     with transaction.atomic():
-        for order, (kind, unit_code, days) in enumerate(PROCEDURE_PLAN):
+        for order, (kind, function, days) in enumerate(PROCEDURE_PLAN):
             item = existing.get(kind)
             if item is None:
                 item = ProcedureItem.objects.create(
@@ -686,7 +689,7 @@ def procedures_create(*, actor: Any, allocation: Allocation, start: dt.date | No
                     allocation=allocation,
                     kind=kind,
                     order=order,
-                    responsible_unit=units.get(unit_code or "", park.town_unit),
+                    responsible_unit=(by_function.get(function) if function else None) or park.town_unit,
                     due_on=add_workdays(start, days),
                 )
                 task = task_create(

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from relocation.core.roles import is_enterprise_contact, is_hq, is_staff_member, is_unit_member
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.selectors import programme_for
 from relocation.portal import ratelimit, tracking, transitions
 from relocation.portal.models import FollowUp, Inquiry, InquiryChannel, InquiryStatus, KindSetting
 
@@ -34,7 +34,7 @@ def inquiries_for_user(user: Any) -> QuerySet[Inquiry]:
         .order_by("-created_at", "-id")
     )
     if is_hq(user):
-        programme = active_programme()
+        programme = programme_for(user)
         return base.filter(programme=programme) if programme else base.none()
     if is_unit_member(user) and user.unit_id is not None:
         return base.filter(unit_id=user.unit_id)

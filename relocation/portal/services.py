@@ -212,16 +212,18 @@ def inquiry_submit_public(
     photos: Sequence[Any] = (),
     honeypot: str = "",
     ip: str | None = None,
+    programme: Any = None,
 ) -> tuple[Inquiry, str]:
     """A member of the public reports or asks, without an account. Returns the
     item and its query code, which is shown once and never stored in clear.
 
     Refused: a filled honeypot field (only scripts see it), more than the
-    hourly number of submissions from one address."""
+    hourly number of submissions from one address. The item lands in
+    `programme` (the portal the public used), by default the active one."""
     if honeypot.strip():
         raise ServiceError(_("提交未成功：请不要填写隐藏的“网址”栏，刷新页面后重新提交。"), code="honeypot")
     ratelimit.hit("submit", ip)
-    programme = active_programme()
+    programme = programme or active_programme()
     if programme is None:
         raise ServiceError(_("平台尚未开放受理。"), code="no_programme")
     return _create(

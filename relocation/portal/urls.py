@@ -7,6 +7,8 @@ public_patterns = (
     [
         path("", views.public_home, name="home"),
         path("lookup/", views.public_lookup, name="lookup"),
+        # Each programme's own public entry (its intro; reports land in it).
+        path("<slug:code>/", views.public_home, name="home_for"),
     ],
     "public",
 )

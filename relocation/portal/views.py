@@ -9,8 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.middleware import client_ip
 from relocation.core.roles import is_enterprise_contact, is_hq, is_hq_editor
+from relocation.organisation.models import Programme
+from relocation.organisation.selectors import active_programme, programme_for
 from relocation.portal import selectors, services
 from relocation.portal.forms import (
     AskForm,
@@ -36,8 +38,22 @@ from relocation.portal.transitions import INQUIRY
 # ----------------------------------------------------------------------------- public pages
 
 
-def public_home(request: HttpRequest) -> HttpResponse:
+def _public_programme(request: HttpRequest, code: str | None) -> Programme:
+    """The programme a public page speaks for: the one in the address; without
+    one, a signed-in user's own (staff previewing their portal) or the
+    installation's default programme."""
+    if code:
+        return get_object_or_404(Programme, code=code)
+    user = request.user
+    programme = programme_for(user) if user.is_authenticated else active_programme()
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def public_home(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """The submission form; a valid POST shows the number and query code once."""
+    programme = _public_programme(request, code)
     form = PublicInquiryForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -54,6 +70,7 @@ def public_home(request: HttpRequest) -> HttpResponse:
                     photos=request.FILES.getlist("photos"),
                     honeypot=data["website"],
                     ip=client_ip(request),
+                    programme=programme,
                 )
             except ServiceError as exc:
                 form.add_error(None, exc.message)
@@ -65,7 +82,12 @@ def public_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/public_home.html",
-        {"form": form, "lookup_form": LookupForm(), "max_photos": services.MAX_PHOTOS},
+        {
+            "form": form,
+            "lookup_form": LookupForm(),
+            "max_photos": services.MAX_PHOTOS,
+            "programme": programme,
+        },
         status=status,
     )
 

@@ -9,8 +9,11 @@ class RemediationConfig(AppConfig):
 
     def ready(self) -> None:
         from relocation.core import navigation, sections, uploads
+        from relocation.organisation import functions
         from relocation.remediation import permissions, services
         from relocation.remediation.enterprise_section import section_context
+
+        functions.require(functions.UnitFunction.ENVIRONMENT, rule=_("污染地块的指导监督与责任认定"))
 
         # The enterprise page shows its plot's stage, exceedances and obligations.
         sections.register(

@@ -1,7 +1,7 @@
 """Who may see and do what with contaminated sites.
 
 The territorial towns organise the investigation and remediation of their
-plots; the ecology-environment bureau (unit code `eeb`) guides and supervises
+plots; the ecology-environment bureau (the unit with the environment function) guides and supervises
 all of them and determines liability; HQ sees and may do everything; the
 enterprise reads its own sites and uploads documents for its obligations;
 auditors and group leaders read.
@@ -13,12 +13,13 @@ from typing import Any
 
 from relocation.core.roles import is_auditor, is_enterprise_contact, is_hq, is_hq_editor, is_unit_member
 
-ECOLOGY_BUREAU = "eeb"
-
 
 def is_ecology_bureau(user: Any) -> bool:
+    from relocation.organisation.functions import UnitFunction
+    from relocation.organisation.selectors import unit_has_function
+
     unit = getattr(user, "unit", None) if is_unit_member(user) else None
-    return unit is not None and unit.code == ECOLOGY_BUREAU
+    return unit_has_function(unit, UnitFunction.ENVIRONMENT)
 
 
 def sees_all_sites(user: Any) -> bool:

@@ -628,7 +628,8 @@ def obligation_escalate(*, actor: Any, obligation: Obligation, today: dt.date | 
     """Hand an overdue obligation to the site's territorial unit as a
     supervision task (the bureau co-handles). Idempotent: a second call
     returns the same task."""
-    from relocation.organisation.models import Unit
+    from relocation.organisation.functions import UnitFunction
+    from relocation.organisation.selectors import unit_with_function
     from relocation.supervision.models import TaskSource
     from relocation.supervision.services import task_create
 
@@ -639,7 +640,7 @@ def obligation_escalate(*, actor: Any, obligation: Obligation, today: dt.date | 
         raise ServiceError(_("只有逾期未履行的义务可以督办。"))
     liability = obligation.liability
     site = liability.site
-    bureau = Unit.objects.filter(programme_id=site.programme_id, code=permissions.ECOLOGY_BUREAU).first()
+    bureau = unit_with_function(site.programme_id, UnitFunction.ENVIRONMENT)
     with transaction.atomic():
         locked = Obligation.objects.select_for_update().get(pk=obligation.pk)
         task = task_create(

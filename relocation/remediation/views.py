@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from relocation.core.errors import ServiceError
 from relocation.enterprises.selectors import enterprises_for_user
-from relocation.organisation.models import Unit
+from relocation.organisation.functions import UnitFunction
+from relocation.organisation.selectors import programme_for, units_with_function
 from relocation.remediation import forms, permissions, selectors, services, transitions
 from relocation.remediation.models import Milestone, ObligationKind, ObligationStatus, Stage
 
@@ -43,7 +44,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
             "params": params,
             "querystring": querystring.urlencode(),
             "stages": Stage.choices,
-            "towns": Unit.objects.filter(is_territorial=True).order_by("order", "code")
+            "towns": units_with_function(programme_for(request.user), UnitFunction.TERRITORIAL_TOWN)
             if permissions.sees_all_sites(request.user)
             else [],
             "can_create": permissions.can_create_site(request.user),

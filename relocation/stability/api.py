@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from relocation.enterprises.models import Enterprise
 from relocation.organisation.models import Unit
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.selectors import programme_for
 from relocation.stability import permissions, selectors, services
 from relocation.stability.models import (
     Drill,
@@ -262,8 +262,8 @@ class PlanDetailSerializer(PlanSerializer):
         fields = [*PlanSerializer.Meta.fields, "versions", "drills"]
 
 
-def _programme() -> Any:
-    programme = active_programme()
+def _programme(request: Any) -> Any:
+    programme = programme_for(request.user)
     if programme is None:
         raise NotFound
     return programme
@@ -402,7 +402,7 @@ class IncidentViewSet(StatusViewSet):
     def create(self, request):
         d = dict(self._validated(IncidentSerializer))
         d.pop("version", None)
-        incident = services.incident_report(actor=request.user, programme=_programme(), **d)
+        incident = services.incident_report(actor=request.user, programme=_programme(request), **d)
         return Response(IncidentSerializer(incident).data, status=201)
 
     def partial_update(self, request, pk=None):
@@ -488,7 +488,7 @@ class OpinionViewSet(StatusViewSet):
     def create(self, request):
         d = dict(self._validated(OpinionSerializer))
         d.pop("version", None)
-        event = services.opinion_record(actor=request.user, programme=_programme(), **d)
+        event = services.opinion_record(actor=request.user, programme=_programme(request), **d)
         return Response(OpinionSerializer(selectors.opinion_for_user(request.user, event.pk)).data, status=201)
 
     def partial_update(self, request, pk=None):
@@ -562,7 +562,7 @@ class PlanViewSet(ScopedViewSet):
         d = self._validated(PlanSerializer)
         plan = services.plan_create(
             actor=request.user,
-            programme=_programme(),
+            programme=_programme(request),
             title=d["title"],
             scope=d["scope"],
             responsible_units=d["responsible_units"],

@@ -19,8 +19,12 @@ class StabilityConfig(AppConfig):
 
         from relocation.core import navigation, sections, uploads
         from relocation.core.selectors import hide_from_enterprise_contacts
+        from relocation.organisation import functions
         from relocation.stability import selectors
         from relocation.stability.enterprise_section import section_context
+
+        functions.require(functions.UnitFunction.PROPAGANDA, rule=_("舆情事件的默认处置单位"))
+        functions.require(functions.UnitFunction.HK_MACAO_TAIWAN, rule=_("涉港澳台资企业的风险研判与舆情处置"))
 
         # Risk assessments, incidents and opinion work are the authorities' own.
         hide_from_enterprise_contacts("stability.")

@@ -152,7 +152,7 @@ class PlanForm(ProgrammeForm):
         label=_("联络角色"),
         required=False,
         widget=forms.Textarea(attrs={**TEXT, "rows": 4}),
-        help_text=_("每行一个角色，例如：现场处置组：虎门镇（分管副镇长）"),
+        help_text=_("每行一个角色，例如：现场处置组：属地镇街（分管副职）"),
     )
 
 
@@ -201,7 +201,7 @@ class OpinionForm(ProgrammeForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_unit"].help_text = _("不选则按规定：宣传部门；涉台港澳资企业由市委台港澳办牵头。")
+        self.fields["owner_unit"].help_text = _("不选则按规定：宣传部门；涉台港澳资企业由台港澳办牵头。")
 
 
 class OpinionEditForm(ProgrammeForm, VersionedForm):

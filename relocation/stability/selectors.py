@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from relocation.core.roles import is_auditor, is_hq, is_unit_member
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.selectors import programme_for
 from relocation.stability.models import (
     EmergencyPlan,
     Incident,
@@ -88,7 +88,7 @@ LEVEL_RANK = Case(
 
 
 def risks_for_user(user: Any) -> QuerySet[RiskAssessment]:
-    programme = active_programme()
+    programme = programme_for(user)
     qs = RiskAssessment.objects.filter(enterprise__programme=programme) if programme else RiskAssessment.objects.none()
     return (
         _risks(user, qs)
@@ -115,7 +115,7 @@ def high_risk_for_user(user: Any) -> QuerySet[RiskAssessment]:
 
 
 def incidents_for_user(user: Any) -> QuerySet[Incident]:
-    programme = active_programme()
+    programme = programme_for(user)
     qs = Incident.objects.filter(programme=programme) if programme else Incident.objects.none()
     return (
         _incidents(user, qs)
@@ -144,7 +144,7 @@ def incident_detail(incident: Incident) -> dict[str, Any]:
 
 
 def plans_for_user(user: Any) -> QuerySet[EmergencyPlan]:
-    programme = active_programme()
+    programme = programme_for(user)
     if not can_read(user) or programme is None:
         return EmergencyPlan.objects.none()
     qs = EmergencyPlan.objects.filter(programme=programme)
@@ -194,7 +194,7 @@ def plan_detail(plan: EmergencyPlan) -> dict[str, Any]:
 
 def opinions_for_user(user: Any, *, now: dt.datetime | None = None) -> QuerySet[OpinionEvent]:
     """Opinion events with `overdue`: still open past the response deadline."""
-    programme = active_programme()
+    programme = programme_for(user)
     qs = OpinionEvent.objects.filter(programme=programme) if programme else OpinionEvent.objects.none()
     return (
         _opinions(user, qs, now or timezone.now())

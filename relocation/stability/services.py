@@ -19,6 +19,7 @@ from relocation.core import audit, uploads, workflow
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.notifications import notify
 from relocation.core.roles import Role, is_hq_editor
+from relocation.organisation.functions import UnitFunction
 from relocation.organisation.models import Programme, Unit
 from relocation.stability import permissions, transitions
 from relocation.stability.models import (
@@ -48,11 +49,11 @@ from relocation.stability.models import (
     StatusChange,
 )
 
-# Unit codes of the plan's programme file (organisation/programmes/*.json) that
-# stability work routes to by default: 宣传部门 watches public opinion, 市委台港澳办
-# takes the enterprises with Hong Kong, Macao or Taiwan capital.
-PROPAGANDA_UNIT = "propaganda"
-CROSS_STRAIT_UNIT = "tgao"
+# The units that stability work routes to by default, by function: 宣传部门
+# watches public opinion, 台港澳办 takes the enterprises with Hong Kong, Macao
+# or Taiwan capital (the apps' ready() declares both as required functions).
+PROPAGANDA_FUNCTION = UnitFunction.PROPAGANDA
+CROSS_STRAIT_FUNCTION = UnitFunction.HK_MACAO_TAIWAN
 CROSS_STRAIT_BACKGROUNDS = frozenset({"hong_kong", "macao", "taiwan"})
 # Used when a programme has no rule rows for a level (the data migration seeds them).
 DEFAULT_RESPONSE_HOURS = {OpinionLevel.MAJOR: 2, OpinionLevel.LARGER: 24, OpinionLevel.GENERAL: 72}
@@ -64,8 +65,13 @@ def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _hq_commanders() -> list[Any]:
-    return list(get_user_model().objects.filter(is_active=True, role__in=[Role.HQ_COMMANDER, Role.HQ_STAFF]))
+def _hq_commanders(programme_id: int) -> list[Any]:
+    """HQ's commanders and staff of this programme (never another programme's)."""
+    return list(
+        get_user_model().objects.filter(
+            is_active=True, role__in=[Role.HQ_COMMANDER, Role.HQ_STAFF], unit__programme_id=programme_id
+        )
+    )
 
 
 def _unit_people(units: Iterable[Unit]) -> list[Any]:
@@ -90,8 +96,10 @@ def is_cross_strait(enterprise: Any) -> bool:
     return enterprise is not None and enterprise.capital_background in CROSS_STRAIT_BACKGROUNDS
 
 
-def _unit_by_code(programme_id: int, code: str) -> Unit | None:
-    return Unit.objects.filter(programme_id=programme_id, code=code).first()
+def _unit_by_function(programme_id: int, function: str) -> Unit | None:
+    from relocation.organisation.selectors import unit_with_function
+
+    return unit_with_function(programme_id, function)
 
 
 # ----------------------------------------------------------------------------- risk register
@@ -114,7 +122,7 @@ def _risk_co_units(enterprise: Any, responsible_unit: Unit, co_units: Iterable[U
     """The co-units asked for, plus 台港澳办 for an enterprise with such capital."""
     result = {u.pk: u for u in co_units if u.pk != responsible_unit.pk}
     if is_cross_strait(enterprise):
-        tgao = _unit_by_code(enterprise.programme_id, CROSS_STRAIT_UNIT)
+        tgao = _unit_by_function(enterprise.programme_id, CROSS_STRAIT_FUNCTION)
         if tgao is not None and tgao.pk != responsible_unit.pk:
             result.setdefault(tgao.pk, tgao)
     return list(result.values())
@@ -283,7 +291,7 @@ def _status_move(
 def _alert_serious(incident: Incident) -> None:
     """重特大 incidents reach HQ's commanders at once (always by e-mail too)."""
     notify(
-        recipients=_hq_commanders(),
+        recipients=_hq_commanders(incident.programme_id),
         verb="stability.serious_incident",
         title=_("%(severity)s%(kind)s：%(title)s")
         % {"severity": incident.get_severity_display(), "kind": incident.get_kind_display(), "title": incident.title},
@@ -487,9 +495,13 @@ def incident_escalate(*, actor: Any, incident: Incident, reason: str) -> Inciden
             reason=reason.strip(),
             extra={"outcome": reason.strip()},
         )
-        leaders = list(get_user_model().objects.filter(is_active=True, role=Role.GROUP_LEADER))
+        leaders = list(
+            get_user_model().objects.filter(
+                is_active=True, role=Role.GROUP_LEADER, unit__programme_id=incident.programme_id
+            )
+        )
         notify(
-            recipients=_hq_commanders() + leaders,
+            recipients=_hq_commanders(incident.programme_id) + leaders,
             verb="stability.incident_escalated",
             title=_("事件已上报市里：%(title)s") % {"title": incident.title},
             body=reason.strip()[:300],
@@ -768,9 +780,9 @@ def default_owner(programme: Programme, enterprise: Any = None) -> tuple[Unit | 
     """Who handles an opinion event by default: the propaganda department; for
     an enterprise with Hong Kong, Macao or Taiwan capital, 市委台港澳办 with
     propaganda as co-unit (the plan gives 台港澳办 the 舆情应对化解 of those)."""
-    propaganda = _unit_by_code(programme.pk, PROPAGANDA_UNIT)
+    propaganda = _unit_by_function(programme.pk, PROPAGANDA_FUNCTION)
     if is_cross_strait(enterprise):
-        tgao = _unit_by_code(programme.pk, CROSS_STRAIT_UNIT)
+        tgao = _unit_by_function(programme.pk, CROSS_STRAIT_FUNCTION)
         if tgao is not None:
             return tgao, [propaganda] if propaganda is not None else []
     return propaganda, []
@@ -853,7 +865,7 @@ def opinion_record(
         )
         recipients = _unit_people([owner])
         if level == OpinionLevel.MAJOR:
-            recipients += _hq_commanders()
+            recipients += _hq_commanders(event.programme_id)
         notify(
             recipients=recipients,
             verb="stability.opinion_assigned",
@@ -967,7 +979,7 @@ def remind_overdue_opinions(*, now: dt.datetime | None = None) -> int:
     for event in overdue.select_related("owner_unit"):
         with transaction.atomic():
             sent = notify(
-                recipients=_unit_people([event.owner_unit]) + _hq_commanders(),
+                recipients=_unit_people([event.owner_unit]) + _hq_commanders(event.programme_id),
                 verb="stability.opinion_overdue",
                 title=_("舆情逾期未回应：%(title)s") % {"title": event.title},
                 body=_("响应时限：%(due)s；处置单位：%(unit)s")

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.roles import is_hq_editor
 from relocation.enterprises.selectors import enterprises_for_user
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.selectors import programme_for
 from relocation.stability import forms, permissions, selectors, services
 from relocation.stability.models import (
     IncidentKind,
@@ -37,8 +37,8 @@ def _require_reader(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _programme() -> Any:
-    programme = active_programme()
+def _programme(request: HttpRequest) -> Any:
+    programme = programme_for(request.user)
     if programme is None:
         raise Http404
     return programme
@@ -50,7 +50,7 @@ def _recorder_programme(request: HttpRequest) -> Any:
     _require_reader(request)
     if not permissions.can_record(request.user):
         raise PermissionDenied
-    return _programme()
+    return _programme(request)
 
 
 def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
@@ -66,7 +66,10 @@ def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
 
 
 def _form_kwargs(request: HttpRequest) -> dict[str, Any]:
-    return {"programme": active_programme(), "enterprises": enterprises_for_user(request.user).order_by("name")}
+    return {
+        "programme": programme_for(request.user),
+        "enterprises": enterprises_for_user(request.user).order_by("name"),
+    }
 
 
 def _invalid(request: HttpRequest, form: Any) -> None:

@@ -19,7 +19,7 @@ from relocation.core import workdays
 from relocation.core.api import IsStaffMember
 from relocation.core.roles import is_hq, is_hq_editor
 from relocation.organisation.models import Unit, User
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.selectors import programme_for
 from relocation.supervision import reports, scorecards, selectors, services
 from relocation.supervision.forms import parse_deadline
 from relocation.supervision.models import CoordinationProblem, Task, TaskSource, TaskStage, TaskUpdate, UnitReport
@@ -159,7 +159,7 @@ class TaskViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self):
         ctx = super().get_serializer_context()
         today = timezone.localdate()
-        programme = active_programme()
+        programme = programme_for(self.request.user)
         days = services.settings_for(programme).yellow_workdays if programme else 3
         ctx.update(today=today, yellow_until=workdays.add_workdays(today, days))
         return ctx
@@ -355,7 +355,7 @@ class CoordinationProblemViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CoordinationProblem.objects.none()
-        programme = active_programme()
+        programme = programme_for(self.request.user)
         if not is_hq(self.request.user) or programme is None:
             return CoordinationProblem.objects.none()
         return selectors.open_coordination_problems(programme)
@@ -383,7 +383,7 @@ class ScorecardView(APIView):
 
     @extend_schema(responses=ScorecardRowSerializer(many=True))
     def get(self, request):
-        programme = active_programme()
+        programme = programme_for(self.request.user)
         if programme is None:
             return Response([])
         table = scorecards.league_table(programme, timezone.localdate())

@@ -61,8 +61,8 @@ class StyledForm(forms.Form):
 
 
 def _unit_choices(programme_id: int | None):
-    qs = Unit.objects.all()
-    return qs.filter(programme_id=programme_id) if programme_id else qs
+    """The programme's units only; without a programme, none (never every programme's)."""
+    return Unit.objects.filter(programme_id=programme_id) if programme_id else Unit.objects.none()
 
 
 class TaskForm(StyledForm):

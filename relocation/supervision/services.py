@@ -104,6 +104,16 @@ def task_create(
     ):
         raise ServiceError(_("责任人必须属于牵头单位。"))
     programme = lead_unit.programme
+    co_units = list(co_units)
+    # The task lives in the lead unit's programme: the acting user must work
+    # there, and the co-units must belong to it (another programme's pk is refused).
+    from relocation.organisation.selectors import programme_for
+
+    acting_in = programme_for(actor) if getattr(actor, "is_authenticated", False) else None
+    if (acting_in is not None and acting_in.pk != programme.pk) or any(
+        u.programme_id != programme.pk for u in co_units
+    ):
+        raise ServiceError(_("单位不属于本项目。"), code="lead_unit")
     if dedupe_key:
         existing = Task.objects.filter(programme=programme, dedupe_key=dedupe_key).first()
         if existing is not None:

@@ -20,7 +20,7 @@ from relocation.core import workdays
 from relocation.core.errors import ServiceError
 from relocation.core.roles import is_hq, is_hq_editor, is_staff_member
 from relocation.organisation.models import Unit
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.selectors import programme_for
 from relocation.supervision import notices, permissions, reports, reviews, scorecards, selectors, services
 from relocation.supervision.forms import (
     ExtendForm,
@@ -60,8 +60,8 @@ def _require_hq(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _programme():
-    programme = active_programme()
+def _programme(request: HttpRequest):
+    programme = programme_for(request.user)
     if programme is None:
         raise Http404
     return programme
@@ -85,7 +85,7 @@ def _quote(name: str) -> str:
 def task_list(request: HttpRequest) -> HttpResponse:
     """我的任务 for a unit; the HQ overview with filters for HQ."""
     _require_staff(request)
-    programme = _programme()
+    programme = _programme(request)
     today = timezone.localdate()
     yellow_until = workdays.add_workdays(today, services.settings_for(programme).yellow_workdays)
     params = {k: v.strip() for k, v in request.GET.items()}
@@ -135,7 +135,7 @@ def deadline_preview(request: HttpRequest) -> HttpResponse:
 def task_create(request: HttpRequest) -> HttpResponse:
     if not is_hq_editor(request.user):
         raise PermissionDenied
-    programme = _programme()
+    programme = _programme(request)
     form = TaskForm(request.POST or None, programme_id=programme.pk)
     if request.method == "POST" and form.is_valid():
         try:
@@ -261,7 +261,7 @@ def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 def review_list(request: HttpRequest) -> HttpResponse:
     _require_hq(request)
-    programme = _programme()
+    programme = _programme(request)
     if request.method == "POST":
         try:
             review = reviews.review_generate(
@@ -280,7 +280,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_hq(request)
-    review = get_object_or_404(MonthlyReview, pk=pk, programme=_programme())
+    review = get_object_or_404(MonthlyReview, pk=pk, programme=_programme(request))
     if request.method == "POST":
         item = get_object_or_404(MonthlyReviewItem, pk=request.POST.get("item"), review=review)
         try:
@@ -306,7 +306,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def inspection_list(request: HttpRequest) -> HttpResponse:
     _require_hq(request)
-    programme = _programme()
+    programme = _programme(request)
     today = timezone.localdate()
     form = InspectionForm(request.POST or None, initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1})
     if request.method == "POST":
@@ -331,7 +331,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_hq(request)
-    programme = _programme()
+    programme = _programme(request)
     inspection = get_object_or_404(Inspection.objects.defer("report"), pk=pk, programme=programme)
     form = FindingForm(programme_id=programme.pk)
     if request.method == "POST":
@@ -359,7 +359,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def inspection_report_download(request: HttpRequest, pk: int) -> HttpResponse:
     _require_hq(request)
-    inspection = get_object_or_404(Inspection, pk=pk, programme=_programme())
+    inspection = get_object_or_404(Inspection, pk=pk, programme=_programme(request))
     if not inspection.report:
         raise Http404
     return _docx_response(inspection.report, f"专题督查报告-{inspection.report_number}.docx")
@@ -371,7 +371,7 @@ def inspection_report_download(request: HttpRequest, pk: int) -> HttpResponse:
 def scorecard(request: HttpRequest) -> HttpResponse:
     """The league table of units with on-time rates, report timeliness, overdue counts and trends."""
     _require_staff(request)
-    programme = _programme()
+    programme = _programme(request)
     today = timezone.localdate()
     table = scorecards.league_table(programme, today)
     months = scorecards.trend_months(today)
@@ -395,7 +395,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     """A unit's own reports (and the current one to fill in); for HQ, one period's
     reports of every unit and the list of units that have not reported."""
     _require_staff(request)
-    programme = _programme()
+    programme = _programme(request)
     today = timezone.localdate()
     period = reports.last_closed_period(programme, today)
     if request.GET.get("period"):
@@ -423,7 +423,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def report_open(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
-    programme = _programme()
+    programme = _programme(request)
     try:
         start = dt.date.fromisoformat(request.POST.get("period", ""))
     except ValueError:
@@ -577,7 +577,7 @@ def workday_calculator(request: HttpRequest) -> HttpResponse:
 def settings_edit(request: HttpRequest) -> HttpResponse:
     """HQ's knobs: warning and escalation thresholds, the report period, the notice heading."""
     _require_hq(request)
-    programme = _programme()
+    programme = _programme(request)
     conf = services.settings_for(programme)
     form = SettingsForm(request.POST or None, instance=conf)
     if request.method == "POST":
@@ -602,6 +602,6 @@ def plan_seed(request: HttpRequest) -> HttpResponse:
     if not is_hq_editor(request.user):
         raise PermissionDenied
     before = Task.objects.count()
-    plan_tasks_seed(actor=request.user, programme=_programme())
+    plan_tasks_seed(actor=request.user, programme=_programme(request))
     messages.success(request, _("已从方案生成 %(n)d 项任务。") % {"n": Task.objects.count() - before})
     return redirect(f"{reverse('supervision:tasks')}?source=plan")

@@ -10,8 +10,11 @@ class WorkersConfig(AppConfig):
     def ready(self) -> None:
         from relocation.core import navigation, sections, uploads
         from relocation.core.guards import register_closure_guard
+        from relocation.organisation import functions
         from relocation.workers import selectors, services
         from relocation.workers.enterprise_section import section_context
+
+        functions.require(functions.UnitFunction.HUMAN_RESOURCES, rule=_("工人安置与劳动保障（人社部门）"))
 
         # Unpaid wages or deposits keep an enterprise's closure from being verified.
         register_closure_guard(services.arrears_closure_blockers)

@@ -2,7 +2,7 @@
 
 Rosters carry personal data, so this app is narrower than the ledger: HQ, the
 group and auditors read the whole programme; the human-resources bureau
-(人社, unit code `LABOUR_UNIT_CODE`) reads every enterprise because the plan
+(人社, the unit with the human-resources function) reads every enterprise because the plan
 makes it responsible for all of them; a territorial unit reads the enterprises
 of its area; an enterprise contact reads its own enterprise; other member
 units read nothing here.
@@ -18,8 +18,8 @@ from django.shortcuts import get_object_or_404
 
 from relocation.core.roles import is_auditor, is_enterprise_contact, is_hq, is_hq_editor, is_unit_member
 from relocation.enterprises.models import Enterprise
-from relocation.organisation.models import Programme
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.functions import UnitFunction
+from relocation.organisation.selectors import programme_for, unit_has_function
 from relocation.workers.models import (
     SETTLED_OUTCOMES,
     UNRESOLVED,
@@ -31,22 +31,11 @@ from relocation.workers.models import (
     WorkerStatus,
 )
 
-# The programme file's code of the human-resources and social-security bureau.
-LABOUR_UNIT_CODE = "hrss"
-
-
-def programme_for(user: Any) -> Programme | None:
-    unit = getattr(user, "unit", None)
-    if unit is not None and unit.programme_id:
-        return unit.programme
-    return active_programme()
-
 
 def is_labour_bureau(user: Any) -> bool:
     if not is_unit_member(user):
         return False
-    unit = getattr(user, "unit", None)
-    return unit is not None and unit.code == LABOUR_UNIT_CODE
+    return unit_has_function(getattr(user, "unit", None), UnitFunction.HUMAN_RESOURCES)
 
 
 def sees_programme(user: Any) -> bool:

@@ -28,16 +28,16 @@ def ago(**kwargs: int) -> dt.datetime:
 @pytest.fixture
 def stability_units(units, programme):
     """The plan's units for stability work, added to the shared test programme."""
-    from relocation.organisation.models import Unit
+    from relocation.conftest import make_unit
 
     extra = {
-        code: Unit.objects.create(programme=programme, code=code, name=name, kind="department", order=20 + i)
-        for i, (code, name) in enumerate(
+        code: make_unit(programme, code, name, "department", (function,), order=20 + i)
+        for i, (code, name, function) in enumerate(
             [
-                ("propaganda", "宣传部门"),
-                ("tgao", "市委台港澳办"),
-                ("stability", "综治维稳部门"),
-                ("hrss", "人力资源和社会保障部门"),
+                ("propaganda", "宣传部门", "propaganda"),
+                ("tgao", "市委台港澳办", "hk_macao_taiwan"),
+                ("stability", "综治维稳部门", "stability"),
+                ("hrss", "人力资源和社会保障部门", "human_resources"),
             ]
         )
     }

@@ -18,9 +18,9 @@ def valid_id(n: int) -> str:
 
 @pytest.fixture
 def hrss_unit(units, programme):
-    from relocation.organisation.models import Unit
+    from relocation.conftest import make_unit
 
-    return Unit.objects.create(programme=programme, code="hrss", name="人力资源和社会保障部门", kind="department")
+    return make_unit(programme, "hrss", "人力资源和社会保障部门", "department", ("human_resources",))
 
 
 @pytest.fixture
