@@ -146,6 +146,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_VERBOSE = False
+# A refused form (CSRF) gets the site's own page, in the user's language.
+CSRF_FAILURE_VIEW = "relocation.core.error_pages.csrf_failure"
 # The plan asks to lock the account, not the address (many users share one NAT
 # address on a government intranet), so the IP-rotation warning does not apply.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
