@@ -129,6 +129,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # 30 minutes of inactivity ends a session: the expiry moves with every request.
+# Idle expiry on the security clock (real time even in the demo): relocation/core/sessions.py.
+SESSION_ENGINE = "relocation.core.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
