@@ -131,6 +131,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # 30 minutes of inactivity ends a session: the expiry moves with every request.
+# Idle expiry on the security clock (real time even in the demo): relocation/core/sessions.py.
+SESSION_ENGINE = "relocation.core.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -148,6 +150,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_VERBOSE = False
+# A refused form (CSRF) gets the site's own page, in the user's language.
+CSRF_FAILURE_VIEW = "relocation.core.error_pages.csrf_failure"
 # The plan asks to lock the account, not the address (many users share one NAT
 # address on a government intranet), so the IP-rotation warning does not apply.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

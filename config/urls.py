@@ -29,3 +29,9 @@ for _app in DOMAIN_APPS:
         path(f"{_app}/", include(f"relocation.{_app}.urls")),
         path(f"api/{_app}/", include(f"relocation.{_app}.api_urls")),
     ]
+
+# Error pages in the user's language, with the navigation (the 500 page without any query).
+handler400 = "relocation.core.error_pages.bad_request"
+handler403 = "relocation.core.error_pages.permission_denied"
+handler404 = "relocation.core.error_pages.page_not_found"
+handler500 = "relocation.core.error_pages.server_error"

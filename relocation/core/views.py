@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from relocation.core import audit, notifications, selectors, spreadsheets
+from relocation.core import audit, notifications, second_factor, selectors, spreadsheets
 from relocation.core.errors import ServiceError
 from relocation.core.forms import AuditFilterForm, LoginForm, TokenForm
 from relocation.core.roles import can_see_undelivered, is_auditor
@@ -107,7 +107,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     )
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        if second_factor.verify(device, form.cleaned_data["token"]):
             from relocation.core.services import second_factor_enrolled
 
             second_factor_enrolled(actor=request.user, device=device)
@@ -129,7 +129,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect("otp_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        if second_factor.verify(device, form.cleaned_data["token"]):
             otp_login(request, device)
             return redirect(request.GET.get("next") or "home")
         form.add_error("token", _("验证码不正确，请重试。"))

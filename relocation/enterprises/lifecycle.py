@@ -132,6 +132,8 @@ def enterprise_transition(
         raise ServiceError(_("请填写变更理由。"), code="reason")
     check_move(ALLOWED, enterprise.status, target, S)
     plan = _plan_for_update(enterprise)
+    if target == S.FORCED_CLOSURE:
+        _check_forced_closure(enterprise, plan, decision_ref=decision_ref, decision_object=decision_object)
     _check_guards(
         enterprise, target, destination_type=destination_type, destination_park_id=destination_park_id, plan=plan
     )
@@ -236,6 +238,57 @@ def destination_confirm(
     )
 
 
+def forced_closure_allowed(
+    enterprise: Enterprise, *, decision_object: models.Model | None = None, today: dt.date | None = None
+) -> bool:
+    """What the plan allows: forced closure follows an enforcement decision, or
+    falls on an enterprise still not stopped after its deadline (its batch's, or
+    the date it committed to: the overdue rule). A surveyed enterprise still
+    within its deadline is persuaded, not forced."""
+    if enterprise.status not in PRE_CLOSURE | {S.HOLDOUT}:
+        return False
+    if decision_object is not None:
+        return True
+    from relocation.enterprises import lifecycle_selectors
+
+    return lifecycle_selectors.is_overdue(enterprise, today)
+
+
+def _check_forced_closure(
+    enterprise: Enterprise, plan: RelocationPlan, *, decision_ref: str, decision_object: models.Model | None
+) -> None:
+    if not (decision_ref or "").strip() and decision_object is None:
+        raise ServiceError(_("请填写强制关停决定文号。"), code="decision_ref")
+    if decision_object is None and not forced_closure_allowed(enterprise):
+        raise TransitionError(
+            _("强制关停只适用于关停时限（批次时限或承诺关停日期）已过仍未关停的企业，或依据执法决定。")
+        )
+
+
+@transaction.atomic
+def forced_closure_lift(*, actor: Any, enterprise: Enterprise, reason: str) -> StatusChange:
+    """HQ lifts a forced closure (the decision was revoked, or the enterprise
+    signed after all): back to holdout, from where it returns to the main road.
+    The reason is required and the move is audited like every other."""
+    if not is_hq_editor(actor):
+        raise PermissionDeniedError(_("只有指挥部可以解除强制关停。"))
+    if not (reason or "").strip():
+        raise ServiceError(_("请填写解除强制关停的理由。"), code="reason")
+    if enterprise.status != S.FORCED_CLOSURE:
+        raise TransitionError(_("企业当前为“%(status)s”，不在强制关停中。") % {"status": S(enterprise.status).label})
+    change = enterprise_transition(
+        actor=actor, enterprise=enterprise, target=S.HOLDOUT, reason=reason, check_permission=False
+    )
+    audit.record(
+        actor=actor,
+        action="enterprise.forced_closure_lifted",
+        obj=enterprise,
+        enterprise_id=enterprise.pk,
+        summary=_("解除强制关停：%(reason)s") % {"reason": reason.strip()[:200]},
+    )
+    return change
+
+
 def forced_closure_tasks(*, actor: Any, enterprise: Enterprise, today: dt.date | None = None) -> list[Any]:
     """The territorial unit's tasks for a forced closure (idempotent by key)."""
     from relocation.organisation.functions import UnitFunction
@@ -305,6 +358,11 @@ def forced_closure_start(
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("请填写强制关停的理由。"), code="reason")
+    if enterprise.status in PRE_CLOSURE | {S.HOLDOUT}:
+        # Checked before the holdout step so that a refusal leaves nothing half-written.
+        _check_forced_closure(
+            enterprise, _plan_for_update(enterprise), decision_ref=decision_ref, decision_object=decision_object
+        )
     if enterprise.status in PRE_CLOSURE:
         enterprise_transition(
             actor=actor, enterprise=enterprise, target=S.HOLDOUT, reason=reason, check_permission=False

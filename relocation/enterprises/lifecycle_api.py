@@ -126,10 +126,17 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class ForcedClosureSerializer(serializers.Serializer):
-    """Start forced closure in one step (HQ editors)."""
+    """Start forced closure (HQ editors): the decision number is required, and the
+    plan must allow it (a holdout past its batch's deadline)."""
 
     reason = serializers.CharField(max_length=2000)
-    decision_ref = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    decision_ref = serializers.CharField(max_length=100)
+
+
+class ForcedClosureLiftSerializer(serializers.Serializer):
+    """Lift a forced closure (HQ editors), with the reason: back to holdout."""
+
+    reason = serializers.CharField(max_length=2000)
 
 
 class LifecycleViewSet(viewsets.ReadOnlyModelViewSet):
@@ -191,6 +198,16 @@ class LifecycleViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = ForcedClosureSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         lifecycle.forced_closure_start(actor=request.user, enterprise=enterprise, **serializer.validated_data)
+        enterprise.refresh_from_db()
+        return Response(LifecycleSerializer(enterprise, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=ForcedClosureLiftSerializer, responses=LifecycleSerializer)
+    @action(detail=True, methods=["post"], url_path="forced-closure-lift", permission_classes=[IsStaffMember])
+    def forced_closure_lift(self, request: Request, pk: str | None = None) -> Response:
+        enterprise = self.get_object()
+        serializer = ForcedClosureLiftSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        lifecycle.forced_closure_lift(actor=request.user, enterprise=enterprise, **serializer.validated_data)
         enterprise.refresh_from_db()
         return Response(LifecycleSerializer(enterprise, context=self.get_serializer_context()).data)
 

@@ -314,7 +314,8 @@ def seed(*, scale: str, out: Any) -> None:
                             actor=hq, enterprise=enterprise, target=S.HOLDOUT, reason="多次走访拒不配合搬迁"
                         )
             elif target == S.FORCED_CLOSURE:
-                with demo_time.on(dt.date(2022, 3, 20) + dt.timedelta(days=index % 20)):
+                # After the second batch's deadline (31 March): forced closure falls only on a late holdout.
+                with demo_time.on(dt.date(2022, 4, 6) + dt.timedelta(days=index % 20)):
                     _force(enterprise, users, index, then_close=False)
             elif target == "forced_then_closed":
                 with demo_time.on(dt.date(2022, 2, 10) + dt.timedelta(days=index % 20)):

@@ -56,9 +56,15 @@ class ClosureConfirmForm(forms.Form):
 
 class ForcedClosureForm(forms.Form):
     reason = forms.CharField(label=_("理由"), max_length=2000, widget=forms.TextInput(attrs=TEXT))
-    decision_ref = forms.CharField(
-        label=_("决定文号"), required=False, max_length=100, widget=forms.TextInput(attrs=TEXT)
+    decision_ref = forms.CharField(label=_("决定文号"), max_length=100, widget=forms.TextInput(attrs=TEXT))
+    confirm = forms.BooleanField(
+        label=_("我已核对：该企业逾期未关停或已有执法决定，确认启动强制关停"),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+
+
+class ForcedClosureLiftForm(forms.Form):
+    reason = forms.CharField(label=_("解除理由"), max_length=2000, widget=forms.Textarea(attrs={**TEXT, "rows": 3}))
 
 
 class BatchForm(forms.Form):

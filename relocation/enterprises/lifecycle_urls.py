@@ -15,6 +15,7 @@ urlpatterns = [
     path("letters/changes/<int:change_id>/decide/", views.date_change_decide, name="date_change_decide"),
     path("<int:pk>/lifecycle/move/", views.enterprise_move, name="lifecycle_move"),
     path("<int:pk>/lifecycle/forced-closure/", views.forced_closure, name="lifecycle_forced_closure"),
+    path("<int:pk>/lifecycle/forced-closure/lift/", views.forced_closure_lift, name="lifecycle_forced_closure_lift"),
     path("<int:pk>/closure/<slug:item>/confirm/", views.closure_confirm, name="closure_confirm"),
     path("<int:pk>/letter/", views.letter_generate, name="letter_generate"),
     path("<int:pk>/letter/docx/", views.letter_download, name="letter_download"),

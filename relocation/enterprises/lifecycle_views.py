@@ -27,6 +27,7 @@ from relocation.enterprises.lifecycle_forms import (
     DateChangeDecisionForm,
     DateChangeForm,
     ForcedClosureForm,
+    ForcedClosureLiftForm,
     LetterForm,
     LetterTemplateForm,
     LetterUploadForm,
@@ -120,16 +121,16 @@ def closure_confirm(request: HttpRequest, pk: int, item: str) -> HttpResponse:
     return _detail(pk, "closure")
 
 
-@require_POST
 def forced_closure(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation step of a forced closure: the decision number (required),
+    the reason and an explicit confirmation; offered only where the plan allows it."""
     if not is_hq_editor(request.user):
         raise PermissionDenied
     enterprise = selectors.enterprise_for_user(request.user, pk)
-    form = ForcedClosureForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        _run(
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    form = ForcedClosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _run(
             request,
             lambda: lifecycle.forced_closure_start(
                 actor=request.user,
@@ -139,9 +140,36 @@ def forced_closure(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             _("已启动强制关停，并向属地单位交办任务。"),
         )
-    if request.POST.get("next") == "overdue":
-        return redirect("enterprises:lifecycle_overdue")
-    return _detail(pk)
+        if done:
+            return redirect("enterprises:lifecycle_overdue") if back == "overdue" else _detail(pk)
+    return render(
+        request,
+        "enterprises/lifecycle/forced_closure_confirm.html",
+        {
+            "enterprise": enterprise,
+            "form": form,
+            "allowed": lifecycle.forced_closure_allowed(enterprise),
+            "next": back,
+        },
+    )
+
+
+def forced_closure_lift(request: HttpRequest, pk: int) -> HttpResponse:
+    """HQ lifts a forced closure, with the reason (audited)."""
+    if not is_hq_editor(request.user):
+        raise PermissionDenied
+    enterprise = selectors.enterprise_for_user(request.user, pk)
+    form = ForcedClosureLiftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            request,
+            lambda: lifecycle.forced_closure_lift(
+                actor=request.user, enterprise=enterprise, reason=form.cleaned_data["reason"]
+            ),
+            _("已解除强制关停，企业回到钉子户状态。"),
+        ):
+            return _detail(pk)
+    return render(request, "enterprises/lifecycle/forced_closure_lift.html", {"enterprise": enterprise, "form": form})
 
 
 def lifecycle_overview(request: HttpRequest) -> HttpResponse:

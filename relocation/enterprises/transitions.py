@@ -5,6 +5,7 @@ destination_confirmed → production_stopped → closure_verified → relocated
 or closed. Side road: any state before production stops → holdout →
 forced_closure → production_stopped → … A holdout that gives in goes back to
 the main road. A confirmed destination may be confirmed again (a different park).
+HQ may lift a forced closure (back to holdout), with a reason.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.COMMITMENT_SIGNED: frozenset({S.DESTINATION_CONFIRMED, S.HOLDOUT}),
     S.DESTINATION_CONFIRMED: frozenset({S.DESTINATION_CONFIRMED, S.PRODUCTION_STOPPED, S.HOLDOUT}),
     S.HOLDOUT: frozenset({S.FORCED_CLOSURE, S.INTENTION_RECORDED, S.COMMITMENT_SIGNED}),
-    S.FORCED_CLOSURE: frozenset({S.PRODUCTION_STOPPED}),
+    S.FORCED_CLOSURE: frozenset({S.PRODUCTION_STOPPED, S.HOLDOUT}),
     S.PRODUCTION_STOPPED: frozenset({S.CLOSURE_VERIFIED}),
     S.CLOSURE_VERIFIED: frozenset({S.RELOCATED, S.CLOSED}),
     S.RELOCATED: frozenset(),

@@ -62,7 +62,7 @@ def filter_inquiries(qs: QuerySet[Inquiry], params: Any, *, today: dt.date) -> Q
     if str(params.get("unit", "")).isdigit():
         qs = qs.filter(unit_id=int(params["unit"]))
     if params.get("overdue") == "1":
-        qs = qs.filter(status__in=transitions.OPEN_FOR_UNIT, due_date__lt=today)
+        qs = qs.filter(status__in=transitions.ON_THE_CLOCK, due_date__lt=today)
     if params.get("q"):
         q = params["q"].strip()
         qs = qs.filter(Q(number__icontains=q) | Q(subject__icontains=q))
@@ -71,7 +71,7 @@ def filter_inquiries(qs: QuerySet[Inquiry], params: Any, *, today: dt.date) -> Q
 
 def is_overdue(inquiry: Inquiry, today: dt.date | None = None) -> bool:
     today = today or timezone.localdate()
-    return inquiry.status in transitions.OPEN_FOR_UNIT and inquiry.due_date is not None and inquiry.due_date < today
+    return inquiry.status in transitions.ON_THE_CLOCK and inquiry.due_date is not None and inquiry.due_date < today
 
 
 def counts(qs: QuerySet[Inquiry], *, today: dt.date) -> dict[str, int]:
@@ -79,7 +79,7 @@ def counts(qs: QuerySet[Inquiry], *, today: dt.date) -> dict[str, int]:
     return qs.order_by().aggregate(
         received=Count("pk", filter=Q(status=InquiryStatus.RECEIVED)),
         assigned=Count("pk", filter=Q(status=InquiryStatus.ASSIGNED)),
-        overdue=Count("pk", filter=Q(status__in=transitions.OPEN_FOR_UNIT, due_date__lt=today)),
+        overdue=Count("pk", filter=Q(status__in=transitions.ON_THE_CLOCK, due_date__lt=today)),
     )
 
 
@@ -155,7 +155,7 @@ def public_view(inquiry: Inquiry) -> PublicView:
         submitted_at=inquiry.created_at,
         # The unit (a government department) is public; the people in it are not.
         unit_name=inquiry.unit.name if inquiry.unit is not None else "",
-        due_date=inquiry.due_date if inquiry.status == InquiryStatus.ASSIGNED else None,
+        due_date=inquiry.due_date if inquiry.status in transitions.ON_THE_CLOCK else None,
         answer=inquiry.answer if answered else "",
         answered_at=inquiry.answered_at if answered else None,
         reject_reason=reason,

@@ -164,9 +164,10 @@ def _create(
             )
             for photo in photos
         ]
+        arrived_on = timezone.localdate()
         inquiry = Inquiry.objects.create(
             programme=programme,
-            number=tracking.next_number(channel, timezone.localdate().year),
+            number=tracking.next_number(channel, arrived_on.year),
             code_digest=tracking.digest(code),
             channel=channel,
             kind=kind,
@@ -177,6 +178,9 @@ def _create(
             phone=phone,
             submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
             enterprise=enterprise,
+            # The time limit runs from arrival: an item waiting for triage is already
+            # on the clock, so a slow triage shows as overdue instead of hiding the delay.
+            due_date=workdays.add_workdays(arrived_on, kind_setting(kind).due_workdays),
         )
         if stored:
             inquiry.photos.set(stored)
@@ -348,8 +352,9 @@ def _task_key(inquiry: Inquiry, round_no: int) -> str:
 def inquiry_assign(
     *, actor: Any, inquiry: Inquiry, unit: Unit, enterprise: Any = None, expected_version: int | None = None
 ) -> Inquiry:
-    """HQ hands a received item to a member unit, with the due date the kind's
-    setting gives in working days (official calendar plus local overrides).
+    """HQ hands a received item to a member unit. The due date was set on arrival
+    (the kind's working days, official calendar plus local overrides): triage
+    does not restart the clock; an item without one (older data) gets it from today.
     Optionally links the enterprise it concerns: from then on the item's
     events appear on that enterprise's timeline."""
     _require_hq(actor)
@@ -364,7 +369,7 @@ def inquiry_assign(
         if inquiry.channel == InquiryChannel.ENTERPRISE and enterprise is not None:
             if enterprise.pk != inquiry.enterprise_id:
                 raise ServiceError(_("企业咨询只能关联提问的企业。"), code="enterprise")
-        due = workdays.add_workdays(timezone.localdate(), kind_setting(inquiry.kind).due_workdays)
+        due = inquiry.due_date or workdays.add_workdays(timezone.localdate(), kind_setting(inquiry.kind).due_workdays)
         extra: dict[str, Any] = {"unit": unit, "due_date": due}
         if enterprise is not None:
             extra["enterprise"] = enterprise

@@ -10,7 +10,8 @@ INQUIRY: dict[str, set[str]] = {
     S.CLOSED: {S.ASSIGNED},
     S.REJECTED: set(),
 }
-# Items a unit still owes an answer for: the overdue flag applies to these.
-OPEN_FOR_UNIT: frozenset[str] = frozenset({S.ASSIGNED})
+# Items still owed an answer, by HQ (triage) or by the unit: the clock runs from
+# arrival, so the overdue flag applies to both.
+ON_THE_CLOCK: frozenset[str] = frozenset({S.RECEIVED, S.ASSIGNED})
 # Items not yet finished, for the inbox's default view.
 OPEN: frozenset[str] = frozenset({S.RECEIVED, S.ASSIGNED, S.ANSWERED})

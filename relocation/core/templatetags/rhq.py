@@ -1,4 +1,4 @@
-"""Template filters shared by every app: masking personal data, querystrings."""
+"""Template filters shared by every app: masking personal data, actors, querystrings."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from relocation.core import masking
 
@@ -17,6 +18,19 @@ register.filter("mask_phone", masking.mask_phone)
 register.filter("mask_id_number", masking.mask_id_number)
 register.filter("mask_bank_account", masking.mask_bank_account)
 register.filter("mask_name", masking.mask_name)
+
+
+@register.filter
+def actor_name(user: Any, fallback: str = "") -> str:
+    """Who made a change: the person's name, or 系统 for what the system wrote.
+
+    History rows the system writes (deadlines passing, jobs, the demo seed) have no
+    actor; `h.actor.display_name|default:h.actor.username` then fails on the filter
+    argument and the whole page answers 500, so every history list goes through here.
+    """
+    if user is None or user == "":
+        return fallback or gettext("系统")
+    return getattr(user, "display_name", "") or getattr(user, "username", "") or str(user)
 
 
 @register.simple_tag(takes_context=True)

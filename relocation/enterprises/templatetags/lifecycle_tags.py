@@ -28,7 +28,7 @@ from relocation.enterprises.models import (
     LifecycleStatus,
     RelocationPlan,
 )
-from relocation.enterprises.transitions import MAIN_ROAD, PRE_CLOSURE
+from relocation.enterprises.transitions import MAIN_ROAD
 
 register = template.Library()
 S = LifecycleStatus
@@ -44,6 +44,10 @@ def lifecycle_section(context: dict[str, Any]) -> dict[str, Any]:
     changes = list(letter.date_changes.select_related("requested_by", "decided_by")[:10]) if letter else []
     staff = is_staff_member(user)
     moves = lifecycle.allowed_moves(user, enterprise) if staff else []
+    # Starting and lifting a forced closure have their own confirmation steps, not a move button.
+    moves = [
+        m for m in moves if m != S.FORCED_CLOSURE and not (enterprise.status == S.FORCED_CLOSURE and m == S.HOLDOUT)
+    ]
     show_checklist = staff and enterprise.status in {S.PRODUCTION_STOPPED, S.CLOSURE_VERIFIED, S.CLOSED, S.RELOCATED}
     road_index = MAIN_ROAD.index(enterprise.status) if enterprise.status in MAIN_ROAD else None
     return {
@@ -72,7 +76,8 @@ def lifecycle_section(context: dict[str, Any]) -> dict[str, Any]:
         "checklist": closure.checklist(enterprise, user) if show_checklist else [],
         "show_checklist": show_checklist,
         "overdue": lifecycle_selectors.is_overdue(enterprise),
-        "can_force": is_hq_editor(user) and enterprise.status in (PRE_CLOSURE | {S.HOLDOUT}),
+        "can_force": is_hq_editor(user) and lifecycle.forced_closure_allowed(enterprise),
+        "can_lift": is_hq_editor(user) and enterprise.status == S.FORCED_CLOSURE,
         "force_form": ForcedClosureForm(),
         "can_prepare": commitments.can_prepare(user, enterprise),
         "can_upload": commitments.can_upload_scan(user, enterprise),

@@ -69,14 +69,22 @@ def test_another_unit_gets_403_on_a_move(client, outsider, enterprise):
 
 
 @pytest.mark.django_db
-def test_forced_closure_over_the_api(client, hq_staff, liaison, enterprise):
+def test_forced_closure_over_the_api(client, hq_staff, liaison, enterprise, programme):
+    from relocation.enterprises import batches
+
+    late = batches.batch_create(actor=hq_staff, programme=programme, name="逾期", deadline=dt.date(2020, 1, 1))
+    batches.batch_assign(actor=hq_staff, batch=late, enterprises=[enterprise])
     client.force_login(liaison)
     url = f"{BASE}/lifecycle/{enterprise.pk}/forced-closure/"
-    assert client.post(url, {"reason": "x"}, content_type="application/json").status_code == 403
+    assert client.post(url, {"reason": "x", "decision_ref": "X"}, content_type="application/json").status_code == 403
     client.force_login(hq_staff)
     response = client.post(url, {"reason": "逾期", "decision_ref": "X〔2022〕1号"}, content_type="application/json")
     assert response.status_code == 200 and response.json()["status"] == "forced_closure"
     assert Task.objects.filter(enterprise_id=enterprise.pk).count() == 2
+    lift = f"{BASE}/lifecycle/{enterprise.pk}/forced-closure-lift/"
+    assert client.post(lift, {}, content_type="application/json").status_code == 400
+    response = client.post(lift, {"reason": "决定已撤销"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "holdout"
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from relocation.core.errors import PermissionDeniedError, TransitionError
+from relocation.core.errors import PermissionDeniedError, ServiceError, TransitionError
 from relocation.enterprises import batches, lifecycle, lifecycle_selectors
 from relocation.enterprises.models import CommitmentLetter, LifecycleStatus, StatusChange
 from relocation.enterprises.tests.lifecycle_fixtures import put_in
@@ -50,8 +50,15 @@ def test_batch_assignment_is_hq_only_and_audited(liaison, hq_staff, batch, enter
     assert enterprise.relocation_plan.batch == batch
 
 
+def past_deadline(enterprise, hq_staff, programme, deadline=dt.date(2020, 1, 1)):
+    """Put the enterprise in a batch whose shutdown deadline has passed."""
+    late = batches.batch_create(actor=hq_staff, programme=programme, name=f"已逾期{deadline}", deadline=deadline)
+    batches.batch_assign(actor=hq_staff, batch=late, enterprises=[enterprise])
+
+
 @pytest.mark.django_db
-def test_forced_closure_in_one_step_creates_the_territorial_tasks_once(hq_staff, units, enterprise):
+def test_forced_closure_in_one_step_creates_the_territorial_tasks_once(hq_staff, units, enterprise, programme):
+    past_deadline(enterprise, hq_staff, programme)
     lifecycle.forced_closure_start(
         actor=hq_staff, enterprise=enterprise, reason="逾期未关停", decision_ref="指挥部〔2022〕3号"
     )
@@ -97,10 +104,52 @@ def test_forced_closure_is_refused_to_units_and_after_production_stopped(liaison
 
 @pytest.mark.django_db
 @time_machine.travel(dt.datetime(2021, 9, 29, 10, 0), tick=False)
-def test_forced_closure_tasks_are_due_in_five_working_days(hq_staff, units, enterprise):
+def test_forced_closure_tasks_are_due_in_five_working_days(hq_staff, units, enterprise, programme):
     """29 Sep 2021 + 5 working days skips the National Day holiday and counts
     the make-up Saturday 9 Oct: due Tuesday 12 Oct."""
-    lifecycle.forced_closure_start(actor=hq_staff, enterprise=enterprise, reason="逾期")
+    past_deadline(enterprise, hq_staff, programme, dt.date(2021, 9, 1))
+    lifecycle.forced_closure_start(
+        actor=hq_staff, enterprise=enterprise, reason="逾期", decision_ref="指挥部〔2021〕1号"
+    )
     assert set(Task.objects.filter(enterprise_id=enterprise.pk).values_list("deadline", flat=True)) == {
         dt.date(2021, 10, 12)
     }
+
+
+@pytest.mark.django_db
+def test_forced_closure_is_refused_within_the_deadline_and_without_a_decision_number(
+    hq_staff, units, enterprise, programme
+):
+    """A just-surveyed enterprise within its deadline is persuaded, not forced; and
+    a refusal leaves nothing half-written (no holdout step either)."""
+    with pytest.raises(TransitionError, match="关停时限"):
+        lifecycle.forced_closure_start(
+            actor=hq_staff, enterprise=enterprise, reason="x", decision_ref="指挥部〔2022〕1号"
+        )
+    assert not lifecycle.forced_closure_allowed(enterprise)
+    past_deadline(enterprise, hq_staff, programme)
+    assert lifecycle.forced_closure_allowed(enterprise)
+    with pytest.raises(ServiceError, match="决定文号"):
+        lifecycle.forced_closure_start(actor=hq_staff, enterprise=enterprise, reason="x", decision_ref=" ")
+    enterprise.refresh_from_db()
+    assert enterprise.status == S.SURVEYED and not StatusChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_hq_lifts_a_forced_closure_with_a_reason_and_it_is_audited(hq_staff, liaison, units, enterprise, programme):
+    from relocation.core.models import AuditEvent
+
+    past_deadline(enterprise, hq_staff, programme)
+    lifecycle.forced_closure_start(
+        actor=hq_staff, enterprise=enterprise, reason="逾期", decision_ref="指挥部〔2022〕3号"
+    )
+    with pytest.raises(PermissionDeniedError):
+        lifecycle.forced_closure_lift(actor=liaison, enterprise=enterprise, reason="撤销")
+    with pytest.raises(ServiceError, match="理由"):
+        lifecycle.forced_closure_lift(actor=hq_staff, enterprise=enterprise, reason="  ")
+    lifecycle.forced_closure_lift(actor=hq_staff, enterprise=enterprise, reason="企业已签署承诺书，撤销决定")
+    enterprise.refresh_from_db()
+    assert enterprise.status == S.HOLDOUT
+    last = StatusChange.objects.filter(enterprise=enterprise).latest("id")
+    assert (last.from_status, last.to_status, last.actor) == (S.FORCED_CLOSURE, S.HOLDOUT, hq_staff)
+    assert AuditEvent.objects.filter(action="enterprise.forced_closure_lifted", enterprise_id=enterprise.pk).exists()

@@ -197,9 +197,20 @@ def test_hq_starts_forced_closure_from_the_overdue_page(client, hq_staff, batch,
     assert "逾期电镀厂" in page
     ledger = client.get(reverse("enterprises:list")).content.decode()
     assert 'data-overdue="1"' in ledger
+    url = reverse("enterprises:lifecycle_forced_closure", args=[late.pk])
+    # The confirmation step: a page with the decision number, the reason and a confirmation box.
+    confirm = client.get(url + "?next=overdue").content.decode()
+    assert 'id="forced-closure-form"' in confirm and 'name="confirm"' in confirm
+    # Without the confirmation or the decision number nothing happens.
+    for data in (
+        {"reason": "逾期未关停", "decision_ref": "指挥部〔2022〕1号"},
+        {"reason": "逾期未关停", "confirm": "on"},
+    ):
+        assert client.post(url, data).status_code == 200
+    late.refresh_from_db()
+    assert late.status == S.SURVEYED
     response = client.post(
-        reverse("enterprises:lifecycle_forced_closure", args=[late.pk]),
-        {"reason": "逾期未关停", "decision_ref": "指挥部〔2022〕1号", "next": "overdue"},
+        url, {"reason": "逾期未关停", "decision_ref": "指挥部〔2022〕1号", "confirm": "on", "next": "overdue"}
     )
     assert response.status_code == 302 and response["Location"] == reverse("enterprises:lifecycle_overdue")
     late.refresh_from_db()
@@ -467,3 +478,25 @@ def test_the_ledger_list_badges_overdue_rows_with_a_constant_query_count(client,
         page = client.get(reverse("enterprises:list")).content.decode()
     assert page.count('data-overdue="1"') == 11
     assert len(large) == len(small)
+
+
+@pytest.mark.django_db
+def test_forced_closure_is_not_offered_within_the_deadline_and_hq_can_lift_it(client, hq_staff, batch, enterprise):
+    client.force_login(hq_staff)
+    detail = client.get(reverse("enterprises:detail", args=[enterprise.pk])).content.decode()
+    assert 'id="forced-closure-link"' not in detail and 'data-move="forced_closure"' not in detail
+    page = client.get(reverse("enterprises:lifecycle_forced_closure", args=[enterprise.pk])).content.decode()
+    assert 'id="forced-closure-not-allowed"' in page and 'id="forced-closure-form"' not in page
+    batches.batch_assign(actor=hq_staff, batch=batch, enterprises=[enterprise])
+    url = reverse("enterprises:lifecycle_forced_closure", args=[enterprise.pk])
+    client.post(url, {"reason": "逾期", "decision_ref": "指挥部〔2022〕2号", "confirm": "on"})
+    enterprise.refresh_from_db()
+    assert enterprise.status == S.FORCED_CLOSURE
+    detail = client.get(reverse("enterprises:detail", args=[enterprise.pk])).content.decode()
+    assert 'id="forced-closure-lift-link"' in detail
+    lift = reverse("enterprises:lifecycle_forced_closure_lift", args=[enterprise.pk])
+    assert client.get(lift).status_code == 200
+    assert client.post(lift, {"reason": ""}).status_code == 200
+    assert client.post(lift, {"reason": "决定已撤销"}).status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.status == S.HOLDOUT

@@ -208,3 +208,19 @@ def test_the_overdue_flag(assigned):
     assigned.refresh_from_db()
     assert selectors.is_overdue(assigned)
     assert selectors.counts(Inquiry.objects.all(), today=dt.date.today())["overdue"] == 1
+
+
+@time_machine.travel(dt.datetime(2022, 9, 29, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_the_time_limit_runs_from_arrival_not_from_triage(submit, hq_staff, units):
+    """Submitted on Thursday 29 September 2022: five working days end on 11 October
+    (National Day week off, 8–9 October worked); triage a week later keeps that date."""
+    inquiry, _ = submit()
+    assert inquiry.due_date == dt.date(2022, 10, 11)
+    assert selectors.public_view(inquiry).due_date == dt.date(2022, 10, 11)
+    with time_machine.travel(dt.datetime(2022, 10, 12, 10, 0, tzinfo=dt.UTC), tick=False):
+        # Still waiting for triage after its time limit: overdue.
+        assert selectors.is_overdue(inquiry)
+        assert selectors.counts(Inquiry.objects.all(), today=dt.date(2022, 10, 12))["overdue"] == 1
+        services.inquiry_assign(actor=hq_staff, inquiry=inquiry, unit=units["eeb"])
+    inquiry.refresh_from_db()
+    assert inquiry.due_date == dt.date(2022, 10, 11)
