@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.roles import is_enterprise_contact, is_hq, is_hq_editor, is_staff_member, is_unit_member
 from relocation.enterprises import batches, closure, commitments, lifecycle, lifecycle_selectors, selectors
+from relocation.enterprises.lifecycle_facts import DONE
 from relocation.enterprises.lifecycle_forms import (
     BatchForm,
     ClosureConfirmForm,
@@ -38,7 +39,6 @@ from relocation.enterprises.models import (
     Enterprise,
     LifecycleStatus,
 )
-from relocation.enterprises.transitions import TERMINAL
 from relocation.organisation.models import Unit
 from relocation.organisation.selectors import active_programme
 
@@ -151,7 +151,7 @@ def lifecycle_overview(request: HttpRequest) -> HttpResponse:
     programme = active_programme()
     stages = lifecycle_selectors.stage_counts(request.user)
     total = sum(s["count"] for s in stages)
-    finished = sum(s["count"] for s in stages if s["status"] in TERMINAL)
+    finished = sum(s["count"] for s in stages if s["status"] in DONE)
     return render(
         request,
         "enterprises/lifecycle/overview.html",

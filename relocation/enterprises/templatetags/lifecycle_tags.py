@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from relocation.core.roles import is_hq_editor, is_staff_member
 from relocation.enterprises import closure, commitments, lifecycle, lifecycle_selectors
+from relocation.enterprises.lifecycle_facts import PRE_CLOSURE, STOPPED
 from relocation.enterprises.lifecycle_forms import (
     DateChangeDecisionForm,
     DateChangeForm,
@@ -28,7 +29,7 @@ from relocation.enterprises.models import (
     LifecycleStatus,
     RelocationPlan,
 )
-from relocation.enterprises.transitions import MAIN_ROAD, PRE_CLOSURE
+from relocation.enterprises.transitions import MAIN_ROAD
 
 register = template.Library()
 S = LifecycleStatus
@@ -44,7 +45,7 @@ def lifecycle_section(context: dict[str, Any]) -> dict[str, Any]:
     changes = list(letter.date_changes.select_related("requested_by", "decided_by")[:10]) if letter else []
     staff = is_staff_member(user)
     moves = lifecycle.allowed_moves(user, enterprise) if staff else []
-    show_checklist = staff and enterprise.status in {S.PRODUCTION_STOPPED, S.CLOSURE_VERIFIED, S.CLOSED, S.RELOCATED}
+    show_checklist = staff and enterprise.status in STOPPED
     road_index = MAIN_ROAD.index(enterprise.status) if enterprise.status in MAIN_ROAD else None
     return {
         "request": request,
