@@ -280,8 +280,8 @@ def _document(bulletin: Any, sections: list[Any], *, number: str, issued_on: dt.
         if chart is not None:
             blocks.append(official.Block("chart", svg=chart.svg(), png=chart.png()))
     annex: list[official.Block] = []
-    for number, (_key, title, rows) in enumerate(annex_tables(figures), start=1):
-        annex.append(official.Block("caption", _("表%(n)s　%(title)s") % {"n": number, "title": title}))
+    for n, (_key, title, rows) in enumerate(annex_tables(figures), start=1):
+        annex.append(official.Block("caption", _("表%(n)s　%(title)s") % {"n": n, "title": title}))
         annex.append(official.Block("table", rows=rows))
     hq = Unit.objects.filter(programme=bulletin.programme, kind=Unit.Kind.HEADQUARTERS).first()
     issuer = hq.name if hq else _("现场指挥部")

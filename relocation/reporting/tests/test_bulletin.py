@@ -108,8 +108,9 @@ def test_it_counts_enterprises_by_category_and_batch(programme, hq_staff, make_e
     from relocation.enterprises.models import Batch, RelocationPlan
 
     first = Batch.objects.create(programme=programme, name="第一批", order=1, deadline=dt.date(2022, 3, 31))
-    RelocationPlan.objects.create(enterprise=make_enterprise(), batch=first)
-    make_enterprise()
+    with time_machine.travel(dt.datetime(2022, 1, 5, 2, tzinfo=dt.UTC)):
+        RelocationPlan.objects.create(enterprise=make_enterprise(), batch=first)
+        make_enterprise()
     bulletin = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=3)
     batches = {i["label"]: i["count"] for i in bulletin.figures["enterprises"]["by_batch"]}
     assert batches == {"第一批": 1, "未分批": 1}
