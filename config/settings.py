@@ -286,6 +286,10 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "relocation-hq@localhost")
 NOTIFY_WEBHOOK_URL = env_str("NOTIFY_WEBHOOK_URL", "")
+# The site's address as users reach it, for links in messages read outside it (group robots).
+SITE_URL = env_str("SITE_URL", "")
+# Hosts a group robot may post to besides the platforms' own (an intranet relay).
+RHQ_ROBOT_HOSTS = env_list("RHQ_ROBOT_HOSTS", [])
 NOTIFY_WEBHOOK_FORMAT = env_str("NOTIFY_WEBHOOK_FORMAT", "json")  # json | wecom | dingtalk
 
 # The public portal: submissions and look-ups allowed per address and hour.

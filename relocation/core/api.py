@@ -109,13 +109,13 @@ class NotificationPreferencesSerializer(serializers.Serializer):
 
 
 def _preferences_payload(user: Any) -> dict[str, Any]:
-    from relocation.core.notification_kinds import CATEGORIES, MANDATORY
+    from relocation.core.notification_kinds import categories, mandatory
     from relocation.core.selectors import notification_preferences_of
 
     current = notification_preferences_of(user)
     return {
-        "categories": [{"category": k, "label": str(label), "email": current[k]} for k, label in CATEGORIES],
-        "mandatory": [{"verb": v, "reason": str(why)} for v, why in sorted(MANDATORY.items())],
+        "categories": [{"category": k, "label": str(label), "email": current[k]} for k, label in categories()],
+        "mandatory": [{"verb": v, "reason": str(why)} for v, why in sorted(mandatory().items())],
     }
 
 

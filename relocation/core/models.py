@@ -144,7 +144,8 @@ class NotificationDelivery(TimeStampedModel):
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("电子邮件")
-        WEBHOOK = "webhook", _("群机器人")
+        WEBHOOK = "webhook", _("全局推送接口")
+        ROBOT = "robot", _("单位群机器人")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待发送")  # not tried yet, or failed and waiting for the next retry
@@ -219,6 +220,45 @@ class WorkdayOverride(TimeStampedModel):
         ordering = ["date"]
         verbose_name = _("工作日调整")
         verbose_name_plural = _("工作日调整")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'工作日' if self.is_workday else '休息日'}"
+
+
+class OfficialCalendarYear(TimeStampedModel):
+    """A year's State Council notice on public holidays (国务院办公厅关于××年部分节假日安排的通知),
+    entered by HQ. Its days win over the `chinese-calendar` package, and a year entered
+    here counts as covered, so dates in it are no longer estimates."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("依据（通知文号）"), max_length=200)
+    holidays = models.JSONField(_("放假日期"), default=list)
+    workdays = models.JSONField(_("调休上班日期"), default=list)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("国家节假日安排")
+        verbose_name_plural = _("国家节假日安排")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(year__gte=2000, year__lte=2100), name="calendar_year_in_range")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.source}"
+
+
+class OfficialCalendarDay(models.Model):
+    """One listed day of an entered notice, so a date range is read in the same
+    query as the local overrides (a holiday, or a weekend day worked)."""
+
+    year = models.ForeignKey(OfficialCalendarYear, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("国家节假日安排日期")
+        verbose_name_plural = _("国家节假日安排日期")
 
     def __str__(self) -> str:
         return f"{self.date} {'工作日' if self.is_workday else '休息日'}"

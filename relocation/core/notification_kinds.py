@@ -2,46 +2,68 @@
 
 A notification's category is the first part of its verb (`task.assigned` → `task`).
 Users choose per category whether it also comes by e-mail; the in-app inbox always
-gets it. A few verbs always go by e-mail too, whatever the user chose: the formal
-and urgent ones, where HQ must be able to rely on the message having gone out.
-Keys only: the core names the categories but imports no app.
+gets it. A few verbs always go by e-mail (and to the unit's group robot) too,
+whatever the user chose: the formal and urgent ones, where HQ must be able to rely
+on the message having gone out.
+
+Each app registers its own categories and urgent verbs in its `ready()`, so the
+core names none of them (a new domain adds its kinds without touching the core);
+what no app claims falls under "other".
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 OTHER = "other"
 
-CATEGORIES: list[tuple[str, str]] = [
-    ("task", _("督办任务：交办、签收、办结、核验、退回、临期和逾期提醒")),
-    ("supervision", _("月度督办清单与季度督查报告")),
-    ("report", _("双周报告：催报、缺报、审阅结果")),
-    ("meeting", _("会议：召开、改期、纪要、议题申请")),
-    ("bulletin", _("月度通报：编制与印发")),
-    ("letter", _("承诺书日期变更的申请与审批")),
-    ("monitoring", _("在线监控告警与告警指派")),
-    ("stability", _("维稳与舆情：事件交办、重特大事件、上报市里、舆情交办和逾期")),
-    (OTHER, _("其他通知")),
-]
 
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str | Promise
+    order: int
+
+
+_categories: dict[str, Category] = {}
 # verb → why it always goes by e-mail as well.
-MANDATORY: dict[str, str] = {
-    "task.notice": _("督办单是指挥部的正式文书，必须确保承办单位收到。"),
-    "task.red": _("逾期催办：任务已超过完成时限，承办人必须知道。"),
-    "task.escalated": _("逾期升级：已报指挥部或协调小组领导，须立即办理。"),
-    "monitoring.alert": _("在线监控告警可能意味着偷排或仍在生产，须立即处置。"),
-    "stability.serious_incident": _("重特大维稳、安全或环境事件，指挥部领导须立即知道。"),
-    "report.urgent_problem": _("成员单位在双周报告中上报的紧急问题，须指挥部当天知道。"),
-}
+_mandatory: dict[str, str | Promise] = {}
 
-_KNOWN = {key for key, _label in CATEGORIES}
+
+def register(
+    key: str, label: str | Promise, *, order: int = 50, mandatory: dict[str, str | Promise] | None = None
+) -> None:
+    """Declare a category (the verbs' first part) and, optionally, its urgent verbs with the reason."""
+    if key == OTHER:
+        raise ValueError("'other' is the core's own category")
+    _categories[key] = Category(key, label, order)
+    for verb, reason in (mandatory or {}).items():
+        if category_of_known(verb, {key}) != key:
+            raise ValueError(f"{verb} does not belong to category {key}")
+        _mandatory[verb] = reason
+
+
+def categories() -> list[tuple[str, str | Promise]]:
+    """(key, label) of every category in display order, "other" last."""
+    ordered = sorted(_categories.values(), key=lambda c: (c.order, c.key))
+    return [(c.key, c.label) for c in ordered] + [(OTHER, _("其他通知"))]
+
+
+def mandatory() -> dict[str, str | Promise]:
+    return dict(_mandatory)
+
+
+def category_of_known(verb: str, known: set[str]) -> str:
+    prefix = verb.split(".", 1)[0]
+    return prefix if prefix in known else OTHER
 
 
 def category_of(verb: str) -> str:
-    prefix = verb.split(".", 1)[0]
-    return prefix if prefix in _KNOWN else OTHER
+    return category_of_known(verb, set(_categories))
 
 
 def is_mandatory(verb: str) -> bool:
-    return verb in MANDATORY
+    return verb in _mandatory

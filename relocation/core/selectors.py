@@ -19,10 +19,10 @@ def inbox_for_user(user: Any) -> QuerySet[Notification]:
 def notification_preferences_of(user: Any) -> dict[str, bool]:
     """Category → whether it also comes by e-mail (on unless the user turned it off)."""
     from relocation.core.models import NotificationPreference
-    from relocation.core.notification_kinds import CATEGORIES
+    from relocation.core.notification_kinds import categories
 
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("category", "email"))
-    return {key: chosen.get(key, True) for key, _label in CATEGORIES}
+    return {key: chosen.get(key, True) for key, _label in categories()}
 
 
 def undelivered_notifications() -> QuerySet[NotificationDelivery]:

@@ -20,6 +20,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
+from relocation.core import robots
 from relocation.core.models import Notification, NotificationDelivery, NotificationPreference
 from relocation.core.notification_kinds import category_of, is_mandatory
 
@@ -103,6 +104,17 @@ def _wanted_channels(items: list[Notification]) -> list[tuple[Notification, str]
         )
     )
     wanted = []
+    # Urgent kinds go at once to the recipient unit's group robot, once per unit:
+    # the first notification of the batch for that unit and message carries it.
+    urgent = [item for item in items if is_mandatory(item.verb)]
+    unit_robots = robots.robots_for({item.recipient_id for item in urgent}) if urgent else {}
+    carried: set[tuple[str, str, str]] = set()
+    for item in sorted(urgent, key=lambda i: i.pk):
+        robot = unit_robots.get(item.recipient_id)
+        if robot is None or (robot.key, item.verb, item.title) in carried:
+            continue
+        carried.add((robot.key, item.verb, item.title))
+        wanted.append((item, Channel.ROBOT))
     for item in items:
         if item.recipient.email and (
             is_mandatory(item.verb) or (item.recipient_id, category_of(item.verb)) not in opted_out
@@ -144,8 +156,20 @@ def _send(item: Notification, channel: str) -> None:
     if channel == Channel.EMAIL:
         send_mail(item.title, f"{item.body}\n\n{item.url}".strip(), None, [item.recipient.email])
         return
+    if channel == Channel.ROBOT:
+        robot = robots.robots_for([item.recipient_id]).get(item.recipient_id)
+        if robot is None:
+            raise robots.RobotRefused("the unit's robot was removed or switched off")
+        robots.post(robot, title=item.title, body=item.body, link=_absolute(item.url))
+        return
     data = json.dumps(webhook_payload(item, settings.NOTIFY_WEBHOOK_FORMAT), ensure_ascii=False).encode()
     req = urllib.request.Request(
         settings.NOTIFY_WEBHOOK_URL, data=data, headers={"Content-Type": "application/json"}, method="POST"
     )
     urllib.request.urlopen(req, timeout=10).close()
+
+
+def _absolute(url: str) -> str:
+    """A robot message is read outside the site: give it the full address when one is configured."""
+    base = getattr(settings, "SITE_URL", "")
+    return f"{base.rstrip('/')}{url}" if url.startswith("/") and base else url

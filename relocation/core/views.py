@@ -244,22 +244,22 @@ def file_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     """The user's own choice, per category, of in-app only or also by e-mail."""
-    from relocation.core.notification_kinds import CATEGORIES, MANDATORY
+    from relocation.core.notification_kinds import categories, mandatory
     from relocation.core.services import notification_preferences_set
 
     if request.method == "POST":
-        chosen = {key: f"email_{key}" in request.POST for key, _label in CATEGORIES}
+        chosen = {key: f"email_{key}" in request.POST for key, _label in categories()}
         notification_preferences_set(actor=request.user, email=chosen)
         messages.success(request, _("通知设置已保存。"))
         return redirect("notification_preferences")
     current = selectors.notification_preferences_of(request.user)
-    rows = [{"key": key, "label": label, "email": current[key]} for key, label in CATEGORIES]
+    rows = [{"key": key, "label": label, "email": current[key]} for key, label in categories()]
     return render(
         request,
         "core/notification_preferences.html",
         {
             "rows": rows,
-            "mandatory": sorted(MANDATORY.items()),
+            "mandatory": sorted(mandatory().items()),
             "has_email": bool(request.user.email),
             "webhook_on": bool(settings.NOTIFY_WEBHOOK_URL),
         },

@@ -107,8 +107,14 @@ def burn_down(
 ) -> dict[str, list[Any]]:
     """Weekly remaining enterprises (actual, up to `until`) against the plan
     (each enterprise due by its batch deadline, or the programme deadline).
-    Inputs are counts per day, so the work does not grow with enterprises."""
-    created_days, created_totals = _cumulative(created)
+    Inputs are counts per day, so the work does not grow with enterprises.
+
+    Both lines count the same set, the enterprises in the ledger up to `until`:
+    an enterprise entered in the ledger in week 10 was in the zone from the
+    start, so it counts as remaining from week 1 (counting it only from its
+    entry made the actual line start far below the plan and then jump)."""
+    _created_days, created_totals = _cumulative(created)
+    in_ledger = created_totals[-1] if created_totals else 0
     done_days, done_totals = _cumulative(done)
     due_days, due_totals = _cumulative(due)
     total_due = due_totals[-1] if due_totals else 0
@@ -119,8 +125,7 @@ def burn_down(
     while day <= end + dt.timedelta(days=6):
         labels.append(day.isoformat())
         plan.append(total_due - _upto(due_days, due_totals, day))
-        existing = _upto(created_days, created_totals, day)
-        actual.append(existing - _upto(done_days, done_totals, day) if day <= until else None)
+        actual.append(in_ledger - _upto(done_days, done_totals, day) if day <= until else None)
         day += dt.timedelta(weeks=1)
     return {"labels": labels, "actual": actual, "plan": plan}
 

@@ -8,6 +8,10 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("企业台账")
 
     def ready(self) -> None:
+        from relocation.core import notification_kinds
+
+        notification_kinds.register("letter", _("承诺书日期变更的申请与审批"), order=60)
+
         from relocation.core import navigation, sections, uploads
         from relocation.core.roles import is_enterprise_contact, is_hq_editor, is_staff_member
         from relocation.enterprises.contact_views import section_context

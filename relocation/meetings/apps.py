@@ -8,6 +8,10 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("定期会商")
 
     def ready(self) -> None:
+        from relocation.core import notification_kinds
+
+        notification_kinds.register("meeting", _("会议：召开、改期、纪要、议题申请"), order=40)
+
         from relocation.core import navigation
         from relocation.core.roles import is_staff_member
 

@@ -8,6 +8,15 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("生产监管")
 
     def ready(self) -> None:
+        from relocation.core import notification_kinds
+
+        notification_kinds.register(
+            "monitoring",
+            _("在线监控告警与告警指派"),
+            order=70,
+            mandatory={"monitoring.alert": _("在线监控告警可能意味着偷排或仍在生产，须立即处置。")},
+        )
+
         from relocation.core import navigation, sections
         from relocation.core.guards import register_closure_guard
         from relocation.monitoring import permissions, services

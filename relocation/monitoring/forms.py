@@ -4,12 +4,21 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from relocation.monitoring.models import MonitoringPoint, ToxicMovementKind, UtilityKind
+from relocation.monitoring.models import MonitoringPoint, ProtocolVersionChoice, ToxicMovementKind, UtilityKind
 
 
 class PointForm(forms.ModelForm):
     password = forms.CharField(label=_("访问密码"), max_length=64)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    protocol_version = forms.ChoiceField(
+        label=_("协议版本"), choices=ProtocolVersionChoice.choices, required=False, initial=ProtocolVersionChoice.HJ2017
+    )
+    sm4_key = forms.CharField(
+        label=_("SM4 密钥"), max_length=32, required=False, help_text=_("32位十六进制数；留空表示该设备不加密。")
+    )
+
+    def clean_protocol_version(self) -> str:
+        return self.cleaned_data.get("protocol_version") or ProtocolVersionChoice.HJ2017
 
     class Meta:
         model = MonitoringPoint
@@ -23,6 +32,8 @@ class PointForm(forms.ModelForm):
             "table",
             "discharge_mode",
             "crc_variant",
+            "protocol_version",
+            "sm4_key",
             "expected_interval_minutes",
             "is_active",
         ]

@@ -28,6 +28,12 @@ class PointInfo:
     password: str
     crc_variant: str
     unit_overrides: dict[str, str] = field(default_factory=dict)
+    protocol_version: str = "2017"  # the version the server's own commands are written in
+    sm4_key: bytes | None = None
+    interval_minutes: int = 60
+    # The newest DataTime stored for the point when the directory was loaded (aware):
+    # a reconnecting device whose first upload is later than this by several intervals has a gap.
+    last_data_time: dt.datetime | None = None
     # pollutant code -> conversion factor, filled on first use.
     factors: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
@@ -44,8 +50,12 @@ class PointInfo:
 class PointDirectory:
     """Active monitoring points by MN, reloaded periodically by the server."""
 
-    def __init__(self, points: dict[str, PointInfo] | None = None) -> None:
+    def __init__(
+        self, points: dict[str, PointInfo] | None = None, *, gap_factor: float = 2.0, skew_limit_seconds: int = 120
+    ) -> None:
         self.points = points or {}
+        self.gap_factor = gap_factor  # a device silent longer than interval × this has a gap to back-fill
+        self.skew_limit_seconds = skew_limit_seconds  # beyond this clock skew the server calibrates the device
 
     def get(self, mn: str) -> PointInfo | None:
         return self.points.get(mn)
@@ -54,13 +64,18 @@ class PointDirectory:
         info = self.points.get(mn)
         return (info.crc_variant,) if info else ()
 
+    def sm4_key(self, mn: str) -> bytes | None:
+        info = self.points.get(mn)
+        return info.sm4_key if info else None
+
     @classmethod
     def load(cls) -> PointDirectory:
         from django.db import close_old_connections
 
-        from relocation.monitoring.models import MonitoringPoint
+        from relocation.monitoring.models import DeviceStatus, MonitoringPoint
 
         close_old_connections()
+        last = dict(DeviceStatus.objects.values_list("point_id", "last_data_time"))
         points = {
             p.mn: PointInfo(
                 id=p.pk,
@@ -68,12 +83,31 @@ class PointDirectory:
                 password=p.password or "",
                 crc_variant=p.crc_variant,
                 unit_overrides=dict(p.unit_overrides or {}),
+                protocol_version=p.protocol_version,
+                sm4_key=_key_bytes(p.sm4_key),
+                interval_minutes=p.expected_interval_minutes,
+                last_data_time=last.get(p.pk),
             )
             for p in MonitoringPoint.objects.filter(is_active=True).only(
-                "id", "mn", "password", "crc_variant", "unit_overrides"
+                "id", "mn", "password", "crc_variant", "unit_overrides", "protocol_version", "sm4_key",
+                "expected_interval_minutes",
             )
-        }
-        return cls(points)
+        }  # fmt: skip
+        from relocation.monitoring.selectors import policy
+
+        rules = policy()
+        return cls(points, gap_factor=float(rules.gap_factor), skew_limit_seconds=rules.clock_skew_limit_seconds)
+
+
+def _key_bytes(text: str | None) -> bytes | None:
+    """The point's SM4 key: 32 hex digits (checked when the point is saved)."""
+    if not text:
+        return None
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        return None
+    return key if len(key) == 16 else None
 
 
 def site_timezone() -> Any:

@@ -38,6 +38,12 @@ class CrcVariant(models.TextChoices):
     MODBUS_HI = "modbus_hi", _("CRC-16/MODBUS 高字节在前")
 
 
+class ProtocolVersionChoice(models.TextChoices):
+    HJ2005 = "2005", _("HJ/T 212-2005")
+    HJ2017 = "2017", _("HJ 212-2017")
+    HJ2025 = "2025", _("HJ 212-2025")
+
+
 class Standard(TimeStampedModel):
     """A discharge standard (national, local) or one enterprise's permit limits."""
 
@@ -136,6 +142,13 @@ class MonitoringPoint(TimeStampedModel):
     crc_variant = models.CharField(
         _("容忍的校验方式"), max_length=16, choices=CrcVariant.choices, default=CrcVariant.HJ212
     )
+    # The version the server writes its own commands in (back-fill, time calibration);
+    # answers always follow the version of the frame they answer.
+    protocol_version = models.CharField(
+        _("协议版本"), max_length=4, choices=ProtocolVersionChoice.choices, default=ProtocolVersionChoice.HJ2017
+    )
+    # HJ 212-2025 SM4 key (32 hex digits) for devices that encrypt CP; empty = no encryption.
+    sm4_key = EncryptedTextField(_("SM4 密钥"), blank=True, default="")
     expected_interval_minutes = models.PositiveIntegerField(_("数据上报间隔(分钟)"), default=60)
     # pollutant code -> unit the analyser really reports ("mg/L" / "µg/L"), overriding the standard's default.
     unit_overrides = models.JSONField(_("单位配置"), default=dict, blank=True)
@@ -208,6 +221,53 @@ class IngestCounter(models.Model):
         return f"{self.day} {self.mn} {self.reason}: {self.count}"
 
 
+class FrameCounter(models.Model):
+    """How many frames a device had accepted per day, by the CRC variant and the
+    protocol version they arrived in (the device's real dialect)."""
+
+    day = models.DateField(_("日期"))
+    mn = models.CharField(_("MN"), max_length=32)
+    crc_variant = models.CharField(_("校验方式"), max_length=16)
+    version = models.CharField(_("协议版本"), max_length=4)
+    count = models.PositiveIntegerField(_("次数"), default=0)
+
+    class Meta:
+        ordering = ["-day", "mn", "crc_variant", "version"]
+        verbose_name = _("接收报文计数")
+        verbose_name_plural = _("接收报文计数")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "mn", "crc_variant", "version"], name="framecounter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.mn} {self.crc_variant}/{self.version}: {self.count}"
+
+
+class DeviceStatus(models.Model):
+    """What the HJ 212 server last saw of a device: written by the server in
+    bulk, read by the device health page and the back-fill decision."""
+
+    point = models.OneToOneField(
+        MonitoringPoint, on_delete=models.CASCADE, related_name="device_status", verbose_name=_("监控点")
+    )
+    last_frame_at = models.DateTimeField(_("最近报文时间"), null=True, blank=True)
+    last_data_time = models.DateTimeField(_("最近数据时间"), null=True, blank=True)
+    # Arrival minus DataTime of the last real-time upload: positive = the device's clock is behind.
+    clock_skew_seconds = models.IntegerField(_("时钟偏差(秒)"), null=True, blank=True)
+    backfill_requested_at = models.DateTimeField(_("最近补传请求"), null=True, blank=True)
+    backfill_from = models.DateTimeField(_("补传起"), null=True, blank=True)
+    backfill_to = models.DateTimeField(_("补传止"), null=True, blank=True)
+    time_set_at = models.DateTimeField(_("最近校时"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["point"]
+        verbose_name = _("设备状态")
+        verbose_name_plural = _("设备状态")
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.last_frame_at}"
+
+
 class MonitoringPolicy(TimeStampedModel):
     """The thresholds of the detectors, editable by HQ (one row)."""
 
@@ -221,6 +281,9 @@ class MonitoringPolicy(TimeStampedModel):
     night_share = models.DecimalField(
         _("夜间用电占基准小时用电的比例上限"), max_digits=5, decimal_places=2, default=0.5
     )
+    # Device health (HJ 212 devices).
+    clock_skew_limit_seconds = models.PositiveIntegerField(_("校时阈值(秒)"), default=120)
+    crc_proposal_refusals = models.PositiveIntegerField(_("建议更改校验方式的拒收次数"), default=5)
 
     class Meta:
         ordering = ["id"]

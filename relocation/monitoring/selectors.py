@@ -70,6 +70,19 @@ def points_for_user(user: Any) -> QuerySet[MonitoringPoint]:
     )
 
 
+def device_points_for_user(user: Any) -> QuerySet[MonitoringPoint]:
+    """The devices whose health a user follows: HQ all of its programme's, a unit
+    the devices of the enterprises it is the territorial unit of (it owns their alerts)."""
+    qs = points_for_user(user).filter(is_active=True)
+    if not permissions.can_read(user):
+        return qs.none()
+    if permissions.sees_all_alerts(user):
+        return qs
+    if getattr(user, "unit_id", None) is None:
+        return qs.none()
+    return qs.filter(enterprise__territorial_unit_id=user.unit_id)
+
+
 def point_for_user(user: Any, pk: int) -> MonitoringPoint:
     return get_object_or_404(points_for_user(user), pk=pk)
 

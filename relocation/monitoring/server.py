@@ -15,6 +15,15 @@ write the 9014 data answers, one write per connection and batch. So:
 - a failed batch is not acknowledged, the devices resend, and idempotent
   storage drops what had already been stored.
 
+Each device is answered in its own dialect: the version of its frame and the
+CRC variant of its point. When a device comes back after a gap, its first
+upload on the connection triggers a history-retrieval request for the missing
+period (补传); re-sent values fill the gap and duplicates are dropped by the
+storage's unique key. A real-time upload whose DataTime is off by more than the
+policy's limit triggers a time calibration (1012). What the server saw of each
+device (frames by dialect, last frame, clock skew, back-fill requests) is
+written periodically with the refusal counts.
+
 Protocols instead of streams, and one write per connection per batch, because
 at thousands of frames per second the per-frame cost of the event loop is what
 counts (a coroutine, a future and a write per frame cost more than decoding).
@@ -69,6 +78,9 @@ class DeviceConnection(asyncio.Protocol):
         self.reassembler: Reassembler | None = None
         self.seen = server.now
         self.answers: list[bytes] = []
+        self.commands: list[bytes] = []  # requests to the device, sent after the answers they follow
+        self.followed_up: set[int] = set()  # points checked for a gap on this connection
+        self.time_set: set[int] = set()  # points sent a time calibration on this connection
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -106,6 +118,9 @@ class DeviceConnection(asyncio.Protocol):
             transport.write(data)
 
     def flush_answers(self) -> None:
+        if self.commands:  # after the data answer: a logger waits for that first
+            self.answers.extend(self.commands)
+            self.commands = []
         if self.answers:
             self.send(b"".join(self.answers))
             self.answers = []
@@ -118,6 +133,7 @@ class Hj212Server:
         load_directory: Callable[[], ingest.PointDirectory],
         store: Callable[[Sequence[ingest.Row]], int],
         count_rejections: Callable[[dict], None] | None = None,
+        record_activity: Callable[[dict, dict], None] | None = None,
         tz: Any = dt.UTC,
         queue_size: int = 20000,
         batch_max: int = 4000,
@@ -128,6 +144,7 @@ class Hj212Server:
         self.load_directory = load_directory
         self.store = store
         self.count_rejections = count_rejections
+        self.record_activity = record_activity
         self.tz = tz
         self.queue_size = queue_size
         self.batch_max = batch_max
@@ -138,12 +155,15 @@ class Hj212Server:
         self.executor = ThreadPoolExecutor(max_workers=writers + 1, thread_name_prefix="hj212-db")
         self.stats: Counter[str] = Counter()
         self.rejections: Counter[tuple[dt.date, str, str]] = Counter()
+        # Accepted frames per (day, MN, CRC variant, version) and the devices' latest status.
+        self.dialects: Counter[tuple[dt.date, str, str, str]] = Counter()
+        self.statuses: dict[int, dict[str, Any]] = {}
         self._server: asyncio.base_events.Server | None = None
         self._tasks: list[asyncio.Task] = []
         self.connections = 0
         self._connections: set[DeviceConnection] = set()
         # Frames decoded and waiting for a writer: (connection, parts to answer, rows).
-        self.queue: deque[tuple[DeviceConnection, list[Frame], list[ingest.Row]]] = deque()
+        self.queue: deque[tuple[DeviceConnection, list[Frame], list[ingest.Row], str]] = deque()
         self._held: deque[DeviceConnection] = deque()  # connections with packets not yet decoded
         self._storing = 0  # frames taken by writers, not yet answered
         self._work: asyncio.Event | None = None
@@ -249,7 +269,7 @@ class Hj212Server:
         stats["frames"] += 1
         directory = self.directory
         try:
-            frame = decode(line, crc_variants=directory.crc_variants)
+            frame = decode(line, crc_variants=directory.crc_variants, sm4_key=directory.sm4_key)
         except FrameError as exc:
             self._reject(exc.mn, exc.reason)
             return
@@ -264,21 +284,24 @@ class Hj212Server:
             self._reject(frame.mn, "unknown MN")
             connection.send(replies.request_answer(frame, codes.QN_BAD_MN))
             return
+        variant = point.crc_variant
         if not point.password_ok(frame.pw):
             self._reject(frame.mn, "wrong password")
-            connection.send(replies.request_answer(frame, codes.QN_BAD_PW))
+            connection.send(replies.request_answer(frame, codes.QN_BAD_PW, crc_variant=variant))
             return
+        self._seen(frame, point, received_at)
         cn = frame.cn
         if cn in codes.REPLY_CNS:
             stats["replies_received"] += 1
             return
-        if cn in codes.NOTIFY_CNS:
-            connection.send(replies.notify_answer(frame))
+        if cn in codes.NOTIFY_CNS or cn == codes.CN_HEARTBEAT:
+            if cn in codes.NOTIFY_CNS or frame.needs_ack:
+                connection.send(replies.notify_answer(frame, crc_variant=variant))
             return
         if cn not in codes.UPLOAD_CNS:
             self._reject(frame.mn, "unsupported CN")
             if frame.needs_ack:
-                connection.send(replies.request_answer(frame, codes.QN_BAD_CN))
+                connection.send(replies.request_answer(frame, codes.QN_BAD_CN, crc_variant=variant))
             return
         if frame.is_split:
             if connection.reassembler is None:
@@ -290,30 +313,97 @@ class Hj212Server:
             whole, parts = complete
         else:
             whole, parts = frame, [frame]
-        if cn in codes.DATA_CNS and whole.data_time is None:
+        if cn in codes.DATA_CNS and whole.data_time is None and whole.values:
             self._reject(frame.mn, "missing field: DataTime")
             return
+        if cn in codes.DATA_CNS and whole.data_time is not None:
+            self._follow_up(connection, whole, point, received_at)
         rows = ingest.rows_for(whole, point, received_at, self.tz)
         if not rows:
-            # Nothing to store (status, restart time …): answer right away.
+            # Nothing to store (status, restart time, a data-free upload …): answer right away.
             stats["accepted_without_rows"] += 1
-            self._answer(connection, parts)
+            self._answer(connection, parts, variant)
             connection.flush_answers()
             return
-        self.queue.append((connection, parts, rows))
+        self.queue.append((connection, parts, rows, variant))
         if self._drained.is_set():  # type: ignore[union-attr]
             self._drained.clear()  # type: ignore[union-attr]
         if not self._work.is_set():  # type: ignore[union-attr]
             self._work.set()  # type: ignore[union-attr]
 
-    def _answer(self, connection: DeviceConnection, parts: list[Frame]) -> int:
+    def _answer(self, connection: DeviceConnection, parts: list[Frame], variant: str) -> int:
         answered = 0
         for part in parts:
             if part.needs_ack:
-                connection.answers.append(replies.data_answer(part))
+                connection.answers.append(replies.data_answer(part, crc_variant=variant))
                 answered += 1
         self.stats["acknowledged"] += answered
         return answered
+
+    # -- what the server learns of each device -----------------------------
+    def _seen(self, frame: Frame, point: ingest.PointInfo, received_at: dt.datetime) -> None:
+        self.dialects[(received_at.date(), point.mn, frame.crc_variant, frame.version.name[-4:])] += 1
+        status = self.statuses.get(point.id)
+        if status is None:
+            status = self.statuses[point.id] = {}
+        status["last_frame_at"] = received_at
+        if frame.cn in codes.DATA_CNS and frame.data_time is not None:
+            when = frame.data_time.replace(tzinfo=self.tz)
+            if when > status.get("last_data_time", when - dt.timedelta(seconds=1)):
+                status["last_data_time"] = when
+            if frame.cn == codes.CN_REALTIME and not frame.resent:
+                status["clock_skew_seconds"] = round((received_at - when).total_seconds())
+
+    def _follow_up(
+        self, connection: DeviceConnection, frame: Frame, point: ingest.PointInfo, received_at: dt.datetime
+    ) -> None:
+        """Back-fill a gap the device left (once per connection), and calibrate its
+        clock when it is off by more than the limit."""
+        directory = self.directory
+        when = frame.data_time.replace(tzinfo=self.tz)  # type: ignore[union-attr]
+        if point.id not in connection.followed_up and not frame.resent:
+            connection.followed_up.add(point.id)
+            last = point.last_data_time
+            allowed = dt.timedelta(minutes=point.interval_minutes * directory.gap_factor)
+            if last is not None and when - last > allowed:
+                cn = codes.CN_MINUTE if point.interval_minutes < 60 else codes.CN_HOURLY
+                if frame.cn in (codes.CN_MINUTE, codes.CN_HOURLY, codes.CN_DAILY):
+                    cn = frame.cn
+                connection.commands.append(
+                    self._command(
+                        frame,
+                        point,
+                        cn,
+                        {"BeginTime": _site_text(last, self.tz), "EndTime": _site_text(when, self.tz)},
+                    )
+                )
+                self.stats["backfill_requested"] += 1
+                status = self.statuses.setdefault(point.id, {})
+                status.update(backfill_requested_at=received_at, backfill_from=last, backfill_to=when)
+        if frame.cn == codes.CN_REALTIME and point.id not in connection.time_set:
+            if abs((received_at - when).total_seconds()) > directory.skew_limit_seconds:
+                connection.time_set.add(point.id)
+                connection.commands.append(
+                    self._command(frame, point, codes.CN_SET_TIME, {"SystemTime": _site_text(received_at, self.tz)})
+                )
+                self.stats["time_set"] += 1
+                self.statuses.setdefault(point.id, {})["time_set_at"] = received_at
+
+    def _command(self, frame: Frame, point: ingest.PointInfo, cn: str, fields: dict[str, str]) -> bytes:
+        from relocation.monitoring.hj212.versions import BY_NAME
+
+        version = BY_NAME.get(point.protocol_version, frame.version)
+        now = dt.datetime.now(self.tz)
+        return version.command(
+            qn=now.strftime("%Y%m%d%H%M%S%f")[:17],
+            st=frame.st,
+            cn=cn,
+            pw=frame.pw,
+            mn=point.mn,
+            cp_fields=fields,
+            crc_variant=point.crc_variant,
+            sm4_key=point.sm4_key,
+        )
 
     def _reject(self, mn: str, reason: str) -> None:
         self.stats["rejected"] += 1
@@ -351,8 +441,8 @@ class Hj212Server:
                 ok = False
             if ok:
                 touched = set()
-                for connection, parts, _ in batch:
-                    if self._answer(connection, parts):
+                for connection, parts, _, variant in batch:
+                    if self._answer(connection, parts, variant) or connection.commands:
                         touched.add(connection)
                 for connection in touched:
                     connection.flush_answers()
@@ -382,6 +472,7 @@ class Hj212Server:
             await self._flush_rejections()
 
     async def _flush_rejections(self) -> None:
+        await self._flush_activity()
         if not self.rejections or self.count_rejections is None:
             return
         pending, self.rejections = dict(self.rejections), Counter()
@@ -390,3 +481,21 @@ class Hj212Server:
         except Exception:  # noqa: BLE001
             log.exception("counting rejected frames failed")
             self.rejections.update(pending)
+
+    async def _flush_activity(self) -> None:
+        if self.record_activity is None or not (self.dialects or self.statuses):
+            return
+        dialects, self.dialects = dict(self.dialects), Counter()
+        statuses, self.statuses = self.statuses, {}
+        try:
+            await asyncio.get_running_loop().run_in_executor(self.executor, self.record_activity, dialects, statuses)
+        except Exception:  # noqa: BLE001 - statistics only; keep them for the next try
+            log.exception("recording device activity failed")
+            self.dialects.update(dialects)
+            for point_id, status in statuses.items():
+                self.statuses.setdefault(point_id, status)
+
+
+def _site_text(when: dt.datetime, tz: Any) -> str:
+    """An aware time as the site-local YYYYMMDDhhmmss the devices speak."""
+    return when.astimezone(tz).strftime("%Y%m%d%H%M%S")

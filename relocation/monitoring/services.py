@@ -25,13 +25,18 @@ from relocation.monitoring.models import (
     AlertStatus,
     CrcVariant,
     MonitoringPoint,
+    ProtocolVersionChoice,
     ToxicMovement,
     ToxicMovementKind,
 )
 from relocation.monitoring.transitions import ALERT_TRANSITIONS
 
 # Kinds of alert that send the territorial unit to re-inspect the site.
-REINSPECT_KINDS = frozenset({AlertKind.EXCEEDANCE, AlertKind.STOPPED_CONSUMING, AlertKind.TOXIC_DISCREPANCY})
+# A device offline for longer than its interval × the policy's factor (DATA_GAP) is
+# chased the same way as an exceedance: a task for the unit, with its stage clock.
+REINSPECT_KINDS = frozenset(
+    {AlertKind.EXCEEDANCE, AlertKind.DATA_GAP, AlertKind.STOPPED_CONSUMING, AlertKind.TOXIC_DISCREPANCY}
+)
 REINSPECT_DAYS = 3
 
 
@@ -46,6 +51,8 @@ POINT_FIELDS = [
     "table",
     "discharge_mode",
     "crc_variant",
+    "protocol_version",
+    "sm4_key",
     "expected_interval_minutes",
     "unit_overrides",
     "is_active",
@@ -108,6 +115,11 @@ def _check_point(data: dict[str, Any]) -> None:
         raise ServiceError(_("不支持的校验方式。"), code="crc_variant")
     if int(data.get("expected_interval_minutes", 60) or 0) < 1:
         raise ServiceError(_("数据上报间隔至少为1分钟。"), code="expected_interval_minutes")
+    if "protocol_version" in data and data["protocol_version"] not in ProtocolVersionChoice.values:
+        raise ServiceError(_("不支持的协议版本。"), code="protocol_version")
+    key = str(data.get("sm4_key") or "")
+    if key and (len(key) != 32 or key.strip("0123456789abcdefABCDEF")):
+        raise ServiceError(_("SM4 密钥应为32位十六进制数（16字节）。"), code="sm4_key")
     if "password" in data and not str(data["password"]).strip():
         raise ServiceError(_("访问密码不能为空。"), code="password")
 

@@ -160,3 +160,42 @@ def count_rejections(counts: dict[tuple[dt.date, str, str], int]) -> None:
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, [(d.isoformat(), mn[:32], reason[:64], n) for (d, mn, reason), n in counts.items()])
+
+
+def record_activity(dialects: dict[tuple[dt.date, str, str, str], int], statuses: dict[int, dict[str, object]]) -> None:
+    """Add accepted-frame counts (day, MN, CRC variant, version) -> n to FrameCounter
+    and merge what the server saw of each device into DeviceStatus (the newest
+    DataTime never moves back: back-filled history is older than what is known)."""
+    from relocation.monitoring.models import DeviceStatus, MonitoringPoint
+
+    sql = (
+        "INSERT INTO monitoring_framecounter (day, mn, crc_variant, version, count) VALUES (%s, %s, %s, %s, %s) "
+        "ON CONFLICT (day, mn, crc_variant, version) "
+        "DO UPDATE SET count = monitoring_framecounter.count + excluded.count"
+    )
+    with transaction.atomic():
+        if dialects:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    sql, [(d.isoformat(), mn[:32], v[:16], ver[:4], n) for (d, mn, v, ver), n in dialects.items()]
+                )
+        if not statuses:
+            return
+        existing = {s.point_id: s for s in DeviceStatus.objects.select_for_update().filter(point_id__in=statuses)}
+        known = set(MonitoringPoint.objects.filter(pk__in=statuses).values_list("pk", flat=True))
+        fields = {f.name for f in DeviceStatus._meta.concrete_fields} - {"id", "point"}
+        create, update = [], []
+        for point_id, seen in statuses.items():
+            if point_id not in known:
+                continue  # deleted since
+            row = existing.get(point_id) or DeviceStatus(point_id=point_id)
+            for name, value in seen.items():
+                if name not in fields:
+                    continue
+                if name == "last_data_time" and row.last_data_time is not None and value <= row.last_data_time:
+                    continue
+                setattr(row, name, value)
+            (update if row.pk else create).append(row)
+        DeviceStatus.objects.bulk_create(create)
+        if update:
+            DeviceStatus.objects.bulk_update(update, sorted(fields))

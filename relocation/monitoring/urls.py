@@ -14,6 +14,7 @@ urlpatterns = [
     path("enterprises/<int:pk>/utility.json", views.utility_chart, name="utility_chart"),
     path("enterprises/<int:pk>/toxic/", views.toxic_ledger, name="toxic"),
     path("points/", views.point_list, name="points"),
+    path("devices/", views.device_health, name="devices"),
     path("points/new/", views.point_edit, name="point_create"),
     path("points/<int:pk>/edit/", views.point_edit, name="point_edit"),
     path("points/<int:pk>/chart.json", views.point_chart, name="point_chart"),

@@ -174,6 +174,16 @@ def point_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def device_health(request: HttpRequest) -> HttpResponse:
+    """HQ and the owning unit: their devices, worst first."""
+    from relocation.monitoring import health
+
+    if not permissions.can_read(request.user):
+        raise PermissionDenied
+    points = list(selectors.device_points_for_user(request.user))
+    return render(request, "monitoring/device_health.html", {"rows": health.device_health(points), "active": "devices"})
+
+
 def point_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if not permissions.can_manage_points(request.user):
         raise PermissionDenied
@@ -194,7 +204,10 @@ def point_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("监控点已保存。"))
             return redirect("monitoring:points")
-    return render(request, "monitoring/point_form.html", {"form": form, "point": point})
+    from relocation.monitoring import health
+
+    observed = health.device_health([point])[0] if point else None
+    return render(request, "monitoring/point_form.html", {"form": form, "point": point, "observed": observed})
 
 
 def utility_import(request: HttpRequest) -> HttpResponse:

@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from relocation.core.api import IsStaffMember
 from relocation.core.masking import mask_phone
 from relocation.core.roles import is_security_admin, is_system_admin
-from relocation.organisation import selectors, services
-from relocation.organisation.models import Membership, Person, Unit, User
+from relocation.organisation import group_robots, selectors, services
+from relocation.organisation.models import GroupRobot, Membership, Person, Unit, User
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -49,6 +49,19 @@ class PersonSerializer(serializers.ModelSerializer):
         return mask_phone(person.phone)
 
 
+class GroupRobotSerializer(serializers.Serializer):
+    """A unit's group robot. The address and the secret are credentials: written, never read back."""
+
+    platform = serializers.ChoiceField(choices=GroupRobot.Platform.choices)
+    webhook_url = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500)
+    secret = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=200)
+    enabled = serializers.BooleanField(default=True)
+    has_secret = serializers.SerializerMethodField()
+
+    def get_has_secret(self, robot: GroupRobot) -> bool:
+        return bool(robot.secret)
+
+
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     """Member units with their duties and current liaison."""
 
@@ -57,6 +70,34 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.units_for_user(self.request.user)
+
+    @extend_schema(request=GroupRobotSerializer, responses=GroupRobotSerializer)
+    @action(detail=True, methods=["get", "put", "delete"], serializer_class=GroupRobotSerializer)
+    def robot(self, request, pk=None):
+        """The unit's group robot for urgent notifications (HQ or the unit's leader)."""
+        unit = self.get_object()
+        if not group_robots.can_configure(request.user, unit):
+            raise PermissionDenied
+        if request.method == "DELETE":
+            group_robots.group_robot_remove(actor=request.user, unit=unit)
+            return Response(status=204)
+        if request.method == "PUT":
+            serializer = GroupRobotSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            robot = group_robots.group_robot_save(actor=request.user, unit=unit, **serializer.validated_data)
+            return Response(GroupRobotSerializer(robot).data)
+        robot = GroupRobot.objects.filter(unit=unit).first()
+        if robot is None:
+            return Response(status=404)
+        return Response(GroupRobotSerializer(robot).data)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"], url_path="robot/test")
+    def robot_test(self, request, pk=None):
+        """Post a test message to the unit's group robot now."""
+        unit = self.get_object()
+        group_robots.group_robot_test(actor=request.user, unit=unit)
+        return Response(status=204)
 
 
 class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):

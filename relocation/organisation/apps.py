@@ -8,7 +8,10 @@ class OrganisationConfig(AppConfig):
     verbose_name = _("组织机构")
 
     def ready(self) -> None:
-        from relocation.core import navigation
+        from relocation.core import navigation, robots
+        from relocation.organisation.group_robots import robots_of_users
+
+        robots.register_lookup(robots_of_users)
         from relocation.core.roles import is_security_admin, is_staff_member, is_system_admin
 
         navigation.register(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from relocation.core.fields import EncryptedTextField
 from relocation.core.models import TimeStampedModel
 from relocation.core.roles import Role
+from relocation.organisation.functions import UnitFunction
 
 
 class Programme(TimeStampedModel):
@@ -95,6 +96,30 @@ class Unit(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def functions(self) -> list[str]:
+        """The unit's functions (prefetch `assigned_functions` in lists)."""
+        return sorted(a.function for a in self.assigned_functions.all())
+
+
+class AssignedFunction(TimeStampedModel):
+    """One function a unit performs in its programme (see `functions.UnitFunction`);
+    rules find units by function, never by unit code."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="assigned_functions", verbose_name=_("单位"))
+    function = models.CharField(_("职能"), max_length=32, choices=UnitFunction.choices)
+
+    class Meta:
+        ordering = ["unit", "function"]
+        verbose_name = _("单位职能")
+        verbose_name_plural = _("单位职能")
+        constraints = [models.UniqueConstraint(fields=["unit", "function"], name="unit_function_once")]
+        # units_with_function: the units of one function, then narrowed to the programme.
+        indexes = [models.Index(fields=["function", "unit"], name="assigned_function_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_function_display()}"
 
 
 class User(AbstractUser):
@@ -202,3 +227,29 @@ class LiaisonAssignment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.person}"
+
+
+class GroupRobot(TimeStampedModel):
+    """A unit's working-group robot (WeCom, DingTalk or Feishu): urgent notifications
+    for the unit's people are pushed to it at once. The webhook address carries the
+    robot's credential and the signing secret is one too, so both are encrypted."""
+
+    class Platform(models.TextChoices):
+        WECOM = "wecom", _("企业微信")
+        DINGTALK = "dingtalk", _("钉钉")
+        FEISHU = "feishu", _("飞书")
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="group_robot", verbose_name=_("单位"))
+    platform = models.CharField(_("平台"), max_length=16, choices=Platform.choices)
+    webhook_url = EncryptedTextField(_("Webhook 地址"))
+    secret = EncryptedTextField(_("加签密钥"), blank=True)
+    enabled = models.BooleanField(_("启用"), default=True)
+    updated_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["unit"]
+        verbose_name = _("单位群机器人")
+        verbose_name_plural = _("单位群机器人")
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_platform_display()}"

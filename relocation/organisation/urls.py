@@ -1,11 +1,12 @@
 from django.urls import path
 
-from relocation.organisation import views
+from relocation.organisation import robot_views, views
 
 app_name = "organisation"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("units/<int:pk>/", views.unit_detail, name="unit"),
+    path("units/<int:pk>/robot/", robot_views.unit_robot, name="unit_robot"),
     path("memberships/", views.memberships, name="memberships"),
     path("memberships/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
     path("accounts/", views.account_list, name="accounts"),

@@ -8,6 +8,10 @@ class ReportingConfig(AppConfig):
     verbose_name = _("信息报送")
 
     def ready(self) -> None:
+        from relocation.core import notification_kinds
+
+        notification_kinds.register("bulletin", _("月度通报：编制与印发"), order=50)
+
         from relocation.core import navigation
         from relocation.core.roles import is_staff_member
 

@@ -8,6 +8,15 @@ class StabilityConfig(AppConfig):
     verbose_name = _("维稳与舆情")
 
     def ready(self) -> None:
+        from relocation.core import notification_kinds
+
+        notification_kinds.register(
+            "stability",
+            _("维稳与舆情：事件交办、重特大事件、上报市里、舆情交办和逾期"),
+            order=80,
+            mandatory={"stability.serious_incident": _("重特大维稳、安全或环境事件，指挥部领导须立即知道。")},
+        )
+
         from relocation.core import navigation, sections, uploads
         from relocation.core.selectors import hide_from_enterprise_contacts
         from relocation.stability import selectors

@@ -8,6 +8,26 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("督办")
 
     def ready(self) -> None:
+        from relocation.core import notification_kinds
+
+        notification_kinds.register(
+            "task",
+            _("督办任务：交办、签收、办结、核验、退回、临期和逾期提醒"),
+            order=10,
+            mandatory={
+                "task.notice": _("督办单是指挥部的正式文书，必须确保承办单位收到。"),
+                "task.red": _("逾期催办：任务已超过完成时限，承办人必须知道。"),
+                "task.escalated": _("逾期升级：已报指挥部或协调小组领导，须立即办理。"),
+            },
+        )
+        notification_kinds.register("supervision", _("月度督办清单与季度督查报告"), order=20)
+        notification_kinds.register(
+            "report",
+            _("双周报告：催报、缺报、审阅结果"),
+            order=30,
+            mandatory={"report.urgent_problem": _("成员单位在双周报告中上报的紧急问题，须指挥部当天知道。")},
+        )
+
         from relocation.core import navigation, uploads
         from relocation.core.roles import is_staff_member
         from relocation.core.selectors import hide_from_enterprise_contacts

@@ -10,7 +10,7 @@ from django.urls import reverse
 from relocation.core import tasks as core_tasks
 from relocation.core.errors import ServiceError
 from relocation.core.models import AuditEvent, Notification, NotificationPreference
-from relocation.core.notification_kinds import CATEGORIES, MANDATORY, category_of
+from relocation.core.notification_kinds import categories, category_of, mandatory
 from relocation.core.services import notification_preferences_set
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_it_files_verbs_under_their_category():
     assert category_of("task.assigned") == "task"
     assert category_of("meeting.minutes_issued") == "meeting"
     assert category_of("something.new") == "other"
-    assert {category_of(v) for v in MANDATORY} <= {k for k, _label in CATEGORIES}
+    assert {category_of(v) for v in mandatory()} <= {k for k, _label in categories()}
 
 
 def test_email_is_on_until_the_user_turns_a_category_off(liaison_with_email):
@@ -73,7 +73,7 @@ def test_the_page_saves_the_choice_of_the_signed_in_user_only(client, liaison, h
     client.force_login(liaison)
     page = client.get(reverse("notification_preferences")).content.decode()
     assert "task.notice" in page and 'id="no-email"' in page
-    keep = {f"email_{k}": "on" for k, _label in CATEGORIES if k != "bulletin"}
+    keep = {f"email_{k}": "on" for k, _label in categories() if k != "bulletin"}
     assert client.post(reverse("notification_preferences"), keep).status_code == 302
     assert NotificationPreference.objects.get(user=liaison, category="bulletin").email is False
     assert not NotificationPreference.objects.filter(user=hq_staff).exists()
@@ -90,7 +90,7 @@ def test_the_api_reads_and_changes_ones_own_settings(client, liaison):
     url = "/api/core/notification-preferences/"
     data = client.get(url).json()
     assert {"category": "meeting", "label": data["categories"][3]["label"], "email": True} in data["categories"]
-    assert {row["verb"] for row in data["mandatory"]} == set(MANDATORY)
+    assert {row["verb"] for row in data["mandatory"]} == set(mandatory())
     changed = client.patch(
         url, {"categories": [{"category": "meeting", "email": False}]}, content_type="application/json"
     ).json()
@@ -101,3 +101,16 @@ def test_the_api_reads_and_changes_ones_own_settings(client, liaison):
 
 def test_the_api_refuses_the_anonymous(client):
     assert client.get("/api/core/notification-preferences/").status_code in {401, 403}
+
+
+def test_apps_register_their_own_kinds_and_the_core_names_none():
+    from pathlib import Path
+
+    from relocation.core import notification_kinds
+
+    keys = [k for k, _label in categories()]
+    assert keys[-1] == "other"
+    assert {"task", "report", "meeting", "bulletin", "letter", "monitoring", "stability"} <= set(keys)
+    assert category_of("inquiry.received") == "other"
+    source = Path(notification_kinds.__file__).read_text(encoding="utf-8")
+    assert '"task.' not in source and '"monitoring' not in source

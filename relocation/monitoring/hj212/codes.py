@@ -124,6 +124,11 @@ DATA_CNS = frozenset({CN_REALTIME, CN_MINUTE, CN_HOURLY, CN_DAILY})
 UPLOAD_CNS = DATA_CNS | {CN_STATUS, CN_RUNTIME_DAILY, CN_RESTART, "1011", "1061", "1063", "3015", "3017", "3018"}
 # Notifications the field sends that the upper computer answers with 9013.
 NOTIFY_CNS = frozenset({"1013"})
+# HJ 212-2025 Table 12: the heartbeat (心跳包) a logger sends to show its link is up.
+CN_HEARTBEAT = "9015"
+# Commands the upper computer sends: time calibration and history retrieval (Table 9).
+CN_GET_TIME = "1011"
+CN_SET_TIME = "1012"
 # Interaction replies.
 CN_REQUEST_ANSWER = "9011"
 CN_EXECUTION_RESULT = "9012"

@@ -42,7 +42,18 @@ NUMERIC_KEYS = frozenset(
     {"Rtd", "Min", "Avg", "Max", "ZsRtd", "ZsMin", "ZsAvg", "ZsMax", "Cou", "RT", "RS", "Data", "DayData", "NightData"}
 )
 # Header keys as the standard spells them; matching is case-insensitive (field reality: "FLAG=").
-HEADER_KEYS = {"qn": "QN", "st": "ST", "cn": "CN", "pw": "PW", "mn": "MN", "flag": "Flag", "pnum": "PNUM", "pno": "PNO"}
+# RF (补传标志, re-send flag) is HJ 212-2025's: "RF=1" on re-sent data, absent otherwise.
+HEADER_KEYS = {
+    "qn": "QN",
+    "st": "ST",
+    "cn": "CN",
+    "pw": "PW",
+    "mn": "MN",
+    "flag": "Flag",
+    "pnum": "PNUM",
+    "pno": "PNO",
+    "rf": "RF",
+}
 _HEADER_EXACT = {name: name for name in HEADER_KEYS.values()}
 
 
@@ -52,7 +63,7 @@ class FrameError(ValueError):
     def __init__(self, reason: str, *, mn: str = "", header: dict[str, str] | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.mn = mn
+        self.mn = mn  # filled in by decode() whenever an MN can be read, so refusals count against the device
         self.header = header or {}
 
 
@@ -67,6 +78,7 @@ class Frame:
     crc_variant: str = crc_mod.STANDARD
     version: Any = None  # a ProtocolVersion (see versions.py)
     warnings: list[str] = field(default_factory=list)
+    encrypted: bool = False  # the CP arrived SM4-encrypted (HJ 212-2025)
 
     @property
     def qn(self) -> str:
@@ -111,6 +123,11 @@ class Frame:
         return int(self.header.get("PNO", "1"))
 
     @property
+    def resent(self) -> bool:
+        """Re-sent (补传) data: HJ 212-2025's RF=1."""
+        return self.header.get("RF") == "1"
+
+    @property
     def oversize(self) -> bool:
         return self.length > MAX_STANDARD_LENGTH
 
@@ -146,7 +163,12 @@ def valid_mn(mn: str) -> bool:
 
 
 def parse_time(text: str) -> dt.datetime | None:
-    """YYYYMMDDhhmmss (local time of the site) -> naive datetime, or None."""
+    """YYYYMMDDhhmmss (local time of the site) -> naive datetime, or None.
+
+    Real loggers also send YYYYMMDDhhmmsszzz, the QN format with milliseconds,
+    as DataTime (see the tests): the milliseconds are dropped, the meaning is plain."""
+    if len(text) == 17 and not text.strip(_DIGITS):
+        text = text[:14]
     if len(text) != 14 or text.strip(_DIGITS):
         return None
     try:  # int slicing: several times faster than strptime, which the server would feel
@@ -158,7 +180,11 @@ def parse_time(text: str) -> dt.datetime | None:
 
 
 def split_line(raw: bytes) -> tuple[bytes, str]:
-    """Check the envelope and return (data segment bytes, received CRC text)."""
+    """Check the envelope and return (data segment bytes, received CRC text).
+
+    An SM4-encrypted CP (``CP=&&{0x``) may declare the length of the *plain*
+    segment (HJ 212-2025 Annex A.2 prints it so): its length is checked after
+    decryption instead."""
     # The server hands over lines without their "\n"; other callers pass whole packets.
     if raw[-1:] == b"\n":
         raw = raw[:-1]
@@ -167,7 +193,9 @@ def split_line(raw: bytes) -> tuple[bytes, str]:
     if len(raw) < 10 or raw[:2] != HEADER:
         raise FrameError("bad header")
     length_text = raw[2:6]
-    if not (length_text.isdigit() and len(raw) == int(length_text) + 10):  # bytes.isdigit: ASCII only
+    if not length_text.isdigit():  # bytes.isdigit: ASCII only
+        raise FrameError("bad length")
+    if len(raw) != int(length_text) + 10 and b"CP=&&{0x" not in raw:
         raise FrameError("bad length")
     crc_text = raw[-4:]
     if crc_text.strip(_HEX):
@@ -289,24 +317,55 @@ def decode(
     raw: bytes | str,
     *,
     crc_variants: Callable[[str], Iterable[str]] | None = None,
+    sm4_key: Callable[[str], bytes | None] | None = None,
 ) -> Frame:
     """Decode one packet. `crc_variants(mn)` names the CRC variants tolerated for
-    that device besides the standard one (the server looks them up per point).
+    that device besides the standard one (the server looks them up per point);
+    `sm4_key(mn)` gives the device's SM4 key when its CP is encrypted.
 
     Raises FrameError with reasons: "bad header", "bad length", "bad CRC",
-    "bad encoding", "malformed field: …", "missing field: …",
-    "unsupported version".
+    "bad CRC: <variant>" (the CRC is right under another known variant),
+    "bad encoding", "non-ASCII text", "encrypted CP without key",
+    "bad encryption", "malformed field: …", "missing field: …",
+    "unsupported version". The error carries the device's MN whenever one can
+    be read from the frame, so that every refusal is counted against the device.
     """
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
+    try:
+        return _decode(raw, crc_variants, sm4_key)
+    except FrameError as exc:
+        if not exc.mn and exc.reason != "malformed field: MN":
+            mn = _peek_mn(raw.decode("latin-1"))
+            if valid_mn(mn):
+                exc.mn = mn
+        raise
+
+
+def _decode(
+    raw: bytes,
+    crc_variants: Callable[[str], Iterable[str]] | None,
+    sm4_key: Callable[[str], bytes | None] | None,
+) -> Frame:
     global _version_for_flag
     if _version_for_flag is None:  # versions.py imports this module: bind on first use
         from relocation.monitoring.hj212.versions import version_for_flag as _version_for_flag
-    if isinstance(raw, str):
-        raw = raw.encode("utf-8")
     seg_bytes, received = split_line(raw)
     try:
         segment = seg_bytes.decode("utf-8")
     except UnicodeDecodeError:
         raise FrameError("bad encoding")
+    if not segment.isascii():
+        # The data segment is ASCII by the standard; Chinese text in a flag or a note
+        # ("Flag=正常", "Note=超标") would be stored as data nobody can evaluate.
+        raise FrameError("non-ASCII text")
+    declared = int(raw[2:6])
+    encrypted = "CP=&&{0x" in segment
+    if encrypted:
+        sent_length = len(seg_bytes)
+        segment, seg_bytes = _decrypted(segment, sm4_key)
+        if declared not in (len(seg_bytes), sent_length):
+            raise FrameError("bad length")
     variant = crc_mod.STANDARD
     if not crc_mod.matches(seg_bytes, received):
         # Only a device whose administrator tolerated a variant may pass.
@@ -317,7 +376,9 @@ def decode(
                 variant = candidate
                 break
         else:
-            raise FrameError("bad CRC", mn=mn)
+            # Name the known variant the device does use, so its point can be set to it.
+            known = next((v for v in crc_mod.VARIANTS if crc_mod.matches(seg_bytes, received, v)), None)
+            raise FrameError(f"bad CRC: {known}" if known else "bad CRC", mn=mn)
     header, cp, values = parse_segment(segment)
     for name in ("ST", "CN", "MN"):
         if not header.get(name):
@@ -345,11 +406,24 @@ def decode(
         raise FrameError("missing field: PNUM/PNO", mn=header["MN"], header=header)
     if "PNO" in header and int(header["PNO"]) > int(header["PNUM"]):
         raise FrameError("malformed field: PNO", mn=header["MN"], header=header)
+    warnings: list[str] = []
     data_time = None
     if "DataTime" in cp:
         data_time = parse_time(cp["DataTime"])
         if data_time is None:
             raise FrameError("malformed field: DataTime", mn=header["MN"], header=header)
+        if len(cp["DataTime"]) == 17:
+            warnings.append("DataTime with milliseconds")
+    elif cn in _PERIOD_CNS and values and "BeginTime" in cp:
+        # Some loggers label an hour's or a day's values with the period they cover
+        # (BeginTime/EndTime, as in the retrieval command) instead of DataTime; the
+        # period's start is what DataTime would say.
+        data_time = parse_time(cp["BeginTime"])
+        end_time = parse_time(cp.get("EndTime", cp["BeginTime"]))
+        if data_time is None or end_time is None or end_time < data_time:
+            raise FrameError("malformed field: BeginTime", mn=header["MN"], header=header)
+        cp["DataTime"] = data_time.strftime("%Y%m%d%H%M%S")
+        warnings.append("BeginTime instead of DataTime")
     version = _version_for_flag(flag)
     if version is None:
         raise FrameError("unsupported version", mn=header["MN"], header=header)
@@ -362,9 +436,11 @@ def decode(
         crc=received,
         crc_variant=variant,
         version=version,
+        warnings=warnings,
     )
     frame.__dict__["_data_time"] = data_time  # parsed above: the `data_time` property's cache
     frame.__dict__["flag"] = flag
+    frame.encrypted = encrypted
     if frame.oversize:
         frame.warnings.append("length above 1024")
     if variant != crc_mod.STANDARD:
@@ -373,14 +449,47 @@ def decode(
     return frame
 
 
+# Hour and day uploads: the ones that cover a period.
+_PERIOD_CNS = frozenset({"2061", "2031"})
+
+
+def _decrypted(segment: str, sm4_key: Callable[[str], bytes | None] | None) -> tuple[str, bytes]:
+    from relocation.monitoring.hj212 import encryption
+
+    mn = _peek_mn(segment)
+    key = sm4_key(mn) if sm4_key and mn else None
+    if not key:
+        raise FrameError("encrypted CP without key", mn=mn)
+    marker = segment.index("CP=&&")
+    if not segment.endswith("&&") or len(segment) < marker + 7:
+        raise FrameError("malformed field: CP", mn=mn)
+    try:
+        region = encryption.decrypt_region(segment[marker + 5 : -2], key)
+    except encryption.EncryptionError:
+        raise FrameError("bad encryption", mn=mn)
+    plain = f"{segment[: marker + 5]}{region}&&"
+    return plain, plain.encode("ascii")
+
+
 def _peek_mn(segment: str) -> str:
     match = re.search(r"(?:^|;)MN=([^;]*)", segment, flags=re.IGNORECASE)
     return match.group(1).strip() if match else ""
 
 
-def encode(segment: str, *, crc_variant: str = crc_mod.STANDARD) -> bytes:
-    """Wrap a data segment into a packet."""
+def encode(segment: str, *, crc_variant: str = crc_mod.STANDARD, sm4_key: bytes | None = None) -> bytes:
+    """Wrap a data segment into a packet. With `sm4_key`, the CP region is
+    encrypted after the CRC was computed over the plain segment (HJ 212-2025
+    Annex A.2); the length field then counts what is sent."""
     data = segment.encode("utf-8")
+    if sm4_key is not None:
+        from relocation.monitoring.hj212 import encryption
+
+        check = crc_mod.crc_text(data, crc_variant).encode("ascii")
+        marker = segment.index("CP=&&")
+        sent = f"{segment[: marker + 5]}{encryption.encrypt_region(segment[marker + 5 : -2], sm4_key)}&&".encode()
+        if len(sent) > MAX_LENGTH:
+            raise FrameError("bad length")
+        return b"##%04d" % len(sent) + sent + check + TRAILER
     if len(data) > MAX_LENGTH:
         raise FrameError("bad length")
     if crc_variant == crc_mod.STANDARD:

@@ -151,7 +151,7 @@ def test_it_refuses_malformed_fields_even_with_a_good_crc():
             "QN=20160801085857223;ST=32;CN=2011;PW=1;MN=ABC;Flag=5;CP=&&DataTime=20160801085857;w01018-Rtd=1e999&&",
             "malformed field: w01018-Rtd",
         ),
-        ("QN=20160801085857223;ST=32;CN=2011;PW=1;MN=ABC;Flag=²;CP=&&&&", "malformed field: Flag"),
+        ("QN=20160801085857223;ST=32;CN=2011;PW=1;MN=ABC;Flag=²;CP=&&&&", "non-ASCII text"),
     ]:
         with pytest.raises(FrameError) as exc:
             decode(encode(segment))
@@ -167,11 +167,16 @@ def test_it_accepts_long_frames_up_to_the_four_digit_limit_and_flags_them():
         encode("x" * 10000)
 
 
-def test_it_counts_utf8_bytes_for_the_length():
-    segment = "QN=20160801085857223;ST=32;CN=3020;PW=123456;MN=ABC;Flag=5;CP=&&i21001-Info=设备正常&&"
-    raw = encode(segment)
-    assert raw[2:6] == b"%04d" % len(segment.encode("utf-8"))
-    assert decode(raw).values["i21001"]["Info"] == "设备正常"
+def test_it_counts_utf8_bytes_for_the_length_but_refuses_non_ascii_text():
+    """The data segment is ASCII by the standard: Chinese text is refused (with
+    the device's MN, so the refusal counts against it), not stored."""
+    for text in ("i21001-Info=设备正常", "w01018-Rtd=1.0,w01018-Flag=正常", "Note=超标"):
+        segment = f"QN=20160801085857223;ST=32;CN=3020;PW=123456;MN=ABC;Flag=5;CP=&&{text}&&"
+        raw = encode(segment)
+        assert raw[2:6] == b"%04d" % len(segment.encode("utf-8"))
+        with pytest.raises(FrameError) as exc:
+            decode(raw)
+        assert (exc.value.reason, exc.value.mn) == ("non-ASCII text", "ABC")
 
 
 def test_it_tolerates_a_configured_crc_variant_only_for_that_device():
@@ -224,23 +229,23 @@ def test_it_writes_2005_replies_with_the_qn_inside_cp():
 
 
 def test_it_lets_a_new_version_plug_in_through_the_flag_bits():
-    class Version2025(ProtocolVersion):
-        bits = 2
-        name = "HJ 212-2025"
+    class Version2037(ProtocolVersion):
+        bits = 3
+        name = "HJ 212-2037"
 
-    assert version_for_flag(9) is None
-    register(Version2025())
+    assert version_for_flag(13) is None
+    register(Version2037())
     try:
         frame = decode(
-            encode("QN=20260101000000000;ST=32;CN=2011;PW=1;MN=ABC;Flag=9;CP=&&DataTime=20260101000000;w01018-Rtd=3&&")
+            encode("QN=20370101000000000;ST=32;CN=2011;PW=1;MN=ABC;Flag=13;CP=&&DataTime=20370101000000;w01018-Rtd=3&&")
         )
-        assert frame.version.name == "HJ 212-2025"
-        assert decode(replies.data_answer(frame)).flag == 8
+        assert frame.version.name == "HJ 212-2037"
+        assert decode(replies.data_answer(frame)).flag == 12
     finally:
         from relocation.monitoring.hj212 import versions
 
-        versions._registry.pop(2)
-    assert [v.name for v in registered()] == ["HJ/T 212-2005", "HJ 212-2017"]
+        versions._registry.pop(3)
+    assert [v.name for v in registered()] == ["HJ/T 212-2005", "HJ 212-2017", "HJ 212-2025"]
 
 
 @settings(max_examples=400, deadline=None)

@@ -30,4 +30,26 @@ class Command(BaseCommand):
             module = importlib.import_module(module_name)
             self.stdout.write(f"· {config.label}")
             module.seed(scale=options["scale"], out=self.stdout)
+        settled = settle_inboxes()
+        self.stdout.write(f"· inboxes: {settled} notifications older than {INBOX_UNREAD_DAYS} days marked read")
         self.stdout.write(self.style.SUCCESS("demo data ready"))
+
+
+# The demo shows a programme under way: its people have read what they were told
+# before the last week, so a first login lands on this week's news, not on 200
+# items of the past year.
+INBOX_UNREAD_DAYS = 7
+
+
+def settle_inboxes() -> int:
+    import datetime as dt
+
+    from django.db.models import F
+    from django.utils import timezone
+
+    from relocation.core.models import Notification
+
+    cutoff = timezone.now() - dt.timedelta(days=INBOX_UNREAD_DAYS)
+    return Notification.objects.filter(read_at__isnull=True, created_at__lt=cutoff).update(
+        read_at=F("created_at") + dt.timedelta(days=1)
+    )

@@ -68,6 +68,7 @@ class Command(BaseCommand):
             load_directory=ingest.PointDirectory.load,
             store=storage.store_rows,
             count_rejections=storage.count_rejections,
+            record_activity=storage.record_activity,
             tz=ingest.site_timezone(),
             queue_size=options["queue_size"],
             batch_max=options["batch"],

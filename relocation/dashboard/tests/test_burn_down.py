@@ -1,0 +1,26 @@
+"""The burn-down's actual line counts the same enterprises as its plan line."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from relocation.dashboard.figures import burn_down
+
+START = dt.date(2021, 6, 1)
+
+
+def test_an_enterprise_entered_late_counts_as_remaining_from_the_start():
+    # 9 entered in the first week, 71 more in week 10; 5 done in week 12.
+    result = burn_down(
+        start=START,
+        end=dt.date(2021, 9, 30),
+        until=dt.date(2021, 9, 1),
+        created={START: 9, START + dt.timedelta(weeks=10): 71},
+        done={START + dt.timedelta(weeks=12): 5},
+        due={dt.date(2021, 9, 30): 80},
+    )
+    actual = [n for n in result["actual"] if n is not None]
+    assert actual[0] == 80 and result["plan"][0] == 80
+    assert actual[-1] == 75
+    assert all(a >= b for a, b in zip(actual, actual[1:], strict=False)), "remaining never grows"
+    assert result["actual"][-1] is None  # no actual figure past `until`
