@@ -308,6 +308,8 @@ MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 # Fonts for generated PDFs and official documents (free CJK fonts by default).
 DOCUMENT_FONT_SERIF = env_str("DOCUMENT_FONT_SERIF", "Noto Serif CJK SC")
 DOCUMENT_FONT_SANS = env_str("DOCUMENT_FONT_SANS", "Noto Sans CJK SC")
+# 楷体 in PDFs (second-level headings): AR PL UKai from Debian's fonts-arphic-ukai.
+DOCUMENT_FONT_KAI = env_str("DOCUMENT_FONT_KAI", "AR PL UKai CN")
 
 LOGGING = {
     "version": 1,

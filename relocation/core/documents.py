@@ -2,7 +2,8 @@
 its own), official document numbers, and PDF from HTML with CJK fonts.
 
 Offices edit and print Word; PDF is for issuing and archiving. The official
-layout (GB/T 9704-2012) lives in the templates, not here.
+layout (GB/T 9704-2012) is measured out in core.official_layout and built into
+the templates by their build scripts.
 """
 
 from __future__ import annotations
@@ -27,12 +28,20 @@ def template_source(code: str, default_path: str | Path) -> Any:
 
 def render_docx(code: str, default_path: str | Path, context: dict[str, Any]) -> bytes:
     """Fill a Word template with `context` (jinja tags, docxtpl) and return the .docx bytes."""
+    from docx import Document
     from docxtpl import DocxTemplate
+
+    from relocation.core.official_layout import break_title
 
     doc = DocxTemplate(template_source(code, default_path))
     doc.render(context, autoescape=True)
     out = io.BytesIO()
     doc.save(out)
+    # Titles in balanced lines (GB/T 9704-2012 7.3.1), whatever their length.
+    document = Document(io.BytesIO(out.getvalue()))
+    break_title(document)
+    out = io.BytesIO()
+    document.save(out)
     return out.getvalue()
 
 

@@ -15,14 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relocation.dashboard import forecast, history
+from relocation.enterprises import lifecycle_facts
 from relocation.enterprises.lifecycle_models import Batch, StatusChange
 from relocation.enterprises.models import Enterprise, LifecycleStatus
 from relocation.organisation.models import Programme
 from relocation.supervision.models import Task, TaskStatus
 
 S = LifecycleStatus
-DONE = frozenset({S.RELOCATED, S.CLOSED})
-STOPPED = frozenset({S.PRODUCTION_STOPPED, S.CLOSURE_VERIFIED, S.RELOCATED, S.CLOSED})
+DONE = lifecycle_facts.DONE
 OPEN_TASK = ~Q(status__in=[TaskStatus.VERIFIED, TaskStatus.CANCELLED])
 
 # Stage colours on the map and charts: grey → blue → green as an enterprise
@@ -46,20 +46,11 @@ def _share(part: int, whole: int) -> float:
 
 
 def _summary(counts: Counter[str]) -> dict[str, Any]:
-    total = sum(counts.values())
-    stopped = sum(counts[s] for s in STOPPED)
-    done = counts[S.CLOSED] + counts[S.RELOCATED]
-    return {
-        "total": total,
-        "stopped": stopped,
-        "closed": counts[S.CLOSED],
-        "relocated": counts[S.RELOCATED],
-        "done": done,
-        "stopped_pct": _share(stopped, total),
-        "closed_pct": _share(counts[S.CLOSED], total),
-        "relocated_pct": _share(counts[S.RELOCATED], total),
-        "done_pct": _share(done, total),
-    }
+    """The headline figures (lifecycle_facts.summary) with their shares."""
+    figures: dict[str, Any] = lifecycle_facts.summary(counts)
+    for key in ("stopped", "closed", "relocated", "done"):
+        figures[f"{key}_pct"] = _share(figures[key], figures["total"])
+    return figures
 
 
 def stage_table(counts: Counter[str]) -> list[dict[str, Any]]:

@@ -2,8 +2,7 @@
 lifecycle history (time travel on the battle map).
 
 An enterprise existed on a date if it was entered in the ledger by then; its
-stage then is the target of its last recorded move up to that date, or
-"surveyed" if it had not moved yet.
+stage then is read back by `enterprises.lifecycle_facts.statuses_on`.
 """
 
 from __future__ import annotations
@@ -13,11 +12,10 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
+from relocation.enterprises import lifecycle_facts
 from relocation.enterprises.lifecycle_models import StatusChange
-from relocation.enterprises.models import Enterprise, LifecycleStatus
 
 
 @contextmanager
@@ -36,35 +34,16 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def end_of_day(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
-
-
-def statuses_on(scope: QuerySet[Enterprise], as_of: dt.date) -> dict[int, str]:
-    """{enterprise id: lifecycle stage} at the end of `as_of` for the
-    enterprises of `scope` (used as a subquery, so no list of ids travels to
-    the database)."""
-    cutoff = end_of_day(as_of)
-    result = dict.fromkeys(
-        scope.filter(created_at__lte=cutoff).values_list("id", flat=True), LifecycleStatus.SURVEYED.value
-    )
-    # One ordered pass over the moves up to the date: the last one wins.
-    moves = (
-        StatusChange.objects.filter(enterprise_id__in=scope.values("id"), at__lte=cutoff)
-        .order_by("enterprise_id", "at", "id")
-        .values_list("enterprise_id", "to_status")
-    )
-    for enterprise_id, to_status in moves.iterator(chunk_size=5000):
-        if enterprise_id in result:
-            result[enterprise_id] = to_status
-    return result
+# One definition of "the stage on a date" for the whole product.
+end_of_day = lifecycle_facts.end_of_day
+statuses_on = lifecycle_facts.statuses_on
 
 
 def weekly_completions(programme_id: int, until: dt.date, weeks: int) -> list[int]:
     """How many enterprises reached relocated or closed in each of the last
     `weeks` weeks up to `until` (oldest first)."""
     start = until - dt.timedelta(weeks=weeks)
-    done = [LifecycleStatus.RELOCATED, LifecycleStatus.CLOSED]
+    done = list(lifecycle_facts.DONE)  # absorbing: one move in per enterprise
     counts = [0] * weeks
     moves = StatusChange.objects.filter(
         enterprise__programme_id=programme_id,

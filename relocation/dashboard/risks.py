@@ -18,12 +18,14 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from relocation.enterprises import lifecycle_facts
 from relocation.enterprises.models import LifecycleStatus
 
 S = LifecycleStatus
 NO_COMMITMENT = frozenset({S.SURVEYED.value, S.INTENTION_RECORDED.value})
-HOLDOUT = frozenset({S.HOLDOUT.value, S.FORCED_CLOSURE.value})
-DONE = frozenset({S.RELOCATED.value, S.CLOSED.value})
+# A risk while the enterprise refuses, and until a forced closure has stopped it.
+HOLDOUT = lifecycle_facts.HOLDOUT | lifecycle_facts.FORCED_CLOSURE_IN_PROGRESS
+DONE = lifecycle_facts.DONE
 
 
 def _overdue(today: dt.date) -> Q:
@@ -79,7 +81,7 @@ class Reason:
 # In the order the reasons are listed for an enterprise.
 REASONS: list[Reason] = [
     Reason("no_commitment", _("未签承诺书"), stages=NO_COMMITMENT),
-    Reason("holdout", _("钉子户"), stages=HOLDOUT),
+    Reason("holdout", _("拒不关停搬迁"), stages=HOLDOUT),
     Reason("overdue", _("超过承诺或批次期限"), condition=_overdue),
     Reason("open_violation", _("有未销号的违法整改"), condition=_open_violation),
     Reason("alert", _("监控预警未处理"), condition=_open_alert),

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from relocation.core import demo_time
 from relocation.core.roles import Role
 from relocation.enterprises import batches, closure, commitments, lifecycle
+from relocation.enterprises.lifecycle_facts import PRE_CLOSURE
 from relocation.enterprises.models import (
     Batch,
     ClosureCheck,
@@ -30,7 +31,6 @@ from relocation.enterprises.models import (
     LetterStatus,
     LifecycleStatus,
 )
-from relocation.enterprises.transitions import PRE_CLOSURE
 from relocation.organisation.models import Programme, Unit, User
 
 S = LifecycleStatus

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from relocation.enterprises.lifecycle_facts import AWAITING_SHUTDOWN, DONE
 from relocation.enterprises.models import (
     Batch,
     CommitmentDateChange,
@@ -21,12 +22,9 @@ from relocation.enterprises.models import (
     StatusChange,
 )
 from relocation.enterprises.selectors import enterprises_for_user
-from relocation.enterprises.transitions import PRE_CLOSURE, TERMINAL
 from relocation.organisation.models import Phase, Programme
 
 S = LifecycleStatus
-# Still expected to stop production: the states in which a missed date matters.
-AWAITING_SHUTDOWN = PRE_CLOSURE | {S.HOLDOUT}
 
 
 def history_of(enterprise: Enterprise) -> QuerySet[StatusChange]:
@@ -123,7 +121,7 @@ def batch_progress(user: Any, today: dt.date | None = None) -> list[dict[str, An
     for batch in batches:
         counts = by_batch.get(batch.pk, {})
         total = sum(counts.values())
-        done = sum(counts.get(s, 0) for s in TERMINAL)
+        done = sum(counts.get(s, 0) for s in DONE)
         awaiting = sum(counts.get(s, 0) for s in AWAITING_SHUTDOWN)
         result.append(
             {
@@ -172,4 +170,4 @@ def date_changes_for_user(user: Any) -> QuerySet[CommitmentDateChange]:
 
 
 def enterprises_without_letter(user: Any) -> QuerySet[Enterprise]:
-    return enterprises_for_user(user).filter(commitment_letter__isnull=True).exclude(status__in=TERMINAL)
+    return enterprises_for_user(user).filter(commitment_letter__isnull=True).exclude(status__in=DONE)

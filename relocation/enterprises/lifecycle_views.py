@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.roles import is_enterprise_contact, is_hq, is_hq_editor, is_staff_member, is_unit_member
 from relocation.enterprises import batches, closure, commitments, lifecycle, lifecycle_selectors, selectors
+from relocation.enterprises.lifecycle_facts import DONE
 from relocation.enterprises.lifecycle_forms import (
     BatchForm,
     ClosureConfirmForm,
@@ -39,7 +40,6 @@ from relocation.enterprises.models import (
     Enterprise,
     LifecycleStatus,
 )
-from relocation.enterprises.transitions import TERMINAL
 from relocation.organisation.models import Unit
 from relocation.organisation.selectors import programme_for
 
@@ -179,7 +179,7 @@ def lifecycle_overview(request: HttpRequest) -> HttpResponse:
     programme = programme_for(request.user)
     stages = lifecycle_selectors.stage_counts(request.user)
     total = sum(s["count"] for s in stages)
-    finished = sum(s["count"] for s in stages if s["status"] in TERMINAL)
+    finished = sum(s["count"] for s in stages if s["status"] in DONE)
     return render(
         request,
         "enterprises/lifecycle/overview.html",

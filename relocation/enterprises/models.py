@@ -78,7 +78,7 @@ class LifecycleStatus(models.TextChoices):
     CLOSURE_VERIFIED = "closure_verified", _("关停已核验")
     RELOCATED = "relocated", _("已搬迁投产")
     CLOSED = "closed", _("已关停退出")
-    HOLDOUT = "holdout", _("钉子户")
+    HOLDOUT = "holdout", _("拒不关停搬迁")
     FORCED_CLOSURE = "forced_closure", _("强制关停中")
 
 

@@ -20,13 +20,13 @@ from relocation.core import audit
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.roles import is_hq_editor, is_unit_member
 from relocation.core.workflow import move
+from relocation.enterprises.lifecycle_facts import STOPPED
 from relocation.enterprises.models import (
     Enterprise,
     ProductionChangeKind,
     ProductionStatus,
     ProductionStatusChange,
 )
-from relocation.enterprises.transitions import STOPPED
 
 P = ProductionStatus
 

@@ -10,6 +10,7 @@ HQ may lift a forced closure (back to holdout), with a reason.
 
 from __future__ import annotations
 
+from relocation.enterprises.lifecycle_facts import PRE_CLOSURE
 from relocation.enterprises.models import LifecycleStatus as S
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -25,12 +26,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.CLOSED: frozenset(),
 }
 
-# States before production stops: from these an enterprise can become a holdout.
-PRE_CLOSURE = frozenset({S.SURVEYED, S.INTENTION_RECORDED, S.COMMITMENT_SIGNED, S.DESTINATION_CONFIRMED})
-# Finished: nothing more happens on the lifecycle.
-TERMINAL = frozenset({S.RELOCATED, S.CLOSED})
-# Production has stopped (whatever comes next): the shutdown commitment is met.
-STOPPED = frozenset({S.PRODUCTION_STOPPED, S.CLOSURE_VERIFIED, S.RELOCATED, S.CLOSED})
+# The sets of stages the figures use (closed, done, holdouts, …) are in
+# lifecycle_facts.py; from PRE_CLOSURE an enterprise can become a holdout.
+__all__ = ["ALLOWED", "HQ_ONLY_TARGETS", "MAIN_ROAD", "PRE_CLOSURE"]
 # Moves that only HQ may make; the territorial unit may make the others.
 HQ_ONLY_TARGETS = frozenset({S.CLOSURE_VERIFIED, S.RELOCATED, S.CLOSED, S.FORCED_CLOSURE})
 # The main road in order (for "next step" hints and progress bars).

@@ -22,23 +22,27 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
-from relocation.core import documents
+from relocation.core import documents, official_layout
 
 OFFICIAL_DIR = Path(settings.BASE_DIR) / "relocation" / "core" / "templates" / "core" / "official"
 WORD_FRAME = OFFICIAL_DIR / "official_document.docx"
 # The body slot of a hand-made Word template (the built-in one has a bookmark named "body").
 BODY_PLACEHOLDER = "[[BODY]]"
-# The fonts the Word frame names; swapped for the configured ones at render time.
+ANNEX_PLACEHOLDER = "[[ANNEX]]"
+# The free faces the PDF uses in place of the official ones (the Word file names
+# the official ones, see core.official_layout); settings may name others.
 FRAME_SERIF = "Noto Serif CJK SC"
 FRAME_SANS = "Noto Sans CJK SC"
+FRAME_KAI = "AR PL UKai CN"
 
 
 @dataclass
 class Block:
     """One piece of a document's text.
 
-    kind: "heading1" (一、 in 黑体), "heading2" ((一) in bold), "paragraph",
-    "table" (rows: first row is the header), "chart" (svg for PDF, png for Word).
+    kind: "heading1" (一、 in 黑体), "heading2" ((一) in 楷体), "paragraph",
+    "caption" (a table's number and title, centred), "table" (rows: first row
+    is the header), "chart" (svg for PDF, png for Word).
     """
 
     kind: str
@@ -63,6 +67,9 @@ class OfficialDocument:
     copy_to: str = ""
     printed_by: str = ""
     printed_on: str = ""
+    # 附件: named after the body (附件说明), laid out on pages of its own before the 版记.
+    annex_title: str = ""
+    annex: list[Block] = field(default_factory=list)
 
     def authority_size(self) -> float:
         """版头 font size in pt: up to 30 pt, smaller so a long name fits the
@@ -76,6 +83,8 @@ class OfficialDocument:
             "paragraphs": [],  # the body goes in as blocks (see _fill_body)
             "document_number": self.document_number,
             "title": self.title,
+            "title_lines": official_layout.title_lines(self.title),
+            "annex_title": self.annex_title if self.annex else "",
             "recipients": self.recipients,
             "signer": self.signer,
             "date_text": self.date_text,
@@ -91,6 +100,8 @@ def fonts() -> dict[str, str]:
     return {
         "font_serif": getattr(settings, "DOCUMENT_FONT_SERIF", FRAME_SERIF) or FRAME_SERIF,
         "font_sans": getattr(settings, "DOCUMENT_FONT_SANS", FRAME_SANS) or FRAME_SANS,
+        "font_kai": getattr(settings, "DOCUMENT_FONT_KAI", FRAME_KAI) or FRAME_KAI,
+        "letter_spacing": f"{official_layout.TEXT_W * official_layout.MM_PT / official_layout.CHARS - 16:.3f}",
     }
 
 
@@ -119,6 +130,8 @@ def blocks_html(blocks: Sequence[Block]) -> str:
             parts.append(f"<h2>{escape(block.text)}</h2>")
         elif block.kind == "heading2":
             parts.append(f"<h3>{escape(block.text)}</h3>")
+        elif block.kind == "caption":
+            parts.append(f'<p class="caption">{escape(block.text)}</p>')
         elif block.kind == "table":
             rows = list(block.rows)
             if not rows:
@@ -136,7 +149,13 @@ def blocks_html(blocks: Sequence[Block]) -> str:
 
 def document_html(doc: OfficialDocument) -> str:
     return render_to_string(
-        "core/official/document.html", {**doc.context(), **fonts(), "body_html": blocks_html(doc.blocks)}
+        "core/official/document.html",
+        {
+            **doc.context(),
+            **fonts(),
+            "body_html": blocks_html(doc.blocks),
+            "annex_html": blocks_html(doc.annex) if doc.annex else "",
+        },
     )
 
 
@@ -148,20 +167,6 @@ def render_pdf(doc: OfficialDocument) -> bytes:
 # ----------------------------------------------------------------------------- Word
 
 
-def _swap_fonts(document) -> None:
-    from docx.oxml.ns import qn
-
-    wanted = fonts()
-    mapping = {FRAME_SERIF: wanted["font_serif"], FRAME_SANS: wanted["font_sans"]}
-    if all(k == v for k, v in mapping.items()):
-        return
-    for element in document.styles.element.iter(qn("w:rFonts")):
-        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            value = element.get(qn(attr))
-            if value in mapping:
-                element.set(qn(attr), mapping[value])
-
-
 def _fit_authority(document, size_pt: float) -> None:
     from docx.shared import Pt
 
@@ -171,20 +176,40 @@ def _fit_authority(document, size_pt: float) -> None:
                 run.font.size = Pt(size_pt)
 
 
-def _is_body_anchor(paragraph) -> bool:
-    """The body slot: the paragraph bookmarked "body" (or, in a hand-made
-    template, one that reads [[BODY]])."""
+def _is_anchor(paragraph, name: str, placeholder: str) -> bool:
+    """A slot: the paragraph bookmarked `name` (or, in a hand-made template,
+    one that reads `placeholder`)."""
     from docx.oxml.ns import qn
 
-    if BODY_PLACEHOLDER in paragraph.text:
+    if placeholder in paragraph.text:
         return True
-    return any(b.get(qn("w:name")) == "body" for b in paragraph._p.iter(qn("w:bookmarkStart")))
+    return any(b.get(qn("w:name")) == name for b in paragraph._p.iter(qn("w:bookmarkStart")))
 
 
-def _fill_body(document, blocks: Sequence[Block]) -> None:
+def _fill_annex(document, doc: OfficialDocument) -> None:
+    """附件 on a new page: "附件" in 3号黑体 at the top left, the annex title
+    centred on the third line, then its blocks (GB/T 9704-2012 8.1)."""
+    from docx.enum.text import WD_BREAK
+
+    if not doc.annex:
+        return
+    anchor = next((p for p in document.paragraphs if _is_anchor(p, "annex", ANNEX_PLACEHOLDER)), None)
+    if anchor is None:  # an HQ-edited template without the slot: after the body
+        anchor = document.add_paragraph("")
+    style_ids = {s.name: s.style_id for s in document.styles}
+    mark = anchor.insert_paragraph_before("")
+    mark.add_run().add_break(WD_BREAK.PAGE)
+    mark.add_run("附件")
+    if "公文附件标识" in style_ids:
+        mark._p.style = style_ids["公文附件标识"]
+    anchor.insert_paragraph_before("")
+    _fill_body(document, [Block("title", doc.annex_title), *doc.annex], anchor=anchor)
+
+
+def _fill_body(document, blocks: Sequence[Block], anchor=None) -> None:
     from docx.shared import Mm
 
-    placeholder = next((p for p in document.paragraphs if _is_body_anchor(p)), None)
+    placeholder = anchor or next((p for p in document.paragraphs if _is_anchor(p, "body", BODY_PLACEHOLDER)), None)
     if placeholder is None:  # an HQ-edited template without a body slot: append at the end
         placeholder = document.add_paragraph("")
     # Style ids looked up once and set on the XML: python-docx's `paragraph.style = …`
@@ -218,22 +243,29 @@ def _fill_body(document, blocks: Sequence[Block]) -> None:
             p = styled(placeholder.insert_paragraph_before(""), "公文表格")
             p.add_run().add_picture(io.BytesIO(block.png), width=Mm(150))
         else:
-            name = {"heading1": "公文一级标题", "heading2": "公文二级标题"}.get(block.kind, "公文正文")
+            name = {
+                "heading1": "公文一级标题",
+                "heading2": "公文二级标题",
+                "caption": "公文二级标题",
+                "title": "公文标题",
+            }.get(block.kind, "公文正文")
             styled(placeholder.insert_paragraph_before(block.text), name)
-    if BODY_PLACEHOLDER in placeholder.text or not placeholder.text.strip():
+    if anchor is None and (BODY_PLACEHOLDER in placeholder.text or not placeholder.text.strip()):
         placeholder._p.getparent().remove(placeholder._p)
 
 
 def render_word(doc: OfficialDocument, *, template_code: str) -> bytes:
     """The document as .docx: the (HQ-editable) frame from core.documents with
-    the blocks laid into its `[[BODY]]` slot and the configured fonts."""
+    the blocks laid into its body slot and the annex into its annex slot; the
+    title cut into balanced lines (core.documents does that for every frame)."""
     from docx import Document
 
     frame = documents.render_docx(template_code, WORD_FRAME, doc.context())
     document = Document(io.BytesIO(frame))
     _fill_body(document, doc.blocks)
+    _fill_annex(document, doc)
+    official_layout.break_title(document)
     _fit_authority(document, doc.authority_size())
-    _swap_fonts(document)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -244,7 +276,7 @@ def docx_text(data: bytes) -> str:
     from docx import Document
 
     document = Document(io.BytesIO(data))
-    lines = [p.text for p in document.paragraphs]
+    lines = [p.text.replace("\n", "") for p in document.paragraphs]  # a title's line breaks
     for table in document.tables:
         for row in table.rows:
             lines.append("\t".join(c.text for c in row.cells))

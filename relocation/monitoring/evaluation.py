@@ -29,7 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from relocation.enterprises.models import Enterprise, LifecycleStatus, ProductionStatus
+from relocation.enterprises import lifecycle_facts
+from relocation.enterprises.models import Enterprise, ProductionStatus
 from relocation.monitoring import limits as limits_mod
 from relocation.monitoring import selectors, services
 from relocation.monitoring.hj212.codes import POLLUTANTS
@@ -48,14 +49,8 @@ DAY = "day"
 PERIOD_LABELS = {HOUR: gettext_lazy("小时均值"), DAY: gettext_lazy("日均值")}
 # The first evaluation of a point looks this far back at most.
 FIRST_LOOKBACK = {HOUR: dt.timedelta(days=7), DAY: dt.timedelta(days=30)}
-STOPPED_STATUSES = frozenset(
-    {
-        LifecycleStatus.PRODUCTION_STOPPED,
-        LifecycleStatus.CLOSURE_VERIFIED,
-        LifecycleStatus.CLOSED,
-        LifecycleStatus.FORCED_CLOSURE,
-    }
-)
+# The old site must be dark in these stages (lifecycle_facts says which).
+STOPPED_STATUSES = lifecycle_facts.MUST_NOT_CONSUME
 STOPPED_PRODUCTION = frozenset({ProductionStatus.STOPPED, ProductionStatus.SEALED})
 NIGHT_HOURS = frozenset({22, 23, 0, 1, 2, 3, 4, 5})
 

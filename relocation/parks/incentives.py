@@ -31,14 +31,14 @@ from relocation.core import audit, compliance
 from relocation.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from relocation.core.roles import is_hq_editor
 from relocation.core.workflow import move
-from relocation.enterprises import lifecycle_selectors
-from relocation.enterprises.models import Enterprise, LifecycleStatus
+from relocation.enterprises import lifecycle_facts, lifecycle_selectors
+from relocation.enterprises.models import Enterprise
 from relocation.organisation.models import Programme
 from relocation.parks import selectors, streams, transitions
 from relocation.parks.models import Grant, GrantStatus, Payment, Policy, PolicyBasis, StopSource
 from relocation.parks.services import history_record
 
-CLOSURE_VERIFIED = {LifecycleStatus.CLOSURE_VERIFIED, LifecycleStatus.RELOCATED, LifecycleStatus.CLOSED}
+CLOSURE_VERIFIED = lifecycle_facts.CLOSURE_CONFIRMED
 CENT = Decimal("0.01")
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from relocation.core.roles import is_enterprise_contact, is_hq, is_staff_member, is_unit_member
+from relocation.enterprises import lifecycle_facts
 from relocation.enterprises.models import Enterprise, LifecycleStatus
 from relocation.organisation.models import Programme
 from relocation.organisation.selectors import programme_for as programme_for
@@ -41,7 +42,7 @@ from relocation.parks.models import (
 
 RESOURCES = (streams.FLOOR_AREA, *streams.STREAMS)
 # Enterprises that no longer need a park place.
-FINISHED = {LifecycleStatus.CLOSED, LifecycleStatus.FORCED_CLOSURE}
+FINISHED = lifecycle_facts.CLOSED | lifecycle_facts.FORCED_CLOSURE_IN_PROGRESS
 # Who the optimiser places: enterprises still before their production stop
 # (after that, their destination can no longer be confirmed).
 OPEN_FOR_ALLOCATION = {

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from relocation.meetings import official
 from relocation.reporting import sources
@@ -30,8 +31,10 @@ def compile_figures(programme: Any, year: int, month: int) -> dict[str, Any]:
     start, end = period_of(year, month)
     return {
         "period": {"year": year, "month": month, "start": start.isoformat(), "end": end.isoformat()},
+        # The programme's own words, frozen with the figures like everything else.
+        "programme": {"name": programme.name, "zone_name": programme.zone_name},
         "enterprises": sources.enterprise_figures(programme, as_of=end),
-        "moves": sources.status_moves(programme, start, end),
+        "moves": sources.month_arrivals(programme, start, end),
         "enforcement": sources.enforcement_figures(programme, year, month),
         "tasks": sources.task_figures(programme, start, end),
         "highlights": sources.highlights(programme, start, end),
@@ -41,7 +44,7 @@ def compile_figures(programme: Any, year: int, month: int) -> dict[str, Any]:
 def headings() -> dict[str, str]:
     return {
         "overview": _("一、总体情况"),
-        "enterprises": _("二、企业搬迁进展"),
+        "enterprises": _("二、企业关停搬迁进展"),
         "moves": _("三、本月关停搬迁情况"),
         "enforcement": _("四、联合执法情况"),
         "tasks": _("五、任务督办情况"),
@@ -50,29 +53,44 @@ def headings() -> dict[str, str]:
     }
 
 
-def _count(items: list[dict[str, Any]], *keys: str) -> int:
-    return sum(i["count"] for i in items if i["key"] in keys)
+# How the bulletin names the two ways of grouping enterprises, so that a stage
+# (where an enterprise is on its way out) is never read as a category (how HQ
+# manages it): 钉子户 is a category; the stage is 拒不关停搬迁.
+STAGES = gettext_lazy("搬迁进度阶段")
+CATEGORIES = gettext_lazy("管理分类")
+
+
+def _parts(items: list[dict[str, Any]]) -> str:
+    return "，".join(_("%(label)s%(count)s家") % i for i in items if i["count"])
 
 
 def default_text(key: str, figures: dict[str, Any]) -> str:
-    """The compiler's draft of a section, written from the figures."""
+    """The compiler's draft of a section, written from the figures. Every
+    count is of enterprises."""
     period = figures.get("period", {})
     ent = figures.get("enterprises", {})
+    summary = ent.get("summary", {})
     moves = figures.get("moves", {})
     tasks = figures.get("tasks", {})
-    by_status = ent.get("by_status", [])
     month = _("%(y)s年%(m)s月") % {"y": period.get("year"), "m": period.get("month")}
     if key == "overview":
-        done = _count(by_status, "closure_verified", "relocated", "closed")
         rate = tasks.get("on_time_rate")
         return _(
-            "截至%(month)s底，基地B区纳入台账企业%(total)s家，已完成关停或搬迁%(done)s家。"
-            "本月新增关停%(closures)s家、搬迁投产%(relocations)s家；本月到期任务%(due)s项，按时完成率%(rate)s，"
-            "逾期未完成%(overdue)s项。"
+            "截至%(month)s底，%(zone)s纳入台账企业%(total)s家，已关停（停产到位）%(stopped)s家，"
+            "其中已搬迁投产%(relocated)s家、已关停退出%(closed)s家；尚未关停%(not_stopped)s家，"
+            "其中拒不关停搬迁%(holdouts)s家、强制关停实施中%(forced)s家。"
+            "本月新增关停%(closures)s家、搬迁投产%(relocations)s家。"
+            "本月到期任务%(due)s项，按时完成率%(rate)s，逾期未完成%(overdue)s项。"
         ) % {
             "month": month,
-            "total": ent.get("total", 0),
-            "done": done,
+            "zone": figures.get("programme", {}).get("zone_name", ""),
+            "total": summary.get("total", 0),
+            "stopped": summary.get("stopped", 0),
+            "relocated": summary.get("relocated", 0),
+            "closed": summary.get("closed", 0),
+            "not_stopped": summary.get("total", 0) - summary.get("stopped", 0),
+            "holdouts": summary.get("holdouts", 0),
+            "forced": summary.get("forced_closures", 0),
             "closures": moves.get("closures", 0),
             "relocations": moves.get("relocations", 0),
             "due": tasks.get("due", 0),
@@ -80,26 +98,33 @@ def default_text(key: str, figures: dict[str, Any]) -> str:
             "overdue": len(tasks.get("overdue_list", [])),
         }
     if key == "enterprises":
-        parts = [f"{i['label']}{i['count']}家" for i in by_status if i["count"]]
-        text = _("企业搬迁进度分布：%(parts)s。") % {"parts": "，".join(parts) or _("暂无企业")}
-        for name, label in (("by_category", _("分类")), ("by_batch", _("批次"))):
-            if ent.get(name):
-                text += _("按%(what)s：%(parts)s。") % {
-                    "what": label,
-                    "parts": "，".join(f"{i['label']}{i['count']}家" for i in ent[name]),
-                }
-        return text
+        text = _("按%(what)s：%(parts)s。") % {
+            "what": STAGES,
+            "parts": _parts(ent.get("by_status", [])) or _("暂无企业"),
+        }
+        if ent.get("by_batch"):
+            text += _("按批次：%(parts)s。") % {"parts": _parts(ent["by_batch"])}
+        if ent.get("by_category"):
+            text += _("按%(what)s（与进度阶段相互独立）：%(parts)s。") % {
+                "what": CATEGORIES,
+                "parts": _parts(ent["by_category"]),
+            }
+        return text + _("分布明细见附件表1至表3。")
     if key == "moves":
         items = moves.get("items", [])
         if not items:
-            return _("本月无企业完成关停或搬迁。")
-        names = "、".join(i["name"] for i in items[:10])
-        more = _("等") if len(items) > 10 else ""
-        return _("本月共有%(n)s家企业关停或搬迁（%(names)s%(more)s），明细见下表。") % {
-            "n": len(items),
-            "names": names,
-            "more": more,
+            return _("本月无企业关停、搬迁或启动强制关停。")
+        text = _("本月新增关停（停产到位）%(closures)s家，其中搬迁投产%(relocations)s家、关停退出%(closed)s家；") % {
+            "closures": moves.get("closures", 0),
+            "relocations": moves.get("relocations", 0),
+            "closed": moves.get("closed_for_good", 0),
         }
+        text += _("启动强制关停%(forced)s家，新列为拒不关停搬迁%(holdouts)s家。") % {
+            "forced": moves.get("forced_closures", 0),
+            "holdouts": moves.get("new_holdouts", 0),
+        }
+        text += _("一家企业本月多次变更进度的，只计一次。企业名单见附件表4。")
+        return text
     if key == "enforcement":
         items = figures.get("enforcement", {}).get("items", [])
         parts = [f"{i['label']}{i['value']}" for i in items if i["value"] not in (0, "0", "0.00")]
@@ -134,7 +159,7 @@ def charts(figures: dict[str, Any]) -> dict[str, BarChart]:
     tasks = figures.get("tasks", {})
     result = {
         "enterprises": BarChart(
-            _("企业搬迁进度（家）"),
+            _("企业按%(what)s分布（家）") % {"what": STAGES},
             [i["label"] for i in ent.get("by_status", [])],
             [i["count"] for i in ent.get("by_status", [])],
         )
@@ -151,56 +176,80 @@ def charts(figures: dict[str, Any]) -> dict[str, BarChart]:
     return result
 
 
-def tables(key: str, figures: dict[str, Any]) -> list[list[list[object]]]:
+def annex_tables(figures: dict[str, Any]) -> list[tuple[str, str, list[list[object]]]]:
+    """The detailed tables, numbered, as (section key, title, rows): the annex
+    of the document (附件), and on the page under the section they belong to."""
     ent = figures.get("enterprises", {})
-    if key == "enterprises":
-        out = [[[_("搬迁进度"), _("企业数（家）")], *[[i["label"], i["count"]] for i in ent.get("by_status", [])]]]
-        for name, label in (("by_category", _("分类")), ("by_batch", _("批次"))):
-            if ent.get(name):
-                out.append([[label, _("企业数（家）")], *[[i["label"], i["count"]] for i in ent[name]]])
-        return out
-    if key == "moves":
-        items = figures.get("moves", {}).get("items", [])
-        if not items:
-            return []
-        return [[[_("企业"), _("进度"), _("日期")], *[[i["name"], i["label"], i["on"]] for i in items[:50]]]]
-    if key == "enforcement":
-        enforcement = figures.get("enforcement", {})
-        items = enforcement.get("items", [])
-        out = [[[_("指标"), _("数量")], *[[i["label"], i["value"]] for i in items]]] if items else []
-        if enforcement.get("by_domain"):
-            out.append(
-                [[_("执法领域"), _("违法行为（宗）")], *[[d["label"], d["count"]] for d in enforcement["by_domain"]]]
-            )
-        return out
-    if key == "tasks":
-        tasks = figures.get("tasks", {})
-        out = []
-        if tasks.get("by_unit"):
-            out.append(
-                [
-                    [_("牵头单位"), _("到期任务"), _("按时完成"), _("按时完成率"), _("逾期")],
-                    *[
-                        [
-                            u["unit"],
-                            u["due"],
-                            u["on_time"],
-                            f"{u['rate']}%" if u["rate"] is not None else "—",
-                            u["overdue"],
-                        ]
-                        for u in tasks["by_unit"]
-                    ],
-                ]
-            )
-        if tasks.get("overdue_list"):
-            out.append(
-                [
-                    [_("牵头单位"), _("逾期任务"), _("完成时限"), _("逾期天数")],
-                    *[[t["unit"], t["title"], t["deadline"], t["days"]] for t in tasks["overdue_list"][:50]],
-                ]
-            )
-        return out
-    return []
+    moves = figures.get("moves", {})
+    enforcement = figures.get("enforcement", {})
+    tasks = figures.get("tasks", {})
+    count = _("企业数（家）")
+    out: list[tuple[str, str, list[list[object]]]] = [
+        (
+            "enterprises",
+            _("企业按%(what)s分布") % {"what": STAGES},
+            [[str(STAGES), count], *[[i["label"], i["count"]] for i in ent.get("by_status", [])]],
+        ),
+        (
+            "enterprises",
+            _("企业按批次分布"),
+            [[_("批次"), count], *[[i["label"], i["count"]] for i in ent.get("by_batch", [])]],
+        ),
+        (
+            "enterprises",
+            _("企业按%(what)s分布") % {"what": CATEGORIES},
+            [[str(CATEGORIES), count], *[[i["label"], i["count"]] for i in ent.get("by_category", [])]],
+        ),
+        (
+            "moves",
+            _("本月关停搬迁企业名单"),
+            [
+                [_("企业"), _("本月情况"), _("月底%(what)s") % {"what": STAGES}, _("日期")],
+                *[[i["name"], i.get("events", ""), i["label"], i["on"]] for i in moves.get("items", [])],
+            ],
+        ),
+        (
+            "enforcement",
+            _("联合执法情况"),
+            [[_("指标"), _("数量")], *[[i["label"], i["value"]] for i in enforcement.get("items", [])]],
+        ),
+        (
+            "enforcement",
+            _("违法行为按执法领域分布"),
+            [
+                [_("执法领域"), _("违法行为（宗）")],
+                *[[d["label"], d["count"]] for d in enforcement.get("by_domain", [])],
+            ],
+        ),
+        (
+            "tasks",
+            _("本月到期任务按牵头单位"),
+            [
+                [_("牵头单位"), _("到期任务"), _("按时完成"), _("按时完成率"), _("逾期")],
+                *[
+                    [u["unit"], u["due"], u["on_time"], f"{u['rate']}%" if u["rate"] is not None else "—", u["overdue"]]
+                    for u in tasks.get("by_unit", [])
+                ],
+            ],
+        ),
+        (
+            "tasks",
+            _("逾期未完成任务"),
+            [
+                [_("牵头单位"), _("逾期任务"), _("完成时限"), _("逾期天数")],
+                *[[t["unit"], t["title"], t["deadline"], t["days"]] for t in tasks.get("overdue_list", [])],
+            ],
+        ),
+    ]
+    return [(key, title, rows) for key, title, rows in out if len(rows) > 1]
+
+
+def tables(key: str, figures: dict[str, Any]) -> list[list[list[object]]]:
+    """The detailed tables that belong to a section (shown under it on the page)."""
+    return [rows for k, _title, rows in annex_tables(figures) if k == key]
+
+
+ANNEX_TITLE = gettext_lazy("月度统计表")
 
 
 # ----------------------------------------------------------------------------- the document
@@ -222,14 +271,18 @@ def _document(bulletin: Any, sections: list[Any], *, number: str, issued_on: dt.
     figures = bulletin.figures or {}
     drawn = charts(figures)
     blocks: list[official.Block] = []
+    # The main text is what a leader reads: the sections and two charts; the
+    # detailed tables go to the annex (附件), numbered as the text cites them.
     for section in sections:
         blocks.append(official.Block("heading1", section.heading))
         blocks.extend(official.text_blocks(section.text))
-        for rows in tables(section.key, figures):
-            blocks.append(official.Block("table", rows=rows))
         chart = drawn.get(section.key)
         if chart is not None:
             blocks.append(official.Block("chart", svg=chart.svg(), png=chart.png()))
+    annex: list[official.Block] = []
+    for n, (_key, title, rows) in enumerate(annex_tables(figures), start=1):
+        annex.append(official.Block("caption", _("表%(n)s　%(title)s") % {"n": n, "title": title}))
+        annex.append(official.Block("table", rows=rows))
     hq = Unit.objects.filter(programme=bulletin.programme, kind=Unit.Kind.HEADQUARTERS).first()
     issuer = hq.name if hq else _("现场指挥部")
     return official.OfficialDocument(
@@ -238,6 +291,8 @@ def _document(bulletin: Any, sections: list[Any], *, number: str, issued_on: dt.
         title=bulletin.title,
         recipients=_("各成员单位"),
         blocks=blocks,
+        annex_title=str(ANNEX_TITLE),
+        annex=annex,
         signer=issuer,
         date_text=official.chinese_date(issued_on),
         show_seal=True,

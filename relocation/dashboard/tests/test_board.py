@@ -60,7 +60,7 @@ def test_the_figures_equal_the_counts_in_the_database(client, hq_staff, scene):
         features = client.get("/api/dashboard/map/").json()["features"]
     assert len(layer["points"]) == len(features) == 6
     holdout = next(f for f in features if f["properties"]["id"] == scene[4].pk)
-    assert "钉子户" in holdout["properties"]["risks"]
+    assert "拒不关停搬迁" in holdout["properties"]["risks"]
 
 
 @pytest.mark.django_db

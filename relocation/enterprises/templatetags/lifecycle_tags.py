@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from relocation.core.roles import is_hq_editor, is_staff_member
 from relocation.enterprises import closure, commitments, lifecycle, lifecycle_selectors
+from relocation.enterprises.lifecycle_facts import PRE_CLOSURE, STOPPED
 from relocation.enterprises.lifecycle_forms import (
     DateChangeDecisionForm,
     DateChangeForm,
@@ -48,7 +49,7 @@ def lifecycle_section(context: dict[str, Any]) -> dict[str, Any]:
     moves = [
         m for m in moves if m != S.FORCED_CLOSURE and not (enterprise.status == S.FORCED_CLOSURE and m == S.HOLDOUT)
     ]
-    show_checklist = staff and enterprise.status in {S.PRODUCTION_STOPPED, S.CLOSURE_VERIFIED, S.CLOSED, S.RELOCATED}
+    show_checklist = staff and enterprise.status in STOPPED
     road_index = MAIN_ROAD.index(enterprise.status) if enterprise.status in MAIN_ROAD else None
     return {
         "request": request,

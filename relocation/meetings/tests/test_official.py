@@ -51,12 +51,12 @@ def test_word_has_the_frame_body_and_table_in_order():
 
 
 @pytest.mark.django_db
-def test_fonts_are_configurable(settings):
+def test_word_names_the_official_faces_and_pdf_the_configured_ones(settings):
     settings.DOCUMENT_FONT_SERIF = "FZFangSong-Z02"
     settings.DOCUMENT_FONT_SANS = "FZHei-B01"
     data = official.render_word(sample(), template_code="test.official")
     styles = Document(io.BytesIO(data)).styles.element.xml
-    assert "FZFangSong-Z02" in styles and "FZHei-B01" in styles and official.FRAME_SERIF not in styles
+    assert "仿宋_GB2312" in styles and "FZFangSong-Z02" not in styles
     html = official.document_html(sample())
     assert '"FZFangSong-Z02"' in html and '"FZHei-B01"' in html
 

@@ -6,10 +6,8 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.db import transaction
 from django.utils import timezone
 
-from relocation.core import audit
 from relocation.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from relocation.meetings import official
 from relocation.meetings.tests.test_decisions import embedded_font_names
@@ -31,45 +29,78 @@ def test_it_compiles_enterprises_tasks_and_overdue_by_unit(bulletin):
     assert "纳入台账企业2家" in bulletin.sections.get(key="overview").text
 
 
-@pytest.mark.django_db
-def test_closures_this_month_come_from_the_lifecycle_history(programme, hq_staff, make_enterprise):
+def _move(enterprise, actor, src, dst, day):
     from relocation.enterprises.models import StatusChange
 
-    enterprise = make_enterprise(name="东莞市关停样本电镀厂", status="closed")
     StatusChange.objects.create(
         enterprise=enterprise,
-        from_status="closure_verified",
-        to_status="closed",
-        actor=hq_staff,
-        at=timezone.make_aware(dt.datetime(2022, 3, 10, 10)),
-        reason="关停已核验",
+        from_status=src,
+        to_status=dst,
+        actor=actor,
+        at=timezone.make_aware(dt.datetime.combine(day, dt.time(10))),
+        reason="x",
     )
-    bulletin = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=3)
-    moves = bulletin.figures["moves"]
-    assert moves["closures"] == 1 and moves["items"][0]["name"] == "东莞市关停样本电镀厂"
-    assert moves["items"][0]["on"] == "2022-03-10"
-    other = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=4)
-    assert other.figures["moves"]["closures"] == 0
 
 
 @pytest.mark.django_db
-def test_without_lifecycle_history_closures_come_from_the_event_stream(
-    programme, hq_staff, make_enterprise, monkeypatch
-):
-    from relocation.reporting import sources
+def test_closures_this_month_come_from_the_lifecycle_history(programme, hq_staff, make_enterprise):
+    with time_machine.travel(dt.datetime(2022, 1, 5, 2, tzinfo=dt.UTC)):
+        enterprise = make_enterprise(name="东莞市关停样本电镀厂", status="closed")
+    _move(enterprise, hq_staff, "closure_verified", "closed", dt.date(2022, 3, 10))
+    bulletin = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=3)
+    moves = bulletin.figures["moves"]
+    # Already stopped before March (closure_verified): closed for good in March, not a new closure.
+    assert moves["closures"] == 0 and moves["closed_for_good"] == 1
+    assert moves["items"][0]["name"] == "东莞市关停样本电镀厂" and moves["items"][0]["on"] == "2022-03-10"
+    other = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=4)
+    assert other.figures["moves"]["closed_for_good"] == 0 and other.figures["moves"]["items"] == []
 
-    monkeypatch.setattr(sources, "_status_history_model", lambda: None)
-    enterprise = make_enterprise(name="东莞市关停样本电镀厂")
-    with time_machine.travel(dt.datetime(2022, 3, 10, 2, tzinfo=dt.UTC), tick=False), transaction.atomic():
-        audit.record(
-            actor=hq_staff,
-            action="enterprise.status_changed",
-            obj=enterprise,
-            enterprise_id=enterprise.pk,
-            changes={"status": ["production_stopped", "closed"]},
-        )
-    moves = sources.status_moves(programme, dt.date(2022, 3, 1), dt.date(2022, 3, 31))
-    assert moves["closures"] == 1 and moves["items"][0]["name"] == "东莞市关停样本电镀厂"
+
+@pytest.mark.django_db
+def test_an_enterprise_that_moves_three_times_in_a_month_is_one_closure(programme, hq_staff, make_enterprise):
+    """已停产 → 关停已核验 → 已关停退出 in March: one closure, one enterprise
+    closed for good, one line in the list; 强制关停中 is not a closure."""
+    with time_machine.travel(dt.datetime(2022, 1, 5, 2, tzinfo=dt.UTC)):
+        thrice = make_enterprise(name="三次变更电镀厂", status="closed")
+        forced = make_enterprise(name="强制关停中印染厂", status="forced_closure")
+    _move(thrice, hq_staff, "destination_confirmed", "production_stopped", dt.date(2022, 3, 2))
+    _move(thrice, hq_staff, "production_stopped", "closure_verified", dt.date(2022, 3, 9))
+    _move(thrice, hq_staff, "closure_verified", "closed", dt.date(2022, 3, 20))
+    _move(forced, hq_staff, "surveyed", "holdout", dt.date(2022, 2, 1))
+    _move(forced, hq_staff, "holdout", "forced_closure", dt.date(2022, 3, 25))
+    with time_machine.travel(dt.datetime(2022, 4, 6, 2, tzinfo=dt.UTC)):
+        bulletin = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=3)
+    moves = bulletin.figures["moves"]
+    assert (moves["closures"], moves["closed_for_good"], moves["forced_closures"], moves["relocations"]) == (1, 1, 1, 0)
+    assert [i["name"] for i in moves["items"]] == ["三次变更电镀厂", "强制关停中印染厂"]
+    summary = bulletin.figures["enterprises"]["summary"]
+    assert summary["stopped"] == 1 and summary["forced_closures"] == 1 and summary["done"] == 1
+    overview = bulletin.sections.get(key="overview").text
+    assert "已关停（停产到位）1家" in overview and "本月新增关停1家" in overview
+    assert "强制关停实施中1家" in overview
+
+
+@pytest.mark.django_db
+def test_the_overview_names_the_programmes_zone(programme, hq_staff, make_enterprise):
+    programme.zone_name = "某某工业园甲片区"
+    programme.save(update_fields=["zone_name"])
+    make_enterprise()
+    bulletin = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=3)
+    overview = bulletin.sections.get(key="overview").text
+    assert "某某工业园甲片区纳入台账企业" in overview and "基地B区" not in overview
+
+
+@pytest.mark.django_db
+def test_stages_and_categories_are_named_apart(programme, hq_staff, make_enterprise):
+    from relocation.enterprises.models import Category
+
+    holdouts, _created = Category.objects.get_or_create(code="holdout", defaults={"name": "钉子户", "order": 10})
+    with time_machine.travel(dt.datetime(2022, 1, 5, 2, tzinfo=dt.UTC)):
+        make_enterprise(status="holdout", category=holdouts)
+    bulletin = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=3)
+    text = bulletin.sections.get(key="enterprises").text
+    assert "按搬迁进度阶段：拒不关停搬迁1家" in text
+    assert "按管理分类（与进度阶段相互独立）：钉子户1家" in text
 
 
 @pytest.mark.django_db
@@ -77,8 +108,9 @@ def test_it_counts_enterprises_by_category_and_batch(programme, hq_staff, make_e
     from relocation.enterprises.models import Batch, RelocationPlan
 
     first = Batch.objects.create(programme=programme, name="第一批", order=1, deadline=dt.date(2022, 3, 31))
-    RelocationPlan.objects.create(enterprise=make_enterprise(), batch=first)
-    make_enterprise()
+    with time_machine.travel(dt.datetime(2022, 1, 5, 2, tzinfo=dt.UTC)):
+        RelocationPlan.objects.create(enterprise=make_enterprise(), batch=first)
+        make_enterprise()
     bulletin = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=3)
     batches = {i["label"]: i["count"] for i in bulletin.figures["enterprises"]["by_batch"]}
     assert batches == {"第一批": 1, "未分批": 1}
@@ -174,22 +206,10 @@ def test_the_job_compiles_last_month_on_the_first_working_day_after_spring_festi
 @pytest.mark.django_db
 def test_a_past_months_status_counts_are_read_back_from_the_history(programme, hq_staff, make_enterprise):
     """Compiled in May, March's bulletin counts the enterprise as it stood at the end of March."""
-    from relocation.enterprises.models import StatusChange
-
     with time_machine.travel(dt.datetime(2022, 1, 5, 2, tzinfo=dt.UTC)):
         enterprise = make_enterprise(status="closed")
-    for src, dst, day in [
-        ("surveyed", "production_stopped", dt.date(2022, 3, 20)),
-        ("production_stopped", "closed", dt.date(2022, 4, 20)),
-    ]:
-        StatusChange.objects.create(
-            enterprise=enterprise,
-            from_status=src,
-            to_status=dst,
-            actor=hq_staff,
-            at=timezone.make_aware(dt.datetime.combine(day, dt.time(10))),
-            reason="x",
-        )
+    _move(enterprise, hq_staff, "surveyed", "production_stopped", dt.date(2022, 3, 20))
+    _move(enterprise, hq_staff, "production_stopped", "closed", dt.date(2022, 4, 20))
     with time_machine.travel(dt.datetime(2022, 5, 16, 2, tzinfo=dt.UTC)):
         counts = lambda b: {i["key"]: i["count"] for i in b.figures["enterprises"]["by_status"] if i["count"]}  # noqa: E731
         feb = services.bulletin_compile(actor=hq_staff, programme=programme, year=2022, month=2)
