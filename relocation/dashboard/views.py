@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -202,7 +201,8 @@ def _page_context(request: HttpRequest, result: dict[str, Any], *, wall: bool) -
         "reports": panels.missing_reports(programme, today),
         "categories": Category.objects.filter(is_active=True).order_by("order"),
         "risk_count": risk_count,
-        "payload": json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False),
+        # Rendered with json_script, which escapes <, > and & so no name can close the tag.
+        "payload": payload,
         "statuses": LifecycleStatus.choices,
         "industries": Industry.choices,
         "backgrounds": CapitalBackground.choices,

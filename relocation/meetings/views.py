@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.roles import Role, is_hq_editor, role_of
-from relocation.meetings import selectors, services
+from relocation.meetings import richtext, selectors, services
 from relocation.meetings.forms import (
     ATTENDANCE_CHOICES,
     AcceptRequestForm,
@@ -241,7 +241,10 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if done is not None:
             return redirect("meetings:detail", pk=pk)
-    return render(request, "meetings/minutes_form.html", {"meeting": meeting, "form": form})
+    # The editor shows rich text, so what it shows is sanitised here: after a
+    # refused save (a stale version) the posted text comes back unsaved.
+    editor_html = richtext.sanitise(form["minutes"].value() or "")
+    return render(request, "meetings/minutes_form.html", {"meeting": meeting, "form": form, "editor_html": editor_html})
 
 
 @require_POST

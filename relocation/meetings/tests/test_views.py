@@ -206,3 +206,19 @@ def test_a_unit_sees_only_its_own_requests(client, liaison, outsider):
         ).status_code
         == 403
     )
+
+
+@pytest.mark.django_db
+def test_a_refused_minutes_save_shows_the_posted_text_sanitised(client, hq_staff, meeting):
+    """A stale version sends the form back with the posted text: it must not run as script."""
+    client.force_login(hq_staff)
+    page = client.post(
+        reverse("meetings:minutes", args=[meeting.pk]),
+        {
+            "minutes": '<p>正文</p><img src=x onerror="alert(1)"><script>alert(2)</script>',
+            "version": meeting.version + 5,
+        },
+    ).content.decode()
+    assert "<p>正文</p>" in page
+    # The hidden field may echo it, escaped; no tag of it reaches the page.
+    assert "<img" not in page and "<script>alert" not in page

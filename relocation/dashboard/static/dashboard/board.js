@@ -5,6 +5,13 @@
   var data = JSON.parse(document.getElementById("board-data").textContent);
   var wall = document.body.classList.contains("wall");
   var textColour = wall ? "#e9eef4" : "#333";
+  // Tooltips take HTML: names typed by users (enterprises, parks) go in as
+  // text nodes so a name can never become markup.
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value;
+    return span;
+  }
 
   // --- zone map -----------------------------------------------------------
   var map = L.map("zone-map", { preferCanvas: true, zoomSnap: 0.25, attributionControl: false }).setView(data.center, 14);
@@ -33,7 +40,7 @@
         renderer: renderer, radius: wall ? 9 : 7, color: p[4] ? "#dc3545" : "#ffffff", weight: p[4] ? 2.5 : 1,
         fillColor: stage.colour, fillOpacity: 0.95
       });
-      marker.bindTooltip(p[5] + " · " + stage.label);
+      marker.bindTooltip(text(p[5] + " · " + stage.label));
       marker.on("click", function () { openCard(p[0]); });
       marker.addTo(markers);
     });
@@ -61,7 +68,7 @@
     var zoneLatLng = [data.city.zone.lat, data.city.zone.lon];
     var pts = [zoneLatLng];
     L.circleMarker(zoneLatLng, { radius: 10, color: "#0b3d6e", fillColor: "#0b3d6e", fillOpacity: 0.9 })
-      .bindTooltip(data.city.zone.name, { permanent: true, direction: "top", className: "park-label" }).addTo(city);
+      .bindTooltip(text(data.city.zone.name), { permanent: true, direction: "top", className: "park-label" }).addTo(city);
     var maxFlow = Math.max.apply(null, [1].concat(data.city.parks.map(function (p) { return p.enterprises; })));
     data.city.parks.forEach(function (p) {
       if (p.lat === null || p.lon === null) { return; }
@@ -71,10 +78,10 @@
       var colour = p.progress_pct >= 80 ? "#198754" : (p.progress_pct >= 30 ? "#fd7e14" : "#dc3545");
       if (p.enterprises) {
         L.polyline([zoneLatLng, ll], { color: colour, weight: 2 + 10 * p.enterprises / maxFlow, opacity: 0.75 })
-          .bindTooltip(p.name + "：" + p.enterprises + " 家，已投产 " + p.relocated).addTo(city);
+          .bindTooltip(text(p.name + "：" + p.enterprises + " 家，已投产 " + p.relocated)).addTo(city);
       }
       L.circleMarker(ll, { radius: 8, color: p.alarm ? "#dc3545" : "#198754", fillColor: "#fff", fillOpacity: 1, weight: 3 })
-        .bindTooltip(p.name, { permanent: true, direction: "right", className: "park-label" }).addTo(city);
+        .bindTooltip(text(p.name), { permanent: true, direction: "right", className: "park-label" }).addTo(city);
     });
     city.fitBounds(L.latLngBounds(pts).pad(0.2), { animate: false });
   }
