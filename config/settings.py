@@ -23,6 +23,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # A comma-separated list: the first key encrypts, all keys decrypt (key rotation).
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", ["demo-field-key-change-me"])
 
+# The audit chain is an HMAC chain under this key, kept outside the database, so
+# someone with SQL access alone can neither recompute a rewritten chain nor sign a
+# checkpoint (docs/decisions/audit-anchoring.md). DEMO AND TESTS ONLY: the default
+# below is published; production sets AUDIT_CHAIN_KEY (check --deploy warns).
+AUDIT_CHAIN_KEY_DEMO_DEFAULT = "demo-audit-chain-key-NOT-FOR-PRODUCTION"
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY", AUDIT_CHAIN_KEY_DEMO_DEFAULT)
+# Signed checkpoints of the chain head are appended here (and to the log) by a
+# periodic job; copy them off the host (docs/guide/*/operations.md).
+AUDIT_CHECKPOINT_FILE = Path(env_str("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit" / "checkpoints.jsonl")))
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",

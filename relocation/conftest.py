@@ -16,6 +16,46 @@ from relocation.core import credit_code
 from relocation.core.roles import Role
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _audit_table_flushable_between_tests():
+    """The audit table refuses DELETE and TRUNCATE (migration 0006). Transactional
+    tests empty every table afterwards, so the test flush alone lifts the
+    triggers for the length of its own transaction."""
+    import importlib
+
+    from django.db import connection
+
+    triggers = importlib.import_module("relocation.core.migrations.0006_audit_append_only_everywhere")
+    around = {
+        "sqlite": (triggers.SQLITE_DROP, triggers.SQLITE_CREATE),
+        "postgresql": (
+            ["ALTER TABLE core_auditevent DISABLE TRIGGER USER;"],
+            ["ALTER TABLE core_auditevent ENABLE TRIGGER USER;"],
+        ),
+    }.get(connection.vendor, ([], []))
+    cls = type(connection.ops)
+    original = cls.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        sql = original(self, style, tables, **kwargs)
+        if not any("core_auditevent" in statement for statement in sql):
+            return sql
+        return [*around[0], *sql, *around[1]]
+
+    cls.sql_flush = sql_flush
+    yield
+    cls.sql_flush = original
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_per_test(settings, tmp_path_factory):
+    """Each test anchors its own chain: checkpoints of another test's database
+    would report a cut-off tail."""
+    import uuid
+
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path_factory.getbasetemp() / f"audit-{uuid.uuid4().hex}.jsonl"
+
+
 @pytest.fixture(autouse=True)
 def _source_language_after_each_test():
     """A request through the test client leaves the language LocaleMiddleware

@@ -8,7 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from relocation.core import navigation, security
+        from relocation.core import (
+            deploy_checks,  # noqa: F401  (registers the check --deploy checks)
+            navigation,
+            security,
+        )
         from relocation.core.roles import can_see_undelivered, is_auditor
 
         security.connect()

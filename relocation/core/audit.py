@@ -1,18 +1,24 @@
 """Recording and verifying the hash-chained audit trail.
 
 Every service calls `record()` inside its transaction, so the change and its
-audit row commit or roll back together.
+audit row commit or roll back together. Each row's hash is an HMAC, under
+AUDIT_CHAIN_KEY (kept outside the database), of the previous hash and the row:
+with SQL access alone a rewritten chain cannot be recomputed. A periodic job
+writes signed checkpoints of the chain head outside the database
+(`audit_checkpoints`), against which a cut-off tail shows up
+(docs/decisions/audit-anchoring.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -20,6 +26,9 @@ from django.utils import timezone
 from relocation.core import crypto
 from relocation.core.context import current_ip
 from relocation.core.models import AuditChainHead, AuditEvent
+
+if TYPE_CHECKING:
+    from relocation.core.audit_checkpoints import Checkpoint
 
 GENESIS = "0" * 64
 MASK = "***"
@@ -57,8 +66,27 @@ def _payload(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-def compute_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256((prev_hash + _canonical(_payload(event))).encode()).hexdigest()
+def chain_key(purpose: bytes = b"audit-chain:", secret: str | None = None) -> bytes:
+    """The HMAC key of one use (chain rows or checkpoints), derived from the
+    operator's secret so one setting serves both without reusing a key."""
+    from django.conf import settings
+
+    return hashlib.sha256(purpose + (secret if secret is not None else settings.AUDIT_CHAIN_KEY).encode()).digest()
+
+
+def digest(prev_hash: str, canonical_row: str, key: bytes | None = None) -> str:
+    """The chained hash of a row already in canonical JSON."""
+    return hmac.new(key or chain_key(), (prev_hash + canonical_row).encode(), hashlib.sha256).hexdigest()
+
+
+def legacy_digest(prev_hash: str, canonical_row: str) -> str:
+    """The unkeyed SHA-256 of chains written before the key existed; only
+    `audit_rekey --from-legacy` still reads it."""
+    return hashlib.sha256((prev_hash + canonical_row).encode()).hexdigest()
+
+
+def compute_hash(prev_hash: str, event: AuditEvent, key: bytes | None = None) -> str:
+    return digest(prev_hash, _canonical(_payload(event)), key)
 
 
 def object_label(obj: models.Model) -> str:
@@ -133,11 +161,25 @@ class ChainProblem:
     reason: str
 
 
-def verify_chain(batch_size: int = 5000) -> Iterator[ChainProblem]:
+def verify_chain(batch_size: int = 5000, checkpoints: list[Checkpoint] | None = None) -> Iterator[ChainProblem]:
     """Walk the chain in order; yield the first break (tampered, missing or
-    reordered entry) and stop, since everything after it is unverifiable."""
+    reordered entry, or a rewrite without the key) and stop, since everything
+    after it is unverifiable. Then compare with the signed checkpoints written
+    outside the database: a checkpointed entry that is gone or differs means the
+    tail was cut off or the chain rebuilt."""
+    from relocation.core import audit_checkpoints
+
+    key = chain_key()
     prev_hash = GENESIS
     expected_seq = 1
+    if checkpoints is None:
+        checkpoints, bad_lines = audit_checkpoints.read()
+        if bad_lines:
+            yield ChainProblem(
+                0, f"checkpoint file: {bad_lines} line(s) with a bad signature (checkpoints forged or edited)"
+            )
+            return
+    anchored = {c.seq: c for c in checkpoints}
     qs = AuditEvent.objects.order_by("seq")
     last_seq = 0
     for event in qs.iterator(chunk_size=batch_size):
@@ -147,12 +189,29 @@ def verify_chain(batch_size: int = 5000) -> Iterator[ChainProblem]:
         if event.prev_hash != prev_hash:
             yield ChainProblem(event.seq, "link to the previous entry is broken")
             return
-        if compute_hash(prev_hash, event) != event.hash:
-            yield ChainProblem(event.seq, "content does not match its hash (altered)")
+        row = _canonical(_payload(event))
+        if digest(prev_hash, row, key) != event.hash:
+            if legacy_digest(prev_hash, row) == event.hash:
+                reason = "entry is hashed without the audit key (written before keying, or rewritten): run audit_rekey"
+            else:
+                reason = "content does not match its hash (altered, or the chain key is wrong)"
+            yield ChainProblem(event.seq, reason)
+            return
+        checkpoint = anchored.get(event.seq)
+        if checkpoint is not None and checkpoint.hash != event.hash:
+            yield ChainProblem(event.seq, f"differs from the checkpoint of {checkpoint.at} (chain rebuilt)")
             return
         prev_hash = event.hash
         expected_seq += 1
         last_seq = event.seq
+    if checkpoints:
+        latest = max(checkpoints, key=lambda c: c.seq)
+        if latest.seq > last_seq:
+            yield ChainProblem(
+                last_seq + 1,
+                f"missing entries: the checkpoint of {latest.at} saw #{latest.seq}, the table ends at #{last_seq}",
+            )
+            return
     head = AuditChainHead.objects.filter(id=1).first()
     if head is not None and head.seq != last_seq:
         yield ChainProblem(

@@ -22,6 +22,23 @@ class AppendOnlyError(Exception):
     pass
 
 
+class AuditEventQuerySet(models.QuerySet):
+    """Bulk writes would skip the model guard: refused like save() and delete().
+    The database refuses them too (triggers, migration 0006)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("audit events cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit events cannot be deleted")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise AppendOnlyError("audit events cannot be changed")
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("audit events cannot be changed")
+
+
 class AuditEvent(models.Model):
     """One row per write, chained by hash: altering or removing any row breaks
     the chain from that row on, which `manage.py audit_verify` reports.
@@ -52,6 +69,8 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("字段变更"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-seq"]

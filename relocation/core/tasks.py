@@ -1,4 +1,5 @@
-"""Background jobs of the core: delivering notifications on external channels.
+"""Background jobs of the core: anchoring the audit chain outside the database,
+the scheduled backup, and delivering notifications on external channels.
 
 Each (notification, channel) pair is a NotificationDelivery row that one worker
 claims before sending, so a job queued twice sends each e-mail once. A failure
@@ -18,7 +19,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from relocation.core import robots
 from relocation.core.models import Notification, NotificationDelivery, NotificationPreference
@@ -36,6 +38,18 @@ STALE_CLAIM = dt.timedelta(minutes=15)
 
 Channel = NotificationDelivery.Channel
 Status = NotificationDelivery.Status
+
+
+@db_periodic_task(crontab(minute="0"))
+@lock_task("core-audit-checkpoint")
+def checkpoint_audit_chain() -> int | None:
+    """Every hour: a signed checkpoint of the chain head, to the file and the log.
+    Entries cut off the end of the chain later than this show up in audit_verify;
+    the hour is the window an intruder could truncate unseen."""
+    from relocation.core import audit_checkpoints
+
+    checkpoint = audit_checkpoints.write()
+    return checkpoint.seq if checkpoint else None
 
 
 class DeliveryFailed(Exception):

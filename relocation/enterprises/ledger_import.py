@@ -287,7 +287,7 @@ def _validate(
     return creates, updates
 
 
-def _fast_hash(prev_hash: str, event: AuditEvent, created_at: str) -> str:
+def _fast_hash(prev_hash: str, event: AuditEvent, created_at: str, key: bytes) -> str:
     """audit.compute_hash without its JSON round trip of `changes`: our changes
     are already plain JSON values (checked against the reference on the first
     event of every import, see _record_events)."""
@@ -306,7 +306,7 @@ def _fast_hash(prev_hash: str, event: AuditEvent, created_at: str) -> str:
         "changes": event.changes or {},
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + text).encode()).hexdigest()
+    return audit.digest(prev_hash, text, key)
 
 
 def _record_events(actor: Any, events: list[dict[str, Any]]) -> None:
@@ -322,17 +322,18 @@ def _record_events(actor: Any, events: list[dict[str, Any]]) -> None:
     rows = []
     stamp = now.astimezone(dt.UTC).isoformat(timespec="microseconds")
     fast = True
+    key = audit.chain_key()
     for spec in events:
         seq += 1
         event = AuditEvent(
             seq=seq, created_at=now, actor=actor_obj, actor_name=actor_name, ip=ip, prev_hash=prev, **spec
         )
         if fast:
-            event.hash = _fast_hash(prev, event, stamp)
-            if len(rows) == 0 and event.hash != audit.compute_hash(prev, event):
+            event.hash = _fast_hash(prev, event, stamp, key)
+            if len(rows) == 0 and event.hash != audit.compute_hash(prev, event, key):
                 fast = False  # shapes differ from what core hashes: use the reference path
         if not fast:
-            event.hash = audit.compute_hash(prev, event)
+            event.hash = audit.compute_hash(prev, event, key)
         prev = event.hash
         rows.append(event)
     copy_insert(AuditEvent, rows)

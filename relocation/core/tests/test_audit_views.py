@@ -14,6 +14,7 @@ from relocation.core import audit
 from relocation.core.models import AuditEvent
 from relocation.core.spreadsheets import safe_cell
 from relocation.core.tests.personas import make_security_admin, verified_login
+from relocation.core.tests.tampering import tamper
 
 
 def _events(n, **kw):
@@ -126,10 +127,7 @@ def test_the_verify_button_reports_an_intact_chain(auditor_client):
 def test_the_verify_button_reports_the_first_tampered_entry(auditor_client):
     _events(4)
     target = AuditEvent.objects.order_by("seq")[1]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute("UPDATE core_auditevent SET summary = 'forged' WHERE id = %s", [target.pk])
+    tamper("UPDATE core_auditevent SET summary = 'forged' WHERE id = %s", [target.pk])
     response = auditor_client.get(reverse("audit_verify"))
     assert response.context["problem"].seq == target.seq
     assert 'data-ok="0"' in response.content.decode()
