@@ -223,11 +223,22 @@ class MeasurementViewSet(_ReaderMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class UtilityReadingSerializer(serializers.ModelSerializer):
-    """A day's (or an hour's, with `hour`) water or power consumption of an enterprise."""
+    """An enterprise's water or power consumption over an hour (`hour` set), a day, or a
+    month (`interval` "month", `reading_date` any day of the month)."""
 
     class Meta:
         model = UtilityReading
-        fields = ["id", "enterprise", "kind", "reading_date", "hour", "consumption", "meter_reading", "source"]
+        fields = [
+            "id",
+            "enterprise",
+            "kind",
+            "reading_date",
+            "interval",
+            "hour",
+            "consumption",
+            "meter_reading",
+            "source",
+        ]
         read_only_fields = ["source"]
         validators = []
 

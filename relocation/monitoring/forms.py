@@ -66,4 +66,5 @@ class PolicyForm(forms.ModelForm):
             "baseline_days",
             "window_days",
             "night_share",
+            "absolute_thresholds",
         ]

@@ -221,6 +221,9 @@ class MonitoringPolicy(TimeStampedModel):
     night_share = models.DecimalField(
         _("夜间用电占基准小时用电的比例上限"), max_digits=5, decimal_places=2, default=0.5
     )
+    # {utility: {industry: limit}} for enterprises with no reading from before the stop;
+    # "night" holds the power limit per night hour (kWh/h). See consumption.default_thresholds.
+    absolute_thresholds = models.JSONField(_("无停产前数据时的绝对阈值"), default=dict, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -308,6 +311,11 @@ class Alert(TimeStampedModel):
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     close_reason = models.TextField(_("关闭理由"), blank=True)
     task_id = models.BigIntegerField(_("复查任务"), null=True, blank=True)
+    # Units told of the alert and able to open it besides the responsible one (the supply
+    # company of a still-consuming alert, the territorial town of a toxic-chemical one).
+    informed_units = models.ManyToManyField(
+        Unit, blank=True, related_name="informed_monitoring_alerts", verbose_name=_("知会单位")
+    )
     # When a daily detector last looked at this condition (keeps a second run the same day a no-op).
     last_checked = models.DateField(_("最近检查日期"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -377,9 +385,17 @@ class UtilityKind(models.TextChoices):
     POWER = "power", _("用电")
 
 
+class ReadingInterval(models.TextChoices):
+    HOUR = "hour", _("小时")
+    DAY = "day", _("日")
+    MONTH = "month", _("月")
+
+
 class UtilityReading(TimeStampedModel):
-    """A day's (or, when `hour` is set, an hour's) water or power consumption
-    of an enterprise, as the water or power company reports it."""
+    """An enterprise's water or power consumption over one interval, as the
+    water or power company reports it: an hour (`hour` set), a day, or a
+    month (`reading_date` is then the first day of the month). The detector
+    turns any of them into use per day (consumption.daily_use)."""
 
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="utility_readings", verbose_name=_("企业")
@@ -387,6 +403,7 @@ class UtilityReading(TimeStampedModel):
     kind = models.CharField(_("类别"), max_length=8, choices=UtilityKind.choices)
     reading_date = models.DateField(_("日期"))
     hour = models.PositiveSmallIntegerField(_("时段(时)"), null=True, blank=True)
+    interval = models.CharField(_("计量周期"), max_length=8, choices=ReadingInterval.choices, default="day")
     consumption = models.DecimalField(_("用量"), max_digits=14, decimal_places=3)
     meter_reading = models.DecimalField(_("表读数"), max_digits=16, decimal_places=3, null=True, blank=True)
     source = models.CharField(_("来源"), max_length=16, default="import")
@@ -397,9 +414,9 @@ class UtilityReading(TimeStampedModel):
         verbose_name_plural = _("水电用量")
         constraints = [
             models.UniqueConstraint(
-                fields=["enterprise", "kind", "reading_date"],
+                fields=["enterprise", "kind", "reading_date", "interval"],
                 condition=models.Q(hour__isnull=True),
-                name="utility_daily_unique",
+                name="utility_day_month_unique",
             ),
             models.UniqueConstraint(
                 fields=["enterprise", "kind", "reading_date", "hour"],
@@ -409,6 +426,12 @@ class UtilityReading(TimeStampedModel):
             models.CheckConstraint(condition=models.Q(consumption__gte=0), name="utility_consumption_non_negative"),
             models.CheckConstraint(
                 condition=models.Q(hour__isnull=True) | models.Q(hour__lte=23), name="utility_hour_range"
+            ),
+            # An hourly reading has its hour, a daily or monthly one none.
+            models.CheckConstraint(
+                condition=models.Q(interval="hour", hour__isnull=False)
+                | (~models.Q(interval="hour") & models.Q(hour__isnull=True)),
+                name="utility_interval_matches_hour",
             ),
         ]
         indexes = [

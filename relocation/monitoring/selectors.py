@@ -33,7 +33,8 @@ def policy() -> MonitoringPolicy:
 
 def alerts_for_user(user: Any) -> QuerySet[Alert]:
     """HQ sees every alert of its programme; unit staff see the alerts their
-    unit is responsible for or assigned to; nobody else sees any."""
+    unit is responsible for, is informed of, or that are assigned to them;
+    nobody else sees any."""
     qs = Alert.objects.select_related("enterprise", "point", "responsible_unit", "assignee")
     if not permissions.can_read(user):
         return qs.none()
@@ -44,7 +45,8 @@ def alerts_for_user(user: Any) -> QuerySet[Alert]:
         return qs
     if user.unit_id is None:
         return qs.none()
-    return qs.filter(Q(responsible_unit_id=user.unit_id) | Q(assignee=user))
+    informed = Alert.informed_units.through.objects.filter(unit_id=user.unit_id).values("alert_id")
+    return qs.filter(Q(responsible_unit_id=user.unit_id) | Q(assignee=user) | Q(pk__in=informed))
 
 
 def alert_for_user(user: Any, pk: int) -> Alert:

@@ -131,7 +131,14 @@ def alert_raise(
     checked_on: dt.date | None = None,
 ) -> tuple[Alert, bool]:
     """Open an alert for a condition, or update the open one (hysteresis: a
-    condition that persists never opens a second alert). Returns (alert, created)."""
+    condition that persists never opens a second alert). Returns (alert, created).
+
+    The units come from routing.units_for: the responsible unit handles it
+    (and gets the re-inspection task), the informed units are told and can
+    open it (the supply company, the territorial town of a police alert)."""
+    from relocation.monitoring import routing
+
+    responsible, informed = routing.units_for(enterprise, kind, utility=pollutant)
     with transaction.atomic():
         alert = (
             Alert.objects.select_for_update().filter(dedupe_key=dedupe_key).exclude(status=AlertStatus.CLOSED).first()
@@ -177,9 +184,11 @@ def alert_raise(
                     value=value,
                     limit_value=limit_value,
                     unit=unit,
-                    responsible_unit=enterprise.territorial_unit,
+                    responsible_unit=responsible,
                     last_checked=checked_on,
                 )
+                if informed:
+                    alert.informed_units.set(informed)
         except IntegrityError:  # a concurrent run opened it first
             return Alert.objects.exclude(status=AlertStatus.CLOSED).get(dedupe_key=dedupe_key), False
         AlertHistory.objects.create(alert=alert, action="opened", to_status=AlertStatus.OPEN, reason=detail[:500])
@@ -191,9 +200,9 @@ def alert_raise(
             summary=_("监管预警：%(title)s") % {"title": alert.title},
             changes={"kind": [None, kind], "value": [None, value], "limit": [None, limit_value]},
         )
-        _notify_unit(alert)
+        _notify_units(alert, [responsible, *informed])
         if kind in REINSPECT_KINDS and enterprise.territorial_unit is not None:
-            _open_reinspection(actor, alert)
+            _open_reinspection(actor, alert, [u for u in [responsible, *informed] if u is not None])
     return alert, True
 
 
@@ -228,11 +237,17 @@ def alert_condition_cleared(
     return alert
 
 
-def _notify_unit(alert: Alert) -> None:
-    unit = alert.responsible_unit
-    if unit is None:
+def _notify_units(alert: Alert, units: list[Any]) -> None:
+    from relocation.organisation.models import User
+
+    unit_ids = [u.pk for u in units if u is not None]
+    if not unit_ids:
         return
-    recipients = list(unit.users.filter(is_active=True, role__in=["unit_leader", "unit_liaison", "inspector"]))
+    recipients = list(
+        User.objects.filter(
+            is_active=True, unit_id__in=unit_ids, role__in=["unit_leader", "unit_liaison", "inspector"]
+        ).order_by("id")
+    )
     notify(
         recipients=recipients,
         verb="monitoring.alert",
@@ -243,14 +258,18 @@ def _notify_unit(alert: Alert) -> None:
     )
 
 
-def _open_reinspection(actor: Any, alert: Alert) -> None:
+def _open_reinspection(actor: Any, alert: Alert, units: list[Any]) -> None:
+    """The territorial town re-inspects the site; the other units of the alert
+    (police, the supply company) are co-units of the task."""
     from relocation.supervision.models import TaskSource
     from relocation.supervision.services import task_create
 
+    lead = alert.enterprise.territorial_unit
     task = task_create(
         actor=actor,
         title=_("复查：%(title)s") % {"title": alert.title},
-        lead_unit=alert.enterprise.territorial_unit,
+        lead_unit=lead,
+        co_units=[u for u in units if u.pk != lead.pk],
         deadline=_deadline_after(REINSPECT_DAYS),
         description=_("监管预警要求现场复查。%(detail)s") % {"detail": alert.detail},
         source=TaskSource.MONITORING,
@@ -515,7 +534,7 @@ def utility_import(
         created = _store_readings(
             actor,
             kind,
-            [(r.enterprise, r.reading_date, r.hour, r.consumption, r.meter_reading) for r in rows],
+            [(r.enterprise, r.reading_date, r.hour, r.consumption, r.meter_reading, r.interval) for r in rows],
             "import",
         )
         batch = UtilityImport.objects.create(
@@ -551,6 +570,8 @@ def utility_push(*, actor: Any, kind: str, readings: list[dict[str, Any]]) -> in
             errors.append(_("第 %(i)s 条：用量不能为负数。") % {"i": i})
         if r.get("hour") is not None and not 0 <= r["hour"] <= 23:
             errors.append(_("第 %(i)s 条：时段应为 0 至 23。") % {"i": i})
+        if r.get("interval") and (r["interval"] == "hour") != (r.get("hour") is not None):
+            errors.append(_("第 %(i)s 条：小时读数须填写时段，日或月读数不填时段。") % {"i": i})
     if errors:
         raise ServiceError(" ".join(errors), code="readings")
     with transaction.atomic():
@@ -558,7 +579,14 @@ def utility_push(*, actor: Any, kind: str, readings: list[dict[str, Any]]) -> in
             actor,
             kind,
             [
-                (r["enterprise"], r["reading_date"], r.get("hour"), r["consumption"], r.get("meter_reading"))
+                (
+                    r["enterprise"],
+                    r["reading_date"],
+                    r.get("hour"),
+                    r["consumption"],
+                    r.get("meter_reading"),
+                    r.get("interval", ""),
+                )
                 for r in readings
             ],
             "api",
@@ -573,15 +601,21 @@ def utility_push(*, actor: Any, kind: str, readings: list[dict[str, Any]]) -> in
 
 
 def _store_readings(actor: Any, kind: str, rows: list[tuple], source: str) -> int:
-    from relocation.monitoring.models import UtilityReading
+    """Rows of (enterprise, day, hour, amount, meter[, interval]); a reading of the
+    same enterprise, utility, day, hour and interval replaces the stored one."""
+    from relocation.monitoring.models import ReadingInterval, UtilityReading
 
     created = 0
-    for enterprise, day, hour, amount, meter in rows:
+    for enterprise, day, hour, amount, meter, *rest in rows:
+        interval = rest[0] if rest and rest[0] else (ReadingInterval.HOUR if hour is not None else ReadingInterval.DAY)
+        if interval == ReadingInterval.MONTH:
+            day = day.replace(day=1)  # a month is filed under its first day
         _, was_created = UtilityReading.objects.update_or_create(
             enterprise=enterprise,
             kind=kind,
             reading_date=day,
             hour=hour,
+            interval=interval,
             defaults={"consumption": amount, "meter_reading": meter, "source": source},
         )
         created += int(was_created)
@@ -596,7 +630,35 @@ POLICY_FIELDS = [
     "baseline_days",
     "window_days",
     "night_share",
+    "absolute_thresholds",
 ]
+
+
+def _checked_thresholds(value: Any) -> dict[str, dict[str, float]]:
+    """{"water"|"power"|"night": {industry: limit > 0}}, or a clear refusal."""
+    from relocation.enterprises.models import Industry
+    from relocation.monitoring.consumption import DEFAULT_THRESHOLDS
+
+    if value in (None, ""):
+        return {}
+    message = _('绝对阈值格式应为 {"water": {"electroplating": 10}, …}，行业为 %(industries)s，数值大于 0。') % {
+        "industries": "、".join(Industry.values)
+    }
+    if not isinstance(value, dict):
+        raise ServiceError(message, code="absolute_thresholds")
+    checked: dict[str, dict[str, float]] = {}
+    for kind, limits in value.items():
+        if kind not in DEFAULT_THRESHOLDS or not isinstance(limits, dict):
+            raise ServiceError(message, code="absolute_thresholds")
+        for industry, limit in limits.items():
+            try:
+                number = float(limit)
+            except (TypeError, ValueError):
+                number = 0
+            if industry not in Industry.values or not number > 0:
+                raise ServiceError(message, code="absolute_thresholds")
+            checked.setdefault(kind, {})[industry] = number
+    return checked
 
 
 def policy_update(*, actor: Any, data: dict[str, Any]) -> Any:
@@ -609,6 +671,8 @@ def policy_update(*, actor: Any, data: dict[str, Any]) -> Any:
         raise ServiceError(_("周期数和天数至少为 1。"))
     if not Decimal(0) < Decimal(data.get("stopped_share", "0.3")) <= Decimal(1):
         raise ServiceError(_("比例应大于 0 且不超过 1。"), code="stopped_share")
+    if "absolute_thresholds" in data:
+        data = {**data, "absolute_thresholds": _checked_thresholds(data["absolute_thresholds"])}
     with transaction.atomic():
         policy, _created = MonitoringPolicy.objects.select_for_update().get_or_create(pk=1)
         before = audit.snapshot(policy, POLICY_FIELDS)

@@ -134,7 +134,12 @@ def test_it_spots_night_time_production_in_hourly_power_data(make_enterprise):
     _daily(e, "power", dt.date(2022, 5, 3), 7, 300)  # daily use looks low …
     for hour in (22, 23, 0, 1, 2, 3):  # … but the machines run at night
         UtilityReading.objects.create(
-            enterprise=e, kind="power", reading_date=dt.date(2022, 5, 8), hour=hour, consumption=Decimal(80)
+            enterprise=e,
+            kind="power",
+            reading_date=dt.date(2022, 5, 8),
+            hour=hour,
+            interval="hour",
+            consumption=Decimal(80),
         )
     from relocation.monitoring.models import MonitoringPolicy
 
