@@ -93,6 +93,9 @@ def _check_guards(
         blockers = guards.closure_blockers(enterprise)
         if blockers:
             raise TransitionError(_("暂不能核验关停：%(reasons)s") % {"reasons": "；".join(blockers)})
+        holds = closure.open_holds(enterprise, guards.VERIFICATION)
+        if holds:
+            raise TransitionError(closure.holds_message(guards.VERIFICATION, holds))
     if target == S.RELOCATED and plan.destination_type not in {DestinationType.PARK, DestinationType.OUT_OF_CITY}:
         raise TransitionError(_("企业没有确定的搬迁去向，只能登记为关停退出。"))
 
@@ -118,7 +121,8 @@ def enterprise_transition(
     conditional UPDATE on the status the caller read, so of two concurrent
     moves one wins and the other gets a ConflictError; the guard of the target
     state holds (letter signed, destination given, closure checklist complete
-    and no closure blocker from another app, a destination before "relocated");
+    and no closure blocker from another app, no open finding against the
+    closure that HQ has not overridden, a destination before "relocated");
     a StatusChange row and an audit event (on the enterprise's timeline) are
     written in the same transaction. `evidence` is an uploaded file (or a
     StoredFile) kept with the history row.

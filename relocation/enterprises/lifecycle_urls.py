@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/lifecycle/move/", views.enterprise_move, name="lifecycle_move"),
     path("<int:pk>/lifecycle/forced-closure/", views.forced_closure, name="lifecycle_forced_closure"),
     path("<int:pk>/closure/<slug:item>/confirm/", views.closure_confirm, name="closure_confirm"),
+    path("<int:pk>/closure/<slug:step>/override/", views.closure_override, name="closure_override"),
     path("<int:pk>/letter/", views.letter_generate, name="letter_generate"),
     path("<int:pk>/letter/docx/", views.letter_download, name="letter_download"),
     path("<int:pk>/letter/upload/", views.letter_upload, name="letter_upload"),

@@ -9,10 +9,12 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from relocation.core import navigation, sections
-        from relocation.core.guards import register_closure_guard
-        from relocation.monitoring import permissions, services
+        from relocation.core.guards import register_closure_guard, register_evidence_hold
+        from relocation.monitoring import permissions, selectors, services
 
         register_closure_guard(services.toxic_closure_blockers)
+        # Open detector and toxic-chemical alerts hold the closure steps they contradict.
+        register_evidence_hold(selectors.closure_holds)
         # The enterprise page shows a card that loads this app's summary through htmx.
         sections.register(
             "enterprise_detail",

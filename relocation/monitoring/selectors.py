@@ -15,6 +15,7 @@ from relocation.monitoring import permissions
 from relocation.monitoring.hj212.codes import POLLUTANTS
 from relocation.monitoring.models import (
     Alert,
+    AlertKind,
     AlertStatus,
     LimitRow,
     Measurement,
@@ -22,6 +23,7 @@ from relocation.monitoring.models import (
     MonitoringPolicy,
     ToxicMovement,
     ToxicMovementKind,
+    UtilityKind,
     UtilityReading,
 )
 
@@ -189,3 +191,35 @@ def limit_rows(standard_id: int | None = None) -> QuerySet[LimitRow]:
     if standard_id:
         qs = qs.filter(standard_id=standard_id)
     return qs
+
+
+# Which open alerts hold which closure step (core.guards evidence holds): the
+# water company may not confirm "water cut off" while the detector sees water
+# drawn, nor anyone "materials cleared" while the toxic ledger is in doubt;
+# the verification of the closure is held by any of them.
+HOLDING_ALERTS: dict[str, Q] = {
+    "water_cut": Q(kind=AlertKind.STOPPED_CONSUMING, pollutant=UtilityKind.WATER),
+    "power_cut": Q(kind=AlertKind.STOPPED_CONSUMING, pollutant=UtilityKind.POWER),
+    "materials_cleared": Q(kind=AlertKind.TOXIC_DISCREPANCY),
+    "verification": Q(kind__in=[AlertKind.STOPPED_CONSUMING, AlertKind.TOXIC_DISCREPANCY]),
+}
+
+
+def closure_holds(enterprise: Enterprise, step: str) -> list[Any]:
+    """The enterprise's open alerts that contradict `step` of its closure."""
+    from django.utils.translation import gettext as _
+
+    from relocation.core.guards import EvidenceHold
+
+    condition = HOLDING_ALERTS.get(step)
+    if condition is None:
+        return []
+    alerts = Alert.objects.filter(condition, enterprise=enterprise).exclude(status=AlertStatus.CLOSED).order_by("id")
+    return [
+        EvidenceHold(
+            key=f"monitoring.alert:{a.pk}",
+            reason=_("监管预警未处理：%(title)s（%(value)s）")
+            % {"title": a.title, "value": f"{a.value:g} {a.unit}" if a.value is not None else a.get_status_display()},
+        )
+        for a in alerts
+    ]

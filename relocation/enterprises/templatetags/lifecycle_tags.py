@@ -70,6 +70,8 @@ def lifecycle_section(context: dict[str, Any]) -> dict[str, Any]:
             for i, s in enumerate(MAIN_ROAD)
         ],
         "checklist": closure.checklist(enterprise, user) if show_checklist else [],
+        "verification_holds": closure.verification_holds(enterprise) if show_checklist else [],
+        "can_override": is_hq_editor(user),
         "show_checklist": show_checklist,
         "overdue": lifecycle_selectors.is_overdue(enterprise),
         "can_force": is_hq_editor(user) and enterprise.status in (PRE_CLOSURE | {S.HOLDOUT}),
