@@ -463,6 +463,26 @@ class UtilityImport(TimeStampedModel):
         return self.file_name
 
 
+class ToxicChemical(TimeStampedModel):
+    """One entry of the catalogue of highly toxic chemicals (toxic_catalogue.py
+    says where the entries come from). Ledger lines must name one."""
+
+    name = models.CharField(_("化学品名称"), max_length=64, unique=True)
+    cas_number = models.CharField(_("CAS号"), max_length=16, unique=True)
+    # Other names, formulas and English names a store or a supplier uses for it.
+    synonyms = models.JSONField(_("别名"), default=list, blank=True)
+    source = models.CharField(_("依据"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("剧毒化学品目录")
+        verbose_name_plural = _("剧毒化学品目录")
+
+    def __str__(self) -> str:
+        return f"{self.name}（CAS {self.cas_number}）"
+
+
 class ToxicMovementKind(models.TextChoices):
     PURCHASE = "purchase", _("购入")
     USE = "use", _("使用")
@@ -473,19 +493,45 @@ class ToxicMovementKind(models.TextChoices):
 class ToxicMovement(TimeStampedModel):
     """One line of an enterprise's highly-toxic-chemical ledger (剧毒化学品).
     Purchases add to the book stock, use and disposal subtract; a stocktake
-    records what is physically in storage and is checked against the book."""
+    records what is physically in storage and is checked against the book.
+
+    Lines are never edited: a wrong line is cancelled by a counter-entry
+    (`reverses` set, with its reason) that counts with the opposite sign, and
+    the right line is entered anew."""
 
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="toxic_movements", verbose_name=_("企业")
     )
+    substance = models.ForeignKey(
+        ToxicChemical,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="movements",
+        verbose_name=_("目录条目"),
+    )
+    # The catalogue name (lines recorded before the catalogue keep what was typed).
     chemical = models.CharField(_("化学品名称"), max_length=64)
     cas_number = models.CharField(_("CAS号"), max_length=16, blank=True)
     kind = models.CharField(_("类型"), max_length=16, choices=ToxicMovementKind.choices)
     quantity_kg = models.DecimalField(_("数量(千克)"), max_digits=12, decimal_places=3)
     occurred_on = models.DateField(_("日期"))
     document_no = models.CharField(_("凭证号"), max_length=64, blank=True)
+    # 剧毒化学品购买许可证 (or the safety-production / use permit that stands for it), for purchases.
+    permit_no = models.CharField(_("购买许可证编号"), max_length=64, blank=True)
+    # The filing of the purchase with the county police (备案, within five days of buying).
+    filing_no = models.CharField(_("公安备案编号"), max_length=64, blank=True)
     counterparty = models.CharField(_("供货/处置单位"), max_length=200, blank=True)
     note = models.CharField(_("备注"), max_length=300, blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+        verbose_name=_("冲销的台账行"),
+    )
+    reason = models.CharField(_("冲销理由"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("登记人")
     )
@@ -496,6 +542,9 @@ class ToxicMovement(TimeStampedModel):
         verbose_name_plural = _("剧毒化学品台账")
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity_kg__gte=0), name="toxic_quantity_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(reverses__isnull=True) | ~models.Q(reason=""), name="toxic_reversal_has_reason"
+            ),
         ]
         indexes = [
             # The balance of one enterprise's chemicals.

@@ -7,7 +7,6 @@ from typing import Any
 from relocation.core.roles import is_hq, is_hq_editor, is_staff_member, is_system_admin, is_unit_member
 
 UTILITY_UNITS = frozenset({"water", "power"})
-TOXIC_UNITS = frozenset({"police", "emergency"})
 
 
 def can_read(user: Any) -> bool:
@@ -32,12 +31,17 @@ def can_import_utility(user: Any) -> bool:
 
 
 def can_record_toxic(user: Any, enterprise: Any) -> bool:
+    """HQ, the police and emergency management (found by function), and the territorial town."""
+    from relocation.monitoring import routing
+
     if is_hq_editor(user):
         return True
     unit = getattr(user, "unit", None)
     if not is_unit_member(user) or unit is None:
         return False
-    return unit.code in TOXIC_UNITS or unit.pk == enterprise.territorial_unit_id
+    if unit.pk == enterprise.territorial_unit_id:
+        return True
+    return any(routing.unit_has_function(unit, f) for f in (routing.POLICE, routing.EMERGENCY))
 
 
 def sees_all_alerts(user: Any) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 from relocation.monitoring.models import AlertKind, UtilityKind
 
 POLICE = "police"
+EMERGENCY = "emergency"
 WATER_SUPPLY = "water_supply"
 POWER_SUPPLY = "power_supply"
 # The supply unit that is told of a still-consuming alert, by utility.
@@ -23,10 +24,15 @@ def unit_with_function(programme_id: int | None, function: str) -> Any:
     from relocation.organisation.models import Unit
 
     # Until the programme file gives units their functions, the demo's unit codes stand for them.
-    code = {POLICE: "police", WATER_SUPPLY: "water", POWER_SUPPLY: "power"}[function]
+    code = {POLICE: "police", EMERGENCY: "emergency", WATER_SUPPLY: "water", POWER_SUPPLY: "power"}[function]
     if programme_id is None:
         return None
     return Unit.objects.filter(programme_id=programme_id, code=code).first()
+
+
+def unit_has_function(unit: Any, function: str) -> bool:
+    found = unit_with_function(unit.programme_id, function)
+    return found is not None and found.pk == unit.pk
 
 
 def units_for(enterprise: Any, kind: str, utility: str = "") -> tuple[Any, list[Any]]:

@@ -92,31 +92,48 @@ def toxic_for_user(user: Any) -> QuerySet[ToxicMovement]:
     )
 
 
+def _signed(kind: str, is_reversal: bool) -> int:
+    """+1 for what adds to the book, −1 for what takes from it; a counter-entry the opposite."""
+    sign = 1 if kind == ToxicMovementKind.PURCHASE else -1
+    return -sign if is_reversal else sign
+
+
+def toxic_stock_changes(enterprise: Enterprise, chemical: str) -> list[tuple[dt.date, Decimal]]:
+    """(date, signed kg) of every line of one chemical that moves the book (not stocktakes)."""
+    rows = (
+        ToxicMovement.objects.filter(enterprise=enterprise, chemical=chemical)
+        .exclude(kind=ToxicMovementKind.STOCKTAKE)
+        .values_list("occurred_on", "kind", "reverses_id", "quantity_kg")
+    )
+    return [(day, _signed(kind, rev is not None) * qty) for day, kind, rev, qty in rows]
+
+
 def toxic_balances(enterprise: Enterprise) -> list[dict[str, Any]]:
-    """Per chemical: bought, used, disposed, book stock, last stocktake and
-    whether the book matches it (bought − used − disposed = in stock)."""
+    """Per chemical: bought, used, disposed (net of counter-entries), book
+    stock, last stocktake still standing and whether the book matches it
+    (bought − used − disposed = in stock)."""
     totals: dict[str, dict[str, Any]] = {}
     rows = (
         ToxicMovement.objects.filter(enterprise=enterprise)
         .exclude(kind=ToxicMovementKind.STOCKTAKE)
-        .values("chemical", "kind")
+        .values("chemical", "kind", "reverses_id")
         .annotate(total=Sum("quantity_kg"))
     )
     for row in rows:
         slot = totals.setdefault(row["chemical"], _empty_balance(row["chemical"]))
-        slot[row["kind"]] = row["total"] or Decimal(0)
-    stocktakes = ToxicMovement.objects.filter(enterprise=enterprise, kind=ToxicMovementKind.STOCKTAKE).order_by(
-        "chemical", "-occurred_on", "-id"
-    )
+        amount = row["total"] or Decimal(0)
+        slot[row["kind"]] += -amount if row["reverses_id"] is not None else amount
+    stocktakes = ToxicMovement.objects.filter(
+        enterprise=enterprise, kind=ToxicMovementKind.STOCKTAKE, reverses__isnull=True, reversed_by__isnull=True
+    ).order_by("chemical", "-occurred_on", "-id")
     latest: dict[str, ToxicMovement] = {}
     for st in stocktakes:
         latest.setdefault(st.chemical, st)
     for chemical, st in latest.items():
         slot = totals.setdefault(chemical, _empty_balance(chemical))
-        book_then = _book_until(enterprise, chemical, st.occurred_on)
         slot["stocktake"] = st.quantity_kg
         slot["stocktake_on"] = st.occurred_on
-        slot["book_at_stocktake"] = book_then
+        slot["book_at_stocktake"] = _book_until(enterprise, chemical, st.occurred_on)
     result = []
     for chemical in sorted(totals):
         slot = totals[chemical]
@@ -142,17 +159,14 @@ def _empty_balance(chemical: str) -> dict[str, Any]:
 
 
 def _book_until(enterprise: Enterprise, chemical: str, day: dt.date) -> Decimal:
-    book = Decimal(0)
-    rows = (
-        ToxicMovement.objects.filter(enterprise=enterprise, chemical=chemical, occurred_on__lte=day)
-        .exclude(kind=ToxicMovementKind.STOCKTAKE)
-        .values("kind")
-        .annotate(total=Sum("quantity_kg"))
-    )
-    for row in rows:
-        sign = 1 if row["kind"] == ToxicMovementKind.PURCHASE else -1
-        book += sign * (row["total"] or 0)
-    return book
+    return sum((q for d, q in toxic_stock_changes(enterprise, chemical) if d <= day), Decimal(0))
+
+
+def toxic_chemicals() -> QuerySet[Any]:
+    """The catalogue entries a ledger line may name."""
+    from relocation.monitoring.models import ToxicChemical
+
+    return ToxicChemical.objects.filter(is_active=True)
 
 
 def chart_series(point: MonitoringPoint, *, since: dt.datetime, cn: str = "2061") -> dict[str, Any]:

@@ -259,12 +259,13 @@ def _notify_units(alert: Alert, units: list[Any]) -> None:
 
 
 def _open_reinspection(actor: Any, alert: Alert, units: list[Any]) -> None:
-    """The territorial town re-inspects the site; the other units of the alert
-    (police, the supply company) are co-units of the task."""
+    """The responsible unit leads the re-inspection (the territorial town, or
+    the police for highly toxic chemicals); the other units of the alert (the
+    town, the supply company) are co-units of the task."""
     from relocation.supervision.models import TaskSource
     from relocation.supervision.services import task_create
 
-    lead = alert.enterprise.territorial_unit
+    lead = alert.responsible_unit or alert.enterprise.territorial_unit
     task = task_create(
         actor=actor,
         title=_("复查：%(title)s") % {"title": alert.title},
@@ -385,6 +386,64 @@ def alert_assign(*, actor: Any, alert: Alert, assignee: Any, note: str = "") -> 
 
 
 # -- highly toxic chemicals -----------------------------------------------------
+def _resolve_chemical(chemical: str, cas_number: str) -> Any:
+    """The catalogue entry the line names (by name, synonym, formula or CAS), or a refusal."""
+    from relocation.monitoring import toxic_catalogue
+    from relocation.monitoring.models import ToxicChemical
+
+    entries = list(ToxicChemical.objects.filter(is_active=True))
+    entry = toxic_catalogue.resolve(chemical, entries) or (
+        toxic_catalogue.resolve(cas_number, entries) if not chemical.strip() else None
+    )
+    if entry is None:
+        raise ServiceError(
+            _("“%(name)s”不在剧毒化学品目录中：请填写目录中的名称、别名、化学式或CAS号。")
+            % {"name": chemical.strip() or cas_number},
+            code="chemical",
+        )
+    if cas_number.strip() and toxic_catalogue.normalise(cas_number) != toxic_catalogue.normalise(entry.cas_number):
+        raise ServiceError(
+            _("CAS号 %(cas)s 与“%(name)s”（CAS %(right)s）不符。")
+            % {"cas": cas_number.strip(), "name": entry.name, "right": entry.cas_number},
+            code="cas_number",
+        )
+    return entry
+
+
+def _check_stock_never_negative(
+    enterprise: Enterprise, chemical: str, day: dt.date, delta: Decimal, *, new_line: bool
+) -> None:
+    """Replay the book of one chemical in date order with one more change;
+    refuse when the stock would drop below zero on any day."""
+    from relocation.monitoring.selectors import toxic_stock_changes
+
+    changes = [(d, q, False) for d, q in toxic_stock_changes(enterprise, chemical)]
+    changes.append((day, delta, True))
+    # On one day, what comes in is counted before what goes out.
+    changes.sort(key=lambda c: (c[0], c[1] < 0))
+    balance = Decimal(0)
+    for when, change, is_new in changes:
+        before = balance
+        balance += change
+        if balance >= 0:
+            continue
+        if is_new and new_line:
+            raise ServiceError(
+                _("“%(chemical)s”在 %(day)s 的账面库存只有 %(stock)s 千克，不能使用或处置 %(qty)s 千克。")
+                % {"chemical": chemical, "day": when, "stock": _kg(before), "qty": _kg(-change)},
+                code="quantity_kg",
+            )
+        raise ServiceError(
+            _("登记后“%(chemical)s”在 %(day)s 的账面库存将为 %(stock)s 千克：库存不能为负。")
+            % {"chemical": chemical, "day": when, "stock": _kg(balance)},
+            code="quantity_kg",
+        )
+
+
+def _kg(value: Decimal) -> str:
+    return f"{Decimal(value).normalize():f}"
+
+
 def toxic_movement_record(
     *,
     actor: Any,
@@ -395,16 +454,26 @@ def toxic_movement_record(
     occurred_on: dt.date,
     cas_number: str = "",
     document_no: str = "",
+    permit_no: str = "",
+    filing_no: str = "",
     counterparty: str = "",
     note: str = "",
 ) -> ToxicMovement:
-    """Add a ledger line. Use and disposal may not exceed the book stock on
-    that date; afterwards the balance is checked and a discrepancy alert
-    raised or cleared."""
+    """Add a ledger line.
+
+    Invariants: the chemical is in the catalogue (name, synonym, formula or
+    CAS: "NaCN" is 氰化钠) and the line keeps its catalogue name and CAS; a
+    purchase carries its purchase-permit number; replayed in date order the
+    book stock never drops below zero (a use may not exceed the stock on its
+    date, nor come before the purchase); lines are written one enterprise at
+    a time; afterwards the balance is checked against the last stocktake and
+    a discrepancy alert raised or cleared.
+    """
     if not permissions.can_record_toxic(actor, enterprise):
         raise PermissionDeniedError(_("只有指挥部、公安、应急或属地单位可以登记剧毒化学品台账。"))
-    chemical = chemical.strip()
-    if not chemical:
+    chemical = (chemical or "").strip()
+    cas_number = (cas_number or "").strip()
+    if not chemical and not cas_number:
         raise ServiceError(_("请填写化学品名称。"), code="chemical")
     if kind not in ToxicMovementKind.values:
         raise ServiceError(_("台账类型不正确。"), code="kind")
@@ -412,16 +481,26 @@ def toxic_movement_record(
         raise ServiceError(_("数量不能为负数。"), code="quantity_kg")
     if occurred_on > timezone.localdate():
         raise ServiceError(_("日期不能晚于今天。"), code="occurred_on")
+    permit_no, filing_no = (permit_no or "").strip(), (filing_no or "").strip()
+    if kind == ToxicMovementKind.PURCHASE and not permit_no:
+        raise ServiceError(_("购入须填写剧毒化学品购买许可证编号。"), code="permit_no")
+    entry = _resolve_chemical(chemical, cas_number)
     with transaction.atomic():
         Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()  # serialise ledger writes
+        if kind != ToxicMovementKind.STOCKTAKE:
+            sign = 1 if kind == ToxicMovementKind.PURCHASE else -1
+            _check_stock_never_negative(enterprise, entry.name, occurred_on, sign * quantity_kg, new_line=True)
         movement = ToxicMovement.objects.create(
             enterprise=enterprise,
-            chemical=chemical,
-            cas_number=cas_number,
+            substance=entry,
+            chemical=entry.name,
+            cas_number=entry.cas_number,
             kind=kind,
             quantity_kg=quantity_kg,
             occurred_on=occurred_on,
             document_no=document_no,
+            permit_no=permit_no,
+            filing_no=filing_no,
             counterparty=counterparty,
             note=note,
             recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -432,11 +511,74 @@ def toxic_movement_record(
             obj=movement,
             enterprise_id=enterprise.pk,
             summary=_("剧毒化学品台账：%(chemical)s %(kind)s %(qty)s 千克")
-            % {"chemical": chemical, "kind": ToxicMovementKind(kind).label, "qty": quantity_kg},
-            changes=audit.snapshot(movement, ["chemical", "kind", "quantity_kg", "occurred_on", "document_no"]),
+            % {"chemical": entry.name, "kind": ToxicMovementKind(kind).label, "qty": quantity_kg},
+            changes=audit.snapshot(
+                movement, ["chemical", "kind", "quantity_kg", "occurred_on", "document_no", "permit_no", "filing_no"]
+            ),
         )
         toxic_check(actor=actor, enterprise=enterprise)
     return movement
+
+
+def toxic_movement_reverse(*, actor: Any, movement: ToxicMovement, reason: str) -> ToxicMovement:
+    """Cancel a wrong line with a counter-entry (the line itself is never
+    changed): same chemical, kind, quantity and date, the opposite effect,
+    and the reason. A line is cancelled once; a counter-entry is not
+    cancelled again (enter the right line instead). Cancelling may not drop
+    the stock below zero on any day (cancel the later use first)."""
+    from relocation.core.errors import ConflictError
+
+    enterprise = movement.enterprise
+    if not permissions.can_record_toxic(actor, enterprise):
+        raise PermissionDeniedError(_("只有指挥部、公安、应急或属地单位可以登记剧毒化学品台账。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("请填写冲销理由。"), code="reason")
+    if movement.reverses_id is not None:
+        raise ServiceError(_("冲销行不能再冲销：请重新登记正确的台账行。"), code="movement")
+    with transaction.atomic():
+        Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
+        if ToxicMovement.objects.filter(reverses=movement).exists():
+            raise ConflictError(_("该台账行已冲销。"))
+        if movement.kind != ToxicMovementKind.STOCKTAKE:
+            sign = 1 if movement.kind == ToxicMovementKind.PURCHASE else -1
+            _check_stock_never_negative(
+                enterprise, movement.chemical, movement.occurred_on, -sign * movement.quantity_kg, new_line=False
+            )
+        try:
+            with transaction.atomic():
+                counter = ToxicMovement.objects.create(
+                    enterprise=enterprise,
+                    substance=movement.substance,
+                    chemical=movement.chemical,
+                    cas_number=movement.cas_number,
+                    kind=movement.kind,
+                    quantity_kg=movement.quantity_kg,
+                    occurred_on=movement.occurred_on,
+                    document_no=movement.document_no,
+                    reverses=movement,
+                    reason=reason[:300],
+                    recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                )
+        except IntegrityError:
+            raise ConflictError(_("该台账行已冲销。")) from None
+        audit.record(
+            actor=actor,
+            action="monitoring.toxic_reversed",
+            obj=counter,
+            enterprise_id=enterprise.pk,
+            summary=_("冲销剧毒化学品台账：%(chemical)s %(kind)s %(qty)s 千克（%(day)s），理由：%(reason)s")
+            % {
+                "chemical": movement.chemical,
+                "kind": ToxicMovementKind(movement.kind).label,
+                "qty": movement.quantity_kg,
+                "day": movement.occurred_on,
+                "reason": reason[:200],
+            },
+            changes={"reverses": [None, movement.pk], "reason": [None, reason]},
+        )
+        toxic_check(actor=actor, enterprise=enterprise)
+    return counter
 
 
 def toxic_check(*, actor: Any, enterprise: Enterprise) -> list[dict[str, Any]]:
