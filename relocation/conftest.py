@@ -28,6 +28,17 @@ def _source_language_after_each_test():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _calendar_years_forgotten_between_tests():
+    """The entered holiday notices are remembered per process for a few seconds;
+    a test's rolled-back notice must not cover a year in the next test."""
+    from relocation.core.workdays import forget_entered_years
+
+    forget_entered_years()
+    yield
+    forget_entered_years()
+
+
 @pytest.fixture
 def programme(db):
     from relocation.organisation.models import Phase, Programme
@@ -52,26 +63,40 @@ def programme(db):
     return p
 
 
+def make_unit(programme: Any, code: str, name: str, kind: str, functions: tuple[str, ...] = (), **extra: Any):
+    """A member unit carrying `functions` (rules find units by function, not by code);
+    the territorial and receiving flags follow their functions as the loader sets them."""
+    from relocation.organisation.models import AssignedFunction, Unit
+
+    unit = Unit.objects.create(
+        programme=programme,
+        code=code,
+        name=name,
+        kind=kind,
+        is_territorial="territorial_town" in functions,
+        is_receiving="receiving_town" in functions,
+        **extra,
+    )
+    AssignedFunction.objects.bulk_create([AssignedFunction(unit=unit, function=f) for f in functions])
+    return unit
+
+
 @pytest.fixture
 def units(programme) -> dict[str, Any]:
-    from relocation.organisation.models import Unit
-
     spec = [
-        ("hq", "现场指挥部", "headquarters", False, False),
-        ("humen", "虎门镇", "town", True, False),
-        ("binhaiwan", "滨海湾新区", "town", True, False),
-        ("machong", "麻涌镇", "town", False, True),
-        ("eeb", "市生态环境局", "department", False, False),
-        ("police", "公安部门", "department", False, False),
-        ("water", "供水单位", "utility", False, False),
-        ("power", "供电单位", "utility", False, False),
-        ("tax", "税务部门", "department", False, False),
+        ("hq", "现场指挥部", "headquarters", ()),
+        ("humen", "虎门镇", "town", ("territorial_town",)),
+        ("binhaiwan", "滨海湾新区", "town", ("territorial_town",)),
+        ("machong", "麻涌镇", "town", ("receiving_town",)),
+        ("eeb", "市生态环境局", "department", ("environment",)),
+        ("police", "公安部门", "department", ("police",)),
+        ("water", "供水单位", "utility", ("water_supply",)),
+        ("power", "供电单位", "utility", ("power_supply",)),
+        ("tax", "税务部门", "department", ("tax",)),
     ]
     return {
-        code: Unit.objects.create(
-            programme=programme, code=code, name=name, kind=kind, is_territorial=terr, is_receiving=recv, order=i
-        )
-        for i, (code, name, kind, terr, recv) in enumerate(spec)
+        code: make_unit(programme, code, name, kind, functions, order=i)
+        for i, (code, name, kind, functions) in enumerate(spec)
     }
 
 

@@ -224,6 +224,45 @@ class WorkdayOverride(TimeStampedModel):
         return f"{self.date} {'工作日' if self.is_workday else '休息日'}"
 
 
+class OfficialCalendarYear(TimeStampedModel):
+    """A year's State Council notice on public holidays (国务院办公厅关于××年部分节假日安排的通知),
+    entered by HQ. Its days win over the `chinese-calendar` package, and a year entered
+    here counts as covered, so dates in it are no longer estimates."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("依据（通知文号）"), max_length=200)
+    holidays = models.JSONField(_("放假日期"), default=list)
+    workdays = models.JSONField(_("调休上班日期"), default=list)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("国家节假日安排")
+        verbose_name_plural = _("国家节假日安排")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(year__gte=2000, year__lte=2100), name="calendar_year_in_range")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.source}"
+
+
+class OfficialCalendarDay(models.Model):
+    """One listed day of an entered notice, so a date range is read in the same
+    query as the local overrides (a holiday, or a weekend day worked)."""
+
+    year = models.ForeignKey(OfficialCalendarYear, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("国家节假日安排日期")
+        verbose_name_plural = _("国家节假日安排日期")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'工作日' if self.is_workday else '休息日'}"
+
+
 class StoredFile(TimeStampedModel):
     """An uploaded file whose type, size and SHA-256 were checked on the way in;
     the hash is checked again on every download."""

@@ -107,3 +107,47 @@ def notifications_resend(*, actor: Any, delivery_ids: Iterable[int]) -> int:
         notification_ids = sorted({d.notification_id for d in rows})
         transaction.on_commit(lambda: deliver_notifications(notification_ids))
     return len(rows)
+
+
+def calendar_notice_save(*, actor: Any, data: Any) -> Any:
+    """HQ enters (or re-enters) a year's State Council holiday notice. Its days win
+    over the package's for that year, and the year counts as covered from now on.
+    Checked whole before anything is written; audited with the days before and after.
+    `actor=None` is the operator at the command line (`manage.py workdays import`)."""
+    from relocation.core import workdays
+    from relocation.core.calendar_notices import notice_from
+    from relocation.core.models import OfficialCalendarDay, OfficialCalendarYear
+    from relocation.core.roles import is_hq_editor
+
+    if actor is not None and not is_hq_editor(actor):
+        raise PermissionDeniedError(_("只有指挥部工作人员可以录入国家节假日安排。"))
+    notice = notice_from(data)
+    holidays = [d.isoformat() for d in notice.holidays]
+    extra_workdays = [d.isoformat() for d in notice.workdays]
+    with transaction.atomic():
+        entry = OfficialCalendarYear.objects.select_for_update().filter(year=notice.year).first()
+        before = {"source": "", "holidays": [], "workdays": []}
+        if entry is None:
+            entry = OfficialCalendarYear.objects.create(
+                year=notice.year, source=notice.source, holidays=holidays, workdays=extra_workdays
+            )
+        else:
+            before = {"source": entry.source, "holidays": entry.holidays, "workdays": entry.workdays}
+            entry.source, entry.holidays, entry.workdays = notice.source, holidays, extra_workdays
+            entry.save(update_fields=["source", "holidays", "workdays", "updated_at"])
+            entry.days.all().delete()
+        OfficialCalendarDay.objects.bulk_create(
+            [OfficialCalendarDay(year=entry, date=d, is_workday=False) for d in notice.holidays]
+            + [OfficialCalendarDay(year=entry, date=d, is_workday=True) for d in notice.workdays]
+        )
+        audit.record(
+            actor=actor,
+            action="workdays.notice_saved",
+            obj=entry,
+            summary=_("录入 %(y)s 年国家节假日安排（%(s)s）：放假 %(h)s 天，调休上班 %(w)s 天")
+            % {"y": notice.year, "s": notice.source, "h": len(holidays), "w": len(extra_workdays)},
+            changes=audit.diff(before, {"source": notice.source, "holidays": holidays, "workdays": extra_workdays}),
+        )
+        transaction.on_commit(workdays.forget_entered_years)
+    workdays.forget_entered_years()
+    return entry

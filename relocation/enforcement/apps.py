@@ -8,16 +8,28 @@ class EnforcementConfig(AppConfig):
     verbose_name = _("联合执法")
 
     def ready(self) -> None:
+        # Parks (same floor) reads open violations for incentive eligibility
+        # through core, and the dashboard filters by the same definition.
+        from django.utils.text import format_lazy
+
         from relocation.core import compliance, navigation, sections, uploads
         from relocation.core.roles import is_staff_member
+        from relocation.enforcement import domains
         from relocation.enforcement.selectors import (
             enterprise_section,
             open_violation_counts,
             open_violation_enterprise_ids,
         )
+        from relocation.enforcement.services import domains_fill_from_functions
+        from relocation.organisation import functions, programme_hooks
 
-        # Parks (same floor) reads open violations for incentive eligibility
-        # through core, and the dashboard filters by the same definition.
+        # Each domain needs its lead unit; a utility cut needs both utilities.
+        for spec in domains.DOMAINS:
+            functions.require(spec["lead"], rule=format_lazy(_("执法领域“{}”的牵头单位"), spec["name"]))
+        functions.require(functions.UnitFunction.WATER_SUPPLY, rule=_("停水停电措施的停水单位"))
+        functions.require(functions.UnitFunction.POWER_SUPPLY, rule=_("停水停电措施的停电单位"))
+        programme_hooks.register(domains_fill_from_functions)
+
         compliance.register_open_violation_counter(open_violation_counts)
         compliance.register_open_violation_enterprises(open_violation_enterprise_ids)
 

@@ -1,4 +1,5 @@
-"""The plan's eight enforcement domains with their lead units, and the default
+"""The plan's eight enforcement domains with their lead and co-units (by unit
+function, so any programme's units fill them), and the default
 checklist items, legal bases, escalation ladder and repeat-offender rule that
 `services.configuration_ensure` loads into the database. After loading, HQ
 edits the data through the API; nothing reads these constants at run time."""
@@ -7,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-# code, name, lead unit code, co-unit codes, checklist items, legal bases (law, article, summary)
+from relocation.organisation.functions import UnitFunction
+
+# code, name, lead unit function, co-unit functions, checklist items, legal bases (law, article, summary)
 DOMAINS: list[dict[str, Any]] = [
     {
         "code": "ecology_environment",
         "name": "生态环境",
-        "lead": "eeb",
+        "lead": UnitFunction.ENVIRONMENT,
         "co": [],
         "checklist": [
             "排污许可证是否在有效期内",
@@ -30,8 +33,8 @@ DOMAINS: list[dict[str, Any]] = [
     {
         "code": "illegal_construction",
         "name": "两违整治",
-        "lead": "urban",
-        "co": ["natres", "housing"],
+        "lead": UnitFunction.URBAN_MANAGEMENT,
+        "co": [UnitFunction.NATURAL_RESOURCES, UnitFunction.HOUSING],
         "checklist": ["是否存在违法建设", "是否存在违法用地", "厂房是否取得规划许可"],
         "bases": [
             ("中华人民共和国城乡规划法", "第六十四条", "未取得建设工程规划许可证进行建设"),
@@ -41,7 +44,7 @@ DOMAINS: list[dict[str, Any]] = [
     {
         "code": "work_safety",
         "name": "安全生产",
-        "lead": "emergency",
+        "lead": UnitFunction.EMERGENCY_MANAGEMENT,
         "co": [],
         "checklist": ["安全生产责任制是否落实", "有限空间作业是否审批", "特种作业人员是否持证上岗"],
         "bases": [
@@ -52,7 +55,7 @@ DOMAINS: list[dict[str, Any]] = [
     {
         "code": "fire_safety",
         "name": "消防安全",
-        "lead": "fire",
+        "lead": UnitFunction.FIRE,
         "co": [],
         "checklist": ["消防通道是否畅通", "消防设施是否完好有效", "是否存在“三合一”场所"],
         "bases": [
@@ -63,7 +66,7 @@ DOMAINS: list[dict[str, Any]] = [
     {
         "code": "lawful_business",
         "name": "依法经营",
-        "lead": "market",
+        "lead": UnitFunction.MARKET_REGULATION,
         "co": [],
         "checklist": ["是否持有效营业执照", "经营范围是否与执照一致"],
         "bases": [
@@ -74,7 +77,7 @@ DOMAINS: list[dict[str, Any]] = [
     {
         "code": "tax",
         "name": "依法纳税",
-        "lead": "tax",
+        "lead": UnitFunction.TAX,
         "co": [],
         "checklist": ["是否按期申报纳税", "发票使用是否规范"],
         "bases": [
@@ -85,7 +88,7 @@ DOMAINS: list[dict[str, Any]] = [
     {
         "code": "labour",
         "name": "劳动用工",
-        "lead": "hrss",
+        "lead": UnitFunction.HUMAN_RESOURCES,
         "co": [],
         "checklist": ["是否依法签订劳动合同", "是否按时足额支付工资", "是否依法缴纳社会保险"],
         "bases": [
@@ -96,7 +99,7 @@ DOMAINS: list[dict[str, Any]] = [
     {
         "code": "toxic_chemicals",
         "name": "剧毒化学品",
-        "lead": "police",
+        "lead": UnitFunction.POLICE,
         "co": [],
         "checklist": ["剧毒化学品购买是否经许可", "是否双人双锁保管", "使用台账是否如实记录"],
         "bases": [

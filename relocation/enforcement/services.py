@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from relocation.core import audit
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.roles import Role, is_hq_editor, role_of
+from relocation.core.workdays import estimate_note
 from relocation.core.workflow import move, save_if_unchanged
 from relocation.enforcement import domains as defaults
 from relocation.enforcement import lifecycle_port
@@ -62,6 +63,7 @@ from relocation.enforcement.models import (
 from relocation.enforcement.transitions import MEASURE_MOVES
 from relocation.enterprises import production
 from relocation.enterprises.models import Enterprise, ProductionStatus
+from relocation.organisation.functions import UnitFunction
 from relocation.organisation.models import Programme, Unit
 
 PHOTO_KINDS = {"jpeg", "png"}
@@ -129,19 +131,37 @@ def configuration_ensure(*, actor: Any, programme: Programme) -> None:
     edited or not, are left alone."""
     if actor is not None and not is_hq_editor(actor):
         raise PermissionDeniedError(_("只有指挥部可以配置执法领域。"))
-    units = {u.code: u for u in Unit.objects.filter(programme=programme)}
+    _configuration_fill(actor=actor, programme=programme)
+
+
+def domains_fill_from_functions(*, actor: Any, programme: Programme) -> None:
+    """Programme-load hook: the loader has checked its own permission; the
+    domains follow the programme's units (see `_configuration_fill`)."""
+    _configuration_fill(actor=actor, programme=programme)
+
+
+def _configuration_fill(*, actor: Any, programme: Programme) -> None:
+    """Create the missing domains with their lead and co-units taken from the
+    units' functions; an existing domain whose lead unit is empty (the programme
+    had no such unit before) gets it. Edited leads are left alone."""
+    from relocation.organisation.selectors import unit_with_function
+
     with transaction.atomic():
         created = 0
         for order, spec in enumerate(defaults.DOMAINS):
+            lead = unit_with_function(programme, spec["lead"])
             domain, is_new = EnforcementDomain.objects.get_or_create(
                 programme=programme,
                 code=spec["code"],
-                defaults={"name": spec["name"], "lead_unit": units.get(spec["lead"]), "order": order},
+                defaults={"name": spec["name"], "lead_unit": lead, "order": order},
             )
             if not is_new:
+                if domain.lead_unit_id is None and lead is not None:
+                    domain.lead_unit = lead
+                    domain.save(update_fields=["lead_unit", "updated_at"])
                 continue
             created += 1
-            domain.co_units.set([units[c] for c in spec["co"] if c in units])
+            domain.co_units.set([u for f in spec["co"] if (u := unit_with_function(programme, f)) is not None])
             ChecklistItem.objects.bulk_create(
                 [ChecklistItem(domain=domain, text=t, order=i) for i, t in enumerate(spec["checklist"])]
             )
@@ -872,13 +892,17 @@ def measure_approve(*, actor: Any, measure: Measure) -> Measure:
 
 
 def _utility_cut_tasks(*, actor: Any, measure: Measure) -> None:
+    from relocation.organisation.selectors import unit_with_function
     from relocation.supervision.services import task_create
 
-    units = Unit.objects.filter(programme_id=measure.programme_id, code__in=["water", "power"]).order_by("code")
-    if len(units) < 2:
+    cuts = [
+        (UnitFunction.WATER_SUPPLY, _("停止供水")),
+        (UnitFunction.POWER_SUPPLY, _("停止供电")),
+    ]
+    targets = [(function, word, unit_with_function(measure.programme_id, function)) for function, word in cuts]
+    if any(unit is None for _f, _w, unit in targets):
         raise ServiceError(_("项目中缺少供水或供电单位，无法发出停水停电函。"))
-    for unit in units:
-        word = _("停止供水") if unit.code == "water" else _("停止供电")
+    for function, word, unit in targets:
         task_create(
             actor=actor,
             title=_("%(w)s：%(e)s") % {"w": word, "e": measure.enterprise.name},
@@ -888,7 +912,8 @@ def _utility_cut_tasks(*, actor: Any, measure: Measure) -> None:
             source="enforcement",
             subject=measure,
             enterprise_id=measure.enterprise_id,
-            dedupe_key=f"enforcement.utility_cut:{measure.pk}:{unit.code}",
+            # Keyed by function: one unit may supply both water and power.
+            dedupe_key=f"enforcement.utility_cut:{measure.pk}:{function}",
         )
 
 
@@ -1091,7 +1116,9 @@ def _document_issue(*, actor: Any, measure: Measure) -> EnforcementDocument:
         "legal_basis": str(violation.legal_basis) if violation.legal_basis_id else "",
         "measure": measure.get_kind_display(),
         "content": measure.content,
-        "deadline": measure.deadline.isoformat() if measure.deadline else "",
+        "deadline": (measure.deadline.isoformat() + estimate_note(measure.deadline, timezone.localdate()))
+        if measure.deadline
+        else "",
         "workdays": measure.workdays or "",
         "amount": f"{measure.amount:,.2f}" if measure.amount is not None else "",
         "date": timezone.localdate().isoformat(),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from relocation.core.fields import EncryptedTextField
 from relocation.core.models import TimeStampedModel
 from relocation.core.roles import Role
+from relocation.organisation.functions import UnitFunction
 
 
 class Programme(TimeStampedModel):
@@ -95,6 +96,30 @@ class Unit(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def functions(self) -> list[str]:
+        """The unit's functions (prefetch `assigned_functions` in lists)."""
+        return sorted(a.function for a in self.assigned_functions.all())
+
+
+class AssignedFunction(TimeStampedModel):
+    """One function a unit performs in its programme (see `functions.UnitFunction`);
+    rules find units by function, never by unit code."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="assigned_functions", verbose_name=_("单位"))
+    function = models.CharField(_("职能"), max_length=32, choices=UnitFunction.choices)
+
+    class Meta:
+        ordering = ["unit", "function"]
+        verbose_name = _("单位职能")
+        verbose_name_plural = _("单位职能")
+        constraints = [models.UniqueConstraint(fields=["unit", "function"], name="unit_function_once")]
+        # units_with_function: the units of one function, then narrowed to the programme.
+        indexes = [models.Index(fields=["function", "unit"], name="assigned_function_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_function_display()}"
 
 
 class User(AbstractUser):

@@ -13,6 +13,21 @@ def active_programme() -> Programme | None:
     return Programme.objects.filter(is_active=True).order_by("id").first()
 
 
+def units_with_function(programme: Programme | int | None, function: str) -> QuerySet[Unit]:
+    """The programme's units that perform `function`, in the programme's order."""
+    if programme is None:
+        return Unit.objects.none()
+    programme_id = programme if isinstance(programme, int) else programme.pk
+    return Unit.objects.filter(programme_id=programme_id, assigned_functions__function=function).order_by(
+        "order", "code"
+    )
+
+
+def unit_with_function(programme: Programme | int | None, function: str) -> Unit | None:
+    """The unit that performs `function` (the first in order if several do), or None."""
+    return units_with_function(programme, function).first()
+
+
 def current_phase(phases: list[Phase], today: dt.date) -> Phase | None:
     """The phase whose dates contain `today` (None before the first and after the last)."""
     return next((p for p in phases if p.starts_on <= today <= p.ends_on), None)

@@ -13,7 +13,17 @@ from django.utils.translation import gettext as _
 from relocation.core import audit
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.roles import UNIT_ROLES, Role, is_hq_editor, is_security_admin, is_system_admin
-from relocation.organisation.models import LiaisonAssignment, Membership, Person, Phase, Programme, Unit, User
+from relocation.organisation import functions, programme_hooks
+from relocation.organisation.models import (
+    AssignedFunction,
+    LiaisonAssignment,
+    Membership,
+    Person,
+    Phase,
+    Programme,
+    Unit,
+    User,
+)
 
 
 def _programme_state(code: str) -> dict[str, Any]:
@@ -26,6 +36,9 @@ def _programme_state(code: str) -> dict[str, Any]:
         "programme": audit.snapshot(programme),
         "phases": [audit.snapshot(p) for p in programme.phases.order_by("kind")],
         "units": [audit.snapshot(u) for u in programme.units.order_by("code")],
+        "functions": sorted(
+            AssignedFunction.objects.filter(unit__programme=programme).values_list("unit__code", "function")
+        ),
         "people": sorted(
             (p.unit.code, p.name, p.title)
             for p in Person.objects.filter(unit__programme=programme).select_related("unit")
@@ -34,9 +47,58 @@ def _programme_state(code: str) -> dict[str, Any]:
     }
 
 
+def _unit_functions(spec: dict[str, Any]) -> set[str]:
+    """The functions a unit's entry declares; the territorial and receiving flags
+    and their functions imply each other, so either spelling works."""
+    declared = spec.get("functions", [])
+    if not isinstance(declared, list):
+        raise ServiceError(_("单位 %(code)s 的 functions 应为列表。") % {"code": spec["code"]}, code="functions")
+    unknown = sorted(set(declared) - set(functions.UnitFunction.values))
+    if unknown:
+        raise ServiceError(
+            _("单位 %(code)s 的职能无法识别：%(unknown)s（可用：%(known)s）")
+            % {"code": spec["code"], "unknown": "、".join(unknown), "known": ", ".join(functions.UnitFunction.values)},
+            code="functions",
+        )
+    result = set(declared)
+    if spec.get("is_territorial"):
+        result.add(functions.UnitFunction.TERRITORIAL_TOWN)
+    if spec.get("is_receiving"):
+        result.add(functions.UnitFunction.RECEIVING_TOWN)
+    return result
+
+
+def _assign_functions(unit: Unit, wanted: set[str]) -> None:
+    AssignedFunction.objects.filter(unit=unit).exclude(function__in=wanted).delete()
+    have = set(AssignedFunction.objects.filter(unit=unit).values_list("function", flat=True))
+    AssignedFunction.objects.bulk_create([AssignedFunction(unit=unit, function=f) for f in sorted(wanted - have)])
+
+
+def _check_required_functions(programme: Programme) -> None:
+    """Refuse a programme in which a rule would find no unit to act."""
+    present = set(AssignedFunction.objects.filter(unit__programme=programme).values_list("function", flat=True))
+    missing = functions.missing(present)
+    if missing:
+        lines = "；".join(
+            _("%(function)s（%(rule)s）") % {"function": functions.UnitFunction(r.function).label, "rule": r.rule}
+            for r in missing
+        )
+        names = ", ".join(sorted({r.function for r in missing}))
+        raise ServiceError(
+            _("项目配置缺少以下单位职能，请在相应单位的 functions 中声明：%(lines)s [%(names)s]")
+            % {"lines": lines, "names": names},
+            code="functions",
+        )
+
+
 def programme_load(*, actor: Any, config: dict[str, Any]) -> Programme:
     """Create or update a programme from its configuration (idempotent: loading
-    the same file twice changes nothing and records nothing)."""
+    the same file twice changes nothing and records nothing).
+
+    Every function that an app's rule requires (`functions.require`) must be
+    carried by at least one unit; otherwise nothing is written and the error
+    names the missing functions. Apps' `programme_hooks` then derive their own
+    data from the loaded units (enforcement domains' lead units, for example)."""
     with transaction.atomic():
         before = _programme_state(config["code"])
         center = config.get("center") or {}
@@ -67,6 +129,7 @@ def programme_load(*, actor: Any, config: dict[str, Any]) -> Programme:
             )
         units: dict[str, Unit] = {}
         for order, spec in enumerate(config.get("units", [])):
+            unit_functions = _unit_functions(spec)
             units[spec["code"]], _c = Unit.objects.update_or_create(
                 programme=programme,
                 code=spec["code"],
@@ -74,12 +137,14 @@ def programme_load(*, actor: Any, config: dict[str, Any]) -> Programme:
                     "name": spec["name"],
                     "short_name": spec.get("short_name", ""),
                     "kind": spec["kind"],
-                    "is_territorial": spec.get("is_territorial", False),
-                    "is_receiving": spec.get("is_receiving", False),
+                    "is_territorial": functions.UnitFunction.TERRITORIAL_TOWN in unit_functions,
+                    "is_receiving": functions.UnitFunction.RECEIVING_TOWN in unit_functions,
                     "duties": spec.get("duties", ""),
                     "order": order,
                 },
             )
+            _assign_functions(units[spec["code"]], unit_functions)
+        _check_required_functions(programme)
         people: dict[str, Person] = {}
         for spec in config.get("people", []):
             people[spec["key"]], _c = Person.objects.update_or_create(
@@ -102,6 +167,7 @@ def programme_load(*, actor: Any, config: dict[str, Any]) -> Programme:
                 summary=_("载入项目配置：%(name)s") % {"name": programme.name},
                 changes={"created": created, "sections_changed": changed, "units": len(units)},
             )
+        programme_hooks.run(actor=actor, programme=programme)
     return programme
 
 

@@ -62,6 +62,7 @@ class TaskSerializer(serializers.ModelSerializer):
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
     responsible_name = serializers.CharField(source="responsible.__str__", read_only=True, default=None)
     warning = serializers.SerializerMethodField()
+    deadline_is_estimate = serializers.SerializerMethodField()
 
     class Meta:
         model = Task
@@ -77,6 +78,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "status",
             "source",
             "warning",
+            "deadline_is_estimate",
             "enterprise_id",
             "signed_for_at",
             "reported_done_at",
@@ -87,6 +89,11 @@ class TaskSerializer(serializers.ModelSerializer):
     def get_warning(self, task: Task) -> str:
         ctx = self.context
         return selectors.colour(task, ctx["today"], ctx["yellow_until"])
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_deadline_is_estimate(self, task: Task) -> bool:
+        """True when the deadline lies in a year whose official holidays are not entered yet."""
+        return workdays.is_estimate(task.deadline, since=self.context["today"])
 
 
 class TaskDetailSerializer(TaskSerializer):
@@ -405,9 +412,28 @@ class WorkdaysView(APIView):
         try:
             if q.get("op") == "between":
                 a, b = dt.date.fromisoformat(q["start"]), dt.date.fromisoformat(q["end"])
-                return Response({"start": a, "end": b, "workdays": workdays.workdays_between(a, b)})
+                return Response(
+                    {
+                        "start": a,
+                        "end": b,
+                        "workdays": workdays.workdays_between(a, b),
+                        "estimate": workdays.is_estimate(b, since=a),
+                        "uncovered_years": workdays.uncovered_years(a, b),
+                    }
+                )
             d, n = dt.date.fromisoformat(q["date"]), int(q["n"])
-            return Response({"from": d, "n": n, "date": workdays.add_workdays(d, n)})
+            if n < 0:
+                raise ValueError
+            result = workdays.add_workdays(d, n)
+            return Response(
+                {
+                    "from": d,
+                    "n": n,
+                    "date": result,
+                    "estimate": workdays.is_estimate(result, since=d),
+                    "uncovered_years": workdays.uncovered_years(d, result),
+                }
+            )
         except (KeyError, ValueError):
             raise ValidationError(
                 {"detail": "参数错误：add 需要 date 和 n，between 需要 start 和 end（日期格式 YYYY-MM-DD）。"}

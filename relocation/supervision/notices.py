@@ -25,6 +25,12 @@ def _cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def _estimated(day: dt.date, today: dt.date) -> str:
+    """A date for the notice's text, saying so when it was counted through a year
+    whose official holidays are not entered yet (a signed notice must not mislead)."""
+    return _cn_date(day) + workdays.estimate_note(day, since=today)
+
+
 def notice_context(task: Task, *, number: str, issuer: str, today: dt.date) -> dict[str, Any]:
     liaison = unit_people(task.lead_unit, roles=(Role.UNIT_LIAISON,))
     return {
@@ -34,10 +40,10 @@ def notice_context(task: Task, *, number: str, issuer: str, today: dt.date) -> d
         "task_title": task.title,
         "description": task.description or "",
         "assigned_on": _cn_date(timezone.localdate(task.created_at)),
-        "deadline": _cn_date(task.deadline),
+        "deadline": _estimated(task.deadline, today),
         "overdue_workdays": max(workdays.workdays_between(task.deadline, today), 0),
         "status": TaskStatus(task.status).label,
-        "reply_by": _cn_date(workdays.add_workdays(today, 3)),
+        "reply_by": _estimated(workdays.add_workdays(today, 3), today),
         "issued_on": _cn_date(today),
         "contact": str(task.responsible or (liaison[0] if liaison else "")),
     }

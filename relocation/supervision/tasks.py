@@ -9,7 +9,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from relocation.organisation.models import Programme
-from relocation.supervision import reports, reviews
+from relocation.supervision import calendar_reminder, reports, reviews
 from relocation.supervision.early_warnings import scan_tasks
 
 
@@ -31,3 +31,9 @@ def monthly_review_checklist() -> None:
     month = timezone.localdate().replace(day=1)
     for programme in Programme.objects.filter(is_active=True):
         reviews.review_generate(actor=None, programme=programme, month=month)
+
+
+@db_periodic_task(crontab(hour="8", minute="0"))
+def daily_calendar_check() -> None:
+    """From 1 November: remind HQ weekly while next year's holiday notice is missing."""
+    calendar_reminder.remind_missing_calendar()

@@ -510,11 +510,21 @@ def workday_calculator(request: HttpRequest) -> HttpResponse:
     from relocation.core.models import WorkdayOverride
 
     _require_staff(request)
-    form = WorkdayOverrideForm(request.POST or None)
+    from relocation.core.models import OfficialCalendarYear
+    from relocation.core.services import calendar_notice_save
+
+    is_notice = request.method == "POST" and bool(request.POST.get("notice"))
+    form = WorkdayOverrideForm(None if is_notice else (request.POST or None))
+    notice_error, notice_data = "", {}
     if request.method == "POST":
         if not is_hq_editor(request.user):
             raise PermissionDenied
         try:
+            if is_notice:
+                notice_data = {k: request.POST.get(k, "") for k in ("year", "source", "holidays", "workdays")}
+                entry = calendar_notice_save(actor=request.user, data=notice_data)
+                messages.success(request, _("已录入 %(y)s 年国家节假日安排。") % {"y": entry.year})
+                return redirect(reverse("supervision:workdays") + "#official-years")
             if request.POST.get("delete"):
                 override = get_object_or_404(WorkdayOverride, pk=request.POST["delete"])
                 services.workday_override_delete(actor=request.user, override=override)
@@ -525,7 +535,10 @@ def workday_calculator(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已保存工作日调整。"))
                 return redirect("supervision:workdays")
         except ServiceError as exc:
-            form.add_error(None, exc.message)
+            if is_notice:
+                notice_error = exc.message
+            else:
+                form.add_error(None, exc.message)
     result: dict[str, Any] = {}
     start = request.GET.get("start") or timezone.localdate().isoformat()
     try:
@@ -533,10 +546,13 @@ def workday_calculator(request: HttpRequest) -> HttpResponse:
         if request.GET.get("n"):
             result["added"] = workdays.add_workdays(start_date, int(request.GET["n"]))
         if request.GET.get("end"):
-            result["between"] = workdays.workdays_between(start_date, dt.date.fromisoformat(request.GET["end"]))
+            end_date = dt.date.fromisoformat(request.GET["end"])
+            result["between"] = workdays.workdays_between(start_date, end_date)
+            result["between_estimate"] = workdays.is_estimate(end_date, since=start_date)
     except ValueError:
         result["error"] = _("请输入正确的日期（YYYY-MM-DD）和天数。")
     since = timezone.localdate() - dt.timedelta(days=365)
+    next_year = timezone.localdate().year + 1
     return render(
         request,
         "supervision/workdays.html",
@@ -547,6 +563,13 @@ def workday_calculator(request: HttpRequest) -> HttpResponse:
             "overrides": WorkdayOverride.objects.filter(date__gte=since),
             "form": form,
             "can_edit": is_hq_editor(request.user),
+            "entered_years": OfficialCalendarYear.objects.all(),
+            "package_first": workdays.PACKAGE_YEARS.start,
+            "package_last": workdays.PACKAGE_YEARS.stop - 1,
+            "last_covered": workdays.last_covered_year(),
+            "missing_next": next_year if not workdays.is_covered(next_year) else None,
+            "notice_error": notice_error,
+            "notice_data": notice_data,
         },
     )
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
 from django.http import QueryDict
+from django.utils import timezone
 
 from relocation.core import masking
 
@@ -44,3 +46,21 @@ def page_sections(context: Any, page: str, obj: Any) -> str:
     from django.utils.safestring import mark_safe
 
     return mark_safe("".join(parts))  # noqa: S308 - each part is an autoescaped template
+
+
+@register.filter
+def estimate_mark(day: Any) -> str:
+    """A badge after a date counted in working days through a year whose official
+    holiday calendar is not known yet (counted Monday to Friday), else nothing."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    from relocation.core.workdays import is_estimate
+
+    if not isinstance(day, dt.date) or not is_estimate(day, since=timezone.localdate()):
+        return ""
+    return format_html(
+        ' <span class="badge text-bg-warning" title="{}">{}</span>',
+        _("该年国家节假日安排尚未录入，按周一至周五估算"),
+        _("估算"),
+    )

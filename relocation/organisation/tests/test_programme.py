@@ -24,7 +24,7 @@ def test_it_loads_another_citys_programme_without_code_changes(client):
     programme = Programme.objects.get(code="nanhai-dyeing-park")
     assert programme.city == "佛山市" and programme.deadline == dt.date(2025, 12, 31)
     assert [p.name for p in programme.phases.all()] == ["宣传动员", "依法整治", "搬迁收尾"]
-    assert set(programme.units.values_list("code", flat=True)) == {"hq", "xiqiao", "env", "park"}
+    assert {"hq", "xiqiao", "env", "park"} <= set(programme.units.values_list("code", flat=True))
     assert programme.units.get(code="xiqiao").is_territorial
     assert programme.units.get(code="park").is_receiving
     assert Membership.objects.filter(programme=programme).count() == 3

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from relocation.core.errors import ServiceError
 from relocation.organisation.services import programme_load
 
 BUILTIN = Path(__file__).resolve().parents[2] / "programmes"
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             programme = programme_load(actor=None, config=config)
         except KeyError as exc:
             raise CommandError(f"{path}: missing key {exc} (see docs/guide/en/organisation.md)") from exc
+        except ServiceError as exc:
+            raise CommandError(f"{path}: {exc}") from exc
         except ValueError as exc:
             raise CommandError(f"{path}: invalid value: {exc}") from exc
         self.stdout.write(f"loaded programme {programme.code}: {programme.units.count()} units")
