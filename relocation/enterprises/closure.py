@@ -25,28 +25,31 @@ from relocation.core import audit, guards
 from relocation.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from relocation.core.roles import is_hq_editor, is_unit_member
 from relocation.enterprises.models import ClosureCheck, ClosureItemKind, ClosureOverride, Enterprise, LifecycleStatus
+from relocation.organisation.functions import UnitFunction
 from relocation.organisation.models import Unit
+from relocation.organisation.selectors import unit_with_function
 
 TERRITORIAL = "territorial"
-# Who confirms each item: a unit code of the programme, or the enterprise's territorial unit.
-RESPONSIBLE_UNIT_CODE: dict[str, str] = {
-    ClosureItemKind.WATER_CUT: "water",
-    ClosureItemKind.POWER_CUT: "power",
+# Who confirms each item: the programme's unit with that function, or the enterprise's territorial unit.
+RESPONSIBLE_FUNCTION: dict[str, str] = {
+    ClosureItemKind.WATER_CUT: UnitFunction.WATER_SUPPLY,
+    ClosureItemKind.POWER_CUT: UnitFunction.POWER_SUPPLY,
     ClosureItemKind.MATERIALS_CLEARED: TERRITORIAL,
     ClosureItemKind.EQUIPMENT_CLEARED: TERRITORIAL,
-    ClosureItemKind.WASTE_CLEARED: "eeb",
+    ClosureItemKind.WASTE_CLEARED: UnitFunction.ENVIRONMENT,
 }
 PHOTO_KINDS = {"jpeg", "png"}
 PHOTO_MAX_BYTES = 15 * 1024 * 1024
 
 
 def responsible_units(enterprise: Enterprise) -> dict[str, Unit | None]:
-    """Item → the unit that confirms it (one query)."""
-    codes = {c for c in RESPONSIBLE_UNIT_CODE.values() if c != TERRITORIAL}
-    by_code = {u.code: u for u in Unit.objects.filter(programme_id=enterprise.programme_id, code__in=codes)}
+    """Item → the unit that confirms it."""
+    by_function = {
+        f: unit_with_function(enterprise.programme_id, f) for f in set(RESPONSIBLE_FUNCTION.values()) - {TERRITORIAL}
+    }
     return {
-        item: (enterprise.territorial_unit if code == TERRITORIAL else by_code.get(code))
-        for item, code in RESPONSIBLE_UNIT_CODE.items()
+        item: (enterprise.territorial_unit if f == TERRITORIAL else by_function[f])
+        for item, f in RESPONSIBLE_FUNCTION.items()
     }
 
 

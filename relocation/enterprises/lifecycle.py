@@ -250,7 +250,17 @@ def forced_closure_tasks(*, actor: Any, enterprise: Enterprise, today: dt.date |
     if unit is None:
         raise ServiceError(_("该企业未设置属地单位，无法交办强制关停任务。"))
     deadline = _task_deadline(today or timezone.localdate())
-    utilities = list(Unit.objects.filter(programme_id=unit.programme_id, code__in=["water", "power"]))
+    from relocation.organisation.functions import UnitFunction
+
+    # Keyed by function: one unit may supply both water and power.
+    utilities = list(
+        Unit.objects.filter(
+            programme_id=unit.programme_id,
+            assigned_functions__function__in=[UnitFunction.WATER_SUPPLY, UnitFunction.POWER_SUPPLY],
+        )
+        .distinct()
+        .order_by("order", "code")
+    )
     return [
         task_create(
             actor=actor,

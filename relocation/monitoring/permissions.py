@@ -6,8 +6,6 @@ from typing import Any
 
 from relocation.core.roles import is_hq, is_hq_editor, is_staff_member, is_system_admin, is_unit_member
 
-UTILITY_UNITS = frozenset({"water", "power"})
-
 
 def can_read(user: Any) -> bool:
     return is_staff_member(user)
@@ -26,8 +24,12 @@ def can_manage_points(user: Any) -> bool:
 def can_import_utility(user: Any) -> bool:
     if is_hq_editor(user):
         return True
+    from relocation.monitoring import routing
+
     unit = getattr(user, "unit", None)
-    return is_unit_member(user) and unit is not None and unit.code in UTILITY_UNITS
+    if not is_unit_member(user) or unit is None:
+        return False
+    return any(routing.unit_has_function(unit, f) for f in (routing.WATER_SUPPLY, routing.POWER_SUPPLY))
 
 
 def can_record_toxic(user: Any, enterprise: Any) -> bool:

@@ -10,29 +10,24 @@ from __future__ import annotations
 from typing import Any
 
 from relocation.monitoring.models import AlertKind, UtilityKind
+from relocation.organisation.functions import UnitFunction
+from relocation.organisation.selectors import unit_with_function as _unit_with_function
 
-POLICE = "police"
-EMERGENCY = "emergency"
-WATER_SUPPLY = "water_supply"
-POWER_SUPPLY = "power_supply"
+POLICE = UnitFunction.POLICE
+EMERGENCY = UnitFunction.EMERGENCY_MANAGEMENT
+WATER_SUPPLY = UnitFunction.WATER_SUPPLY
+POWER_SUPPLY = UnitFunction.POWER_SUPPLY
 # The supply unit that is told of a still-consuming alert, by utility.
 SUPPLY_FUNCTION = {UtilityKind.WATER: WATER_SUPPLY, UtilityKind.POWER: POWER_SUPPLY}
 
 
 def unit_with_function(programme_id: int | None, function: str) -> Any:
     """The programme's unit that holds `function`, or None."""
-    from relocation.organisation.models import Unit
-
-    # Until the programme file gives units their functions, the demo's unit codes stand for them.
-    code = {POLICE: "police", EMERGENCY: "emergency", WATER_SUPPLY: "water", POWER_SUPPLY: "power"}[function]
-    if programme_id is None:
-        return None
-    return Unit.objects.filter(programme_id=programme_id, code=code).first()
+    return _unit_with_function(programme_id, function)
 
 
 def unit_has_function(unit: Any, function: str) -> bool:
-    found = unit_with_function(unit.programme_id, function)
-    return found is not None and found.pk == unit.pk
+    return unit.assigned_functions.filter(function=function).exists()
 
 
 def units_for(enterprise: Any, kind: str, utility: str = "") -> tuple[Any, list[Any]]:
