@@ -2,7 +2,9 @@
 
 Each reason is either given by the enterprise's lifecycle stage or by other
 records (a condition on Enterprise). Only enterprises not yet closed or
-relocated count. Today's reasons are computed by the database, one 0/1
+relocated count, except for the reasons that doubt the closure itself (a
+"stopped but still consuming" or toxic-chemical alert): those show whatever
+the enterprise's status, since a closed site drawing water is the point. Today's reasons are computed by the database, one 0/1
 column per reason, so that ten thousand enterprises never become Python
 objects; a past date (time travel) checks the stages it rebuilt from
 history in Python and the other conditions with one query each."""
@@ -48,10 +50,22 @@ def _open_violation(today: dt.date) -> Q:
     return open_violation_q()
 
 
-def _open_alert(today: dt.date) -> Q:
+# Alerts that doubt a stop or a closure (the monitoring detectors' evidence).
+EVIDENCE_ALERT_KINDS = ("stopped_consuming", "toxic_discrepancy")
+
+
+def _open_alerts():
     from relocation.monitoring.models import Alert, AlertStatus
 
-    return Q(pk__in=Alert.objects.exclude(status=AlertStatus.CLOSED).order_by().values("enterprise_id"))
+    return Alert.objects.exclude(status=AlertStatus.CLOSED).order_by()
+
+
+def _open_alert(today: dt.date) -> Q:
+    return Q(pk__in=_open_alerts().exclude(kind__in=EVIDENCE_ALERT_KINDS).values("enterprise_id"))
+
+
+def _open_evidence_alert(today: dt.date) -> Q:
+    return Q(pk__in=_open_alerts().filter(kind__in=EVIDENCE_ALERT_KINDS).values("enterprise_id"))
 
 
 def _procedure_attention(today: dt.date) -> Q:
@@ -69,6 +83,8 @@ class Reason:
     stages: frozenset[str] = frozenset()
     # …or by other records, as a condition on Enterprise for the given date.
     condition: Callable[[dt.date], Q] | None = None
+    # Counted for closed and relocated enterprises too.
+    any_status: bool = False
 
     @property
     def column(self) -> str:
@@ -85,6 +101,7 @@ REASONS: list[Reason] = [
     Reason("overdue", _("超过承诺或批次期限"), condition=_overdue),
     Reason("open_violation", _("有未销号的违法整改"), condition=_open_violation),
     Reason("alert", _("监控预警未处理"), condition=_open_alert),
+    Reason("evidence", _("停产仍用水用电或剧毒化学品预警未处理"), condition=_open_evidence_alert, any_status=True),
     Reason("procedure", _("搬迁手续逾期或受阻"), condition=_procedure_attention),
 ]
 COLUMNS = tuple(r.column for r in REASONS)
@@ -98,18 +115,24 @@ def _total(flags: list[Case]) -> Any:
     return sum(flags, start=Value(0))
 
 
+def _gated(reason: Reason, today: dt.date) -> Q:
+    """The reason's condition, limited to open enterprises unless it counts for all."""
+    return reason.q(today) if reason.any_status else ~Q(status__in=DONE) & reason.q(today)
+
+
 def annotate(scope: QuerySet, today: dt.date) -> QuerySet:
     """`scope` with one 0/1 column per reason and `risk_count`, their sum
-    (0 for enterprises already closed or relocated)."""
+    (closed or relocated enterprises count only the any-status reasons)."""
     is_open = ~Q(status__in=DONE)
     # The count tests "open" once rather than in each reason: the zone map
     # asks it of every enterprise.
+    always = [_flag(r.q(today)) for r in REASONS if r.any_status]
     count = Case(
         When(is_open, then=_total([_flag(r.q(today)) for r in REASONS])),
-        default=Value(0),
+        default=_total(always),
         output_field=IntegerField(),
     )
-    return scope.annotate(**{r.column: _flag(is_open & r.q(today)) for r in REASONS}, risk_count=count)
+    return scope.annotate(**{r.column: _flag(_gated(r, today)) for r in REASONS}, risk_count=count)
 
 
 def reasons_of(row: dict[str, Any]) -> list[str]:
@@ -121,16 +144,16 @@ def ranked(scope: QuerySet, today: dt.date, limit: int | None = None) -> tuple[l
     """Today's enterprises at risk, most reasons first, then by name: up to
     `limit` rows of {id, name, status, reasons}, and how many there are in all
     (one query: the database sorts and cuts, a window counts)."""
-    conditions = [r.q(today) for r in REASONS]
+    conditions = [_gated(r, today) for r in REASONS]
     any_reason = conditions[0]
     for q in conditions[1:]:
         any_reason |= q
     flags = {r.column: _flag(q) for r, q in zip(REASONS, conditions, strict=True)}
-    # Open enterprises with a reason are filtered first (the conditions stop
-    # at the first that holds); the flags are then computed once per row and
+    # Enterprises with a reason are filtered first (the conditions stop at
+    # the first that holds); the flags are then computed once per row and
     # the sort refers to their selected sum.
     qs = (
-        scope.filter(~Q(status__in=DONE) & any_reason)
+        scope.filter(any_reason)
         .annotate(**flags, risk_count=_total(list(flags.values())), n_at_risk=Window(Count("id")))
         .order_by("-risk_count", "name", "id")
         .values("id", "name", "status", "risk_count", "n_at_risk", *COLUMNS)
@@ -142,17 +165,19 @@ def ranked(scope: QuerySet, today: dt.date, limit: int | None = None) -> tuple[l
 
 def at_risk(statuses: dict[int, str], scope: QuerySet, today: dt.date) -> dict[int, list[str]]:
     """{enterprise id: [reason, …]} for the enterprises of `statuses` (their
-    stage on `today`, e.g. rebuilt from history) not closed or relocated by
-    then that have at least one reason. One query per condition reason."""
+    stage on `today`, e.g. rebuilt from history) that have at least one
+    reason (closed or relocated by then: only the any-status reasons). One
+    query per condition reason."""
     open_ids = {e: s for e, s in statuses.items() if s not in DONE}
     result: dict[int, list[str]] = {}
     for reason in REASONS:
         label = str(reason.label)
+        eligible = statuses if reason.any_status else open_ids
         if reason.condition is None:
-            hits = [e for e, s in open_ids.items() if s in reason.stages]
+            hits = [e for e, s in eligible.items() if s in reason.stages]
         else:
             found = set(scope.filter(reason.condition(today)).order_by().values_list("pk", flat=True))
-            hits = [e for e in found if e in open_ids]
+            hits = [e for e in found if e in eligible]
         for enterprise_id in hits:
             result.setdefault(enterprise_id, []).append(label)
     return result

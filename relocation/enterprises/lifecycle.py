@@ -93,6 +93,9 @@ def _check_guards(
         blockers = guards.closure_blockers(enterprise)
         if blockers:
             raise TransitionError(_("暂不能核验关停：%(reasons)s") % {"reasons": "；".join(blockers)})
+        holds = closure.open_holds(enterprise, guards.VERIFICATION)
+        if holds:
+            raise TransitionError(closure.holds_message(guards.VERIFICATION, holds))
     if target == S.RELOCATED and plan.destination_type not in {DestinationType.PARK, DestinationType.OUT_OF_CITY}:
         raise TransitionError(_("企业没有确定的搬迁去向，只能登记为关停退出。"))
 
@@ -118,7 +121,8 @@ def enterprise_transition(
     conditional UPDATE on the status the caller read, so of two concurrent
     moves one wins and the other gets a ConflictError; the guard of the target
     state holds (letter signed, destination given, closure checklist complete
-    and no closure blocker from another app, a destination before "relocated");
+    and no closure blocker from another app, no open finding against the
+    closure that HQ has not overridden, a destination before "relocated");
     a StatusChange row and an audit event (on the enterprise's timeline) are
     written in the same transaction. `evidence` is an uploaded file (or a
     StoredFile) kept with the history row.
@@ -292,7 +296,6 @@ def forced_closure_lift(*, actor: Any, enterprise: Enterprise, reason: str) -> S
 def forced_closure_tasks(*, actor: Any, enterprise: Enterprise, today: dt.date | None = None) -> list[Any]:
     """The territorial unit's tasks for a forced closure (idempotent by key)."""
     from relocation.organisation.functions import UnitFunction
-    from relocation.organisation.selectors import unit_with_function
     from relocation.supervision.models import TaskSource
     from relocation.supervision.services import task_create
 
@@ -300,12 +303,17 @@ def forced_closure_tasks(*, actor: Any, enterprise: Enterprise, today: dt.date |
     if unit is None:
         raise ServiceError(_("该企业未设置属地单位，无法交办强制关停任务。"))
     deadline = _task_deadline(today or timezone.localdate())
+
+    from relocation.organisation.models import Unit
+
+    # Keyed by function: one unit may supply both water and power.
     utilities = list(
-        {
-            u.pk: u
-            for f in (UnitFunction.WATER_SUPPLY, UnitFunction.POWER_SUPPLY)
-            if (u := unit_with_function(unit.programme_id, f)) is not None
-        }.values()
+        Unit.objects.filter(
+            programme_id=unit.programme_id,
+            assigned_functions__function__in=[UnitFunction.WATER_SUPPLY, UnitFunction.POWER_SUPPLY],
+        )
+        .distinct()
+        .order_by("order", "code")
     )
     return [
         task_create(

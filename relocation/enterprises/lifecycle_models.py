@@ -194,6 +194,38 @@ class ClosureCheckPhoto(models.Model):
         return f"{self.closure_check_id}: {self.file_id}"
 
 
+class ClosureOverride(models.Model):
+    """HQ lets a closure step go ahead despite open findings against it (an
+    open "still using water" alert, say), with a reason. It waives exactly the
+    findings named in `hold_keys`; one that appears later holds again. Rows
+    are never changed or deleted: they are the audit of the decision."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="closure_overrides", verbose_name=_("企业")
+    )
+    # "verification" (the closure as a whole) or a checklist item (ClosureItemKind).
+    step = models.CharField(_("核验环节"), max_length=32)
+    hold_keys = models.JSONField(_("放行的预警"), default=list)
+    holds_text = models.TextField(_("放行时的预警内容"))
+    reason = models.TextField(_("放行理由"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("放行人")
+    )
+    granted_at = models.DateTimeField(_("放行时间"))
+
+    class Meta:
+        ordering = ["enterprise", "granted_at", "id"]
+        verbose_name = _("关停核验放行")
+        verbose_name_plural = _("关停核验放行")
+        indexes = [
+            # The guard: the overrides of one enterprise's step.
+            models.Index(fields=["enterprise", "step"], name="closure_override_step"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.step}"
+
+
 class LetterStatus(models.TextChoices):
     GENERATED = "generated", _("已生成待签署")
     SIGNED = "signed", _("已签署")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/lifecycle/forced-closure/", views.forced_closure, name="lifecycle_forced_closure"),
     path("<int:pk>/lifecycle/forced-closure/lift/", views.forced_closure_lift, name="lifecycle_forced_closure_lift"),
     path("<int:pk>/closure/<slug:item>/confirm/", views.closure_confirm, name="closure_confirm"),
+    path("<int:pk>/closure/<slug:step>/override/", views.closure_override, name="closure_override"),
     path("<int:pk>/letter/", views.letter_generate, name="letter_generate"),
     path("<int:pk>/letter/docx/", views.letter_download, name="letter_download"),
     path("<int:pk>/letter/upload/", views.letter_upload, name="letter_upload"),

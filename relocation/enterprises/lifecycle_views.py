@@ -121,6 +121,23 @@ def closure_confirm(request: HttpRequest, pk: int, item: str) -> HttpResponse:
     return _detail(pk, "closure")
 
 
+@require_POST
+def closure_override(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """HQ lets a closure step go ahead despite open findings, with a reason."""
+    if not is_hq_editor(request.user):
+        raise PermissionDenied
+    enterprise = selectors.enterprise_for_user(request.user, pk)
+    _run(
+        request,
+        lambda: closure.closure_hold_override(
+            actor=request.user, enterprise=enterprise, step=step, reason=request.POST.get("reason", "")
+        ),
+        _("已放行，理由已记录。"),
+    )
+    return _detail(pk, "closure")
+
+
+@require_POST
 def forced_closure(request: HttpRequest, pk: int) -> HttpResponse:
     """The confirmation step of a forced closure: the decision number (required),
     the reason and an explicit confirmation; offered only where the plan allows it."""

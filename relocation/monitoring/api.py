@@ -223,11 +223,22 @@ class MeasurementViewSet(_ReaderMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class UtilityReadingSerializer(serializers.ModelSerializer):
-    """A day's (or an hour's, with `hour`) water or power consumption of an enterprise."""
+    """An enterprise's water or power consumption over an hour (`hour` set), a day, or a
+    month (`interval` "month", `reading_date` any day of the month)."""
 
     class Meta:
         model = UtilityReading
-        fields = ["id", "enterprise", "kind", "reading_date", "hour", "consumption", "meter_reading", "source"]
+        fields = [
+            "id",
+            "enterprise",
+            "kind",
+            "reading_date",
+            "interval",
+            "hour",
+            "consumption",
+            "meter_reading",
+            "source",
+        ]
         read_only_fields = ["source"]
         validators = []
 
@@ -281,11 +292,20 @@ class ToxicMovementSerializer(serializers.ModelSerializer):
             "quantity_kg",
             "occurred_on",
             "document_no",
+            "permit_no",
+            "filing_no",
             "counterparty",
             "note",
+            "reverses",
+            "reason",
             "recorded_by",
         ]
-        read_only_fields = ["recorded_by"]
+        read_only_fields = ["recorded_by", "reverses", "reason"]
+        extra_kwargs = {"chemical": {"required": False, "allow_blank": True}}
+
+
+class ToxicReverseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
 
 
 class ToxicMovementViewSet(_ReaderMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -306,6 +326,18 @@ class ToxicMovementViewSet(_ReaderMixin, mixins.CreateModelMixin, viewsets.ReadO
         enterprise = enterprise_for_user(request.user, data.pop("enterprise").pk)
         movement = services.toxic_movement_record(actor=request.user, enterprise=enterprise, **data)
         return Response(self.get_serializer(movement).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ToxicReverseSerializer, responses={201: ToxicMovementSerializer})
+    @action(detail=True, methods=["post"])
+    def reverse(self, request, pk=None):
+        """Cancel this line with a counter-entry (a reason is required)."""
+        line = self.get_object()
+        data = ToxicReverseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        counter = services.toxic_movement_reverse(
+            actor=request.user, movement=line, reason=data.validated_data["reason"]
+        )
+        return Response(self.get_serializer(counter).data, status=status.HTTP_201_CREATED)
 
 
 class LimitRowSerializer(serializers.ModelSerializer):

@@ -18,10 +18,17 @@ class MonitoringConfig(AppConfig):
         )
 
         from relocation.core import navigation, sections
-        from relocation.core.guards import register_closure_guard
-        from relocation.monitoring import permissions, services
+        from relocation.core.guards import register_closure_guard, register_evidence_hold
+        from relocation.monitoring import permissions, selectors, services
+        from relocation.organisation import functions
 
         register_closure_guard(services.toxic_closure_blockers)
+        # The police own highly-toxic-chemical alerts; the supply companies hear of still-consuming ones.
+        functions.require(functions.UnitFunction.POLICE, rule=_("剧毒化学品预警的责任单位"))
+        functions.require(functions.UnitFunction.WATER_SUPPLY, rule=_("停产仍用水预警的知会单位"))
+        functions.require(functions.UnitFunction.POWER_SUPPLY, rule=_("停产仍用电预警的知会单位"))
+        # Open detector and toxic-chemical alerts hold the closure steps they contradict.
+        register_evidence_hold(selectors.closure_holds)
         # The enterprise page shows a card that loads this app's summary through htmx.
         sections.register(
             "enterprise_detail",

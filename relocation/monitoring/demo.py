@@ -160,7 +160,15 @@ def _toxic(enterprises: list[Enterprise], hq: Any, today: dt.date) -> int:
                 **extra,
             )
 
-        record("purchase", "200", 120, document_no="GA-2021-0815", counterparty="广东某化工有限公司")
+        record(
+            "purchase",
+            "200",
+            120,
+            document_no="XS-2021-0815",
+            permit_no="GA-GM-2021-0815",
+            filing_no="GA-BA-2021-0820",
+            counterparty="广东某化工有限公司",
+        )
         record("use", "150", 60)
         if n == 0:
             record("disposal", "50", 20, counterparty="东莞市危险废物处置中心")

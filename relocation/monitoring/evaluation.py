@@ -19,20 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
 from statistics import fmean
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Avg, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from relocation.enterprises import lifecycle_facts
-from relocation.enterprises.models import Enterprise, ProductionStatus
+from relocation.enterprises.models import Enterprise
+from relocation.monitoring import consumption, selectors, services
 from relocation.monitoring import limits as limits_mod
-from relocation.monitoring import selectors, services
 from relocation.monitoring.hj212.codes import POLLUTANTS
 from relocation.monitoring.models import (
     AlertKind,
@@ -40,7 +38,6 @@ from relocation.monitoring.models import (
     Measurement,
     MonitoringPoint,
     UtilityKind,
-    UtilityReading,
 )
 
 VALID_FLAGS = frozenset({"N", ""})
@@ -49,10 +46,6 @@ DAY = "day"
 PERIOD_LABELS = {HOUR: gettext_lazy("小时均值"), DAY: gettext_lazy("日均值")}
 # The first evaluation of a point looks this far back at most.
 FIRST_LOOKBACK = {HOUR: dt.timedelta(days=7), DAY: dt.timedelta(days=30)}
-# The old site must be dark in these stages (lifecycle_facts says which).
-STOPPED_STATUSES = lifecycle_facts.MUST_NOT_CONSUME
-STOPPED_PRODUCTION = frozenset({ProductionStatus.STOPPED, ProductionStatus.SEALED})
-NIGHT_HOURS = frozenset({22, 23, 0, 1, 2, 3, 4, 5})
 
 
 def period_value(rows: list[tuple[str, float | None, str]], limit: limits_mod.Limit) -> tuple[float | None, bool]:
@@ -233,62 +226,57 @@ def stopped_candidates() -> list[Enterprise]:
     from django.db.models import Q
 
     return list(
-        Enterprise.objects.filter(Q(status__in=STOPPED_STATUSES) | Q(production_status__in=STOPPED_PRODUCTION))
+        Enterprise.objects.filter(
+            Q(status__in=consumption.STOPPED_STATUSES) | Q(production_status__in=consumption.STOPPED_PRODUCTION)
+        )
         .select_related("territorial_unit")
         .order_by("id")
     )
 
 
-def consumption_check(enterprise: Enterprise, kind: str, *, today: dt.date, policy: Any) -> dict[str, Any] | None:
-    """Compare recent daily use with the pre-stop baseline; None when there is
-    not enough data to judge."""
-    stop_date = (
-        timezone.localtime(enterprise.status_changed_at).date()
-        if enterprise.status_changed_at
-        else today - dt.timedelta(days=policy.window_days)
-    )
-    daily = UtilityReading.objects.filter(enterprise=enterprise, kind=kind, hour__isnull=True)
-    baseline = daily.filter(
-        reading_date__gte=stop_date - dt.timedelta(days=policy.baseline_days), reading_date__lt=stop_date
-    ).aggregate(avg=Avg("consumption"))["avg"]
-    window_start = max(stop_date, today - dt.timedelta(days=policy.window_days))
-    recent = daily.filter(reading_date__gte=window_start, reading_date__lte=today).aggregate(avg=Avg("consumption"))[
-        "avg"
-    ]
-    if not baseline or baseline <= 0:
-        return None
-    share = Decimal(policy.stopped_share)
-    result: dict[str, Any] = {"baseline": Decimal(baseline), "recent": recent, "stop_date": stop_date, "night": None}
-    triggered = recent is not None and Decimal(recent) > share * Decimal(baseline)
-    if kind == UtilityKind.POWER:
-        hourly = UtilityReading.objects.filter(
-            enterprise=enterprise,
-            kind=kind,
-            hour__isnull=False,
-            reading_date__gte=window_start,
-            reading_date__lte=today,
-        ).values_list("hour", "consumption")
-        night = [c for h, c in hourly if h in NIGHT_HOURS]
-        if night:
-            night_mean = sum(night) / len(night)
-            result["night"] = night_mean
-            if night_mean > Decimal(policy.night_share) * Decimal(baseline) / 24:
-                triggered = True
-    if recent is None and result["night"] is None:
-        return None
-    result["triggered"] = triggered
-    return result
+def _consumption_detail(outcome: dict[str, Any], kind: str, policy: Any) -> str:
+    unit = "m³" if kind == UtilityKind.WATER else "kWh"
+    recent = outcome["recent"]
+    recent_text = f"{recent:.1f}" if recent is not None else "—"
+    if outcome["baseline"]:
+        detail = _(
+            "停产日 %(stop)s；停产前 %(days)s 天日均 %(base).1f %(unit)s，近 %(win)s 天日均 %(recent)s %(unit)s。"
+        ) % {
+            "stop": outcome["stop_date"],
+            "days": policy.baseline_days,
+            "base": outcome["baseline"],
+            "win": policy.window_days,
+            "recent": recent_text,
+            "unit": unit,
+        }
+    else:
+        detail = _(
+            "停产日 %(stop)s；没有停产前的读数，按本行业停产企业的上限 %(limit)s %(unit)s/日判断，近 %(win)s 天日均 %(recent)s %(unit)s。"
+        ) % {
+            "stop": outcome["stop_date"],
+            "limit": f"{outcome['limit'].normalize():f}",
+            "win": policy.window_days,
+            "recent": recent_text,
+            "unit": unit,
+        }
+    if outcome["night"] is not None:
+        detail += _("夜间（22时至6时）平均每小时用电 %(n).1f kWh（上限 %(limit).1f）。") % {
+            "n": outcome["night"],
+            "limit": outcome["night_limit"],
+        }
+    return detail
 
 
 def check_stopped_consuming(*, today: dt.date | None = None, actor: Any = None) -> int:
-    """The daily job: alert (and send the territorial unit to re-inspect) every
-    stopped, closed or sealed enterprise that still uses water or power."""
+    """The daily job: alert every stopped, closed or sealed enterprise that
+    still uses water or power (consumption.py says how it is judged). The
+    territorial unit is sent to re-inspect; the supply company is told."""
     today = today or timezone.localdate()
     policy = selectors.policy()
     opened = 0
     for enterprise in stopped_candidates():
         for kind in (UtilityKind.WATER, UtilityKind.POWER):
-            outcome = consumption_check(enterprise, kind, today=today, policy=policy)
+            outcome = consumption.consumption_check(enterprise, kind, today=today, policy=policy)
             if outcome is None:
                 continue
             key = f"stopped:{enterprise.pk}:{kind}"
@@ -297,29 +285,20 @@ def check_stopped_consuming(*, today: dt.date | None = None, actor: Any = None) 
                     actor=actor, dedupe_key=key, close_after=policy.close_after_good_periods, checked_on=today
                 )
                 continue
-            label = UtilityKind(kind).label
             recent = outcome["recent"]
-            detail = _("停产日 %(stop)s；停产前 %(days)s 天日均 %(base).1f，近 %(win)s 天日均 %(recent)s。") % {
-                "stop": outcome["stop_date"],
-                "days": policy.baseline_days,
-                "base": outcome["baseline"],
-                "win": policy.window_days,
-                "recent": f"{recent:.1f}" if recent is not None else "—",
-            }
-            if outcome["night"] is not None:
-                detail += _("夜间（22时至6时）平均每小时用电 %(n).1f。") % {"n": outcome["night"]}
             _alert, created = services.alert_raise(
                 actor=actor,
                 enterprise=enterprise,
                 kind=AlertKind.STOPPED_CONSUMING,
                 dedupe_key=key,
-                title=_("%(enterprise)s 已停产但仍在%(kind)s") % {"enterprise": enterprise.name, "kind": label},
-                detail=detail,
+                title=_("%(enterprise)s 已停产但仍在%(kind)s")
+                % {"enterprise": enterprise.name, "kind": UtilityKind(kind).label},
+                detail=_consumption_detail(outcome, kind, policy),
                 pollutant=kind,
                 period=DAY,
                 period_start=timezone.make_aware(dt.datetime.combine(today, dt.time())),
                 value=float(recent) if recent is not None else None,
-                limit_value=float(Decimal(policy.stopped_share) * outcome["baseline"]),
+                limit_value=float(outcome["limit"]),
                 unit="m³" if kind == UtilityKind.WATER else "kWh",
                 checked_on=today,
             )

@@ -53,7 +53,13 @@ class UtilityImportForm(forms.Form):
 
 
 class ToxicMovementForm(forms.Form):
-    chemical = forms.CharField(label=_("化学品名称"), max_length=64)
+    chemical = forms.CharField(
+        label=_("化学品名称"),
+        max_length=64,
+        required=False,
+        help_text=_("目录中的名称、别名或化学式"),
+        widget=forms.TextInput(attrs={"list": "toxic-catalogue"}),
+    )
     cas_number = forms.CharField(label=_("CAS号"), max_length=16, required=False)
     kind = forms.ChoiceField(label=_("类型"), choices=ToxicMovementKind.choices)
     quantity_kg = forms.DecimalField(label=_("数量(千克)"), min_value=0, max_digits=12, decimal_places=3)
@@ -61,6 +67,8 @@ class ToxicMovementForm(forms.Form):
         label=_("日期"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
     )
     document_no = forms.CharField(label=_("凭证号"), max_length=64, required=False)
+    permit_no = forms.CharField(label=_("购买许可证编号"), max_length=64, required=False)
+    filing_no = forms.CharField(label=_("公安备案编号"), max_length=64, required=False)
     counterparty = forms.CharField(label=_("供货/处置单位"), max_length=200, required=False)
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
 
@@ -77,4 +85,5 @@ class PolicyForm(forms.ModelForm):
             "baseline_days",
             "window_days",
             "night_share",
+            "absolute_thresholds",
         ]

@@ -284,6 +284,9 @@ class MonitoringPolicy(TimeStampedModel):
     # Device health (HJ 212 devices).
     clock_skew_limit_seconds = models.PositiveIntegerField(_("校时阈值(秒)"), default=120)
     crc_proposal_refusals = models.PositiveIntegerField(_("建议更改校验方式的拒收次数"), default=5)
+    # {utility: {industry: limit}} for enterprises with no reading from before the stop;
+    # "night" holds the power limit per night hour (kWh/h). See consumption.default_thresholds.
+    absolute_thresholds = models.JSONField(_("无停产前数据时的绝对阈值"), default=dict, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -371,6 +374,11 @@ class Alert(TimeStampedModel):
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     close_reason = models.TextField(_("关闭理由"), blank=True)
     task_id = models.BigIntegerField(_("复查任务"), null=True, blank=True)
+    # Units told of the alert and able to open it besides the responsible one (the supply
+    # company of a still-consuming alert, the territorial town of a toxic-chemical one).
+    informed_units = models.ManyToManyField(
+        Unit, blank=True, related_name="informed_monitoring_alerts", verbose_name=_("知会单位")
+    )
     # When a daily detector last looked at this condition (keeps a second run the same day a no-op).
     last_checked = models.DateField(_("最近检查日期"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -440,9 +448,17 @@ class UtilityKind(models.TextChoices):
     POWER = "power", _("用电")
 
 
+class ReadingInterval(models.TextChoices):
+    HOUR = "hour", _("小时")
+    DAY = "day", _("日")
+    MONTH = "month", _("月")
+
+
 class UtilityReading(TimeStampedModel):
-    """A day's (or, when `hour` is set, an hour's) water or power consumption
-    of an enterprise, as the water or power company reports it."""
+    """An enterprise's water or power consumption over one interval, as the
+    water or power company reports it: an hour (`hour` set), a day, or a
+    month (`reading_date` is then the first day of the month). The detector
+    turns any of them into use per day (consumption.daily_use)."""
 
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="utility_readings", verbose_name=_("企业")
@@ -450,6 +466,7 @@ class UtilityReading(TimeStampedModel):
     kind = models.CharField(_("类别"), max_length=8, choices=UtilityKind.choices)
     reading_date = models.DateField(_("日期"))
     hour = models.PositiveSmallIntegerField(_("时段(时)"), null=True, blank=True)
+    interval = models.CharField(_("计量周期"), max_length=8, choices=ReadingInterval.choices, default="day")
     consumption = models.DecimalField(_("用量"), max_digits=14, decimal_places=3)
     meter_reading = models.DecimalField(_("表读数"), max_digits=16, decimal_places=3, null=True, blank=True)
     source = models.CharField(_("来源"), max_length=16, default="import")
@@ -460,9 +477,9 @@ class UtilityReading(TimeStampedModel):
         verbose_name_plural = _("水电用量")
         constraints = [
             models.UniqueConstraint(
-                fields=["enterprise", "kind", "reading_date"],
+                fields=["enterprise", "kind", "reading_date", "interval"],
                 condition=models.Q(hour__isnull=True),
-                name="utility_daily_unique",
+                name="utility_day_month_unique",
             ),
             models.UniqueConstraint(
                 fields=["enterprise", "kind", "reading_date", "hour"],
@@ -472,6 +489,12 @@ class UtilityReading(TimeStampedModel):
             models.CheckConstraint(condition=models.Q(consumption__gte=0), name="utility_consumption_non_negative"),
             models.CheckConstraint(
                 condition=models.Q(hour__isnull=True) | models.Q(hour__lte=23), name="utility_hour_range"
+            ),
+            # An hourly reading has its hour, a daily or monthly one none.
+            models.CheckConstraint(
+                condition=models.Q(interval="hour", hour__isnull=False)
+                | (~models.Q(interval="hour") & models.Q(hour__isnull=True)),
+                name="utility_interval_matches_hour",
             ),
         ]
         indexes = [
@@ -503,6 +526,26 @@ class UtilityImport(TimeStampedModel):
         return self.file_name
 
 
+class ToxicChemical(TimeStampedModel):
+    """One entry of the catalogue of highly toxic chemicals (toxic_catalogue.py
+    says where the entries come from). Ledger lines must name one."""
+
+    name = models.CharField(_("化学品名称"), max_length=64, unique=True)
+    cas_number = models.CharField(_("CAS号"), max_length=16, unique=True)
+    # Other names, formulas and English names a store or a supplier uses for it.
+    synonyms = models.JSONField(_("别名"), default=list, blank=True)
+    source = models.CharField(_("依据"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("剧毒化学品目录")
+        verbose_name_plural = _("剧毒化学品目录")
+
+    def __str__(self) -> str:
+        return f"{self.name}（CAS {self.cas_number}）"
+
+
 class ToxicMovementKind(models.TextChoices):
     PURCHASE = "purchase", _("购入")
     USE = "use", _("使用")
@@ -513,19 +556,45 @@ class ToxicMovementKind(models.TextChoices):
 class ToxicMovement(TimeStampedModel):
     """One line of an enterprise's highly-toxic-chemical ledger (剧毒化学品).
     Purchases add to the book stock, use and disposal subtract; a stocktake
-    records what is physically in storage and is checked against the book."""
+    records what is physically in storage and is checked against the book.
+
+    Lines are never edited: a wrong line is cancelled by a counter-entry
+    (`reverses` set, with its reason) that counts with the opposite sign, and
+    the right line is entered anew."""
 
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="toxic_movements", verbose_name=_("企业")
     )
+    substance = models.ForeignKey(
+        ToxicChemical,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="movements",
+        verbose_name=_("目录条目"),
+    )
+    # The catalogue name (lines recorded before the catalogue keep what was typed).
     chemical = models.CharField(_("化学品名称"), max_length=64)
     cas_number = models.CharField(_("CAS号"), max_length=16, blank=True)
     kind = models.CharField(_("类型"), max_length=16, choices=ToxicMovementKind.choices)
     quantity_kg = models.DecimalField(_("数量(千克)"), max_digits=12, decimal_places=3)
     occurred_on = models.DateField(_("日期"))
     document_no = models.CharField(_("凭证号"), max_length=64, blank=True)
+    # 剧毒化学品购买许可证 (or the safety-production / use permit that stands for it), for purchases.
+    permit_no = models.CharField(_("购买许可证编号"), max_length=64, blank=True)
+    # The filing of the purchase with the county police (备案, within five days of buying).
+    filing_no = models.CharField(_("公安备案编号"), max_length=64, blank=True)
     counterparty = models.CharField(_("供货/处置单位"), max_length=200, blank=True)
     note = models.CharField(_("备注"), max_length=300, blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+        verbose_name=_("冲销的台账行"),
+    )
+    reason = models.CharField(_("冲销理由"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("登记人")
     )
@@ -536,6 +605,9 @@ class ToxicMovement(TimeStampedModel):
         verbose_name_plural = _("剧毒化学品台账")
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity_kg__gte=0), name="toxic_quantity_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(reverses__isnull=True) | ~models.Q(reason=""), name="toxic_reversal_has_reason"
+            ),
         ]
         indexes = [
             # The balance of one enterprise's chemicals.

@@ -15,6 +15,7 @@ from relocation.monitoring import permissions
 from relocation.monitoring.hj212.codes import POLLUTANTS
 from relocation.monitoring.models import (
     Alert,
+    AlertKind,
     AlertStatus,
     LimitRow,
     Measurement,
@@ -22,6 +23,7 @@ from relocation.monitoring.models import (
     MonitoringPolicy,
     ToxicMovement,
     ToxicMovementKind,
+    UtilityKind,
     UtilityReading,
 )
 
@@ -33,7 +35,8 @@ def policy() -> MonitoringPolicy:
 
 def alerts_for_user(user: Any) -> QuerySet[Alert]:
     """HQ sees every alert of its programme; unit staff see the alerts their
-    unit is responsible for or assigned to; nobody else sees any."""
+    unit is responsible for, is informed of, or that are assigned to them;
+    nobody else sees any."""
     qs = Alert.objects.select_related("enterprise", "point", "responsible_unit", "assignee")
     if not permissions.can_read(user):
         return qs.none()
@@ -44,7 +47,8 @@ def alerts_for_user(user: Any) -> QuerySet[Alert]:
         return qs
     if user.unit_id is None:
         return qs.none()
-    return qs.filter(Q(responsible_unit_id=user.unit_id) | Q(assignee=user))
+    informed = Alert.informed_units.through.objects.filter(unit_id=user.unit_id).values("alert_id")
+    return qs.filter(Q(responsible_unit_id=user.unit_id) | Q(assignee=user) | Q(pk__in=informed))
 
 
 def alert_for_user(user: Any, pk: int) -> Alert:
@@ -101,31 +105,48 @@ def toxic_for_user(user: Any) -> QuerySet[ToxicMovement]:
     )
 
 
+def _signed(kind: str, is_reversal: bool) -> int:
+    """+1 for what adds to the book, −1 for what takes from it; a counter-entry the opposite."""
+    sign = 1 if kind == ToxicMovementKind.PURCHASE else -1
+    return -sign if is_reversal else sign
+
+
+def toxic_stock_changes(enterprise: Enterprise, chemical: str) -> list[tuple[dt.date, Decimal]]:
+    """(date, signed kg) of every line of one chemical that moves the book (not stocktakes)."""
+    rows = (
+        ToxicMovement.objects.filter(enterprise=enterprise, chemical=chemical)
+        .exclude(kind=ToxicMovementKind.STOCKTAKE)
+        .values_list("occurred_on", "kind", "reverses_id", "quantity_kg")
+    )
+    return [(day, _signed(kind, rev is not None) * qty) for day, kind, rev, qty in rows]
+
+
 def toxic_balances(enterprise: Enterprise) -> list[dict[str, Any]]:
-    """Per chemical: bought, used, disposed, book stock, last stocktake and
-    whether the book matches it (bought − used − disposed = in stock)."""
+    """Per chemical: bought, used, disposed (net of counter-entries), book
+    stock, last stocktake still standing and whether the book matches it
+    (bought − used − disposed = in stock)."""
     totals: dict[str, dict[str, Any]] = {}
     rows = (
         ToxicMovement.objects.filter(enterprise=enterprise)
         .exclude(kind=ToxicMovementKind.STOCKTAKE)
-        .values("chemical", "kind")
+        .values("chemical", "kind", "reverses_id")
         .annotate(total=Sum("quantity_kg"))
     )
     for row in rows:
         slot = totals.setdefault(row["chemical"], _empty_balance(row["chemical"]))
-        slot[row["kind"]] = row["total"] or Decimal(0)
-    stocktakes = ToxicMovement.objects.filter(enterprise=enterprise, kind=ToxicMovementKind.STOCKTAKE).order_by(
-        "chemical", "-occurred_on", "-id"
-    )
+        amount = row["total"] or Decimal(0)
+        slot[row["kind"]] += -amount if row["reverses_id"] is not None else amount
+    stocktakes = ToxicMovement.objects.filter(
+        enterprise=enterprise, kind=ToxicMovementKind.STOCKTAKE, reverses__isnull=True, reversed_by__isnull=True
+    ).order_by("chemical", "-occurred_on", "-id")
     latest: dict[str, ToxicMovement] = {}
     for st in stocktakes:
         latest.setdefault(st.chemical, st)
     for chemical, st in latest.items():
         slot = totals.setdefault(chemical, _empty_balance(chemical))
-        book_then = _book_until(enterprise, chemical, st.occurred_on)
         slot["stocktake"] = st.quantity_kg
         slot["stocktake_on"] = st.occurred_on
-        slot["book_at_stocktake"] = book_then
+        slot["book_at_stocktake"] = _book_until(enterprise, chemical, st.occurred_on)
     result = []
     for chemical in sorted(totals):
         slot = totals[chemical]
@@ -151,17 +172,14 @@ def _empty_balance(chemical: str) -> dict[str, Any]:
 
 
 def _book_until(enterprise: Enterprise, chemical: str, day: dt.date) -> Decimal:
-    book = Decimal(0)
-    rows = (
-        ToxicMovement.objects.filter(enterprise=enterprise, chemical=chemical, occurred_on__lte=day)
-        .exclude(kind=ToxicMovementKind.STOCKTAKE)
-        .values("kind")
-        .annotate(total=Sum("quantity_kg"))
-    )
-    for row in rows:
-        sign = 1 if row["kind"] == ToxicMovementKind.PURCHASE else -1
-        book += sign * (row["total"] or 0)
-    return book
+    return sum((q for d, q in toxic_stock_changes(enterprise, chemical) if d <= day), Decimal(0))
+
+
+def toxic_chemicals() -> QuerySet[Any]:
+    """The catalogue entries a ledger line may name."""
+    from relocation.monitoring.models import ToxicChemical
+
+    return ToxicChemical.objects.filter(is_active=True)
 
 
 def chart_series(point: MonitoringPoint, *, since: dt.datetime, cn: str = "2061") -> dict[str, Any]:
@@ -200,3 +218,35 @@ def limit_rows(standard_id: int | None = None) -> QuerySet[LimitRow]:
     if standard_id:
         qs = qs.filter(standard_id=standard_id)
     return qs
+
+
+# Which open alerts hold which closure step (core.guards evidence holds): the
+# water company may not confirm "water cut off" while the detector sees water
+# drawn, nor anyone "materials cleared" while the toxic ledger is in doubt;
+# the verification of the closure is held by any of them.
+HOLDING_ALERTS: dict[str, Q] = {
+    "water_cut": Q(kind=AlertKind.STOPPED_CONSUMING, pollutant=UtilityKind.WATER),
+    "power_cut": Q(kind=AlertKind.STOPPED_CONSUMING, pollutant=UtilityKind.POWER),
+    "materials_cleared": Q(kind=AlertKind.TOXIC_DISCREPANCY),
+    "verification": Q(kind__in=[AlertKind.STOPPED_CONSUMING, AlertKind.TOXIC_DISCREPANCY]),
+}
+
+
+def closure_holds(enterprise: Enterprise, step: str) -> list[Any]:
+    """The enterprise's open alerts that contradict `step` of its closure."""
+    from django.utils.translation import gettext as _
+
+    from relocation.core.guards import EvidenceHold
+
+    condition = HOLDING_ALERTS.get(step)
+    if condition is None:
+        return []
+    alerts = Alert.objects.filter(condition, enterprise=enterprise).exclude(status=AlertStatus.CLOSED).order_by("id")
+    return [
+        EvidenceHold(
+            key=f"monitoring.alert:{a.pk}",
+            reason=_("监管预警未处理：%(title)s（%(value)s）")
+            % {"title": a.title, "value": f"{a.value:g} {a.unit}" if a.value is not None else a.get_status_display()},
+        )
+        for a in alerts
+    ]

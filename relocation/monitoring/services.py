@@ -143,7 +143,14 @@ def alert_raise(
     checked_on: dt.date | None = None,
 ) -> tuple[Alert, bool]:
     """Open an alert for a condition, or update the open one (hysteresis: a
-    condition that persists never opens a second alert). Returns (alert, created)."""
+    condition that persists never opens a second alert). Returns (alert, created).
+
+    The units come from routing.units_for: the responsible unit handles it
+    (and gets the re-inspection task), the informed units are told and can
+    open it (the supply company, the territorial town of a police alert)."""
+    from relocation.monitoring import routing
+
+    responsible, informed = routing.units_for(enterprise, kind, utility=pollutant)
     with transaction.atomic():
         alert = (
             Alert.objects.select_for_update().filter(dedupe_key=dedupe_key).exclude(status=AlertStatus.CLOSED).first()
@@ -189,9 +196,11 @@ def alert_raise(
                     value=value,
                     limit_value=limit_value,
                     unit=unit,
-                    responsible_unit=enterprise.territorial_unit,
+                    responsible_unit=responsible,
                     last_checked=checked_on,
                 )
+                if informed:
+                    alert.informed_units.set(informed)
         except IntegrityError:  # a concurrent run opened it first
             return Alert.objects.exclude(status=AlertStatus.CLOSED).get(dedupe_key=dedupe_key), False
         AlertHistory.objects.create(alert=alert, action="opened", to_status=AlertStatus.OPEN, reason=detail[:500])
@@ -203,9 +212,9 @@ def alert_raise(
             summary=_("监管预警：%(title)s") % {"title": alert.title},
             changes={"kind": [None, kind], "value": [None, value], "limit": [None, limit_value]},
         )
-        _notify_unit(alert)
+        _notify_units(alert, [responsible, *informed])
         if kind in REINSPECT_KINDS and enterprise.territorial_unit is not None:
-            _open_reinspection(actor, alert)
+            _open_reinspection(actor, alert, [u for u in [responsible, *informed] if u is not None])
     return alert, True
 
 
@@ -240,11 +249,17 @@ def alert_condition_cleared(
     return alert
 
 
-def _notify_unit(alert: Alert) -> None:
-    unit = alert.responsible_unit
-    if unit is None:
+def _notify_units(alert: Alert, units: list[Any]) -> None:
+    from relocation.organisation.models import User
+
+    unit_ids = [u.pk for u in units if u is not None]
+    if not unit_ids:
         return
-    recipients = list(unit.users.filter(is_active=True, role__in=["unit_leader", "unit_liaison", "inspector"]))
+    recipients = list(
+        User.objects.filter(
+            is_active=True, unit_id__in=unit_ids, role__in=["unit_leader", "unit_liaison", "inspector"]
+        ).order_by("id")
+    )
     notify(
         recipients=recipients,
         verb="monitoring.alert",
@@ -255,14 +270,19 @@ def _notify_unit(alert: Alert) -> None:
     )
 
 
-def _open_reinspection(actor: Any, alert: Alert) -> None:
+def _open_reinspection(actor: Any, alert: Alert, units: list[Any]) -> None:
+    """The responsible unit leads the re-inspection (the territorial town, or
+    the police for highly toxic chemicals); the other units of the alert (the
+    town, the supply company) are co-units of the task."""
     from relocation.supervision.models import TaskSource
     from relocation.supervision.services import task_create
 
+    lead = alert.responsible_unit or alert.enterprise.territorial_unit
     task = task_create(
         actor=actor,
         title=_("复查：%(title)s") % {"title": alert.title},
-        lead_unit=alert.enterprise.territorial_unit,
+        lead_unit=lead,
+        co_units=[u for u in units if u.pk != lead.pk],
         deadline=_deadline_after(REINSPECT_DAYS),
         description=_("监管预警要求现场复查。%(detail)s") % {"detail": alert.detail},
         source=TaskSource.MONITORING,
@@ -378,6 +398,64 @@ def alert_assign(*, actor: Any, alert: Alert, assignee: Any, note: str = "") -> 
 
 
 # -- highly toxic chemicals -----------------------------------------------------
+def _resolve_chemical(chemical: str, cas_number: str) -> Any:
+    """The catalogue entry the line names (by name, synonym, formula or CAS), or a refusal."""
+    from relocation.monitoring import toxic_catalogue
+    from relocation.monitoring.models import ToxicChemical
+
+    entries = list(ToxicChemical.objects.filter(is_active=True))
+    entry = toxic_catalogue.resolve(chemical, entries) or (
+        toxic_catalogue.resolve(cas_number, entries) if not chemical.strip() else None
+    )
+    if entry is None:
+        raise ServiceError(
+            _("“%(name)s”不在剧毒化学品目录中：请填写目录中的名称、别名、化学式或CAS号。")
+            % {"name": chemical.strip() or cas_number},
+            code="chemical",
+        )
+    if cas_number.strip() and toxic_catalogue.normalise(cas_number) != toxic_catalogue.normalise(entry.cas_number):
+        raise ServiceError(
+            _("CAS号 %(cas)s 与“%(name)s”（CAS %(right)s）不符。")
+            % {"cas": cas_number.strip(), "name": entry.name, "right": entry.cas_number},
+            code="cas_number",
+        )
+    return entry
+
+
+def _check_stock_never_negative(
+    enterprise: Enterprise, chemical: str, day: dt.date, delta: Decimal, *, new_line: bool
+) -> None:
+    """Replay the book of one chemical in date order with one more change;
+    refuse when the stock would drop below zero on any day."""
+    from relocation.monitoring.selectors import toxic_stock_changes
+
+    changes = [(d, q, False) for d, q in toxic_stock_changes(enterprise, chemical)]
+    changes.append((day, delta, True))
+    # On one day, what comes in is counted before what goes out.
+    changes.sort(key=lambda c: (c[0], c[1] < 0))
+    balance = Decimal(0)
+    for when, change, is_new in changes:
+        before = balance
+        balance += change
+        if balance >= 0:
+            continue
+        if is_new and new_line:
+            raise ServiceError(
+                _("“%(chemical)s”在 %(day)s 的账面库存只有 %(stock)s 千克，不能使用或处置 %(qty)s 千克。")
+                % {"chemical": chemical, "day": when, "stock": _kg(before), "qty": _kg(-change)},
+                code="quantity_kg",
+            )
+        raise ServiceError(
+            _("登记后“%(chemical)s”在 %(day)s 的账面库存将为 %(stock)s 千克：库存不能为负。")
+            % {"chemical": chemical, "day": when, "stock": _kg(balance)},
+            code="quantity_kg",
+        )
+
+
+def _kg(value: Decimal) -> str:
+    return f"{Decimal(value).normalize():f}"
+
+
 def toxic_movement_record(
     *,
     actor: Any,
@@ -388,16 +466,26 @@ def toxic_movement_record(
     occurred_on: dt.date,
     cas_number: str = "",
     document_no: str = "",
+    permit_no: str = "",
+    filing_no: str = "",
     counterparty: str = "",
     note: str = "",
 ) -> ToxicMovement:
-    """Add a ledger line. Use and disposal may not exceed the book stock on
-    that date; afterwards the balance is checked and a discrepancy alert
-    raised or cleared."""
+    """Add a ledger line.
+
+    Invariants: the chemical is in the catalogue (name, synonym, formula or
+    CAS: "NaCN" is 氰化钠) and the line keeps its catalogue name and CAS; a
+    purchase carries its purchase-permit number; replayed in date order the
+    book stock never drops below zero (a use may not exceed the stock on its
+    date, nor come before the purchase); lines are written one enterprise at
+    a time; afterwards the balance is checked against the last stocktake and
+    a discrepancy alert raised or cleared.
+    """
     if not permissions.can_record_toxic(actor, enterprise):
         raise PermissionDeniedError(_("只有指挥部、公安、应急或属地单位可以登记剧毒化学品台账。"))
-    chemical = chemical.strip()
-    if not chemical:
+    chemical = (chemical or "").strip()
+    cas_number = (cas_number or "").strip()
+    if not chemical and not cas_number:
         raise ServiceError(_("请填写化学品名称。"), code="chemical")
     if kind not in ToxicMovementKind.values:
         raise ServiceError(_("台账类型不正确。"), code="kind")
@@ -405,16 +493,26 @@ def toxic_movement_record(
         raise ServiceError(_("数量不能为负数。"), code="quantity_kg")
     if occurred_on > timezone.localdate():
         raise ServiceError(_("日期不能晚于今天。"), code="occurred_on")
+    permit_no, filing_no = (permit_no or "").strip(), (filing_no or "").strip()
+    if kind == ToxicMovementKind.PURCHASE and not permit_no:
+        raise ServiceError(_("购入须填写剧毒化学品购买许可证编号。"), code="permit_no")
+    entry = _resolve_chemical(chemical, cas_number)
     with transaction.atomic():
         Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()  # serialise ledger writes
+        if kind != ToxicMovementKind.STOCKTAKE:
+            sign = 1 if kind == ToxicMovementKind.PURCHASE else -1
+            _check_stock_never_negative(enterprise, entry.name, occurred_on, sign * quantity_kg, new_line=True)
         movement = ToxicMovement.objects.create(
             enterprise=enterprise,
-            chemical=chemical,
-            cas_number=cas_number,
+            substance=entry,
+            chemical=entry.name,
+            cas_number=entry.cas_number,
             kind=kind,
             quantity_kg=quantity_kg,
             occurred_on=occurred_on,
             document_no=document_no,
+            permit_no=permit_no,
+            filing_no=filing_no,
             counterparty=counterparty,
             note=note,
             recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -425,11 +523,74 @@ def toxic_movement_record(
             obj=movement,
             enterprise_id=enterprise.pk,
             summary=_("剧毒化学品台账：%(chemical)s %(kind)s %(qty)s 千克")
-            % {"chemical": chemical, "kind": ToxicMovementKind(kind).label, "qty": quantity_kg},
-            changes=audit.snapshot(movement, ["chemical", "kind", "quantity_kg", "occurred_on", "document_no"]),
+            % {"chemical": entry.name, "kind": ToxicMovementKind(kind).label, "qty": quantity_kg},
+            changes=audit.snapshot(
+                movement, ["chemical", "kind", "quantity_kg", "occurred_on", "document_no", "permit_no", "filing_no"]
+            ),
         )
         toxic_check(actor=actor, enterprise=enterprise)
     return movement
+
+
+def toxic_movement_reverse(*, actor: Any, movement: ToxicMovement, reason: str) -> ToxicMovement:
+    """Cancel a wrong line with a counter-entry (the line itself is never
+    changed): same chemical, kind, quantity and date, the opposite effect,
+    and the reason. A line is cancelled once; a counter-entry is not
+    cancelled again (enter the right line instead). Cancelling may not drop
+    the stock below zero on any day (cancel the later use first)."""
+    from relocation.core.errors import ConflictError
+
+    enterprise = movement.enterprise
+    if not permissions.can_record_toxic(actor, enterprise):
+        raise PermissionDeniedError(_("只有指挥部、公安、应急或属地单位可以登记剧毒化学品台账。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("请填写冲销理由。"), code="reason")
+    if movement.reverses_id is not None:
+        raise ServiceError(_("冲销行不能再冲销：请重新登记正确的台账行。"), code="movement")
+    with transaction.atomic():
+        Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
+        if ToxicMovement.objects.filter(reverses=movement).exists():
+            raise ConflictError(_("该台账行已冲销。"))
+        if movement.kind != ToxicMovementKind.STOCKTAKE:
+            sign = 1 if movement.kind == ToxicMovementKind.PURCHASE else -1
+            _check_stock_never_negative(
+                enterprise, movement.chemical, movement.occurred_on, -sign * movement.quantity_kg, new_line=False
+            )
+        try:
+            with transaction.atomic():
+                counter = ToxicMovement.objects.create(
+                    enterprise=enterprise,
+                    substance=movement.substance,
+                    chemical=movement.chemical,
+                    cas_number=movement.cas_number,
+                    kind=movement.kind,
+                    quantity_kg=movement.quantity_kg,
+                    occurred_on=movement.occurred_on,
+                    document_no=movement.document_no,
+                    reverses=movement,
+                    reason=reason[:300],
+                    recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                )
+        except IntegrityError:
+            raise ConflictError(_("该台账行已冲销。")) from None
+        audit.record(
+            actor=actor,
+            action="monitoring.toxic_reversed",
+            obj=counter,
+            enterprise_id=enterprise.pk,
+            summary=_("冲销剧毒化学品台账：%(chemical)s %(kind)s %(qty)s 千克（%(day)s），理由：%(reason)s")
+            % {
+                "chemical": movement.chemical,
+                "kind": ToxicMovementKind(movement.kind).label,
+                "qty": movement.quantity_kg,
+                "day": movement.occurred_on,
+                "reason": reason[:200],
+            },
+            changes={"reverses": [None, movement.pk], "reason": [None, reason]},
+        )
+        toxic_check(actor=actor, enterprise=enterprise)
+    return counter
 
 
 def toxic_check(*, actor: Any, enterprise: Enterprise) -> list[dict[str, Any]]:
@@ -527,7 +688,7 @@ def utility_import(
         created = _store_readings(
             actor,
             kind,
-            [(r.enterprise, r.reading_date, r.hour, r.consumption, r.meter_reading) for r in rows],
+            [(r.enterprise, r.reading_date, r.hour, r.consumption, r.meter_reading, r.interval) for r in rows],
             "import",
         )
         batch = UtilityImport.objects.create(
@@ -563,6 +724,8 @@ def utility_push(*, actor: Any, kind: str, readings: list[dict[str, Any]]) -> in
             errors.append(_("第 %(i)s 条：用量不能为负数。") % {"i": i})
         if r.get("hour") is not None and not 0 <= r["hour"] <= 23:
             errors.append(_("第 %(i)s 条：时段应为 0 至 23。") % {"i": i})
+        if r.get("interval") and (r["interval"] == "hour") != (r.get("hour") is not None):
+            errors.append(_("第 %(i)s 条：小时读数须填写时段，日或月读数不填时段。") % {"i": i})
     if errors:
         raise ServiceError(" ".join(errors), code="readings")
     with transaction.atomic():
@@ -570,7 +733,14 @@ def utility_push(*, actor: Any, kind: str, readings: list[dict[str, Any]]) -> in
             actor,
             kind,
             [
-                (r["enterprise"], r["reading_date"], r.get("hour"), r["consumption"], r.get("meter_reading"))
+                (
+                    r["enterprise"],
+                    r["reading_date"],
+                    r.get("hour"),
+                    r["consumption"],
+                    r.get("meter_reading"),
+                    r.get("interval", ""),
+                )
                 for r in readings
             ],
             "api",
@@ -585,15 +755,21 @@ def utility_push(*, actor: Any, kind: str, readings: list[dict[str, Any]]) -> in
 
 
 def _store_readings(actor: Any, kind: str, rows: list[tuple], source: str) -> int:
-    from relocation.monitoring.models import UtilityReading
+    """Rows of (enterprise, day, hour, amount, meter[, interval]); a reading of the
+    same enterprise, utility, day, hour and interval replaces the stored one."""
+    from relocation.monitoring.models import ReadingInterval, UtilityReading
 
     created = 0
-    for enterprise, day, hour, amount, meter in rows:
+    for enterprise, day, hour, amount, meter, *rest in rows:
+        interval = rest[0] if rest and rest[0] else (ReadingInterval.HOUR if hour is not None else ReadingInterval.DAY)
+        if interval == ReadingInterval.MONTH:
+            day = day.replace(day=1)  # a month is filed under its first day
         _, was_created = UtilityReading.objects.update_or_create(
             enterprise=enterprise,
             kind=kind,
             reading_date=day,
             hour=hour,
+            interval=interval,
             defaults={"consumption": amount, "meter_reading": meter, "source": source},
         )
         created += int(was_created)
@@ -608,7 +784,35 @@ POLICY_FIELDS = [
     "baseline_days",
     "window_days",
     "night_share",
+    "absolute_thresholds",
 ]
+
+
+def _checked_thresholds(value: Any) -> dict[str, dict[str, float]]:
+    """{"water"|"power"|"night": {industry: limit > 0}}, or a clear refusal."""
+    from relocation.enterprises.models import Industry
+    from relocation.monitoring.consumption import DEFAULT_THRESHOLDS
+
+    if value in (None, ""):
+        return {}
+    message = _('绝对阈值格式应为 {"water": {"electroplating": 10}, …}，行业为 %(industries)s，数值大于 0。') % {
+        "industries": "、".join(Industry.values)
+    }
+    if not isinstance(value, dict):
+        raise ServiceError(message, code="absolute_thresholds")
+    checked: dict[str, dict[str, float]] = {}
+    for kind, limits in value.items():
+        if kind not in DEFAULT_THRESHOLDS or not isinstance(limits, dict):
+            raise ServiceError(message, code="absolute_thresholds")
+        for industry, limit in limits.items():
+            try:
+                number = float(limit)
+            except (TypeError, ValueError):
+                number = 0
+            if industry not in Industry.values or not number > 0:
+                raise ServiceError(message, code="absolute_thresholds")
+            checked.setdefault(kind, {})[industry] = number
+    return checked
 
 
 def policy_update(*, actor: Any, data: dict[str, Any]) -> Any:
@@ -621,6 +825,8 @@ def policy_update(*, actor: Any, data: dict[str, Any]) -> Any:
         raise ServiceError(_("周期数和天数至少为 1。"))
     if not Decimal(0) < Decimal(data.get("stopped_share", "0.3")) <= Decimal(1):
         raise ServiceError(_("比例应大于 0 且不超过 1。"), code="stopped_share")
+    if "absolute_thresholds" in data:
+        data = {**data, "absolute_thresholds": _checked_thresholds(data["absolute_thresholds"])}
     with transaction.atomic():
         policy, _created = MonitoringPolicy.objects.select_for_update().get_or_create(pk=1)
         before = audit.snapshot(policy, POLICY_FIELDS)

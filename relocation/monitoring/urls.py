@@ -13,6 +13,7 @@ urlpatterns = [
     path("enterprises/<int:pk>/section/", views.enterprise_section, name="enterprise_section"),
     path("enterprises/<int:pk>/utility.json", views.utility_chart, name="utility_chart"),
     path("enterprises/<int:pk>/toxic/", views.toxic_ledger, name="toxic"),
+    path("enterprises/<int:pk>/toxic/<int:movement>/reverse/", views.toxic_reverse, name="toxic_reverse"),
     path("points/", views.point_list, name="points"),
     path("devices/", views.device_health, name="devices"),
     path("points/new/", views.point_edit, name="point_create"),

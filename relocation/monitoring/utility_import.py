@@ -1,7 +1,9 @@
 """Reading the water and power companies' files (Excel .xlsx or CSV).
 
 Columns (first row, Chinese headers): 统一社会信用代码, 日期, 用量, optional
-时段 (hour 0–23 for hourly power data) and 表读数 (meter reading). Every row
+时段 (hour 0–23 for hourly data), 周期 (小时/日/月; without it a row with an
+hour is hourly, one without a daily reading; a monthly row's 日期 may be
+"2022-03") and 表读数 (meter reading). Every row
 is checked before anything is written; one bad row refuses the whole file
 with row-level messages.
 """
@@ -24,6 +26,20 @@ HEADERS = {
     "consumption": ("用量", "用水量", "用电量", "consumption"),
     "hour": ("时段", "小时", "hour"),
     "meter_reading": ("表读数", "读数", "meter_reading"),
+    "interval": ("周期", "计量周期", "interval"),
+}
+INTERVAL_WORDS = {
+    "小时": "hour",
+    "时": "hour",
+    "hour": "hour",
+    "hourly": "hour",
+    "日": "day",
+    "天": "day",
+    "day": "day",
+    "daily": "day",
+    "月": "month",
+    "month": "month",
+    "monthly": "month",
 }
 MAX_ROWS = 50000
 
@@ -36,6 +52,19 @@ class ParsedRow:
     hour: int | None
     consumption: Decimal
     meter_reading: Decimal | None
+    interval: str = "day"
+
+
+def _month(value: Any) -> dt.date | None:
+    """ "2022-03" or "2022/3" (a monthly bill) as the first day of that month."""
+    text = str(value or "").strip().replace("/", "-").replace("年", "-").rstrip("月")
+    parts = text.split("-")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        return None
+    try:
+        return dt.date(int(parts[0]), int(parts[1]), 1)
+    except ValueError:
+        return None
 
 
 def parse(rows: list[list[Any]], *, programme_id: int | None) -> tuple[list[ParsedRow], list[str]]:
@@ -76,7 +105,13 @@ def parse(rows: list[list[Any]], *, programme_id: int | None) -> tuple[list[Pars
         enterprise = by_code.get(code)
         if enterprise is None:
             row_errors.append(_("统一社会信用代码“%(c)s”不是本项目的企业") % {"c": code})
+        raw_interval = str(cell("interval") or "").strip().lower()
+        interval = INTERVAL_WORDS.get(raw_interval, "")
+        if raw_interval and not interval:
+            row_errors.append(_("周期“%(v)s”应为小时、日或月") % {"v": cell("interval")})
         day = cell_date(cell("reading_date"))
+        if day is None and interval == "month":
+            day = _month(cell("reading_date"))
         if day is None:
             row_errors.append(_("日期“%(v)s”无法识别（应为 2022-03-01）") % {"v": cell("reading_date")})
         amount = cell_decimal(cell("consumption"))
@@ -94,14 +129,22 @@ def parse(rows: list[list[Any]], *, programme_id: int | None) -> tuple[list[Pars
         meter = cell_decimal(cell("meter_reading")) if cell("meter_reading") not in (None, "") else None
         if cell("meter_reading") not in (None, "") and meter is None:
             row_errors.append(_("表读数“%(v)s”不是数字") % {"v": cell("meter_reading")})
-        key = (code, day, hour)
+        if not interval:
+            interval = "hour" if hour is not None else "day"
+        if interval == "hour" and hour is None:
+            row_errors.append(_("小时读数须填写时段"))
+        if interval != "hour" and hour is not None:
+            row_errors.append(_("日或月读数不填时段"))
+        if interval == "month" and day is not None:
+            day = day.replace(day=1)
+        key = (code, day, hour, interval)
         if not row_errors and key in seen:
             row_errors.append(_("与前面的行重复"))
         seen.add(key)
         if row_errors:
             errors.append(_("第 %(line)s 行：%(msg)s。") % {"line": line, "msg": "；".join(str(e) for e in row_errors)})
             continue
-        parsed.append(ParsedRow(line, enterprise, day, hour, amount, meter))
+        parsed.append(ParsedRow(line, enterprise, day, hour, amount, meter, interval))
     if not parsed and not errors:
         errors.append(_("文件没有数据行。"))
     return parsed, errors

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -254,7 +254,12 @@ def toxic_ledger(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("台账已登记。"))
                 return redirect("monitoring:toxic", pk=enterprise.pk)
-    movements = selectors.toxic_for_user(request.user).filter(enterprise=enterprise).order_by("-occurred_on", "-id")
+    movements = (
+        selectors.toxic_for_user(request.user)
+        .filter(enterprise=enterprise)
+        .select_related("reversed_by")
+        .order_by("-occurred_on", "-id")
+    )
     return render(
         request,
         "monitoring/toxic_ledger.html",
@@ -262,10 +267,28 @@ def toxic_ledger(request: HttpRequest, pk: int) -> HttpResponse:
             "enterprise": enterprise,
             "movements": movements[:200],
             "balances": selectors.toxic_balances(enterprise),
+            "catalogue": selectors.toxic_chemicals(),
             "form": form,
             "can_record": can_record,
         },
     )
+
+
+@require_POST
+def toxic_reverse(request: HttpRequest, pk: int, movement: int) -> HttpResponse:
+    """Cancel a wrong ledger line with a counter-entry and its reason."""
+    _require_reader(request)
+    enterprise = enterprise_for_user(request.user, pk)
+    if not permissions.can_record_toxic(request.user, enterprise):
+        raise PermissionDenied
+    line = get_object_or_404(selectors.toxic_for_user(request.user).filter(enterprise=enterprise), pk=movement)
+    try:
+        services.toxic_movement_reverse(actor=request.user, movement=line, reason=request.POST.get("reason", ""))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已冲销，冲销行已登记。"))
+    return redirect("monitoring:toxic", pk=enterprise.pk)
 
 
 def limit_list(request: HttpRequest) -> HttpResponse:

@@ -103,3 +103,23 @@ def test_the_page_lists_risks_today_and_on_a_past_date(client, hq_staff, mixed):
         assert response.context["risk_count"] == count
         assert response.context["risk_rows"][0]["id"] == mixed["surveyed_late_alert"].pk
         assert mixed["holdout"].name in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["closed", "relocated"])
+def test_a_still_consuming_alert_shows_whatever_the_status(hq_staff, make_enterprise, status):
+    """A closed or relocated enterprise that still draws water is listed (by
+    the database and by Python alike); its other alerts are not."""
+    done = make_enterprise(status=status)
+    quiet = make_enterprise(status=status)
+    Alert.objects.create(enterprise=done, kind="stopped_consuming", title="停产仍用水", dedupe_key="t-still")
+    Alert.objects.create(enterprise=quiet, kind="exceedance", title="超标", dedupe_key="t-exceed")
+    with time_machine.travel(dt.datetime(2022, 3, 1, 10, tzinfo=dt.UTC)):
+        result = _result(hq_staff)
+        rows, total = views.risk_list(result)
+        statuses = dict(result["scope"].values_list("id", "status"))
+        by_python = risks.at_risk(statuses, result["scope"], TODAY)
+        counts = dict(risks.annotate(result["scope"], TODAY).values_list("id", "risk_count"))
+    assert [(r["id"], r["reasons"]) for r in rows] == [(done.pk, ["停产仍用水用电或剧毒化学品预警未处理"])]
+    assert total == 1 and by_python == {done.pk: ["停产仍用水用电或剧毒化学品预警未处理"]}
+    assert counts == {done.pk: 1, quiet.pk: 0}

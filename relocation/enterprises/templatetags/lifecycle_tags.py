@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from relocation.core.roles import is_hq_editor, is_staff_member
 from relocation.enterprises import closure, commitments, lifecycle, lifecycle_selectors
-from relocation.enterprises.lifecycle_facts import PRE_CLOSURE, STOPPED
+from relocation.enterprises.lifecycle_facts import STOPPED
 from relocation.enterprises.lifecycle_forms import (
     DateChangeDecisionForm,
     DateChangeForm,
@@ -75,6 +75,8 @@ def lifecycle_section(context: dict[str, Any]) -> dict[str, Any]:
             for i, s in enumerate(MAIN_ROAD)
         ],
         "checklist": closure.checklist(enterprise, user) if show_checklist else [],
+        "verification_holds": closure.verification_holds(enterprise) if show_checklist else [],
+        "can_override": is_hq_editor(user),
         "show_checklist": show_checklist,
         "overdue": lifecycle_selectors.is_overdue(enterprise),
         "can_force": is_hq_editor(user) and lifecycle.forced_closure_allowed(enterprise),

@@ -134,7 +134,12 @@ def test_it_spots_night_time_production_in_hourly_power_data(make_enterprise):
     _daily(e, "power", dt.date(2022, 5, 3), 7, 300)  # daily use looks low …
     for hour in (22, 23, 0, 1, 2, 3):  # … but the machines run at night
         UtilityReading.objects.create(
-            enterprise=e, kind="power", reading_date=dt.date(2022, 5, 8), hour=hour, consumption=Decimal(80)
+            enterprise=e,
+            kind="power",
+            reading_date=dt.date(2022, 5, 8),
+            hour=hour,
+            interval="hour",
+            consumption=Decimal(80),
         )
     from relocation.monitoring.models import MonitoringPolicy
 
@@ -145,7 +150,13 @@ def test_it_spots_night_time_production_in_hourly_power_data(make_enterprise):
 
 def test_it_keeps_the_toxic_balance_and_raises_a_discrepancy(enterprise, hq_staff):
     record = lambda kind, qty, day: services.toxic_movement_record(  # noqa: E731
-        actor=hq_staff, enterprise=enterprise, chemical="氰化钠", kind=kind, quantity_kg=Decimal(qty), occurred_on=day
+        actor=hq_staff,
+        enterprise=enterprise,
+        chemical="氰化钠",
+        kind=kind,
+        quantity_kg=Decimal(qty),
+        occurred_on=day,
+        permit_no="GM-2022-01" if kind == "purchase" else "",
     )
     record("purchase", "50", dt.date(2022, 1, 5))
     record("use", "20", dt.date(2022, 2, 1))
@@ -168,6 +179,7 @@ def test_it_blocks_closure_verification_until_the_stock_is_zero(enterprise, hq_s
         kind="purchase",
         quantity_kg=Decimal("3.5"),
         occurred_on=dt.date(2022, 1, 1),
+        permit_no="GM-2022-02",
     )
     blockers = closure_blockers(enterprise)
     assert len(blockers) == 1 and "氰化钾" in blockers[0] and "3.5" in blockers[0]

@@ -218,7 +218,14 @@ def test_it_records_a_toxic_ledger_line_on_the_page(client, liaison, enterprise)
     login(client, liaison)
     url = reverse("monitoring:toxic", args=[enterprise.pk])
     response = client.post(
-        url, {"chemical": "氰化钠", "kind": "purchase", "quantity_kg": "12.5", "occurred_on": "2022-01-01"}
+        url,
+        {
+            "chemical": "氰化钠",
+            "kind": "purchase",
+            "quantity_kg": "12.5",
+            "occurred_on": "2022-01-01",
+            "permit_no": "GM-2022-01",
+        },
     )
     assert response.status_code == 302
     assert "12.5" in client.get(url).content.decode()
@@ -315,6 +322,7 @@ def test_it_records_toxic_lines_through_the_api(hq_staff, enterprise):
         "kind": "purchase",
         "quantity_kg": "5",
         "occurred_on": "2022-01-01",
+        "permit_no": "GM-2022-01",
     }
     assert api(hq_staff).post("/api/monitoring/toxic-movements/", payload).status_code == 201
     assert api(hq_staff).get(f"/api/monitoring/toxic-movements/?enterprise={enterprise.pk}").json()["count"] == 1
