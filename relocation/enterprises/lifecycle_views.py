@@ -137,7 +137,6 @@ def closure_override(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return _detail(pk, "closure")
 
 
-@require_POST
 def forced_closure(request: HttpRequest, pk: int) -> HttpResponse:
     """The confirmation step of a forced closure: the decision number (required),
     the reason and an explicit confirmation; offered only where the plan allows it."""

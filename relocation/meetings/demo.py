@@ -123,7 +123,8 @@ def seed(*, scale: str, out: Any) -> None:
     with demo_time.on(_month_start(today, 0) - dt.timedelta(days=20)):
         services.schedule_upcoming_monthly_meetings(today=_month_start(today, 1))
     upcoming = services.schedule_upcoming_monthly_meetings(today=today)
-    for meeting in upcoming:
+    # The scheduler serves every programme; the demo holds only this one's meetings.
+    for meeting in (m for m in upcoming if m.programme_id == programme.pk):
         if meeting.scheduled_at < timezone.now() and meeting.status == MeetingStatus.SCHEDULED:
             day = timezone.localtime(meeting.scheduled_at).date()
             with demo_time.on(day - dt.timedelta(days=2)):
