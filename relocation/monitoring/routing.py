@@ -27,7 +27,7 @@ def unit_with_function(programme_id: int | None, function: str) -> Any:
 
 
 def unit_has_function(unit: Any, function: str) -> bool:
-    return unit.assigned_functions.filter(function=function).exists()
+    return function in unit.functions
 
 
 def units_for(enterprise: Any, kind: str, utility: str = "") -> tuple[Any, list[Any]]:

@@ -99,8 +99,11 @@ class Unit(TimeStampedModel):
 
     @property
     def functions(self) -> list[str]:
-        """The unit's functions (prefetch `assigned_functions` in lists)."""
-        return sorted(a.function for a in self.assigned_functions.all())
+        """The unit's functions (prefetch `assigned_functions` in lists). Kept on the
+        instance: permission checks ask several times per request."""
+        if "_functions" not in self.__dict__:
+            self.__dict__["_functions"] = sorted(a.function for a in self.assigned_functions.all())
+        return self.__dict__["_functions"]
 
 
 class AssignedFunction(TimeStampedModel):

@@ -79,8 +79,14 @@ def units_with_function(programme: Programme | int | None, function: str) -> Que
 
 
 def unit_with_function(programme: Programme | int | None, function: str) -> Unit | None:
-    """The unit that performs `function` (the first in order if several do), or None."""
-    return units_with_function(programme, function).first()
+    """The unit that performs `function` (the first in order if several do), or None.
+    Kept on a Programme instance for the rest of the request (rules ask repeatedly)."""
+    if not isinstance(programme, Programme):
+        return units_with_function(programme, function).first()
+    memo = programme.__dict__.setdefault("_unit_by_function", {})
+    if function not in memo:
+        memo[function] = units_with_function(programme, function).first()
+    return memo[function]
 
 
 def unit_has_function(unit: Unit | None, function: str) -> bool:
