@@ -291,3 +291,53 @@ def break_title(document: Any) -> None:
             t = OxmlElement("w:t")
             t.text = line
             first._r.append(t)
+
+
+# ----------------------------------------------------------------------------- template building blocks
+# The build scripts of every default Word template (the generic frame, 督办单,
+# the inspection report, enforcement notices and decisions, the commitment
+# letter) start from these, so each one carries the same page, grid, styles and
+# page numbers; a test measures every template file.
+
+
+def new_document() -> Any:
+    """An empty A4 document with the 版心, the grid, the styles by element and
+    the page numbers, and no stray first paragraph."""
+    from docx import Document
+
+    doc = Document()
+    setup_page(doc)
+    add_styles(doc)
+    body = doc.element.body
+    for p in list(body.iterchildren(_qn("w:p"))):
+        body.remove(p)
+    page_numbers(doc)
+    return doc
+
+
+def add(doc: Any, text: str, style: str) -> Any:
+    """A paragraph of `style` holding `text` (empty text: a blank line of the grid)."""
+    p = doc.add_paragraph(style=style)
+    if text:
+        p.add_run(text)
+    return p
+
+
+def letterhead(doc: Any, authority: str, number: str) -> None:
+    """版头: the issuing authority's mark 35 mm below the top of the text area,
+    two blank lines, the 发文字号 with the red rule 4 mm under it, then two
+    blank lines before the title (GB/T 9704-2012 7.2)."""
+    add(doc, authority, "公文版头")
+    add(doc, "", "公文正文")
+    add(doc, "", "公文正文")
+    border(add(doc, number, "公文发文字号"), "bottom", color=RED, size_eighths=12, space=round(4 * MM_PT))
+    add(doc, "", "公文正文")
+    add(doc, "", "公文正文")
+
+
+def signature(doc: Any, signer: str, date: str) -> None:
+    """落款 and 成文日期 右空四字, with two blank lines of room for the seal."""
+    add(doc, "", "公文正文")
+    add(doc, "", "公文正文")
+    add(doc, signer, "公文落款")
+    add(doc, date, "公文落款")

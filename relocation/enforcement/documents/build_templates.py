@@ -3,16 +3,18 @@ placeholders such as {{ enterprise }}). Run once after editing this script:
 
     .venv/bin/python relocation/enforcement/documents/build_templates.py
 
+The layout (GB/T 9704-2012) comes from relocation/core/official_layout.py.
+
 HQ may upload its own version of any template (core DocumentTemplate, code
 "enforcement.<kind>"); these files are only the defaults."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+from relocation.core import official_layout as L  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
@@ -73,25 +75,18 @@ TEMPLATES = {
 
 
 def build(kind: str, title: str, paragraphs: list[str]) -> Path:
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.size = Pt(14)
-    head = doc.add_paragraph()
-    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    head.add_run("{{ unit }}").bold = True
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(title)
-    run.bold = True
-    run.font.size = Pt(22)
-    number = doc.add_paragraph()
-    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    number.add_run("{{ number }}")
-    for text in paragraphs:
-        doc.add_paragraph(text)
-    sign = doc.add_paragraph()
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    sign.add_run("{{ unit }}\n{{ date }}")
+    """The enforcement unit's 版头, the title, the party addressed (first
+    paragraph, flush left), the body (two characters in), 落款 and date, all
+    in the GB/T 9704-2012 frame of core.official_layout."""
+    doc = L.new_document()
+    L.letterhead(doc, "{{ unit }}", "{{ number }}")
+    L.add(doc, title, "公文标题")
+    L.add(doc, "", "公文正文")
+    addressee, *body = paragraphs
+    L.add(doc, addressee, "公文主送")
+    for text in body:
+        L.add(doc, text, "公文正文")
+    L.signature(doc, "{{ unit }}", "{{ date }}")
     path = HERE / f"{kind}.docx"
     doc.save(str(path))
     return path

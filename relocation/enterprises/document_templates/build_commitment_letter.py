@@ -10,35 +10,28 @@ destination, obligations (a list), programme_name, zone_name, date.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+from relocation.core import official_layout as L  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "commitment_letter.docx"
 
 
 def build(path: Path = OUT) -> Path:
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "SimSun"
-    style.font.size = Pt(12)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run("关停搬迁承诺书")
-    run.bold = True
-    run.font.size = Pt(20)
-    number = doc.add_paragraph("{{ number }}")
-    number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-
-    doc.add_paragraph("{{ programme_name }}现场指挥部：")
-    doc.add_paragraph(
+    """The enterprise's letter to HQ in the GB/T 9704-2012 frame of
+    core.official_layout (no authority's 版头: the enterprise signs it)."""
+    doc = L.new_document()
+    L.add(doc, "关停搬迁承诺书", "公文标题")
+    L.add(doc, "{{ number }}", "公文落款")
+    L.add(doc, "", "公文正文")
+    L.add(doc, "{{ programme_name }}现场指挥部：", "公文主送")
+    L.add(
+        doc,
         "本企业已知悉市委市政府关于{{ zone_name }}全面关停及重点污染企业分流搬迁的决定，"
-        "现就本企业关停搬迁事项郑重承诺如下："
+        "现就本企业关停搬迁事项郑重承诺如下：",
+        "公文正文",
     )
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"
@@ -52,18 +45,18 @@ def build(path: Path = OUT) -> Path:
         ("搬迁去向", "{{ destination }}"),
     ]:
         cells = table.add_row().cells
-        cells[0].text = label
-        cells[1].text = tag
+        for cell, text in zip(cells, (label, tag), strict=True):
+            cell.paragraphs[0].style = doc.styles["公文表格"]
+            cell.paragraphs[0].add_run(text)
 
-    doc.add_paragraph("本企业承诺履行以下义务：")
-    doc.add_paragraph("{%p for item in obligations %}")
-    doc.add_paragraph("{{ loop.index }}. {{ item }}")
-    doc.add_paragraph("{%p endfor %}")
-    doc.add_paragraph("本承诺书一式两份，企业与现场指挥部各执一份，自签署之日起生效。")
-    doc.add_paragraph("")
+    L.add(doc, "本企业承诺履行以下义务：", "公文正文")
+    L.add(doc, "{%p for item in obligations %}", "公文正文")
+    L.add(doc, "{{ loop.index }}. {{ item }}", "公文正文")
+    L.add(doc, "{%p endfor %}", "公文正文")
+    L.add(doc, "本承诺书一式两份，企业与现场指挥部各执一份，自签署之日起生效。", "公文正文")
+    L.add(doc, "", "公文正文")
     for line in ["承诺企业（盖章）：{{ enterprise_name }}", "法定代表人（签字）：", "日期：{{ date }}"]:
-        p = doc.add_paragraph(line)
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        L.add(doc, line, "公文落款")
     doc.save(path)
     return path
 

@@ -98,8 +98,9 @@ def test_the_notice_is_a_numbered_official_document(make_task, hq_staff):
     assert first.serial + 1 == other.serial
     doc = Document(io.BytesIO(bytes(first.document)))
     text = [p.text for p in doc.paragraphs]
-    assert text[1] == first.number
+    # 版头, two blank lines, then the 发文字号 (GB/T 9704-2012 7.2).
+    assert text[1:4] == ["", "", first.number]
     assert "虎门镇：" in text or any(t.endswith("：") and "虎门" in t for t in text)
-    assert any("关停企业断水断电核查" in t and "已逾期 2 个工作日" in t for t in text)
+    assert any("关停企业断水断电核查" in t and "已逾期2个工作日" in t for t in text)
     section = doc.sections[0]
     assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28

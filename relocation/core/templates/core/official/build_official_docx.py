@@ -22,7 +22,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -45,31 +44,13 @@ def bookmark(paragraph, name: str, bid: str) -> None:
 
 
 def build() -> Path:
-    doc = Document()
+    doc = L.new_document()
     doc.sections[0].start_type = WD_SECTION.NEW_PAGE
-    L.setup_page(doc)
-    L.add_styles(doc)
-
-    # Remove the empty first paragraph python-docx starts with.
-    body = doc.element.body
-    for p in list(body.iterchildren(qn("w:p"))):
-        body.remove(p)
 
     def para(text: str, style: str):
-        p = doc.add_paragraph(style=style)
-        if text:
-            p.add_run(text)
-        return p
+        return L.add(doc, text, style)
 
-    para("{{ authority }}", "公文版头")
-    # 发文字号: two blank lines under the mark; the red rule 4 mm under the number.
-    para("", "公文正文")
-    para("", "公文正文")
-    number = para("{{ document_number }}", "公文发文字号")
-    L.border(number, "bottom", color=L.RED, size_eighths=12, space=round(4 * L.MM_PT))
-    # 标题: two blank lines under the red rule; 主送: one blank line under the title.
-    para("", "公文正文")
-    para("", "公文正文")
+    L.letterhead(doc, "{{ authority }}", "{{ document_number }}")
     para("{{ title }}", "公文标题")
     para("", "公文正文")
     para("{% if recipients %}{{ recipients }}：{% endif %}", "公文主送")
@@ -86,10 +67,7 @@ def build() -> Path:
     para("附件：{{ annex_title }}", "公文正文")
     para("{%p endif %}", "公文正文")
     # The seal's room, then 落款 and 成文日期 (右空四字), 附注 on the next line.
-    para("", "公文正文")
-    para("", "公文正文")
-    para("{{ signer }}", "公文落款")
-    para("{{ date_text }}", "公文落款")
+    L.signature(doc, "{{ signer }}", "{{ date_text }}")
     para("{% if note %}（{{ note }}）{% endif %}", "公文正文")
     # 附件 on pages of its own before the 版记 (official.py lays it in here).
     bookmark(para("", "公文正文"), "annex", "1")
@@ -103,7 +81,6 @@ def build() -> Path:
     L.at_page_foot(copy_to)
     L.at_page_foot(printed)
 
-    L.page_numbers(doc)
     doc.save(OUT)
     return OUT
 
