@@ -32,6 +32,13 @@ AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY", AUDIT_CHAIN_KEY_DEMO_DEFAULT)
 # Signed checkpoints of the chain head are appended here (and to the log) by a
 # periodic job; copy them off the host (docs/guide/*/operations.md).
 AUDIT_CHECKPOINT_FILE = Path(env_str("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit" / "checkpoints.jsonl")))
+# Backups (manage.py backup / restore, core.tasks.scheduled_backup): archives are
+# encrypted with BACKUP_KEY (base64 of 32 bytes, `backup --new-key`), which the
+# operator keeps off the host; with no key the scheduled backup does not run.
+BACKUP_KEY = env_str("BACKUP_KEY", "")
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
+BACKUP_HOUR = env_int("BACKUP_HOUR", 2)
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -161,12 +161,15 @@ class ChainProblem:
     reason: str
 
 
-def verify_chain(batch_size: int = 5000, checkpoints: list[Checkpoint] | None = None) -> Iterator[ChainProblem]:
+def verify_chain(
+    batch_size: int = 5000, checkpoints: list[Checkpoint] | None = None, using: str = "default"
+) -> Iterator[ChainProblem]:
     """Walk the chain in order; yield the first break (tampered, missing or
     reordered entry, or a rewrite without the key) and stop, since everything
     after it is unverifiable. Then compare with the signed checkpoints written
     outside the database: a checkpointed entry that is gone or differs means the
-    tail was cut off or the chain rebuilt."""
+    tail was cut off or the chain rebuilt. `using` names the database (a
+    restored copy is checked before it is put in service)."""
     from relocation.core import audit_checkpoints
 
     key = chain_key()
@@ -180,7 +183,7 @@ def verify_chain(batch_size: int = 5000, checkpoints: list[Checkpoint] | None = 
             )
             return
     anchored = {c.seq: c for c in checkpoints}
-    qs = AuditEvent.objects.order_by("seq")
+    qs = AuditEvent.objects.using(using).order_by("seq")
     last_seq = 0
     for event in qs.iterator(chunk_size=batch_size):
         if event.seq != expected_seq:
@@ -212,7 +215,7 @@ def verify_chain(batch_size: int = 5000, checkpoints: list[Checkpoint] | None = 
                 f"missing entries: the checkpoint of {latest.at} saw #{latest.seq}, the table ends at #{last_seq}",
             )
             return
-    head = AuditChainHead.objects.filter(id=1).first()
+    head = AuditChainHead.objects.using(using).filter(id=1).first()
     if head is not None and head.seq != last_seq:
         yield ChainProblem(
             last_seq + 1, f"missing entries: the chain head is at #{head.seq}, the table ends at #{last_seq}"

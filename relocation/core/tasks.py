@@ -52,6 +52,27 @@ def checkpoint_audit_chain() -> int | None:
     return checkpoint.seq if checkpoint else None
 
 
+@db_periodic_task(crontab(minute="30", hour=str(settings.BACKUP_HOUR)))
+@lock_task("core-backup")
+def scheduled_backup() -> str | None:
+    """Every night: an encrypted backup into BACKUP_DIR, keeping BACKUP_KEEP of
+    them. Without BACKUP_KEY nothing is written (a backup nobody can decrypt, or
+    one in clear, is worse than a missing one, which the log says)."""
+    from pathlib import Path
+
+    from relocation.core import backup
+
+    if not settings.BACKUP_KEY:
+        log.warning("scheduled backup skipped: BACKUP_KEY is not set")
+        return None
+    directory = Path(settings.BACKUP_DIR)
+    output = directory / backup.backup_name()
+    backup.create_backup(output, backup.load_key(settings.BACKUP_KEY))
+    backup.prune(directory, settings.BACKUP_KEEP)
+    log.info("backup written: %s", output)
+    return str(output)
+
+
 class DeliveryFailed(Exception):
     """Some channel failed and will be tried again (huey retries the job)."""
 
