@@ -9,7 +9,7 @@ PORT ?= 8000
 # on this date and ticks on. Unset it (make demo DEMO_TODAY=) for real time.
 DEMO_TODAY ?= 2022-05-16
 
-.PHONY: demo demo-data test setup lint pytest bench messages clean-demo
+.PHONY: demo demo-data test setup lint pytest bench messages clean-demo offline-bundle
 
 setup: $(VENV)/.installed node_modules/.installed var/.system-packages messages
 
@@ -57,3 +57,8 @@ test: setup lint pytest
 bench: setup
 	$(MANAGE) migrate --noinput -v0
 	@for f in bench/*.py; do $(PY) $$f || exit 1; done
+
+# The intranet install kit (source, wheels, npm cache), built where the registries
+# can be reached; scripts/install-offline.sh installs it with no network.
+offline-bundle:
+	bash scripts/offline-bundle.sh

@@ -328,10 +328,21 @@ DOCUMENT_FONT_SANS = env_str("DOCUMENT_FONT_SANS", "Noto Sans CJK SC")
 # 楷体 in PDFs (second-level headings): AR PL UKai from Debian's fonts-arphic-ukai.
 DOCUMENT_FONT_KAI = env_str("DOCUMENT_FONT_KAI", "AR PL UKai CN")
 
+# With LOG_DIR (production: /var/log/relocation) the log also goes to a file
+# there, reopened when logrotate moves it (deploy/logrotate keeps 200 days).
+LOG_DIR = env_str("LOG_DIR", "")
+_log_handlers = {"console": {"class": "logging.StreamHandler"}}
+if LOG_DIR:
+    _log_handlers["file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": str(Path(LOG_DIR) / "app.log"),
+        "formatter": "plain",
+    }
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": _log_handlers,
+    "root": {"handlers": list(_log_handlers), "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
