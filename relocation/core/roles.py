@@ -32,6 +32,9 @@ PROGRAMME_WIDE = frozenset({Role.GROUP_LEADER, Role.HQ_COMMANDER, Role.HQ_STAFF}
 UNIT_ROLES = frozenset({Role.UNIT_LEADER, Role.UNIT_LIAISON, Role.INSPECTOR})
 # The three separated administrator roles; they get a second factor.
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
+# Accounts whose creation, or elevation to which, takes a second person's approval
+# (the security admin's): HQ acts for the whole programme, the admins for the installation.
+ELEVATED_ROLES = frozenset({Role.HQ_COMMANDER, Role.HQ_STAFF}) | ADMIN_ROLES
 # Roles that work on the programme's business data at all.
 STAFF_ROLES = PROGRAMME_WIDE | UNIT_ROLES
 

@@ -1,10 +1,11 @@
 from rest_framework.routers import DefaultRouter
 
-from relocation.organisation import api
+from relocation.organisation import api, approval_api
 
 router = DefaultRouter()
 router.register("units", api.UnitViewSet, basename="unit")
 router.register("people", api.PersonViewSet, basename="person")
 router.register("memberships", api.MembershipViewSet, basename="membership")
 router.register("accounts", api.AccountViewSet, basename="account")
+router.register("account-approvals", approval_api.AccountApprovalViewSet, basename="account-approval")
 urlpatterns = router.urls

@@ -44,6 +44,19 @@ class OrganisationConfig(AppConfig):
                 visible=is_security_admin,
             )
         )
+        navigation.register(
+            navigation.NavEntry(
+                key="account_approvals",
+                label=_("账户审批"),
+                url_name="organisation:approvals",
+                icon="person-check",
+                order=202,
+                visible=lambda user: is_security_admin(user) or is_system_admin(user),
+            )
+        )
+        from relocation.core import notification_kinds
+
+        notification_kinds.register("account", _("账户审批"), order=90)
         navigation.register_account(
             navigation.NavEntry(
                 key="password_change", label=_("修改密码"), url_name="organisation:password_change", icon="key"

@@ -256,3 +256,48 @@ class GroupRobot(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_platform_display()}"
+
+
+class AccountApproval(TimeStampedModel):
+    """A second person's approval of an HQ or admin account (三员分立 made real):
+    the system admin asks, the security admin decides. Until then a new account
+    stays inactive, and an account to be elevated keeps its old role."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("新建账户")
+        ELEVATE = "elevate", _("提升角色")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已驳回")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("账户"))
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    role = models.CharField(_("申请角色"), max_length=32, choices=Role.choices)
+    previous_role = models.CharField(_("原角色"), max_length=32, choices=Role.choices, blank=True)
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属单位")
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("申请人")
+    )
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("审批人")
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    reason = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("账户审批")
+        verbose_name_plural = _("账户审批")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="pending"), name="one_pending_approval_per_account"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()} · {self.get_role_display()}"

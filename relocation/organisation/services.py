@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from relocation.core import audit
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.roles import UNIT_ROLES, Role, is_hq_editor, is_security_admin, is_system_admin
-from relocation.organisation import functions, programme_hooks
+from relocation.organisation import approvals, functions, programme_hooks
 from relocation.organisation.models import (
     AssignedFunction,
     LiaisonAssignment,
@@ -337,7 +337,8 @@ def user_create(
     phone: str = "",
 ) -> User:
     """Accounts are created by the system admin only (or by the set-up/demo
-    command, which passes actor=None)."""
+    command, which passes actor=None). An HQ or admin account is created
+    inactive and waits for the security admin's approval (approvals.py)."""
     if actor is not None:
         _require_system_admin(actor, _("只有系统管理员可以创建账户。"))
     username = (username or "").strip()
@@ -346,10 +347,12 @@ def user_create(
     _check_role_and_unit(role, unit)
     user = User(username=username, role=role, unit=unit, display_name=display_name, email=email, phone=phone)
     _validate_password(password, user)
+    pending = approvals.needs_approval(actor, role)
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
             raise ServiceError(_("用户名“%(u)s”已存在。") % {"u": username})
         user.set_password(password)
+        user.is_active = not pending
         user.save()
         audit.record(
             actor=actor,
@@ -358,6 +361,8 @@ def user_create(
             changes={"role": [None, role], "unit": [None, unit.pk if unit else None]},
             summary=_("创建账户 %(u)s（%(role)s）") % {"u": username, "role": user.get_role_display()},
         )
+        if pending:
+            approvals.approval_request(actor=actor, user=user, kind="create", role=role, unit=unit)
     return user
 
 
@@ -374,7 +379,16 @@ def user_update(*, actor: Any, user: User, **values: Any) -> User:
             raise PermissionDeniedError(_("不能修改自己的角色。"))
         if user.pk == actor.pk and values.get("is_active") is False:
             raise PermissionDeniedError(_("不能停用自己的账户。"))
+        if values.get("is_active") is True and not user.is_active:
+            approvals.refuse_while_pending(user)
         before = audit.snapshot(user, ACCOUNT_FIELDS)
+        elevate = "role" in values and values["role"] != user.role and approvals.needs_approval(actor, values["role"])
+        if elevate:
+            # The new role (and its unit) waits for the security admin; the rest applies now.
+            _check_role_and_unit(values["role"], values.get("unit", user.unit))
+            approvals.approval_request(
+                actor=actor, user=user, kind="elevate", role=values.pop("role"), unit=values.pop("unit", user.unit)
+            )
         for field, value in values.items():
             setattr(user, field, value)
         _check_role_and_unit(user.role, user.unit)
@@ -415,6 +429,7 @@ def user_reactivate(*, actor: Any, user: User) -> User:
     """Let a deactivated account log in again (system admin only)."""
     _require_system_admin(actor, _("只有系统管理员可以启用账户。"))
     with transaction.atomic():
+        approvals.refuse_while_pending(user)
         updated = User.objects.filter(pk=user.pk, is_active=False).update(is_active=True)
         if updated:
             audit.record(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relocation.organisation import robot_views, views
+from relocation.organisation import approval_views, robot_views, views
 
 app_name = "organisation"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("api-token/", views.api_token, name="api_token"),
     path("security/", views.security_list, name="security"),
+    path("approvals/", approval_views.approval_list, name="approvals"),
+    path("approvals/<int:pk>/decide/", approval_views.approval_decide, name="approval_decide"),
     path("security/<int:pk>/unlock/", views.security_unlock, name="security_unlock"),
     path("security/<int:pk>/second-factor-reset/", views.security_second_factor_reset, name="security_2fa_reset"),
 ]
