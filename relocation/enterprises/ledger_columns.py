@@ -119,16 +119,17 @@ def read_int(value: Any) -> int:
 def read_decimal(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise CellError(_("应为数字"))
-    if isinstance(value, (int, float)):
-        return Decimal(str(value)).quantize(Decimal("0.01"))
-    text = clean_token(value).replace(",", "")
+    text = str(value) if isinstance(value, (int, float)) else clean_token(value).replace(",", "")
     try:
         number = Decimal(text)
     except InvalidOperation:
         raise CellError(_("“%(value)s”不是数字") % {"value": value})
     if not number.is_finite():
         raise CellError(_("“%(value)s”不是数字") % {"value": value})
-    return number.quantize(Decimal("0.01"))
+    try:
+        return number.quantize(Decimal("0.01"))
+    except InvalidOperation:  # more digits than the decimal context holds (1e+26)
+        raise CellError(_("“%(value)s”超出可记录的范围") % {"value": value}) from None
 
 
 def read_float(value: Any) -> float:
