@@ -12,8 +12,46 @@ def unread_count(user: Any) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def inbox_for_user(user: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user)
+def inbox_for_user(user: Any, *, category: str = "", unread: bool = False) -> QuerySet[Notification]:
+    """The user's notifications, optionally of one category (see notification_kinds) or unread only."""
+    from django.db.models import Q
+
+    from relocation.core.notification_kinds import OTHER, categories
+
+    qs = Notification.objects.filter(recipient=user)
+    known = [key for key, _label in categories() if key != OTHER]
+    if category == OTHER:
+        for key in known:
+            qs = qs.exclude(verb__startswith=f"{key}.")
+    elif category in known:
+        qs = qs.filter(Q(verb__startswith=f"{category}.") | Q(verb=category))
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return qs
+
+
+def inbox_groups(user: Any) -> list[dict[str, Any]]:
+    """Each category with the user's unread and total counts, in display order (one query),
+    so a busy inbox reads as a few groups, not a long list."""
+    from django.db.models import Count, Q
+
+    from relocation.core.notification_kinds import categories, category_of
+
+    totals: dict[str, list[int]] = {}
+    rows = (
+        Notification.objects.filter(recipient=user)
+        .values("verb")
+        .annotate(total=Count("id"), unread=Count("id", filter=Q(read_at__isnull=True)))
+    )
+    for row in rows:
+        counts = totals.setdefault(category_of(row["verb"]), [0, 0])
+        counts[0] += row["unread"]
+        counts[1] += row["total"]
+    return [
+        {"key": key, "label": label, "unread": totals[key][0], "total": totals[key][1]}
+        for key, label in categories()
+        if key in totals
+    ]
 
 
 def notification_preferences_of(user: Any) -> dict[str, bool]:

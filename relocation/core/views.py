@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 import io
 from pathlib import Path
+from urllib.parse import urlencode
 
 import markdown
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -60,15 +62,29 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.inbox_for_user(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "core/inbox.html", {"page": page})
+    """Notifications grouped by category (with unread counts), unread only on request."""
+    category = request.GET.get("category", "")
+    unread = request.GET.get("unread") == "1"
+    qs = selectors.inbox_for_user(request.user, category=category, unread=unread)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    groups = selectors.inbox_groups(request.user)
+    return render(
+        request,
+        "core/inbox.html",
+        {"page": page, "groups": groups, "category": category, "unread": unread},
+    )
 
 
 @require_POST
 def inbox_mark_read(request: HttpRequest) -> HttpResponse:
+    """Mark the chosen notifications, or all of one category, or all, as read."""
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    category = request.POST.get("category", "")
+    if ids is None and category:
+        ids = list(selectors.inbox_for_user(request.user, category=category, unread=True).values_list("pk", flat=True))
     notifications.mark_read(user=request.user, notification_ids=ids)
-    return redirect("inbox")
+    url = reverse("inbox")
+    return redirect(f"{url}?{urlencode({'category': category})}" if category else url)
 
 
 def _guide_lang() -> str:
