@@ -249,6 +249,9 @@ COLUMNS: list[Column] = [
     Column("纬度", "latitude", read_float),
 ]
 HEADERS = [c.header for c in COLUMNS]
+# Columns the export adds after the template's (ledger_export.EXTRA_COLUMNS);
+# the import skips them without a warning, so an export can be imported back.
+EXPORT_ONLY_HEADERS = ("属地", "分类", "搬迁进度", "批次")
 BY_FIELD = {c.field: c for c in COLUMNS}
 BY_HEADER = {normalise_header(c.header): c for c in COLUMNS}
 REQUIRED_FIELDS = ("name", "credit_code")

@@ -1,5 +1,6 @@
 """Writing ledger workbooks: the blank import template and the export of
-what the list shows (same columns, phones masked, no live formulas)."""
+what the list shows (the template's columns, then 属地, 分类, 搬迁进度 and
+批次 as the list shows them; phones masked, no live formulas)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -16,20 +18,33 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from relocation.core.masking import mask_phone
-from relocation.enterprises.ledger_columns import BY_FIELD, COLUMNS, HEADERS
+from relocation.core.spreadsheets import XLSX_CONTENT_TYPE, Col, cell_value, safe_cell
+from relocation.enterprises.ledger_columns import BY_FIELD, COLUMNS, EXPORT_ONLY_HEADERS, HEADERS
 from relocation.enterprises.models import CapitalBackground, Enterprise, Industry, Process, PropertyOwnerType
 
+__all__ = ["XLSX_CONTENT_TYPE", "export_ledger", "ledger_template"]
+
 SHEET = "企业台账"
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# What the list shows beyond the template's columns, after them (the import
+# skips these: 分类 and 进度 change through their own confirmations).
+EXTRA_COLUMNS = [
+    Col(EXPORT_ONLY_HEADERS[0], lambda e: str(e.territorial_unit) if e.territorial_unit_id else "", 16),
+    Col(EXPORT_ONLY_HEADERS[1], lambda e: e.category.name if e.category_id else "", 16),
+    Col(EXPORT_ONLY_HEADERS[2], lambda e: e.get_status_display(), 14),
+    Col(EXPORT_ONLY_HEADERS[3], lambda e: _batch_name(e), 16),
+]
+EXPORT_HEADERS = HEADERS + [c.header for c in EXTRA_COLUMNS]
+# What the export reads besides the enterprise row: one query, no N+1.
+EXPORT_RELATED = ("territorial_unit", "category", "relocation_plan__batch")
 
 
-def neutralise(value: Any) -> Any:
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+def _batch_name(enterprise: Enterprise) -> str:
+    try:
+        plan = enterprise.relocation_plan
+    except ObjectDoesNotExist:
+        return ""
+    return plan.batch.name if plan.batch_id else ""
 
 
 def row_values(enterprise: Enterprise) -> list[Any]:
@@ -42,26 +57,27 @@ def row_values(enterprise: Enterprise) -> list[Any]:
             value = column.write(value)
         if value is None:
             value = ""
-        values.append(neutralise(value))
+        values.append(safe_cell(value))
     return values
 
 
 def export_ledger(enterprises: Iterable[Enterprise]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET)
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    for index, width in enumerate([c.width for c in COLUMNS] + [c.width for c in EXTRA_COLUMNS], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header = []
-    for title in HEADERS:
+    for title in EXPORT_HEADERS:
         cell = WriteOnlyCell(sheet, value=title)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     for enterprise in enterprises:
         row: list[Any] = []
-        for value in row_values(enterprise):
+        extra = [cell_value(c.value(enterprise)) for c in EXTRA_COLUMNS]
+        for value in row_values(enterprise) + extra:
             if isinstance(value, dt.date):
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = "yyyy-mm-dd"

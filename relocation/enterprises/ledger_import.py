@@ -46,6 +46,7 @@ from relocation.enterprises.ledger_columns import (
     BY_FIELD,
     BY_HEADER,
     COLUMNS,
+    EXPORT_ONLY_HEADERS,
     REQUIRED_FIELDS,
     CellError,
     Column,
@@ -162,6 +163,9 @@ def _open_rows(content: bytes) -> Any:
     return workbook, sheet.iter_rows(values_only=True)
 
 
+EXPORT_ONLY = {normalise_header(h) for h in EXPORT_ONLY_HEADERS}
+
+
 def _map_headers(header_row: tuple[Any, ...], report: ImportReport) -> dict[int, Column]:
     """Column index → Column. Extra columns are ignored with a warning."""
     mapping: dict[int, Column] = {}
@@ -171,6 +175,8 @@ def _map_headers(header_row: tuple[Any, ...], report: ImportReport) -> dict[int,
         if is_blank(raw):
             continue
         column = BY_HEADER.get(normalise_header(raw))
+        if column is None and normalise_header(raw) in EXPORT_ONLY:
+            continue  # 属地/分类/进度/批次 of our own export: shown, not imported
         if column is None:
             report.warnings.append(
                 _("第%(letter)s列“%(header)s”不是模板中的列，已忽略。")
