@@ -47,3 +47,11 @@ def test_who_may_not_read_the_list_may_not_export_it(client, enterprise_contact,
     record()
     client.force_login(enterprise_contact)
     assert client.get(reverse("enforcement:inspection_list"), {"export": "xlsx"}).status_code == 403
+
+
+def test_the_api_exports_inspections_and_measures(client, inspector, record):
+    record()
+    client.force_login(inspector)
+    rows = workbook_rows(client.get("/api/enforcement/inspections/export/"))
+    assert rows[0][:2] == ("日期", "企业") and len(rows) == 2
+    assert workbook_rows(client.get("/api/enforcement/measures/export/"))[0][0] == "企业"

@@ -61,3 +61,12 @@ def test_the_special_inspection_export(client, hq_staff, programme):
     rows = workbook_rows(client.get(url, {"export": "xlsx"}))
     assert_header_matches(table_header(page, "inspection-table"), rows[0])
     assert rows[1][:3] == ("断水断电专题督查", "2022Q1", 0)
+
+
+def test_the_api_exports_the_filtered_tasks(client, make_task, hq_staff, units):
+    make_task(title="用水", lead_unit=units["humen"])
+    make_task(title="用电", lead_unit=units["water"])
+    client.force_login(hq_staff)
+    response = client.get("/api/supervision/tasks/export/", {"unit": units["water"].pk})
+    rows = workbook_rows(response)
+    assert rows[0][0] == "任务" and [r[0] for r in rows[1:]] == ["用电"]
