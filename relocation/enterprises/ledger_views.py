@@ -106,7 +106,7 @@ def category_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def ledger_template(request: HttpRequest) -> HttpResponse:
     if not is_staff_member(request.user):
         raise PermissionDenied
-    return _xlsx(ledger_export.ledger_template(), _("企业台账导入模板") + ".xlsx")
+    return _xlsx(ledger_export.ledger_template(programme_for(request.user)), _("企业台账导入模板") + ".xlsx")
 
 
 def ledger_export_view(request: HttpRequest) -> HttpResponse:
