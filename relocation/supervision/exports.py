@@ -37,3 +37,29 @@ INSPECTION_COLUMNS = [
     Col(_("状态"), lambda i: i.get_status_display()),
     Col(_("报告文号"), lambda i: i.report_number, 20),
 ]
+
+
+def _period(report) -> str:
+    return f"{report.period_start:%Y-%m-%d} — {report.period_end:%Y-%m-%d}" if report.period_start else ""
+
+
+def report_columns() -> list[Col]:
+    """信息报送: the HQ page (one period, every unit) and a unit's own page share
+    these; a unit that has not reported comes as a row with 未报送."""
+    return [
+        Col(_("单位"), lambda r: str(r.unit), 20),
+        Col(_("周期"), _period, 24),
+        Col(_("状态"), lambda r: r.get_status_display() if r.pk else str(_("未报送"))),
+        Col(_("截止"), lambda r: r.due_on, 12),
+        Col(_("报送时间"), lambda r: r.submitted_at, 18),
+        Col(_("迟报"), lambda r: bool(r.pk) and r.is_late, 8),
+    ]
+
+
+def missing_rows(units, period) -> list:
+    """The units that have not reported, as unsaved reports of the period."""
+    from relocation.supervision.models import UnitReport
+
+    return [
+        UnitReport(unit=unit, period_start=period.start, period_end=period.end, due_on=period.due_on) for unit in units
+    ]

@@ -417,8 +417,13 @@ def report_list(request: HttpRequest) -> HttpResponse:
         context["periods"] = list(
             reversed(reports.periods_between(programme, period.start - dt.timedelta(days=140), today))
         )
+        if wants_export(request):
+            rows = list(context["reports"]) + exports.missing_rows(context["missing"], period)
+            return export_table(_("信息报送"), exports.report_columns(), rows)
     else:
         qs = selectors.reports_for_user(request.user).filter(programme=programme)
+        if wants_export(request):
+            return export_table(_("信息报送"), exports.report_columns(), qs)
         context["page"] = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
         context["current"] = qs.filter(period_start=period.start).first()
         context["can_fill"] = permissions.acts_for_unit(request.user, request.user.unit_id)

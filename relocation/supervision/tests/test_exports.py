@@ -70,3 +70,39 @@ def test_the_api_exports_the_filtered_tasks(client, make_task, hq_staff, units):
     response = client.get("/api/supervision/tasks/export/", {"unit": units["water"].pk})
     rows = workbook_rows(response)
     assert rows[0][0] == "任务" and [r[0] for r in rows[1:]] == ["用电"]
+
+
+def test_the_report_export_lists_who_reported_and_who_has_not(client, hq_staff, liaison, units):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from relocation.conftest import make_user
+    from relocation.supervision import reports
+    from relocation.supervision.tests.test_unit_reports import at
+
+    with at(2022, 1, 25):
+        r = reports.report_open(actor=liaison, unit=liaison.unit, period_start=dt.date(2022, 1, 11))
+        reports.report_save(actor=liaison, report=r, progress="x", next_steps="", suggestions="")
+        reports.report_submit(actor=liaison, report=r)
+    client.force_login(hq_staff)
+    url = reverse("supervision:reports")
+    with at(2022, 1, 27):
+        page = client.get(url, {"period": "2022-01-11"}).content.decode()
+        with CaptureQueriesContext(connection) as small:
+            rows = workbook_rows(client.get(url, {"period": "2022-01-11", "export": "xlsx"}))
+        assert_header_matches(table_header(page, "report-table"), rows[0])
+        by_unit = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+        assert by_unit[str(liaison.unit)]["状态"] == r.get_status_display()
+        assert by_unit[str(units["eeb"])]["状态"] == "未报送"
+        for code in ["eeb", "police"]:
+            other = make_user(f"{code}_l", "unit_liaison", units[code])
+            o = reports.report_open(actor=other, unit=units[code], period_start=dt.date(2022, 1, 11))
+            reports.report_save(actor=other, report=o, progress="x", next_steps="", suggestions="")
+            reports.report_submit(actor=other, report=o)
+        with CaptureQueriesContext(connection) as large:
+            client.get(url, {"period": "2022-01-11", "export": "xlsx"})
+    assert len(large) == len(small)
+    client.force_login(liaison)
+    with at(2022, 1, 27):
+        mine = workbook_rows(client.get(url, {"export": "xlsx"}))
+    assert [m[0] for m in mine[1:]] == [str(liaison.unit)]
