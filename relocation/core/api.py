@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
@@ -17,6 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from relocation.core.errors import ServiceError
 from relocation.core.models import AuditEvent, NotificationDelivery
 from relocation.core.roles import can_see_undelivered, is_auditor, is_hq, is_staff_member
+from relocation.core.spreadsheets import XLSX_CONTENT_TYPE, export_table
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -71,13 +74,38 @@ class AuditEventSerializer(serializers.ModelSerializer):
         ]
 
 
-class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
+class ExportActionMixin:
+    """GET <list>/export/: the list as an Excel workbook, with the viewset's own
+    queryset and filters (so exactly what the list answers, unpaginated) in
+    `export_columns` (core.spreadsheets.Col, the web page's columns)."""
+
+    export_name: Any = ""
+    export_columns: Any = ()
+
+    def get_export_columns(self) -> Any:
+        return self.export_columns
+
+    @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"], pagination_class=None, url_path="export")
+    def export(self, request: Any) -> Any:
+        """The filtered list as an .xlsx workbook (the page's columns, formula-safe)."""
+        queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        return export_table(self.export_name, self.get_export_columns(), queryset)
+
+
+class AuditEventViewSet(ExportActionMixin, viewsets.ReadOnlyModelViewSet):
     """The audit log, read-only, for auditors. Filters: actor, action,
     object_type, date_from, date_to (YYYY-MM-DD), enterprise (id)."""
 
     serializer_class = AuditEventSerializer
     permission_classes = [IsAuditor]
     lookup_field = "seq"
+    export_name = _("审计记录")
+
+    def get_export_columns(self) -> Any:
+        from relocation.core.exports import AUDIT_COLUMNS
+
+        return AUDIT_COLUMNS
 
     def get_queryset(self):
         from relocation.core.forms import AuditFilterForm

@@ -180,41 +180,9 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     _require_auditor(request)
     form = AuditFilterForm(request.GET or None)
     events = selectors.audit_events(**form.filters()) if form.is_bound else selectors.audit_events()
-    tz = timezone.get_current_timezone()
-    headers = [
-        _("序号"),
-        _("时间"),
-        _("操作人"),
-        _("IP 地址"),
-        _("操作"),
-        _("对象类型"),
-        _("对象编号"),
-        _("对象"),
-        _("相关企业"),
-        _("摘要"),
-        _("字段变更"),
-    ]
-    rows = (
-        [
-            e.seq,
-            e.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
-            e.actor_name,
-            e.ip or "",
-            e.action,
-            e.object_type,
-            e.object_id,
-            e.object_repr,
-            e.enterprise_id or "",
-            e.summary,
-            audit._canonical(e.changes) if e.changes else "",
-        ]
-        for e in events[:AUDIT_EXPORT_MAX_ROWS].iterator(chunk_size=2000)
-    )
-    content = spreadsheets.workbook_bytes(title=_("审计记录"), headers=headers, rows=rows)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.xlsx"'
-    return response
+    from relocation.core.exports import AUDIT_COLUMNS
+
+    return spreadsheets.export_table(_("审计记录"), AUDIT_COLUMNS, events, limit=AUDIT_EXPORT_MAX_ROWS)
 
 
 def audit_verify(request: HttpRequest) -> HttpResponse:

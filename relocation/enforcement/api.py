@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -16,9 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from relocation.core.api import IsStaffMember
+from relocation.core.api import ExportActionMixin, IsStaffMember
 from relocation.core.roles import is_hq_editor
-from relocation.enforcement import selectors, services
+from relocation.enforcement import exports, selectors, services
 from relocation.enforcement.models import (
     ChecklistItem,
     EnforcementDocument,
@@ -371,11 +372,14 @@ class OperationViewSet(StaffViewSetMixin, mixins.CreateModelMixin, viewsets.Read
         return Response(self.get_serializer(op).data, status=status.HTTP_201_CREATED)
 
 
-class InspectionViewSet(StaffViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class InspectionViewSet(ExportActionMixin, StaffViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Inspections (submitted) and scheduled re-inspections. Filters: team,
-    enterprise, status. Upload photos with the `photos` action (multipart)."""
+    enterprise, status. Upload photos with the `photos` action (multipart).
+    `export/`: the filtered list as .xlsx."""
 
     serializer_class = InspectionSerializer
+    export_name = gettext_lazy("检查记录")
+    export_columns = exports.INSPECTION_COLUMNS
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -462,13 +466,19 @@ class ViolationViewSet(StaffViewSetMixin, mixins.CreateModelMixin, viewsets.Read
 
 
 class MeasureViewSet(
-    StaffViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    ExportActionMixin,
+    StaffViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     """Measures. Update only while pending approval (send `version`);
     `approve`, `reject` and `revoke` are the four-eyes transitions; `lift` ends a
-    suspension or sealing in force."""
+    suspension or sealing in force. `export/`: the filtered list as .xlsx."""
 
     serializer_class = MeasureSerializer
+    export_name = gettext_lazy("执法措施")
+    export_columns = exports.MEASURE_COLUMNS
 
     def get_queryset(self):
         qs = selectors.measures_for_user(self.request.user)

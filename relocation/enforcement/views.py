@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from relocation.core.errors import ConflictError, ServiceError
 from relocation.core.roles import is_hq_editor
-from relocation.enforcement import excel, selectors, services
+from relocation.core.spreadsheets import export_table, wants_export
+from relocation.enforcement import excel, exports, selectors, services
 from relocation.enforcement.forms import (
     ChecklistItemForm,
     InspectionForm,
@@ -141,7 +142,10 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     for field in ("team", "enterprise"):
         if request.GET.get(field, "").isdigit():
             qs = qs.filter(**{f"{field}_id": int(request.GET[field])})
-    page = Paginator(qs.order_by("-inspected_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = qs.order_by("-inspected_on", "-id")
+    if wants_export(request):
+        return export_table(_("检查记录"), exports.INSPECTION_COLUMNS, qs)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)
     return render(request, "enforcement/inspection_list.html", {"page": page, "querystring": querystring.urlencode()})
@@ -363,7 +367,10 @@ def measure_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     if request.GET.get("enterprise", "").isdigit():
         qs = qs.filter(enterprise_id=int(request.GET["enterprise"]))
-    page = Paginator(qs.order_by("-created_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = qs.order_by("-created_at", "-id")
+    if wants_export(request):
+        return export_table(_("执法措施"), exports.MEASURE_COLUMNS, qs)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)
     return render(

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
@@ -11,6 +10,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from relocation.core import spreadsheets
 from relocation.core.masking import mask_phone
 from relocation.core.roles import is_hq_editor, is_staff_member
 from relocation.enterprises import categories, ledger_export, ledger_import, selectors, services
@@ -214,13 +214,9 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         """The filtered ledger as an .xlsx workbook (template columns, phones masked)."""
         if not is_staff_member(request.user):
             raise PermissionDenied
-        qs = self.get_queryset().defer(*selectors.LIST_DEFERRED)
-        response = HttpResponse(
-            ledger_export.export_ledger(qs.iterator(chunk_size=2000)), content_type=ledger_export.XLSX_CONTENT_TYPE
-        )
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="enterprise-ledger-{stamp}.xlsx"'
-        return response
+        qs = self.get_queryset().defer(*selectors.LIST_DEFERRED).select_related(*ledger_export.EXPORT_RELATED)
+        content = ledger_export.export_ledger(qs[: spreadsheets.EXPORT_MAX_ROWS].iterator(chunk_size=2000))
+        return spreadsheets.xlsx_response(spreadsheets.export_filename(_("企业台账")), content)
 
     @extend_schema(
         request={"multipart/form-data": LedgerImportSerializer}, responses={200: ROW_REPORT, 400: ROW_REPORT}

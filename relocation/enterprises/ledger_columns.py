@@ -248,8 +248,15 @@ COLUMNS: list[Column] = [
     Column("租约到期日", "lease_ends_on", read_date),
     Column("经度", "longitude", read_float),
     Column("纬度", "latitude", read_float),
+    # The programme's own values (its towns, its batches): read as names here,
+    # matched against the programme by the import (ledger_import.ProgrammeValues).
+    Column("属地", "territorial_unit", read_text, lambda unit: str(unit) if unit else "", width=16),
+    Column("批次", "batch", read_text, width=16),
 ]
 HEADERS = [c.header for c in COLUMNS]
+# Columns the export adds after the template's (ledger_export.EXTRA_COLUMNS);
+# the import skips them without a warning, so an export can be imported back.
+EXPORT_ONLY_HEADERS = ("分类", "搬迁进度")
 BY_FIELD = {c.field: c for c in COLUMNS}
 BY_HEADER = {normalise_header(c.header): c for c in COLUMNS}
 REQUIRED_FIELDS = ("name", "credit_code")

@@ -30,7 +30,7 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,6 +46,7 @@ from relocation.enterprises.ledger_columns import (
     BY_FIELD,
     BY_HEADER,
     COLUMNS,
+    EXPORT_ONLY_HEADERS,
     REQUIRED_FIELDS,
     CellError,
     Column,
@@ -98,6 +99,11 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     applied: bool = False
     sha256: str = ""
+
+    def __post_init__(self) -> None:
+        # (enterprise, batch) for the 批次 cells that move an enterprise; not
+        # part of the report's dict (model instances).
+        self.batch_moves: list[tuple[Enterprise, Any]] = []
 
     @property
     def accepted(self) -> bool:
@@ -162,6 +168,9 @@ def _open_rows(content: bytes) -> Any:
     return workbook, sheet.iter_rows(values_only=True)
 
 
+EXPORT_ONLY = {normalise_header(h) for h in EXPORT_ONLY_HEADERS}
+
+
 def _map_headers(header_row: tuple[Any, ...], report: ImportReport) -> dict[int, Column]:
     """Column index → Column. Extra columns are ignored with a warning."""
     mapping: dict[int, Column] = {}
@@ -171,6 +180,8 @@ def _map_headers(header_row: tuple[Any, ...], report: ImportReport) -> dict[int,
         if is_blank(raw):
             continue
         column = BY_HEADER.get(normalise_header(raw))
+        if column is None and normalise_header(raw) in EXPORT_ONLY:
+            continue  # 属地/分类/进度/批次 of our own export: shown, not imported
         if column is None:
             report.warnings.append(
                 _("第%(letter)s列“%(header)s”不是模板中的列，已忽略。")
@@ -196,6 +207,45 @@ def _column_for(field_name: str | None) -> str:
     return column.header if column else _("整行")
 
 
+class ProgrammeValues:
+    """The programme's towns (属地) and batches (批次) by name: the template's
+    drop-downs and what the import accepts in those columns."""
+
+    def __init__(self, programme: Programme) -> None:
+        from relocation.enterprises.lifecycle_models import Batch
+        from relocation.organisation.models import UnitFunction
+        from relocation.organisation.selectors import units_with_function
+
+        towns = list(units_with_function(programme, UnitFunction.TERRITORIAL_TOWN))
+        self.town_names = [str(unit) for unit in towns]
+        self.towns: dict[str, Unit] = {}
+        for unit in towns:
+            for name in (str(unit), unit.name, unit.short_name):
+                if name:
+                    self.towns.setdefault(normalise_header(name), unit)
+        batches = list(Batch.objects.filter(programme=programme))
+        self.batch_names = [b.name for b in batches]
+        self.batches = {normalise_header(b.name): b for b in batches}
+
+    def town(self, name: str) -> Unit:
+        unit = self.towns.get(normalise_header(name))
+        if unit is None:
+            raise CellError(
+                _("“%(value)s”不是本项目的属地（可选：%(allowed)s）")
+                % {"value": name, "allowed": "、".join(self.town_names) or "—"}
+            )
+        return unit
+
+    def batch(self, name: str) -> Any:
+        batch = self.batches.get(normalise_header(name))
+        if batch is None:
+            raise CellError(
+                _("“%(value)s”不是本项目的搬迁批次（可选：%(allowed)s）")
+                % {"value": name, "allowed": "、".join(self.batch_names) or "—"}
+            )
+        return batch
+
+
 class _TownGuesser:
     """For a new enterprise: the territorial unit whose name appears in the address."""
 
@@ -218,6 +268,7 @@ def _validate(
 ) -> tuple[list[tuple[int, Enterprise, dict[str, Any]]], list[tuple[int, Enterprise, dict[str, Any]]]]:
     parsed: list[tuple[int, dict[str, Any]]] = []
     seen: dict[str, int] = {}
+    known = ProgrammeValues(programme)
     for row_number, values in rows:
         data: dict[str, Any] = {}
         row_ok = True
@@ -227,6 +278,10 @@ def _validate(
                 continue
             try:
                 value = column.read(raw)
+                if column.field == "territorial_unit":
+                    value = known.town(value)
+                elif column.field == "batch":
+                    value = known.batch(value)
             except CellError as exc:
                 report.errors.append(RowError(row_number, column.header, str(exc)))
                 row_ok = False
@@ -252,24 +307,36 @@ def _validate(
 
     existing_qs = Enterprise.objects.filter(programme=programme, credit_code__in=list(seen))
     if lock:
-        existing_qs = existing_qs.select_for_update()
-    existing = {e.credit_code: e for e in existing_qs}
+        existing_qs = existing_qs.select_for_update(of=("self",))
+    existing = {e.credit_code: e for e in existing_qs.select_related("relocation_plan")}
     guess_town = _TownGuesser(programme)
     creates: list[tuple[int, Enterprise, dict[str, Any]]] = []
     updates: list[tuple[int, Enterprise, dict[str, Any]]] = []
     for row_number, data in parsed:
         current = existing.get(data["credit_code"])
+        batch = data.pop("batch", None)
         try:
             if current is None:
                 if "name" not in data:
                     raise ServiceError(_("企业名称不能为空。"), code="name")
                 enterprise, changes = services.enterprise_prepare(programme=programme, data=data)
-                enterprise.territorial_unit = guess_town(enterprise.address)
+                if enterprise.territorial_unit is None:
+                    enterprise.territorial_unit = guess_town(enterprise.address)
                 creates.append((row_number, enterprise, changes))
+                if batch is not None:
+                    report.batch_moves.append((enterprise, batch))
             else:
                 enterprise, changes = services.enterprise_prepare(programme=programme, data=data, instance=current)
+                moves = batch is not None and _current_batch_id(current) != batch.pk
+                if moves:
+                    report.batch_moves.append((enterprise, batch))
                 if changes:
                     updates.append((row_number, enterprise, changes))
+                elif moves:
+                    label = str(BY_FIELD["batch"].header)
+                    report.updated.append(
+                        RowOutcome(row_number, enterprise.name, enterprise.credit_code, ["batch"], [label])
+                    )
                 else:
                     report.unchanged.append(RowOutcome(row_number, enterprise.name, enterprise.credit_code))
         except ValidationError as exc:
@@ -285,6 +352,24 @@ def _validate(
         report.updated.append(RowOutcome(row_number, enterprise.name, enterprise.credit_code, sorted(changes), labels))
     report.errors.sort(key=lambda e: e.row)
     return creates, updates
+
+
+def _current_batch_id(enterprise: Enterprise) -> int | None:
+    try:
+        return enterprise.relocation_plan.batch_id
+    except ObjectDoesNotExist:
+        return None
+
+
+def _assign_batches(actor: Any, moves: list[tuple[Enterprise, Any]]) -> None:
+    """批次 cells: through the lifecycle's own service (its audit, its timeline)."""
+    from relocation.enterprises import batches
+
+    by_batch: dict[int, tuple[Any, list[Enterprise]]] = {}
+    for enterprise, batch in moves:
+        by_batch.setdefault(batch.pk, (batch, []))[1].append(enterprise)
+    for batch, members in by_batch.values():
+        batches.batch_assign(actor=actor, batch=batch, enterprises=members)
 
 
 def _fast_hash(prev_hash: str, event: AuditEvent, created_at: str, key: bytes) -> str:
@@ -458,6 +543,7 @@ def import_ledger(
             if report.errors:
                 return report
             _write(actor=actor, creates=creates, updates=updates, report=report, file_name=file_name)
+            _assign_batches(actor, report.batch_moves)
             report.applied = True
     finally:
         workbook.close()

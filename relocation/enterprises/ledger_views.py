@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relocation.core.errors import ServiceError
 from relocation.core.roles import is_hq_editor, is_staff_member
+from relocation.core.spreadsheets import EXPORT_MAX_ROWS, export_filename, xlsx_response
 from relocation.enterprises import categories, ledger_export, ledger_import, selectors, services
 from relocation.enterprises.forms import CategoryConfirmForm, CategoryForm, EnterpriseCreateForm, LedgerUploadForm
 from relocation.enterprises.models import Category, LedgerImport
@@ -23,9 +23,7 @@ PREVIEW_ROWS = 200
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=ledger_export.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return xlsx_response(filename, content)
 
 
 def enterprise_new(request: HttpRequest) -> HttpResponse:
@@ -108,7 +106,7 @@ def category_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def ledger_template(request: HttpRequest) -> HttpResponse:
     if not is_staff_member(request.user):
         raise PermissionDenied
-    return _xlsx(ledger_export.ledger_template(), "enterprise-ledger-template.xlsx")
+    return _xlsx(ledger_export.ledger_template(programme_for(request.user)), _("企业台账导入模板") + ".xlsx")
 
 
 def ledger_export_view(request: HttpRequest) -> HttpResponse:
@@ -116,9 +114,9 @@ def ledger_export_view(request: HttpRequest) -> HttpResponse:
     if not is_staff_member(request.user):
         raise PermissionDenied
     params = {k: v.strip() for k, v in request.GET.items()}
-    qs = selectors.ledger_page_queryset(request.user, params)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _xlsx(ledger_export.export_ledger(qs.iterator(chunk_size=2000)), f"enterprise-ledger-{stamp}.xlsx")
+    qs = selectors.ledger_page_queryset(request.user, params).select_related(*ledger_export.EXPORT_RELATED)
+    content = ledger_export.export_ledger(qs[:EXPORT_MAX_ROWS].iterator(chunk_size=2000))
+    return _xlsx(content, export_filename(_("企业台账")))
 
 
 def ledger_import_view(request: HttpRequest) -> HttpResponse:

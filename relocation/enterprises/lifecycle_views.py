@@ -20,7 +20,8 @@ from django.views.decorators.http import require_POST
 
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.roles import is_enterprise_contact, is_hq, is_hq_editor, is_staff_member, is_unit_member
-from relocation.enterprises import batches, closure, commitments, lifecycle, lifecycle_selectors, selectors
+from relocation.core.spreadsheets import export_table, wants_export
+from relocation.enterprises import batches, closure, commitments, exports, lifecycle, lifecycle_selectors, selectors
 from relocation.enterprises.lifecycle_facts import DONE
 from relocation.enterprises.lifecycle_forms import (
     BatchForm,
@@ -217,7 +218,10 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
     """逾期企业: past their committed shutdown date or their batch deadline."""
     if not is_hq(request.user):
         raise PermissionDenied
-    page = Paginator(lifecycle_selectors.overdue_for_user(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    overdue = lifecycle_selectors.overdue_for_user(request.user)
+    if wants_export(request):
+        return export_table(_("逾期企业"), exports.OVERDUE_COLUMNS, overdue.select_related("territorial_unit"))
+    page = Paginator(overdue, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "enterprises/lifecycle/overdue.html",
@@ -242,11 +246,14 @@ def batch_list(request: HttpRequest) -> HttpResponse:
                 return redirect("enterprises:batch_list")
         else:
             _form_errors(request, form)
+    progress = lifecycle_selectors.batch_progress(request.user)
+    if wants_export(request):
+        return export_table(_("搬迁批次"), exports.batch_columns(), progress)
     return render(
         request,
         "enterprises/lifecycle/batch_list.html",
         {
-            "progress": lifecycle_selectors.batch_progress(request.user),
+            "progress": progress,
             "phases": lifecycle_selectors.phases_of(programme),
             "form": form,
             "can_edit": is_hq_editor(request.user),

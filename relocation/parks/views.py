@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from relocation.core.errors import ConflictError, ServiceError
 from relocation.core.roles import is_hq_editor
+from relocation.core.spreadsheets import export_table, wants_export
 from relocation.enterprises.models import Enterprise
 from relocation.organisation.models import Unit
-from relocation.parks import incentives, selectors, services, streams
+from relocation.parks import exports, incentives, selectors, services, streams
 from relocation.parks.forms import (
     DemandForm,
     DocumentForm,
@@ -254,6 +255,8 @@ def park_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def demand_list(request: HttpRequest) -> HttpResponse:
     _require(selectors.can_read_parks(request.user))
     qs = selectors.demand_enterprises(request.user)
+    if wants_export(request):
+        return export_table(_("入园需求"), exports.DEMAND_COLUMNS, qs)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {"enterprise": e, "demand": selectors.demand_of(e), "preferred": selectors.preferred_park_names(e)}

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.forms import ValidationError as FormValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
@@ -16,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from relocation.core import workdays
-from relocation.core.api import IsStaffMember
+from relocation.core.api import ExportActionMixin, IsStaffMember
 from relocation.core.roles import is_hq, is_hq_editor
 from relocation.organisation.models import Unit, User
 from relocation.organisation.selectors import programme_for
@@ -133,11 +134,18 @@ class ReassignSerializer(serializers.Serializer):
     deadline = WorkdayDeadlineSerializerField(required=False)
 
 
-class TaskViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class TaskViewSet(ExportActionMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Tasks of the user's unit (or all, for HQ). Filters: status (or "open"),
-    unit, source, warning (yellow/red), q."""
+    unit, source, warning (yellow/red), q. `export/`: the filtered list as .xlsx."""
 
     permission_classes = [IsStaffMember]
+    export_name = gettext_lazy("任务清单")
+
+    def get_export_columns(self):
+        from relocation.supervision.exports import task_columns
+
+        ctx = self.get_serializer_context()
+        return task_columns(ctx["today"], ctx["yellow_until"])
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_POST
 from relocation.core import workdays
 from relocation.core.errors import ServiceError
 from relocation.core.roles import is_hq, is_hq_editor, is_staff_member
+from relocation.core.spreadsheets import export_table, wants_export
 from relocation.organisation.models import Unit
 from relocation.organisation.selectors import programme_for
-from relocation.supervision import notices, permissions, reports, reviews, scorecards, selectors, services
+from relocation.supervision import exports, notices, permissions, reports, reviews, scorecards, selectors, services
 from relocation.supervision.forms import (
     ExtendForm,
     FindingForm,
@@ -93,6 +94,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if not is_hq(request.user) and "status" not in request.GET:
         params["status"] = "open"
     qs = selectors.filter_tasks(selectors.tasks_for_user(request.user), params, today=today, yellow_until=yellow_until)
+    if wants_export(request):
+        return export_table(_("任务清单"), exports.task_columns(today, yellow_until), qs)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for task in page:
         task.colour = selectors.colour(task, today, yellow_until)
@@ -322,6 +325,8 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     from django.db.models import Count
 
     inspections = Inspection.objects.filter(programme=programme).defer("report").annotate(n_findings=Count("findings"))
+    if wants_export(request):
+        return export_table(_("专题督查"), exports.INSPECTION_COLUMNS, inspections)
     return render(
         request,
         "supervision/inspection_list.html",
@@ -412,8 +417,13 @@ def report_list(request: HttpRequest) -> HttpResponse:
         context["periods"] = list(
             reversed(reports.periods_between(programme, period.start - dt.timedelta(days=140), today))
         )
+        if wants_export(request):
+            rows = list(context["reports"]) + exports.missing_rows(context["missing"], period)
+            return export_table(_("信息报送"), exports.report_columns(), rows)
     else:
         qs = selectors.reports_for_user(request.user).filter(programme=programme)
+        if wants_export(request):
+            return export_table(_("信息报送"), exports.report_columns(), qs)
         context["page"] = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
         context["current"] = qs.filter(period_start=period.start).first()
         context["can_fill"] = permissions.acts_for_unit(request.user, request.user.unit_id)

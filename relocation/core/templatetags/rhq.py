@@ -78,3 +78,32 @@ def estimate_mark(day: Any) -> str:
         _("该年国家节假日安排尚未录入，按周一至周五估算"),
         _("估算"),
     )
+
+
+@register.simple_tag(takes_context=True)
+def export_link(context: Any, url: str = "", label: str = "") -> str:
+    """The list's 导出 Excel button: the current page's query string (its
+    filters, without the page number) plus export=xlsx, so the file holds what
+    the list shows. Put it inside the part an htmx filter re-renders, so it
+    follows the filters. `url` when the export lives at another address."""
+    from django.utils.html import format_html
+
+    from relocation.core.spreadsheets import EXPORT_PARAM, EXPORT_VALUE
+
+    request = context.get("request")
+    if request is None:
+        return ""
+    params: QueryDict = request.GET.copy()
+    params.pop("page", None)
+    if url:
+        params.pop(EXPORT_PARAM, None)
+    else:
+        params[EXPORT_PARAM] = EXPORT_VALUE
+    query = params.urlencode()
+    href = (url or request.path) + (f"?{query}" if query else "")
+    return format_html(
+        '<a class="btn btn-sm btn-outline-secondary export-link" href="{}" download>'
+        '<i class="bi bi-file-earmark-spreadsheet"></i> {}</a>',
+        href,
+        label or gettext("导出 Excel"),
+    )
