@@ -466,8 +466,13 @@ class ScreeningValueSerializer(serializers.ModelSerializer):
         fields = [
             "code",
             "name",
+            "name_en",
+            "synonyms",
             "cas",
             "standard",
+            "table",
+            "number",
+            "group",
             "screening_first",
             "screening_second",
             "intervention_first",

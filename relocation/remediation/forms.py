@@ -60,7 +60,7 @@ class ResultForm(StyledForm):
     point = forms.CharField(label=_("采样点"), max_length=40)
     depth_m = forms.DecimalField(label=_("采样深度（米）"), min_value=0, max_digits=6, decimal_places=2)
     pollutant = forms.ModelChoiceField(label=_("污染物"), queryset=ScreeningValue.objects.all())
-    concentration = forms.DecimalField(label=_("浓度（mg/kg）"), min_value=0, max_digits=14, decimal_places=4)
+    concentration = forms.DecimalField(label=_("浓度（mg/kg）"), min_value=0, max_digits=18, decimal_places=7)
     sampled_on = forms.DateField(label=_("采样日期"), widget=DATE)
     stage = forms.ChoiceField(
         label=_("调查阶段"),

@@ -40,18 +40,36 @@ class Stage(models.TextChoices):
     NOT_REQUIRED = "not_required", _("无需修复")  # stage 1/2 results below screening values
 
 
+class PollutantGroup(models.TextChoices):
+    """The standard's headings within each table."""
+
+    METAL = "metal", _("重金属和无机物")
+    VOC = "voc", _("挥发性有机物")
+    SVOC = "svoc", _("半挥发性有机物")
+    PESTICIDE = "pesticide", _("有机农药类")
+    PCB = "pcb", _("多氯联苯、多溴联苯和二噁英类")
+    TPH = "tph", _("石油烃类")
+
+
 class ScreeningValue(models.Model):
-    """One pollutant of a soil standard: screening (筛选值) and intervention
+    """One item of a soil standard: screening (筛选值) and intervention
     (管制值) values in mg/kg for each class of land use."""
 
     standard = models.CharField(_("标准"), max_length=40)
     code = models.SlugField(_("代码"), max_length=40)
-    name = models.CharField(_("污染物"), max_length=60)
+    name = models.CharField(_("污染物"), max_length=80)
+    name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
     cas = models.CharField(_("CAS 编号"), max_length=40, blank=True)
-    screening_first = models.DecimalField(_("筛选值（第一类用地）"), max_digits=12, decimal_places=3)
-    screening_second = models.DecimalField(_("筛选值（第二类用地）"), max_digits=12, decimal_places=3)
-    intervention_first = models.DecimalField(_("管制值（第一类用地）"), max_digits=12, decimal_places=3)
-    intervention_second = models.DecimalField(_("管制值（第二类用地）"), max_digits=12, decimal_places=3)
+    # Table 1 (基本项目) or 2 (其他项目), and the item's number in it.
+    table = models.PositiveSmallIntegerField(_("表"), default=1)
+    number = models.PositiveSmallIntegerField(_("序号"), default=0)
+    group = models.CharField(_("类别"), max_length=16, choices=PollutantGroup.choices, default=PollutantGroup.METAL)
+    # Other spellings a laboratory uses (matched by screening_values.normalise).
+    synonyms = models.JSONField(_("别名"), default=list, blank=True)
+    screening_first = models.DecimalField(_("筛选值（第一类用地）"), max_digits=16, decimal_places=6)
+    screening_second = models.DecimalField(_("筛选值（第二类用地）"), max_digits=16, decimal_places=6)
+    intervention_first = models.DecimalField(_("管制值（第一类用地）"), max_digits=16, decimal_places=6)
+    intervention_second = models.DecimalField(_("管制值（第二类用地）"), max_digits=16, decimal_places=6)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
@@ -186,7 +204,7 @@ class SamplingResult(TimeStampedModel):
     )
     point = models.CharField(_("采样点"), max_length=40)
     depth_m = models.DecimalField(_("采样深度（米）"), max_digits=6, decimal_places=2)
-    concentration = models.DecimalField(_("浓度（mg/kg）"), max_digits=14, decimal_places=4)
+    concentration = models.DecimalField(_("浓度（mg/kg）"), max_digits=18, decimal_places=7)
     sampled_on = models.DateField(_("采样日期"))
     # The investigation stage the sample was taken for.
     stage = models.CharField(_("调查阶段"), max_length=16, choices=Stage.choices, default=Stage.INITIAL)
