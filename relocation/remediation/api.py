@@ -103,6 +103,8 @@ class ImportSerializer(serializers.Serializer):
 class ImportResultSerializer(serializers.Serializer):
     imported = serializers.IntegerField()
     errors = serializers.ListField(child=serializers.CharField())
+    # Items not in the standard's table: left out, the other rows imported.
+    warnings = serializers.ListField(child=serializers.CharField())
 
 
 @extend_schema_serializer(component_name="RemediationLiabilityRequest")
@@ -229,16 +231,18 @@ class SiteViewSet(_ReaderMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
     )
     @action(detail=True, methods=["post"], url_path="import-results", parser_classes=[MultiPartParser])
     def import_results(self, request, pk=None):
-        """Excel or CSV of results; all rows or none (400 lists every bad row)."""
+        """Excel or CSV of results. A malformed row refuses the file (400 lists
+        every bad row); items not in the standard's table are left out and
+        named in `warnings`, the other rows imported."""
         site = self.get_object()
         data = ImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        count, errors = services.results_import(
+        outcome = services.results_import(
             actor=request.user, site=site, file_name=upload.name, data=upload.read(5 * 1024 * 1024)
         )
-        body = {"imported": count, "errors": errors}
-        return Response(body, status=status.HTTP_400_BAD_REQUEST if errors else status.HTTP_200_OK)
+        body = {"imported": outcome.imported, "errors": outcome.errors, "warnings": outcome.warnings}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST if outcome.errors else status.HTTP_200_OK)
 
     @extend_schema(request=LiabilitySerializer, responses={201: LiabilityReadSerializer})
     @action(detail=True, methods=["post"], parser_classes=[JSONParser])

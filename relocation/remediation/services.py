@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal
 from typing import Any
 
@@ -316,10 +318,21 @@ def result_add(
     return result
 
 
-def results_import(*, actor: Any, site: Site, file_name: str, data: bytes) -> tuple[int, list[str]]:
-    """Import a laboratory's results (Excel or CSV). All or nothing: any bad
-    row refuses the whole file, and the row report says what to fix. Returns
-    (rows imported, errors)."""
+@dataclass
+class ImportOutcome:
+    """What an import did: rows written, errors (the file was refused) and
+    warnings (items not in the standard's table, left out)."""
+
+    imported: int = 0
+    errors: list[str] = dc_field(default_factory=list)
+    warnings: list[str] = dc_field(default_factory=list)
+
+
+def results_import(*, actor: Any, site: Site, file_name: str, data: bytes) -> ImportOutcome:
+    """Import a laboratory's results (Excel or CSV). A malformed row refuses
+    the whole file, and the row report says what to fix; rows of items the
+    standard's table does not hold are left out and named in the warnings
+    (the rows of known items are written)."""
     from relocation.core.spreadsheets import is_workbook, read_table
     from relocation.enterprises.ledger_import import FileRefused, check_file_safety
     from relocation.remediation import results_import as reader
@@ -330,12 +343,12 @@ def results_import(*, actor: Any, site: Site, file_name: str, data: bytes) -> tu
             check_file_safety(data)  # size and zip-bomb checks before openpyxl unpacks it
         table = read_table(data)
     except (ValueError, FileRefused) as exc:
-        return 0, [str(exc)]
+        return ImportOutcome(errors=[str(exc)])
     except Exception:  # noqa: BLE001 - any unreadable workbook is the user's file, not our bug
-        return 0, [_("无法读取文件，请上传 Excel（.xlsx）或 CSV 文件。")]
-    rows, errors = reader.parse(table, site=site)
-    if errors:
-        return 0, errors
+        return ImportOutcome(errors=[_("无法读取文件，请上传 Excel（.xlsx）或 CSV 文件。")])
+    parsed = reader.parse(table, site=site)
+    if parsed.errors:
+        return ImportOutcome(errors=parsed.errors, warnings=parsed.warnings)
     with transaction.atomic():
         created = SamplingResult.objects.bulk_create(
             [
@@ -349,7 +362,7 @@ def results_import(*, actor: Any, site: Site, file_name: str, data: bytes) -> tu
                     stage=r.stage,
                     recorded_by=_user(actor),
                 )
-                for r in rows
+                for r in parsed.rows
             ]
         )
         audit.record(
@@ -359,8 +372,9 @@ def results_import(*, actor: Any, site: Site, file_name: str, data: bytes) -> tu
             enterprise_id=site.enterprise_id,
             summary=_("地块 %(site)s 导入检测结果 %(n)s 条（%(file)s）")
             % {"site": site.code, "n": len(created), "file": file_name[:100]},
+            changes={"unknown_items": parsed.unknown} if parsed.unknown else None,
         )
-    return len(created), []
+    return ImportOutcome(imported=len(created), warnings=parsed.warnings)
 
 
 def _user(actor: Any) -> Any:

@@ -233,16 +233,22 @@ def result_add(request: HttpRequest, pk: int) -> HttpResponse:
 def results_import(request: HttpRequest, pk: int) -> HttpResponse:
     site = _site_to_work_on(request, pk)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
-    errors: list[str] = []
+    outcome = services.ImportOutcome()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        count, errors = services.results_import(
+        outcome = services.results_import(
             actor=request.user, site=site, file_name=upload.name, data=upload.read(5 * 1024 * 1024)
         )
-        if not errors:
-            messages.success(request, _("已导入 %(n)s 条检测结果。") % {"n": count})
+        if not outcome.errors:
+            messages.success(request, _("已导入 %(n)s 条检测结果。") % {"n": outcome.imported})
+            for warning in outcome.warnings:
+                messages.warning(request, warning)
             return redirect("remediation:site", pk=site.pk)
-    return render(request, "remediation/results_import.html", {"site": site, "form": form, "errors": errors})
+    return render(
+        request,
+        "remediation/results_import.html",
+        {"site": site, "form": form, "errors": outcome.errors, "warnings": outcome.warnings},
+    )
 
 
 def polluter_add(request: HttpRequest, pk: int) -> HttpResponse:

@@ -58,6 +58,14 @@ def test_results_are_judged_and_imports_are_all_or_nothing(api, liaison, site, v
         format="multipart",
     )
     assert response.status_code == 400 and response.json()["imported"] == 0
+    known_and_unknown = "采样点,深度（米）,污染物,浓度（mg/kg）,采样日期\nS9,0.5,石油烃(C10-C40),900,2022-03-01\nS9,0.5,锌,3,2022-03-01\n"
+    response = api.post(
+        f"/api/remediation/sites/{site.pk}/import-results/",
+        {"file": SimpleUploadedFile("lab.csv", known_and_unknown.encode())},
+        format="multipart",
+    )
+    assert response.status_code == 200
+    assert response.json()["imported"] == 1 and "锌" in response.json()["warnings"][0]
 
 
 def test_obligations_payments_and_escalation(api, inspector, liaison, liable):
