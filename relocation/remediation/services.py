@@ -487,6 +487,9 @@ def obligation_update(
         raise ServiceError(_("只能修改履行中的义务。"))
     if obligation.kind == ObligationKind.COMPENSATION and (amount is None or amount <= 0):
         raise ServiceError(_("赔偿义务必须填写大于零的金额。"))
+    paid = paid_total(obligation)
+    if obligation.kind == ObligationKind.COMPENSATION and amount < paid:
+        raise ServiceError(_("赔偿金额不能低于已支付的 %(paid)s 元。") % {"paid": _money(paid)})
     fields = ["description", "due_on", "amount"]
     with transaction.atomic():
         before = audit.snapshot(obligation, fields)
@@ -529,12 +532,16 @@ def paid_total(obligation: Obligation) -> Decimal:
     return obligation.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
 
 
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
 def obligation_fulfil(*, actor: Any, obligation: Obligation, reason: str) -> Obligation:
     """Mark an obligation fulfilled; compensation only once it is paid in full."""
     _require(permissions.can_work_on_site(actor, obligation.liability.site), _("您没有确认该义务履行情况的权限。"))
     if not reason.strip():
         raise ServiceError(_("请填写理由。"))
-    if obligation.kind == ObligationKind.COMPENSATION and paid_total(obligation) < (obligation.amount or 0):
+    if obligation.kind == ObligationKind.COMPENSATION and paid_total(obligation) != (obligation.amount or 0):
         raise ServiceError(_("赔偿款尚未足额支付，不能确认履行完毕。"))
     return _move_obligation(
         actor=actor,
@@ -567,7 +574,11 @@ def payment_record(
     reference: str = "",
     evidence: Any = None,
 ) -> Payment:
-    """Record a compensation payment (with its receipt, checked, if given)."""
+    """Record a compensation payment (with its receipt, checked, if given).
+
+    Invariant: the payments of an obligation never add up to more than its
+    amount. The obligation row is locked while the sum is read, so two
+    payments recorded at once cannot both pass the check."""
     site = obligation.liability.site
     _require(permissions.can_record_payment(actor, site), _("您没有登记赔偿支付的权限。"))
     if obligation.kind != ObligationKind.COMPENSATION:
@@ -579,6 +590,21 @@ def payment_record(
     if paid_on > timezone.localdate():
         raise ServiceError(_("支付日期不能晚于今天。"))
     with transaction.atomic():
+        locked = Obligation.objects.select_for_update().get(pk=obligation.pk)
+        if locked.status != ObligationStatus.OPEN:
+            raise ServiceError(_("该义务已结束，不能再登记支付。"))
+        paid = paid_total(locked)
+        outstanding = (locked.amount or Decimal("0")) - paid
+        if amount > outstanding:
+            raise ServiceError(
+                _("支付金额 %(amount)s 元超过未付余额：应付 %(due)s 元，已付 %(paid)s 元，最多还可登记 %(left)s 元。")
+                % {
+                    "amount": _money(amount),
+                    "due": _money(locked.amount or Decimal("0")),
+                    "paid": _money(paid),
+                    "left": _money(outstanding),
+                }
+            )
         stored = None
         if evidence is not None:
             stored = uploads.store_upload(

@@ -77,6 +77,12 @@ def test_obligations_payments_and_escalation(api, inspector, liaison, liable):
         format="json",
     )
     assert paid.status_code == 200 and paid.json()["paid"] == "30000.00"
+    too_much = api.post(
+        f"/api/remediation/obligations/{obligation.pk}/payments/",
+        {"paid_on": "2022-02-02", "amount": "70000.01"},
+        format="json",
+    )
+    assert too_much.status_code == 400 and "最多还可登记 70,000.00 元" in str(too_much.json())
     assert api.post(f"/api/remediation/obligations/{obligation.pk}/escalate/").status_code == 403
     api.force_login(inspector)
     assert api.get("/api/remediation/obligations/?overdue=1").json()["count"] == 1

@@ -283,3 +283,42 @@ def test_a_town_registers_only_its_own_enterprises(liaison, make_enterprise, uni
     assert site.polluters.get().enterprise == mine
     with pytest.raises(ServiceError, match="已经登记"):
         services.site_create(actor=liaison, enterprise=mine, code="X-2", name="x")
+
+
+def test_a_payment_above_the_obligation_is_refused(site, inspector, liaison):
+    """600,000 on a 500,000 obligation: refused, nothing written, still open."""
+    liability = services.liability_determine(actor=inspector, site=site, basis="polluter", enterprise=site.enterprise)
+    obligation = services.obligation_create(
+        actor=inspector,
+        liability=liability,
+        kind="compensation",
+        description="赔偿",
+        amount=Decimal("500000"),
+        due_on=dt.date(2022, 6, 30),
+    )
+    with pytest.raises(ServiceError, match="超过未付余额") as refused:
+        services.payment_record(
+            actor=liaison, obligation=obligation, paid_on=dt.date(2022, 2, 1), amount=Decimal("600000")
+        )
+    assert "应付 500,000.00 元" in refused.value.message and "最多还可登记 500,000.00 元" in refused.value.message
+    assert not obligation.payments.exists()
+    with pytest.raises(ServiceError, match="足额"):
+        services.obligation_fulfil(actor=liaison, obligation=obligation, reason="已付")
+    services.payment_record(actor=liaison, obligation=obligation, paid_on=dt.date(2022, 2, 1), amount=Decimal("300000"))
+    with pytest.raises(ServiceError, match="最多还可登记 200,000.00 元"):
+        services.payment_record(
+            actor=liaison, obligation=obligation, paid_on=dt.date(2022, 2, 2), amount=Decimal("200000.01")
+        )
+    with pytest.raises(ServiceError, match="不能低于已支付"):
+        services.obligation_update(
+            actor=inspector,
+            obligation=obligation,
+            expected_version=obligation.version,
+            description="赔偿",
+            due_on=obligation.due_on,
+            amount=Decimal("250000"),
+        )
+    services.payment_record(actor=liaison, obligation=obligation, paid_on=dt.date(2022, 2, 3), amount=Decimal("200000"))
+    services.obligation_fulfil(actor=liaison, obligation=obligation, reason="足额到账")
+    obligation.refresh_from_db()
+    assert obligation.status == "fulfilled" and services.paid_total(obligation) == Decimal("500000")
