@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from relocation.core.demo_time import on
 from relocation.core.roles import Role
+from relocation.enterprises.lifecycle_facts import STOPPED
 from relocation.enterprises.models import Enterprise, EnterpriseContact
 from relocation.organisation.models import Programme, User
 from relocation.remediation import services
@@ -191,13 +192,22 @@ def seed(*, scale: str, out: Any) -> None:
     hq = User.objects.get(username="hq")
     bureau = User.objects.get(username="eeb_liaison")
     contact_link = EnterpriseContact.objects.filter(user__username="enterprise").first()
+    # Only vacated plots can be sites: enterprises whose production stopped
+    # (the lifecycle's definition), the zone's first town first.
+    stopped = Enterprise.objects.filter(programme=programme, status__in=STOPPED, territorial_unit__isnull=False)
+    contact_enterprise = getattr(contact_link, "enterprise", None)
     candidates = list(
-        Enterprise.objects.filter(programme=programme, territorial_unit__code="humen")
-        .exclude(pk=getattr(contact_link, "enterprise_id", None))
+        stopped.filter(territorial_unit__code="humen")
+        .exclude(pk=getattr(contact_enterprise, "pk", None))
         .order_by("id")[: len(ORDER)]
     )
-    if contact_link is not None and contact_link.enterprise.territorial_unit_id is not None:
-        candidates.insert(0, contact_link.enterprise)
+    candidates += list(
+        stopped.exclude(territorial_unit__code="humen")
+        .exclude(pk=getattr(contact_enterprise, "pk", None))
+        .order_by("id")[: max(0, len(ORDER) - len(candidates))]
+    )
+    if contact_enterprise is not None and stopped.filter(pk=contact_enterprise.pk).exists():
+        candidates.insert(0, contact_enterprise)
     created = 0
     for n, (enterprise, stage) in enumerate(zip(candidates, ORDER, strict=False), start=1):
         code = f"HMB-{n:03d}"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from relocation.core import audit, uploads, workflow
 from relocation.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from relocation.core.workdays import add_workdays
+from relocation.enterprises.lifecycle_facts import STOPPED
 from relocation.enterprises.models import Enterprise
 from relocation.remediation import permissions, transitions
 from relocation.remediation.models import (
@@ -70,8 +71,15 @@ def site_create(
     notes: str = "",
 ) -> Site:
     """Open a site for the plot an enterprise vacated. The territorial unit is
-    the enterprise's; a town may open sites only for its own enterprises."""
+    the enterprise's; a town may open sites only for its own enterprises; the
+    enterprise must have stopped producing there (the lifecycle's definition,
+    enterprises.lifecycle_facts.STOPPED) — a plot still in use is not vacated."""
     _require(permissions.can_create_site(actor), _("您没有登记污染地块的权限。"))
+    if enterprise.status not in STOPPED:
+        raise ServiceError(
+            _("%(name)s 尚未停产（搬迁进度：%(status)s），停产腾退后才能登记污染地块。")
+            % {"name": enterprise.name, "status": enterprise.get_status_display()}
+        )
     if enterprise.territorial_unit_id is None:
         raise ServiceError(_("该企业没有属地单位，请先在企业台账中补充。"))
     if not (permissions.sees_all_sites(actor) or actor.unit_id == enterprise.territorial_unit_id):

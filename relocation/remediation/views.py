@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relocation.core.errors import ServiceError
+from relocation.enterprises.lifecycle_facts import STOPPED
 from relocation.enterprises.selectors import enterprises_for_user
 from relocation.organisation.functions import UnitFunction
 from relocation.organisation.selectors import programme_for, units_with_function
@@ -111,7 +112,8 @@ def site_create(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     if not permissions.can_create_site(request.user):
         raise PermissionDenied
-    enterprises = enterprises_for_user(request.user).filter(remediation_sites__isnull=True)
+    # Only plots already vacated: the lifecycle's "production stopped" stages.
+    enterprises = enterprises_for_user(request.user).filter(remediation_sites__isnull=True, status__in=STOPPED)
     if not permissions.sees_all_sites(request.user):
         enterprises = enterprises.filter(territorial_unit_id=request.user.unit_id)
     form = forms.SiteForm(request.POST or None, enterprises=enterprises)

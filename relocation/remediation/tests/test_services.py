@@ -275,10 +275,10 @@ def test_a_stale_site_edit_is_refused(site, liaison):
 
 
 def test_a_town_registers_only_its_own_enterprises(liaison, make_enterprise, units, values):
-    other = make_enterprise(territorial_unit=units["binhaiwan"])
+    other = make_enterprise(territorial_unit=units["binhaiwan"], status="closure_verified")
     with pytest.raises(PermissionDeniedError):
         services.site_create(actor=liaison, enterprise=other, code="X-1", name="x")
-    mine = make_enterprise()
+    mine = make_enterprise(status="relocated")
     site = services.site_create(actor=liaison, enterprise=mine, code="X-1", name="x")
     assert site.polluters.get().enterprise == mine
     with pytest.raises(ServiceError, match="已经登记"):
@@ -322,3 +322,21 @@ def test_a_payment_above_the_obligation_is_refused(site, inspector, liaison):
     services.obligation_fulfil(actor=liaison, obligation=obligation, reason="足额到账")
     obligation.refresh_from_db()
     assert obligation.status == "fulfilled" and services.paid_total(obligation) == Decimal("500000")
+
+
+@pytest.mark.parametrize(
+    "status", ["surveyed", "commitment_signed", "destination_confirmed", "holdout", "forced_closure"]
+)
+def test_no_site_is_opened_for_an_enterprise_still_producing(liaison, make_enterprise, values, status):
+    """The lifecycle's definition of "stopped" (lifecycle_facts.STOPPED) decides;
+    a forced closure under way has not stopped production yet."""
+    producing = make_enterprise(status=status)
+    with pytest.raises(ServiceError, match="尚未停产"):
+        services.site_create(actor=liaison, enterprise=producing, code="P-1", name="x")
+    assert not producing.remediation_sites.exists()
+
+
+@pytest.mark.parametrize("status", ["production_stopped", "closure_verified", "relocated", "closed"])
+def test_a_site_is_opened_once_production_stopped(liaison, make_enterprise, values, status):
+    site = services.site_create(actor=liaison, enterprise=make_enterprise(status=status), code="P-1", name="x")
+    assert site.stage == Stage.PENDING

@@ -26,7 +26,9 @@ def test_the_list_keeps_its_query_count(client, hq_staff, make_enterprise, value
     from relocation.remediation import services
 
     for n in range(12):
-        site = services.site_create(actor=hq_staff, enterprise=make_enterprise(), code=f"S-{n:02d}", name=f"地块{n}")
+        site = services.site_create(
+            actor=hq_staff, enterprise=make_enterprise(status="closed"), code=f"S-{n:02d}", name=f"地块{n}"
+        )
         add_results(hq_staff, site, values, [("S1", "cr6", "9")])
     client.force_login(hq_staff)
     with django_assert_max_num_queries(12):
