@@ -26,6 +26,7 @@ from relocation.remediation.models import (
     ScreeningValue,
     Site,
     Stage,
+    TargetBasis,
 )
 
 
@@ -50,6 +51,7 @@ class SiteSerializer(serializers.ModelSerializer):
             "address",
             "area_m2",
             "land_use",
+            "target_basis",
             "stage",
             "stage_changed_on",
             "notes",
@@ -72,7 +74,6 @@ class SiteUpdateSerializer(serializers.Serializer):
     """The fields to change and the `version` you read (409 if it changed since)."""
 
     name = serializers.CharField(max_length=200, required=False)
-    land_use = serializers.ChoiceField(choices=LandUse.choices, required=False)
     area_m2 = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
@@ -93,7 +94,50 @@ class StageChangeSerializer(serializers.Serializer):
     to_stage = serializers.ChoiceField(choices=Stage.choices)
     moved_on = serializers.DateField()
     reason = serializers.CharField()
-    evidence = serializers.IntegerField(source="evidence_id")
+    # Null for a reopening caused by a change of land use.
+    evidence = serializers.IntegerField(source="evidence_id", allow_null=True)
+
+
+class LandUseSerializer(serializers.Serializer):
+    """The new planned land use and the planning decision behind it."""
+
+    land_use = serializers.ChoiceField(choices=LandUse.choices)
+    reason = serializers.CharField()
+
+
+class LandUseResultSerializer(serializers.Serializer):
+    site = SiteSerializer()
+    # The reopening, when the change to first class reopened the site.
+    reopened = StageChangeSerializer(allow_null=True)
+
+
+class TargetBasisSerializer(serializers.Serializer):
+    basis = serializers.ChoiceField(choices=TargetBasis.choices)
+    reason = serializers.CharField()
+
+
+class TargetSetSerializer(serializers.Serializer):
+    """A pollutant (code) and its target for the site's land use; `value`
+    null goes back to the default."""
+
+    pollutant = serializers.SlugRelatedField(slug_field="code", queryset=ScreeningValue.objects.all())
+    value = serializers.DecimalField(max_digits=16, decimal_places=6, allow_null=True)
+    reason = serializers.CharField()
+
+
+class TargetRowSerializer(serializers.Serializer):
+    pollutant = serializers.CharField(source="pollutant.code")
+    name = serializers.CharField(source="pollutant.name")
+    screening_value = serializers.DecimalField(source="screening", max_digits=16, decimal_places=6)
+    intervention_value = serializers.DecimalField(source="intervention", max_digits=16, decimal_places=6)
+    default = serializers.DecimalField(max_digits=16, decimal_places=6)
+    target = serializers.DecimalField(max_digits=16, decimal_places=6)
+    reason = serializers.SerializerMethodField()
+    worst_effect = serializers.DecimalField(max_digits=18, decimal_places=7, allow_null=True)
+    exceeded = serializers.BooleanField()
+
+    def get_reason(self, obj) -> str:
+        return obj.override.reason if obj.override else ""
 
 
 class ImportSerializer(serializers.Serializer):
@@ -217,6 +261,45 @@ class SiteViewSet(_ReaderMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
         data.is_valid(raise_exception=True)
         change = services.site_move(actor=request.user, site=site, **data.validated_data)
         return Response(StageChangeSerializer(change).data)
+
+    @extend_schema(request=LandUseSerializer, responses=LandUseResultSerializer)
+    @action(detail=True, methods=["post"], url_path="land-use", parser_classes=[JSONParser, FormParser])
+    def land_use(self, request, pk=None):
+        """Change the planned land use with its reason. To first class, an
+        accepted or handed-over site whose effect evaluation exceeds the
+        first-class targets (or a 无需修复 site above the first-class screening
+        values) is reopened; `reopened` then holds the stage change."""
+        site = self.get_object()
+        data = LandUseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        change = services.site_change_land_use(actor=request.user, site=site, **data.validated_data)
+        site.refresh_from_db()
+        return Response(
+            {"site": SiteSerializer(site).data, "reopened": StageChangeSerializer(change).data if change else None}
+        )
+
+    @extend_schema(methods=["GET"], request=None, responses=TargetRowSerializer(many=True))
+    @extend_schema(methods=["POST"], request=TargetSetSerializer, responses=TargetRowSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], parser_classes=[JSONParser, FormParser])
+    def targets(self, request, pk=None):
+        """The site's remediation targets (every pollutant measured or given a
+        target) with the effect evaluation against them; POST sets one."""
+        site = self.get_object()
+        if request.method == "POST":
+            data = TargetSetSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            services.target_set(actor=request.user, site=site, **data.validated_data)
+        return Response(TargetRowSerializer(selectors.site_targets(site), many=True).data)
+
+    @extend_schema(request=TargetBasisSerializer, responses=SiteSerializer)
+    @action(detail=True, methods=["post"], url_path="target-basis", parser_classes=[JSONParser, FormParser])
+    def target_basis(self, request, pk=None):
+        """Whether the targets default to the screening or the intervention values."""
+        site = self.get_object()
+        data = TargetBasisSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.target_basis_set(actor=request.user, site=site, **data.validated_data)
+        return Response(SiteSerializer(site).data)
 
     @extend_schema(responses=StageChangeSerializer(many=True))
     @action(detail=True, methods=["get"])
