@@ -24,7 +24,16 @@ from relocation.remediation import services
 from relocation.remediation.models import LiabilityBasis, Obligation, ObligationKind, ScreeningValue, Site, Stage
 
 # Every stage, and the path that reaches it from 待调查.
-FORWARD = [Stage.INITIAL, Stage.DETAILED, Stage.RISK, Stage.PLAN, Stage.REMEDIATION, Stage.EFFECT, Stage.CLOSED]
+FORWARD = [
+    Stage.INITIAL,
+    Stage.DETAILED,
+    Stage.RISK,
+    Stage.PLAN,
+    Stage.REMEDIATION,
+    Stage.EFFECT,
+    Stage.CLOSED,
+    Stage.HANDED_OVER,
+]
 PATHS = {
     Stage.PENDING: [],
     Stage.NOT_REQUIRED: [Stage.INITIAL, Stage.NOT_REQUIRED],
@@ -41,6 +50,7 @@ ORDER = [
     Stage.EFFECT,
     Stage.CLOSED,
     Stage.NOT_REQUIRED,
+    Stage.HANDED_OVER,
 ]
 REASONS = {
     Stage.INITIAL: "企业已停产腾退，委托第三方开展第一阶段土壤污染状况调查并布点采样",
@@ -51,6 +61,7 @@ REASONS = {
     Stage.REMEDIATION: "修复方案通过专家评审并报市生态环境局备案，进场施工",
     Stage.EFFECT: "修复工程完工，委托第三方开展效果评估采样",
     Stage.CLOSED: "效果评估达标，经评审后移出建设用地土壤污染风险管控和修复名录",
+    Stage.HANDED_OVER: "验收销号后移交土地储备机构，纳入再开发利用",
 }
 MILESTONES = [("进场及围挡", 10), ("污染土壤清挖", 40), ("异位固化稳定化处理", 60), ("基坑验收及回填", 80)]
 # (point, depth m, pollutant code, mg/kg) — an electroplating plot.
@@ -113,7 +124,7 @@ def _walk(site: Site, target: str, town: Any, bureau: Any) -> None:
                 _liability(site, bureau, day, days=120 if target == Stage.REMEDIATION else 240)
             site.refresh_from_db()
             services.site_move(
-                actor=bureau if stage in (Stage.CLOSED, Stage.NOT_REQUIRED) else town,
+                actor=bureau if stage in (Stage.CLOSED, Stage.NOT_REQUIRED, Stage.HANDED_OVER) else town,
                 site=site,
                 target=stage,
                 reason=REASONS[stage],
@@ -231,9 +242,9 @@ def seed(*, scale: str, out: Any) -> None:
         if stage == Stage.REMEDIATION:
             # Behind plan: the excavation is overdue (the clock stands in May 2022).
             _progress(site, town, [100, 60])
-        if stage in (Stage.EFFECT, Stage.CLOSED):
+        if stage in (Stage.EFFECT, Stage.CLOSED, Stage.HANDED_OVER):
             _progress(site, town, [100, 100, 100, 100])
-        if stage == Stage.CLOSED:
+        if stage in (Stage.CLOSED, Stage.HANDED_OVER):
             for obligation in Obligation.objects.filter(liability__site=site):
                 services.obligation_fulfil(actor=town, obligation=obligation, reason="修复及效果评估完成，验收合格")
         if stage == Stage.RISK:

@@ -132,3 +132,16 @@ def test_the_api_target_basis(liaison, site):
         format="json",
     )
     assert response.status_code == 200 and response.json()["target_basis"] == "intervention"
+
+
+@pytest.mark.parametrize("codes", [("cr6",), ("cr6", "pb", "ni", "cu", "as", "cd", "hg", "tph")])
+def test_the_api_targets_list_keeps_its_query_count(liaison, site, values, django_assert_max_num_queries, codes):
+    add_results(liaison, site, values, [(f"S{n}", code, "1") for n in range(3) for code in codes])
+    add_results(liaison, site, values, [("E0", code, "0.5") for code in codes], stage="effect")
+    services.target_set(actor=liaison, site=site, pollutant=values["cr6"], value=Decimal("2"), reason="风评")
+    api = APIClient()
+    api.force_login(liaison)
+    # 12 for one pollutant or eight: session, user, unit functions, the site, then three reads for the rows.
+    with django_assert_max_num_queries(12):
+        rows = api.get(f"/api/remediation/sites/{site.pk}/targets/").json()
+    assert len(rows) == len(codes) and rows[0]["target"] == "2.000000"
