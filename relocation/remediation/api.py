@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -241,6 +242,9 @@ class SiteViewSet(_ReaderMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
     @extend_schema(request=SiteUpdateSerializer, responses=SiteSerializer)
     def partial_update(self, request, *args, **kwargs):
         site = self.get_object()
+        if "land_use" in request.data:
+            # A change of land use may reopen the site: it has its own action with a reason.
+            raise ValidationError({"land_use": [_("规划用地类型请通过“变更规划用地类型”修改，并写明依据。")]})
         data = SiteUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

@@ -146,3 +146,14 @@ def test_the_api_targets_list_keeps_its_query_count(liaison, site, values, djang
         rows = api.get(f"/api/remediation/sites/{site.pk}/targets/").json()
     assert len(rows) == len(codes)
     assert next(r for r in rows if r["pollutant"] == "cr6")["target"] == "2.000000"
+
+
+def test_the_api_refuses_a_land_use_change_through_patch(liaison, site):
+    api = APIClient()
+    api.force_login(liaison)
+    response = api.patch(
+        f"/api/remediation/sites/{site.pk}/", {"land_use": "first", "version": site.version}, format="json"
+    )
+    assert response.status_code == 400 and "land_use" in response.json()
+    site.refresh_from_db()
+    assert site.land_use == "second"
