@@ -224,6 +224,7 @@ SPECTACULAR_SETTINGS = {
         "RemediationStageEnum": "relocation.remediation.models.Stage",
         "LiabilityBasisEnum": "relocation.remediation.models.LiabilityBasis",
         "LandUseEnum": "relocation.remediation.models.LandUse",
+        "RemediationTargetBasisEnum": "relocation.remediation.models.TargetBasis",
         "ObligationKindEnum": "relocation.remediation.models.ObligationKind",
         "ObligationStatusEnum": "relocation.remediation.models.ObligationStatus",
         "UserRoleEnum": "relocation.core.roles.Role",

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +27,7 @@ from relocation.remediation.models import (
     ScreeningValue,
     Site,
     Stage,
+    TargetBasis,
 )
 
 
@@ -50,6 +52,7 @@ class SiteSerializer(serializers.ModelSerializer):
             "address",
             "area_m2",
             "land_use",
+            "target_basis",
             "stage",
             "stage_changed_on",
             "notes",
@@ -72,7 +75,6 @@ class SiteUpdateSerializer(serializers.Serializer):
     """The fields to change and the `version` you read (409 if it changed since)."""
 
     name = serializers.CharField(max_length=200, required=False)
-    land_use = serializers.ChoiceField(choices=LandUse.choices, required=False)
     area_m2 = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
@@ -93,7 +95,50 @@ class StageChangeSerializer(serializers.Serializer):
     to_stage = serializers.ChoiceField(choices=Stage.choices)
     moved_on = serializers.DateField()
     reason = serializers.CharField()
-    evidence = serializers.IntegerField(source="evidence_id")
+    # Null for a reopening caused by a change of land use.
+    evidence = serializers.IntegerField(source="evidence_id", allow_null=True)
+
+
+class LandUseSerializer(serializers.Serializer):
+    """The new planned land use and the planning decision behind it."""
+
+    land_use = serializers.ChoiceField(choices=LandUse.choices)
+    reason = serializers.CharField()
+
+
+class LandUseResultSerializer(serializers.Serializer):
+    site = SiteSerializer()
+    # The reopening, when the change to first class reopened the site.
+    reopened = StageChangeSerializer(allow_null=True)
+
+
+class TargetBasisSerializer(serializers.Serializer):
+    basis = serializers.ChoiceField(choices=TargetBasis.choices)
+    reason = serializers.CharField()
+
+
+class TargetSetSerializer(serializers.Serializer):
+    """A pollutant (code) and its target for the site's land use; `value`
+    null goes back to the default."""
+
+    pollutant = serializers.SlugRelatedField(slug_field="code", queryset=ScreeningValue.objects.all())
+    value = serializers.DecimalField(max_digits=16, decimal_places=6, allow_null=True)
+    reason = serializers.CharField()
+
+
+class TargetRowSerializer(serializers.Serializer):
+    pollutant = serializers.CharField(source="pollutant.code")
+    name = serializers.CharField(source="pollutant.name")
+    screening_value = serializers.DecimalField(source="screening", max_digits=16, decimal_places=6)
+    intervention_value = serializers.DecimalField(source="intervention", max_digits=16, decimal_places=6)
+    default = serializers.DecimalField(max_digits=16, decimal_places=6)
+    target = serializers.DecimalField(max_digits=16, decimal_places=6)
+    reason = serializers.SerializerMethodField()
+    worst_effect = serializers.DecimalField(max_digits=18, decimal_places=7, allow_null=True)
+    exceeded = serializers.BooleanField()
+
+    def get_reason(self, obj) -> str:
+        return obj.override.reason if obj.override else ""
 
 
 class ImportSerializer(serializers.Serializer):
@@ -103,6 +148,8 @@ class ImportSerializer(serializers.Serializer):
 class ImportResultSerializer(serializers.Serializer):
     imported = serializers.IntegerField()
     errors = serializers.ListField(child=serializers.CharField())
+    # Items not in the standard's table: left out, the other rows imported.
+    warnings = serializers.ListField(child=serializers.CharField())
 
 
 @extend_schema_serializer(component_name="RemediationLiabilityRequest")
@@ -195,6 +242,9 @@ class SiteViewSet(_ReaderMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
     @extend_schema(request=SiteUpdateSerializer, responses=SiteSerializer)
     def partial_update(self, request, *args, **kwargs):
         site = self.get_object()
+        if "land_use" in request.data:
+            # A change of land use may reopen the site: it has its own action with a reason.
+            raise ValidationError({"land_use": [_("规划用地类型请通过“变更规划用地类型”修改，并写明依据。")]})
         data = SiteUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -216,6 +266,45 @@ class SiteViewSet(_ReaderMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
         change = services.site_move(actor=request.user, site=site, **data.validated_data)
         return Response(StageChangeSerializer(change).data)
 
+    @extend_schema(request=LandUseSerializer, responses=LandUseResultSerializer)
+    @action(detail=True, methods=["post"], url_path="land-use", parser_classes=[JSONParser, FormParser])
+    def land_use(self, request, pk=None):
+        """Change the planned land use with its reason. To first class, an
+        accepted or handed-over site whose effect evaluation exceeds the
+        first-class targets (or a 无需修复 site above the first-class screening
+        values) is reopened; `reopened` then holds the stage change."""
+        site = self.get_object()
+        data = LandUseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        change = services.site_change_land_use(actor=request.user, site=site, **data.validated_data)
+        site.refresh_from_db()
+        return Response(
+            {"site": SiteSerializer(site).data, "reopened": StageChangeSerializer(change).data if change else None}
+        )
+
+    @extend_schema(methods=["GET"], request=None, responses=TargetRowSerializer(many=True))
+    @extend_schema(methods=["POST"], request=TargetSetSerializer, responses=TargetRowSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], parser_classes=[JSONParser, FormParser])
+    def targets(self, request, pk=None):
+        """The site's remediation targets (every pollutant measured or given a
+        target) with the effect evaluation against them; POST sets one."""
+        site = self.get_object()
+        if request.method == "POST":
+            data = TargetSetSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            services.target_set(actor=request.user, site=site, **data.validated_data)
+        return Response(TargetRowSerializer(selectors.site_targets(site), many=True).data)
+
+    @extend_schema(request=TargetBasisSerializer, responses=SiteSerializer)
+    @action(detail=True, methods=["post"], url_path="target-basis", parser_classes=[JSONParser, FormParser])
+    def target_basis(self, request, pk=None):
+        """Whether the targets default to the screening or the intervention values."""
+        site = self.get_object()
+        data = TargetBasisSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.target_basis_set(actor=request.user, site=site, **data.validated_data)
+        return Response(SiteSerializer(site).data)
+
     @extend_schema(responses=StageChangeSerializer(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
@@ -229,16 +318,18 @@ class SiteViewSet(_ReaderMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
     )
     @action(detail=True, methods=["post"], url_path="import-results", parser_classes=[MultiPartParser])
     def import_results(self, request, pk=None):
-        """Excel or CSV of results; all rows or none (400 lists every bad row)."""
+        """Excel or CSV of results. A malformed row refuses the file (400 lists
+        every bad row); items not in the standard's table are left out and
+        named in `warnings`, the other rows imported."""
         site = self.get_object()
         data = ImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        count, errors = services.results_import(
+        outcome = services.results_import(
             actor=request.user, site=site, file_name=upload.name, data=upload.read(5 * 1024 * 1024)
         )
-        body = {"imported": count, "errors": errors}
-        return Response(body, status=status.HTTP_400_BAD_REQUEST if errors else status.HTTP_200_OK)
+        body = {"imported": outcome.imported, "errors": outcome.errors, "warnings": outcome.warnings}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST if outcome.errors else status.HTTP_200_OK)
 
     @extend_schema(request=LiabilitySerializer, responses={201: LiabilityReadSerializer})
     @action(detail=True, methods=["post"], parser_classes=[JSONParser])
@@ -466,8 +557,13 @@ class ScreeningValueSerializer(serializers.ModelSerializer):
         fields = [
             "code",
             "name",
+            "name_en",
+            "synonyms",
             "cas",
             "standard",
+            "table",
+            "number",
+            "group",
             "screening_first",
             "screening_second",
             "intervention_first",

@@ -17,13 +17,23 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from relocation.core.demo_time import on
 from relocation.core.roles import Role
+from relocation.enterprises.lifecycle_facts import STOPPED
 from relocation.enterprises.models import Enterprise, EnterpriseContact
 from relocation.organisation.models import Programme, User
 from relocation.remediation import services
 from relocation.remediation.models import LiabilityBasis, Obligation, ObligationKind, ScreeningValue, Site, Stage
 
 # Every stage, and the path that reaches it from 待调查.
-FORWARD = [Stage.INITIAL, Stage.DETAILED, Stage.RISK, Stage.PLAN, Stage.REMEDIATION, Stage.EFFECT, Stage.CLOSED]
+FORWARD = [
+    Stage.INITIAL,
+    Stage.DETAILED,
+    Stage.RISK,
+    Stage.PLAN,
+    Stage.REMEDIATION,
+    Stage.EFFECT,
+    Stage.CLOSED,
+    Stage.HANDED_OVER,
+]
 PATHS = {
     Stage.PENDING: [],
     Stage.NOT_REQUIRED: [Stage.INITIAL, Stage.NOT_REQUIRED],
@@ -40,6 +50,7 @@ ORDER = [
     Stage.EFFECT,
     Stage.CLOSED,
     Stage.NOT_REQUIRED,
+    Stage.HANDED_OVER,
 ]
 REASONS = {
     Stage.INITIAL: "企业已停产腾退，委托第三方开展第一阶段土壤污染状况调查并布点采样",
@@ -50,6 +61,7 @@ REASONS = {
     Stage.REMEDIATION: "修复方案通过专家评审并报市生态环境局备案，进场施工",
     Stage.EFFECT: "修复工程完工，委托第三方开展效果评估采样",
     Stage.CLOSED: "效果评估达标，经评审后移出建设用地土壤污染风险管控和修复名录",
+    Stage.HANDED_OVER: "验收销号后移交土地储备机构，纳入再开发利用",
 }
 MILESTONES = [("进场及围挡", 10), ("污染土壤清挖", 40), ("异位固化稳定化处理", 60), ("基坑验收及回填", 80)]
 # (point, depth m, pollutant code, mg/kg) — an electroplating plot.
@@ -112,7 +124,7 @@ def _walk(site: Site, target: str, town: Any, bureau: Any) -> None:
                 _liability(site, bureau, day, days=120 if target == Stage.REMEDIATION else 240)
             site.refresh_from_db()
             services.site_move(
-                actor=bureau if stage in (Stage.CLOSED, Stage.NOT_REQUIRED) else town,
+                actor=bureau if stage in (Stage.CLOSED, Stage.NOT_REQUIRED, Stage.HANDED_OVER) else town,
                 site=site,
                 target=stage,
                 reason=REASONS[stage],
@@ -191,13 +203,22 @@ def seed(*, scale: str, out: Any) -> None:
     hq = User.objects.get(username="hq")
     bureau = User.objects.get(username="eeb_liaison")
     contact_link = EnterpriseContact.objects.filter(user__username="enterprise").first()
+    # Only vacated plots can be sites: enterprises whose production stopped
+    # (the lifecycle's definition), the zone's first town first.
+    stopped = Enterprise.objects.filter(programme=programme, status__in=STOPPED, territorial_unit__isnull=False)
+    contact_enterprise = getattr(contact_link, "enterprise", None)
     candidates = list(
-        Enterprise.objects.filter(programme=programme, territorial_unit__code="humen")
-        .exclude(pk=getattr(contact_link, "enterprise_id", None))
+        stopped.filter(territorial_unit__code="humen")
+        .exclude(pk=getattr(contact_enterprise, "pk", None))
         .order_by("id")[: len(ORDER)]
     )
-    if contact_link is not None and contact_link.enterprise.territorial_unit_id is not None:
-        candidates.insert(0, contact_link.enterprise)
+    candidates += list(
+        stopped.exclude(territorial_unit__code="humen")
+        .exclude(pk=getattr(contact_enterprise, "pk", None))
+        .order_by("id")[: max(0, len(ORDER) - len(candidates))]
+    )
+    if contact_enterprise is not None and stopped.filter(pk=contact_enterprise.pk).exists():
+        candidates.insert(0, contact_enterprise)
     created = 0
     for n, (enterprise, stage) in enumerate(zip(candidates, ORDER, strict=False), start=1):
         code = f"HMB-{n:03d}"
@@ -221,9 +242,9 @@ def seed(*, scale: str, out: Any) -> None:
         if stage == Stage.REMEDIATION:
             # Behind plan: the excavation is overdue (the clock stands in May 2022).
             _progress(site, town, [100, 60])
-        if stage in (Stage.EFFECT, Stage.CLOSED):
+        if stage in (Stage.EFFECT, Stage.CLOSED, Stage.HANDED_OVER):
             _progress(site, town, [100, 100, 100, 100])
-        if stage == Stage.CLOSED:
+        if stage in (Stage.CLOSED, Stage.HANDED_OVER):
             for obligation in Obligation.objects.filter(liability__site=site):
                 services.obligation_fulfil(actor=town, obligation=obligation, reason="修复及效果评估完成，验收合格")
         if stage == Stage.RISK:

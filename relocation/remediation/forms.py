@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from relocation.remediation.models import LandUse, LiabilityBasis, ObligationKind, ScreeningValue, Stage
+from relocation.remediation.models import LandUse, LiabilityBasis, ObligationKind, ScreeningValue, Stage, TargetBasis
 
 # ISO format: a type="date" input ignores any other (and would then block the submit as empty).
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -38,11 +38,28 @@ class SiteForm(StyledForm):
 
 class SiteEditForm(StyledForm):
     name = forms.CharField(label=_("地块名称"), max_length=200)
-    land_use = forms.ChoiceField(label=_("规划用地类型"), choices=LandUse.choices)
     area_m2 = forms.DecimalField(label=_("占地面积（平方米）"), min_value=0, max_digits=12, decimal_places=2)
     address = forms.CharField(label=_("地址"), max_length=300, required=False)
     notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class LandUseForm(StyledForm):
+    land_use = forms.ChoiceField(label=_("规划用地类型"), choices=LandUse.choices)
+    reason = forms.CharField(label=_("变更依据"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TargetBasisForm(StyledForm):
+    basis = forms.ChoiceField(label=_("修复目标默认取值"), choices=TargetBasis.choices)
+    reason = forms.CharField(label=_("依据"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TargetForm(StyledForm):
+    pollutant = forms.ModelChoiceField(label=_("污染物"), queryset=ScreeningValue.objects.all())
+    value = forms.DecimalField(
+        label=_("修复目标值（mg/kg，留空恢复默认）"), min_value=0, max_digits=16, decimal_places=6, required=False
+    )
+    reason = forms.CharField(label=_("依据"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class MoveForm(StyledForm):
@@ -60,7 +77,7 @@ class ResultForm(StyledForm):
     point = forms.CharField(label=_("采样点"), max_length=40)
     depth_m = forms.DecimalField(label=_("采样深度（米）"), min_value=0, max_digits=6, decimal_places=2)
     pollutant = forms.ModelChoiceField(label=_("污染物"), queryset=ScreeningValue.objects.all())
-    concentration = forms.DecimalField(label=_("浓度（mg/kg）"), min_value=0, max_digits=14, decimal_places=4)
+    concentration = forms.DecimalField(label=_("浓度（mg/kg）"), min_value=0, max_digits=18, decimal_places=7)
     sampled_on = forms.DateField(label=_("采样日期"), widget=DATE)
     stage = forms.ChoiceField(
         label=_("调查阶段"),

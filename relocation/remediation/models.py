@@ -26,6 +26,14 @@ class LandUse(models.TextChoices):
     SECOND = "second", _("第二类用地")  # industry, logistics, roads, utilities…
 
 
+class TargetBasis(models.TextChoices):
+    """Which value of the standard a site's remediation targets default to
+    (the remediation plan decides; a target per pollutant may replace it)."""
+
+    SCREENING = "screening", _("筛选值")
+    INTERVENTION = "intervention", _("管制值")
+
+
 class Stage(models.TextChoices):
     """Where a site stands (transitions.py lists the allowed moves)."""
 
@@ -37,21 +45,40 @@ class Stage(models.TextChoices):
     REMEDIATION = "remediation", _("修复实施")
     EFFECT = "effect", _("效果评估")
     CLOSED = "closed", _("验收销号")  # accepted and removed from the list of contaminated plots
+    HANDED_OVER = "handed_over", _("移交再开发")  # an accepted plot handed over for redevelopment
     NOT_REQUIRED = "not_required", _("无需修复")  # stage 1/2 results below screening values
 
 
+class PollutantGroup(models.TextChoices):
+    """The standard's headings within each table."""
+
+    METAL = "metal", _("重金属和无机物")
+    VOC = "voc", _("挥发性有机物")
+    SVOC = "svoc", _("半挥发性有机物")
+    PESTICIDE = "pesticide", _("有机农药类")
+    PCB = "pcb", _("多氯联苯、多溴联苯和二噁英类")
+    TPH = "tph", _("石油烃类")
+
+
 class ScreeningValue(models.Model):
-    """One pollutant of a soil standard: screening (筛选值) and intervention
+    """One item of a soil standard: screening (筛选值) and intervention
     (管制值) values in mg/kg for each class of land use."""
 
     standard = models.CharField(_("标准"), max_length=40)
     code = models.SlugField(_("代码"), max_length=40)
-    name = models.CharField(_("污染物"), max_length=60)
+    name = models.CharField(_("污染物"), max_length=80)
+    name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
     cas = models.CharField(_("CAS 编号"), max_length=40, blank=True)
-    screening_first = models.DecimalField(_("筛选值（第一类用地）"), max_digits=12, decimal_places=3)
-    screening_second = models.DecimalField(_("筛选值（第二类用地）"), max_digits=12, decimal_places=3)
-    intervention_first = models.DecimalField(_("管制值（第一类用地）"), max_digits=12, decimal_places=3)
-    intervention_second = models.DecimalField(_("管制值（第二类用地）"), max_digits=12, decimal_places=3)
+    # Table 1 (基本项目) or 2 (其他项目), and the item's number in it.
+    table = models.PositiveSmallIntegerField(_("表"), default=1)
+    number = models.PositiveSmallIntegerField(_("序号"), default=0)
+    group = models.CharField(_("类别"), max_length=16, choices=PollutantGroup.choices, default=PollutantGroup.METAL)
+    # Other spellings a laboratory uses (matched by screening_values.normalise).
+    synonyms = models.JSONField(_("别名"), default=list, blank=True)
+    screening_first = models.DecimalField(_("筛选值（第一类用地）"), max_digits=16, decimal_places=6)
+    screening_second = models.DecimalField(_("筛选值（第二类用地）"), max_digits=16, decimal_places=6)
+    intervention_first = models.DecimalField(_("管制值（第一类用地）"), max_digits=16, decimal_places=6)
+    intervention_second = models.DecimalField(_("管制值（第二类用地）"), max_digits=16, decimal_places=6)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
@@ -95,6 +122,10 @@ class Site(TimeStampedModel):
     area_m2 = models.DecimalField(_("占地面积（平方米）"), max_digits=12, decimal_places=2, default=0)
     land_use = models.CharField(_("规划用地类型"), max_length=16, choices=LandUse.choices, default=LandUse.SECOND)
     stage = models.CharField(_("阶段"), max_length=16, choices=Stage.choices, default=Stage.PENDING)
+    # The default remediation target of every pollutant (RemediationTarget overrides it).
+    target_basis = models.CharField(
+        _("修复目标默认取值"), max_length=16, choices=TargetBasis.choices, default=TargetBasis.SCREENING
+    )
     stage_changed_on = models.DateField(_("阶段变更日期"), null=True, blank=True)
     notes = models.TextField(_("备注"), blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -162,7 +193,10 @@ class StageChange(models.Model):
     to_stage = models.CharField(_("新阶段"), max_length=16, choices=Stage.choices)
     moved_on = models.DateField(_("日期"))
     reason = models.TextField(_("理由"))
-    evidence = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+", verbose_name=_("依据文件"))
+    # None only for a reopening caused by a change of land use (the change is the evidence).
+    evidence = models.ForeignKey(
+        StoredFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("依据文件")
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("操作人")
     )
@@ -177,6 +211,36 @@ class StageChange(models.Model):
         return f"{self.site_id} {self.from_stage}→{self.to_stage}"
 
 
+class RemediationTarget(TimeStampedModel):
+    """A site's remediation target (修复目标值) for one pollutant and one class
+    of land use, replacing the default of `Site.target_basis`; never above the
+    class's intervention value. It applies only while the site's land use is
+    that class, so a stricter land use falls back to the stricter defaults."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="targets", verbose_name=_("地块"))
+    pollutant = models.ForeignKey(
+        ScreeningValue, on_delete=models.PROTECT, related_name="targets", verbose_name=_("污染物")
+    )
+    land_use = models.CharField(_("用地类型"), max_length=16, choices=LandUse.choices)
+    value = models.DecimalField(_("修复目标值（mg/kg）"), max_digits=16, decimal_places=6)
+    reason = models.TextField(_("依据"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("设定人")
+    )
+
+    class Meta:
+        ordering = ["site", "pollutant__order", "id"]
+        verbose_name = _("修复目标值")
+        verbose_name_plural = _("修复目标值")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "pollutant", "land_use"], name="rem_target_once"),
+            models.CheckConstraint(condition=models.Q(value__gt=0), name="rem_target_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.pollutant_id} {self.value}"
+
+
 class SamplingResult(TimeStampedModel):
     """One laboratory result: a pollutant at a sample point and depth."""
 
@@ -186,7 +250,7 @@ class SamplingResult(TimeStampedModel):
     )
     point = models.CharField(_("采样点"), max_length=40)
     depth_m = models.DecimalField(_("采样深度（米）"), max_digits=6, decimal_places=2)
-    concentration = models.DecimalField(_("浓度（mg/kg）"), max_digits=14, decimal_places=4)
+    concentration = models.DecimalField(_("浓度（mg/kg）"), max_digits=18, decimal_places=7)
     sampled_on = models.DateField(_("采样日期"))
     # The investigation stage the sample was taken for.
     stage = models.CharField(_("调查阶段"), max_length=16, choices=Stage.choices, default=Stage.INITIAL)

@@ -1,9 +1,12 @@
 """Reading a laboratory's sampling results (Excel .xlsx or CSV) for one site.
 
-Columns (first row, Chinese headers): 采样点, 深度（米）, 污染物 (name, code
-or CAS number), 浓度（mg/kg）, 采样日期, optional 调查阶段 (初步调查, 详细调查,
-效果评估). Every row is checked before anything is written; one bad row
-refuses the file with a report of every bad row.
+Columns (first row, Chinese headers): 采样点, 深度（米）, 污染物 (name, code,
+CAS number, English name or a synonym, spelled as the laboratory likes:
+screening_values.normalise), 浓度（mg/kg）, 采样日期, optional 调查阶段 (初步调查,
+详细调查, 效果评估). Every row is checked before anything is written; a
+malformed row refuses the file with a report of every bad row. A row whose
+item is not in the standard's table (zinc, pH…) is not an error: it is left
+out and named in the warnings, and the rows of known items are kept.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from relocation.core.spreadsheets import cell_date, cell_decimal
 from relocation.remediation.models import SamplingResult, ScreeningValue, Site, Stage
+from relocation.remediation.screening_values import normalise
 
 HEADERS = {
     "point": ("采样点", "点位", "point"),
@@ -43,9 +47,40 @@ class ParsedRow:
     stage: str
 
 
-def parse(rows: list[list[Any]], *, site: Site) -> tuple[list[ParsedRow], list[str]]:
+@dataclass
+class Parsed:
+    rows: list[ParsedRow]
+    errors: list[str]
+    # Items not in the standard's table: {name as written: [line numbers]}.
+    unknown: dict[str, list[int]]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [
+            _("检测项目“%(name)s”不在筛选值表中，第 %(lines)s 行未导入。")
+            % {"name": name, "lines": "、".join(str(n) for n in lines)}
+            for name, lines in self.unknown.items()
+        ]
+
+
+def pollutant_index() -> dict[str, ScreeningValue]:
+    """Every key a laboratory may use for an item, normalised."""
+    index: dict[str, ScreeningValue] = {}
+    for p in ScreeningValue.objects.all():
+        for key in (p.name, p.code, p.cas, p.name_en, *(p.synonyms or [])):
+            if key:
+                index.setdefault(normalise(key), p)
+    return index
+
+
+def parse(rows: list[list[Any]], *, site: Site) -> Parsed:
+    result = _parse(rows, site=site)
+    return result if isinstance(result, Parsed) else Parsed([], result, {})
+
+
+def _parse(rows: list[list[Any]], *, site: Site) -> Parsed | list[str]:
     if not rows:
-        return [], [_("文件没有内容。")]
+        return [_("文件没有内容。")]
     header = [str(c or "").strip() for c in rows[0]]
     index: dict[str, int] = {}
     for key, names in HEADERS.items():
@@ -55,14 +90,10 @@ def parse(rows: list[list[Any]], *, site: Site) -> tuple[list[ParsedRow], list[s
                 break
     missing = [_("缺少“%(col)s”列。") % {"col": HEADERS[k][0]} for k in REQUIRED if k not in index]
     if missing:
-        return [], missing
+        return missing
     if len(rows) - 1 > MAX_ROWS:
-        return [], [_("一次最多导入 %(n)s 行。") % {"n": MAX_ROWS}]
-    pollutants: dict[str, ScreeningValue] = {}
-    for p in ScreeningValue.objects.all():
-        for key in (p.name, p.code, p.cas):
-            if key:
-                pollutants[key.lower()] = p
+        return [_("一次最多导入 %(n)s 行。") % {"n": MAX_ROWS}]
+    pollutants = pollutant_index()
     stage_by_label = {str(label): value for value, label in Stage.choices if value in SAMPLING_STAGES}
     stage_by_label.update({v: v for v in SAMPLING_STAGES})
     default_stage = site.stage if site.stage in SAMPLING_STAGES else Stage.INITIAL
@@ -72,6 +103,7 @@ def parse(rows: list[list[Any]], *, site: Site) -> tuple[list[ParsedRow], list[s
     today = timezone.localdate()
     parsed: list[ParsedRow] = []
     errors: list[str] = []
+    unknown: dict[str, list[int]] = {}
     seen: set[tuple] = set()
     for line, row in enumerate(rows[1:], start=2):
         if not any(str(c or "").strip() for c in row):
@@ -89,9 +121,9 @@ def parse(rows: list[list[Any]], *, site: Site) -> tuple[list[ParsedRow], list[s
         if depth is None or depth < 0:
             problems.append(_("深度“%(v)s”应为非负数") % {"v": cell("depth_m")})
         name = str(cell("pollutant") or "").strip()
-        pollutant = pollutants.get(name.lower())
-        if pollutant is None:
-            problems.append(_("污染物“%(v)s”不在筛选值表中") % {"v": name})
+        pollutant = pollutants.get(normalise(name))
+        if pollutant is None and not name:
+            problems.append(_("污染物为空"))
         concentration = cell_decimal(cell("concentration"))
         if concentration is None or concentration < 0:
             problems.append(_("浓度“%(v)s”应为非负数") % {"v": cell("concentration")})
@@ -102,6 +134,11 @@ def parse(rows: list[list[Any]], *, site: Site) -> tuple[list[ParsedRow], list[s
         stage = stage_by_label.get(raw_stage) if raw_stage else default_stage
         if stage is None:
             problems.append(_("调查阶段“%(v)s”应为初步调查、详细调查或效果评估") % {"v": raw_stage})
+        if pollutant is None and name:
+            if not problems:
+                unknown.setdefault(name, []).append(line)
+                continue
+            problems.append(_("污染物“%(v)s”不在筛选值表中") % {"v": name})
         if not problems:
             key = (point, depth, pollutant.pk, day)
             if key in seen:
@@ -113,6 +150,6 @@ def parse(rows: list[list[Any]], *, site: Site) -> tuple[list[ParsedRow], list[s
             errors.append(_("第 %(line)s 行：%(msg)s。") % {"line": line, "msg": "；".join(str(p) for p in problems)})
             continue
         parsed.append(ParsedRow(line, point, depth, pollutant, concentration, day, stage))
-    if not parsed and not errors:
+    if not parsed and not errors and not unknown:
         errors.append(_("文件没有数据行。"))
-    return parsed, errors
+    return Parsed(parsed, errors, unknown)

@@ -17,11 +17,14 @@ from relocation.remediation.models import (
     Milestone,
     Obligation,
     ObligationStatus,
+    RemediationTarget,
     SamplingResult,
     ScreeningValue,
     Site,
     Stage,
+    TargetBasis,
 )
+from relocation.remediation.transitions import FINISHED_STAGES
 
 
 def sites_for_user(user: Any) -> QuerySet[Site]:
@@ -119,6 +122,88 @@ def exceedances_of(site: Site) -> list[Exceedance]:
     return [j for j in judged_results(site) if j.over_screening]
 
 
+def default_target(site: Site, pollutant: ScreeningValue, land_use: str | None = None) -> Decimal:
+    """The class's screening or intervention value, as the site's plan decided."""
+    screening, intervention = pollutant.limits(land_use or site.land_use)
+    return intervention if site.target_basis == TargetBasis.INTERVENTION else screening
+
+
+def target_overrides(site: Site, land_use: str | None = None) -> dict[int, RemediationTarget]:
+    """{pollutant id: target} set for the site and land use (one query)."""
+    rows = RemediationTarget.objects.filter(site=site, land_use=land_use or site.land_use).select_related("set_by")
+    return {t.pollutant_id: t for t in rows}
+
+
+def latest_effect_results(site: Site) -> list[SamplingResult]:
+    """The effect evaluation's results, the latest per point, depth and
+    pollutant (a re-evaluation after more remediation supersedes the first)."""
+    latest: dict[tuple, SamplingResult] = {}
+    rows = site.results.filter(stage=Stage.EFFECT).select_related("pollutant").order_by("sampled_on", "id")
+    for r in rows:
+        latest[(r.point, r.depth_m, r.pollutant_id)] = r
+    return sorted(latest.values(), key=lambda r: (r.point, r.depth_m, r.pollutant.order))
+
+
+@dataclass
+class TargetExceedance:
+    result: SamplingResult
+    target: Decimal
+
+    def __str__(self) -> str:
+        return f"{self.result.point} {self.result.pollutant.name} {self.result.concentration.normalize():f} > {self.target.normalize():f} mg/kg"
+
+
+def effect_exceedances(site: Site, land_use: str | None = None) -> list[TargetExceedance]:
+    """Effect-evaluation results above the site's remediation target for the
+    land use (the site's own unless given)."""
+    overrides = target_overrides(site, land_use)
+    found = []
+    for r in latest_effect_results(site):
+        override = overrides.get(r.pollutant_id)
+        target = override.value if override else default_target(site, r.pollutant, land_use)
+        if r.concentration > target:
+            found.append(TargetExceedance(r, target))
+    return found
+
+
+@dataclass
+class TargetRow:
+    """One pollutant on the targets page: the standard's values, the default,
+    the override (if any), what applies, and the worst effect result."""
+
+    pollutant: ScreeningValue
+    screening: Decimal
+    intervention: Decimal
+    default: Decimal
+    override: RemediationTarget | None
+    worst_effect: Decimal | None
+
+    @property
+    def target(self) -> Decimal:
+        return self.override.value if self.override else self.default
+
+    @property
+    def exceeded(self) -> bool:
+        return self.worst_effect is not None and self.worst_effect > self.target
+
+
+def site_targets(site: Site) -> list[TargetRow]:
+    """Every pollutant measured at the site or given a target, in the
+    standard's order (three queries whatever the number of rows)."""
+    overrides = target_overrides(site)
+    measured = set(site.results.values_list("pollutant_id", flat=True).distinct())
+    effect: dict[int, Decimal] = {}
+    for r in latest_effect_results(site):
+        effect[r.pollutant_id] = max(effect.get(r.pollutant_id, r.concentration), r.concentration)
+    rows = []
+    for p in ScreeningValue.objects.filter(pk__in=measured | set(overrides)).order_by("order", "code"):
+        screening, intervention = p.limits(site.land_use)
+        rows.append(
+            TargetRow(p, screening, intervention, default_target(site, p), overrides.get(p.pk), effect.get(p.pk))
+        )
+    return rows
+
+
 def screening_values() -> QuerySet[ScreeningValue]:
     return ScreeningValue.objects.all()
 
@@ -186,7 +271,7 @@ def overview(user: Any) -> dict[str, Any]:
     by_town = list(
         sites.order_by()
         .values("territorial_unit__name")
-        .annotate(total=Count("id"), closed=Count("id", filter=Q(stage__in=[Stage.CLOSED, Stage.NOT_REQUIRED])))
+        .annotate(total=Count("id"), closed=Count("id", filter=Q(stage__in=FINISHED_STAGES)))
         .order_by("territorial_unit__name")
     )
     return {

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relocation.core import audit, uploads, workflow
 from relocation.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from relocation.core.workdays import add_workdays
+from relocation.enterprises.lifecycle_facts import STOPPED
 from relocation.enterprises.models import Enterprise
 from relocation.remediation import permissions, transitions
 from relocation.remediation.models import (
@@ -31,12 +34,14 @@ from relocation.remediation.models import (
     ObligationKind,
     ObligationStatus,
     Payment,
+    RemediationTarget,
     SamplingResult,
     ScreeningValue,
     Site,
     SitePolluter,
     Stage,
     StageChange,
+    TargetBasis,
 )
 
 # core.uploads purposes; their download checks are registered in apps.py.
@@ -45,7 +50,7 @@ OBLIGATION_FILE = "remediation.obligation"
 EVIDENCE_KINDS = ("pdf", "jpeg", "png", "docx")
 # Working days the town gets to act on an escalated obligation.
 ESCALATION_WORKDAYS = 10
-SITE_FIELDS = ["name", "address", "area_m2", "land_use", "notes"]
+SITE_FIELDS = ["name", "address", "area_m2", "notes"]
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -68,8 +73,15 @@ def site_create(
     notes: str = "",
 ) -> Site:
     """Open a site for the plot an enterprise vacated. The territorial unit is
-    the enterprise's; a town may open sites only for its own enterprises."""
+    the enterprise's; a town may open sites only for its own enterprises; the
+    enterprise must have stopped producing there (the lifecycle's definition,
+    enterprises.lifecycle_facts.STOPPED) — a plot still in use is not vacated."""
     _require(permissions.can_create_site(actor), _("您没有登记污染地块的权限。"))
+    if enterprise.status not in STOPPED:
+        raise ServiceError(
+            _("%(name)s 尚未停产（搬迁进度：%(status)s），停产腾退后才能登记污染地块。")
+            % {"name": enterprise.name, "status": enterprise.get_status_display()}
+        )
     if enterprise.territorial_unit_id is None:
         raise ServiceError(_("该企业没有属地单位，请先在企业台账中补充。"))
     if not (permissions.sees_all_sites(actor) or actor.unit_id == enterprise.territorial_unit_id):
@@ -115,8 +127,9 @@ def site_update(*, actor: Any, site: Site, expected_version: int, values: dict[s
     """Edit the site's description; refused (ConflictError) if someone saved it
     since the user loaded `expected_version`."""
     _require(permissions.can_work_on_site(actor, site), _("您没有修改该地块的权限。"))
-    if "land_use" in values and values["land_use"] not in LandUse.values:
-        raise ServiceError(_("规划用地类型无效。"))
+    if "land_use" in values and values["land_use"] != site.land_use:
+        # A change of land use may reopen the site: it has its own service.
+        raise ServiceError(_("规划用地类型请通过“变更规划用地类型”修改，并写明依据。"))
     with transaction.atomic():
         before = audit.snapshot(site, SITE_FIELDS)
         for field in SITE_FIELDS:
@@ -190,6 +203,29 @@ def _check_stage_guard(site: Site, target: str) -> None:
             raise ServiceError(_("检测结果均未超过筛选值，应认定为无需修复。"))
     if target == Stage.REMEDIATION and current == Stage.PLAN and not site.milestones.exists():
         raise ServiceError(_("请先制定修复方案的进度节点。"))
+    if target == Stage.CLOSED:
+        _check_acceptance(site)
+
+
+def _check_acceptance(site: Site) -> None:
+    """验收销号 holds on evidence: a responsible party on record, an effect
+    evaluation, and no result of it above the site's remediation target for
+    its land use (the latest result per point, depth and pollutant counts)."""
+    from relocation.remediation.selectors import effect_exceedances, latest_effect_results
+
+    problems = []
+    if not site.liabilities.exists():
+        problems.append(_("尚未认定责任主体"))
+    if not latest_effect_results(site):
+        problems.append(_("尚未录入效果评估的检测结果"))
+    over = effect_exceedances(site)
+    if over:
+        problems.append(
+            _("效果评估结果超过%(use)s修复目标值：%(items)s")
+            % {"use": LandUse(site.land_use).label, "items": "；".join(str(e) for e in over)}
+        )
+    if problems:
+        raise ServiceError(_("不能验收销号：%(why)s。") % {"why": "；".join(str(p) for p in problems)})
 
 
 def site_move(
@@ -254,6 +290,220 @@ def site_move(
     return change
 
 
+# ------------------------------------------------------- remediation targets
+
+LOCKED_TARGET_STAGES = (Stage.CLOSED, Stage.HANDED_OVER)
+
+
+def target_basis_set(*, actor: Any, site: Site, basis: str, reason: str) -> Site:
+    """Decide (as the remediation plan does) whether the targets default to the
+    screening or the intervention values of the site's land use. Refused on an
+    accepted site: acceptance was judged against the targets then in force."""
+    _require(permissions.can_work_on_site(actor, site), _("您没有设定该地块修复目标的权限。"))
+    if basis not in TargetBasis.values:
+        raise ServiceError(_("修复目标默认取值无效。"))
+    if not (reason or "").strip():
+        raise ServiceError(_("请填写依据（如修复方案及其评审意见）。"))
+    if site.stage in LOCKED_TARGET_STAGES:
+        raise ServiceError(_("地块已验收销号，不能再修改修复目标。"))
+    if basis == site.target_basis:
+        raise ServiceError(_("修复目标默认取值没有变化。"))
+    with transaction.atomic():
+        previous = site.target_basis
+        updated = Site.objects.filter(pk=site.pk, target_basis=previous).update(
+            target_basis=basis, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if updated != 1:
+            raise ConflictError(_("该记录的状态刚被其他人修改，请刷新后重试。"))
+        site.target_basis = basis
+        site.refresh_from_db(fields=["version"])
+        audit.record(
+            actor=actor,
+            action="remediation.target_basis_set",
+            obj=site,
+            enterprise_id=site.enterprise_id,
+            summary=_("地块 %(site)s 修复目标默认取%(basis)s") % {"site": site.code, "basis": TargetBasis(basis).label},
+            changes={"target_basis": [previous, basis], "reason": reason.strip()},
+        )
+    return site
+
+
+def target_set(
+    *, actor: Any, site: Site, pollutant: ScreeningValue, value: Decimal | None, reason: str
+) -> RemediationTarget | None:
+    """Set the site's remediation target for one pollutant and its current land
+    use (from the risk assessment or the plan), or with value None go back to
+    the default. Never above the class's intervention value; a reason always;
+    refused on an accepted site."""
+    from relocation.remediation.selectors import default_target
+
+    _require(permissions.can_work_on_site(actor, site), _("您没有设定该地块修复目标的权限。"))
+    if not (reason or "").strip():
+        raise ServiceError(_("请填写依据（如风险评估报告或修复方案）。"))
+    if site.stage in LOCKED_TARGET_STAGES:
+        raise ServiceError(_("地块已验收销号，不能再修改修复目标。"))
+    _screening, intervention = pollutant.limits(site.land_use)
+    if value is not None and value <= 0:
+        raise ServiceError(_("修复目标值必须大于零。"))
+    if value is not None and value > intervention:
+        raise ServiceError(
+            _("%(p)s 的修复目标值 %(v)s 超过%(use)s管制值 %(limit)s mg/kg。")
+            % {
+                "p": pollutant.name,
+                "v": f"{value.normalize():f}",
+                "use": LandUse(site.land_use).label,
+                "limit": f"{intervention.normalize():f}",
+            }
+        )
+    with transaction.atomic():
+        Site.objects.select_for_update().filter(pk=site.pk).first()
+        existing = RemediationTarget.objects.filter(site=site, pollutant=pollutant, land_use=site.land_use).first()
+        before = str(existing.value) if existing else str(default_target(site, pollutant))
+        target = None
+        if value is None:
+            if existing is None:
+                raise ServiceError(_("该污染物没有单独设定的修复目标值。"))
+            existing.delete()
+        elif existing is None:
+            target = RemediationTarget.objects.create(
+                site=site,
+                pollutant=pollutant,
+                land_use=site.land_use,
+                value=value,
+                reason=reason.strip(),
+                set_by=_user(actor),
+            )
+        else:
+            existing.value, existing.reason, existing.set_by = value, reason.strip(), _user(actor)
+            existing.save(update_fields=["value", "reason", "set_by", "updated_at"])
+            target = existing
+        after = str(value) if value is not None else str(default_target(site, pollutant))
+        audit.record(
+            actor=actor,
+            action="remediation.target_set",
+            obj=site,
+            enterprise_id=site.enterprise_id,
+            summary=_("地块 %(site)s %(p)s 修复目标值：%(before)s → %(after)s mg/kg")
+            % {"site": site.code, "p": pollutant.name, "before": before, "after": after},
+            changes={"pollutant": pollutant.code, "value": [before, after], "reason": reason.strip()},
+        )
+    return target
+
+
+# ------------------------------------------------------------------ land use
+
+
+def site_change_land_use(*, actor: Any, site: Site, land_use: str, reason: str) -> StageChange | None:
+    """Change the planned land use (a planning decision, with its reason).
+
+    When the land becomes first class (homes, schools…) the stricter values
+    apply: an accepted or handed-over site whose effect evaluation exceeds the
+    first-class targets is reopened (back to risk assessment), a site found
+    无需修复 whose results exceed the first-class screening values goes back to
+    detailed investigation — a transition with history and audit, and the
+    territorial unit and the ecology-environment bureau are told. Returns the
+    reopening's StageChange, or None."""
+    from relocation.remediation.selectors import effect_exceedances, judged_results
+
+    _require(permissions.can_work_on_site(actor, site), _("您没有修改该地块的权限。"))
+    if land_use not in LandUse.values:
+        raise ServiceError(_("规划用地类型无效。"))
+    if land_use == site.land_use:
+        raise ServiceError(_("规划用地类型没有变化。"))
+    if not (reason or "").strip():
+        raise ServiceError(_("请填写变更依据（如规划调整的批复）。"))
+    reason = reason.strip()
+    with transaction.atomic():
+        locked = Site.objects.select_for_update().get(pk=site.pk)
+        previous = locked.land_use
+        Site.objects.filter(pk=site.pk).update(land_use=land_use, version=F("version") + 1, updated_at=timezone.now())
+        site.land_use = land_use
+        site.refresh_from_db(fields=["version", "stage"])
+        audit.record(
+            actor=actor,
+            action="remediation.land_use_changed",
+            obj=site,
+            enterprise_id=site.enterprise_id,
+            summary=_("地块 %(site)s 规划用地类型：%(src)s → %(dst)s")
+            % {"site": site.code, "src": LandUse(previous).label, "dst": LandUse(land_use).label},
+            changes={"land_use": [previous, land_use], "reason": reason},
+        )
+        if land_use != LandUse.FIRST or site.stage not in transitions.REOPEN:
+            return None
+        if site.stage == Stage.NOT_REQUIRED:
+            why = _("检测结果超过第一类用地筛选值")
+            items = [
+                f"{j.result.point} {j.result.pollutant.name} {j.result.concentration.normalize():f} > "
+                f"{j.screening.normalize():f} mg/kg"
+                for j in judged_results(site)
+                if j.over_screening
+            ]
+            over = items
+        else:
+            over = effect_exceedances(site)
+            why = _("效果评估结果超过第一类用地修复目标值")
+            items = [str(e) for e in over]
+        if not over:
+            return None
+        (target,) = transitions.REOPEN[site.stage]
+        text = _("规划用地类型变更为第一类用地（%(reason)s），%(why)s：%(items)s") % {
+            "reason": reason,
+            "why": why,
+            "items": "；".join(items),
+        }
+        previous_stage = workflow.move(
+            site,
+            field="stage",
+            target=target,
+            allowed=transitions.REOPEN,
+            labels=Stage,
+            extra={"stage_changed_on": timezone.localdate()},
+        )
+        change = StageChange.objects.create(
+            site=site,
+            from_stage=previous_stage,
+            to_stage=target,
+            moved_on=timezone.localdate(),
+            reason=text,
+            evidence=None,
+            actor=_user(actor),
+        )
+        audit.record(
+            actor=actor,
+            action="remediation.site_reopened",
+            obj=site,
+            enterprise_id=site.enterprise_id,
+            summary=_("地块 %(site)s 重新开启：%(src)s → %(dst)s")
+            % {"site": site.code, "src": Stage(previous_stage).label, "dst": Stage(target).label},
+            changes={"stage": [previous_stage, target], "reason": text},
+        )
+        _notify_reopened(site, text)
+    return change
+
+
+def _notify_reopened(site: Site, text: str) -> None:
+    """The territorial unit's people and the ecology-environment bureau's."""
+    from django.urls import reverse
+
+    from relocation.core.notifications import notify
+    from relocation.organisation.functions import UnitFunction
+    from relocation.organisation.models import User
+    from relocation.organisation.selectors import unit_with_function
+
+    units = [site.territorial_unit_id]
+    bureau = unit_with_function(site.programme_id, UnitFunction.ENVIRONMENT)
+    if bureau is not None:
+        units.append(bureau.pk)
+    notify(
+        recipients=User.objects.filter(unit_id__in=units, is_active=True),
+        verb="remediation.site_reopened",
+        title=_("污染地块 %(site)s 因用地类型调整重新开启") % {"site": site},
+        body=text,
+        url=reverse("remediation:site", args=[site.pk]),
+        dedupe_key=f"remediation.reopened:{site.pk}:{site.version}",
+    )
+
+
 # ---------------------------------------------------------- sampling results
 
 
@@ -316,10 +566,21 @@ def result_add(
     return result
 
 
-def results_import(*, actor: Any, site: Site, file_name: str, data: bytes) -> tuple[int, list[str]]:
-    """Import a laboratory's results (Excel or CSV). All or nothing: any bad
-    row refuses the whole file, and the row report says what to fix. Returns
-    (rows imported, errors)."""
+@dataclass
+class ImportOutcome:
+    """What an import did: rows written, errors (the file was refused) and
+    warnings (items not in the standard's table, left out)."""
+
+    imported: int = 0
+    errors: list[str] = dc_field(default_factory=list)
+    warnings: list[str] = dc_field(default_factory=list)
+
+
+def results_import(*, actor: Any, site: Site, file_name: str, data: bytes) -> ImportOutcome:
+    """Import a laboratory's results (Excel or CSV). A malformed row refuses
+    the whole file, and the row report says what to fix; rows of items the
+    standard's table does not hold are left out and named in the warnings
+    (the rows of known items are written)."""
     from relocation.core.spreadsheets import is_workbook, read_table
     from relocation.enterprises.ledger_import import FileRefused, check_file_safety
     from relocation.remediation import results_import as reader
@@ -330,12 +591,12 @@ def results_import(*, actor: Any, site: Site, file_name: str, data: bytes) -> tu
             check_file_safety(data)  # size and zip-bomb checks before openpyxl unpacks it
         table = read_table(data)
     except (ValueError, FileRefused) as exc:
-        return 0, [str(exc)]
+        return ImportOutcome(errors=[str(exc)])
     except Exception:  # noqa: BLE001 - any unreadable workbook is the user's file, not our bug
-        return 0, [_("无法读取文件，请上传 Excel（.xlsx）或 CSV 文件。")]
-    rows, errors = reader.parse(table, site=site)
-    if errors:
-        return 0, errors
+        return ImportOutcome(errors=[_("无法读取文件，请上传 Excel（.xlsx）或 CSV 文件。")])
+    parsed = reader.parse(table, site=site)
+    if parsed.errors:
+        return ImportOutcome(errors=parsed.errors, warnings=parsed.warnings)
     with transaction.atomic():
         created = SamplingResult.objects.bulk_create(
             [
@@ -349,7 +610,7 @@ def results_import(*, actor: Any, site: Site, file_name: str, data: bytes) -> tu
                     stage=r.stage,
                     recorded_by=_user(actor),
                 )
-                for r in rows
+                for r in parsed.rows
             ]
         )
         audit.record(
@@ -359,8 +620,9 @@ def results_import(*, actor: Any, site: Site, file_name: str, data: bytes) -> tu
             enterprise_id=site.enterprise_id,
             summary=_("地块 %(site)s 导入检测结果 %(n)s 条（%(file)s）")
             % {"site": site.code, "n": len(created), "file": file_name[:100]},
+            changes={"unknown_items": parsed.unknown} if parsed.unknown else None,
         )
-    return len(created), []
+    return ImportOutcome(imported=len(created), warnings=parsed.warnings)
 
 
 def _user(actor: Any) -> Any:
@@ -473,6 +735,9 @@ def obligation_update(
         raise ServiceError(_("只能修改履行中的义务。"))
     if obligation.kind == ObligationKind.COMPENSATION and (amount is None or amount <= 0):
         raise ServiceError(_("赔偿义务必须填写大于零的金额。"))
+    paid = paid_total(obligation)
+    if obligation.kind == ObligationKind.COMPENSATION and amount < paid:
+        raise ServiceError(_("赔偿金额不能低于已支付的 %(paid)s 元。") % {"paid": _money(paid)})
     fields = ["description", "due_on", "amount"]
     with transaction.atomic():
         before = audit.snapshot(obligation, fields)
@@ -515,12 +780,16 @@ def paid_total(obligation: Obligation) -> Decimal:
     return obligation.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
 
 
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
 def obligation_fulfil(*, actor: Any, obligation: Obligation, reason: str) -> Obligation:
     """Mark an obligation fulfilled; compensation only once it is paid in full."""
     _require(permissions.can_work_on_site(actor, obligation.liability.site), _("您没有确认该义务履行情况的权限。"))
     if not reason.strip():
         raise ServiceError(_("请填写理由。"))
-    if obligation.kind == ObligationKind.COMPENSATION and paid_total(obligation) < (obligation.amount or 0):
+    if obligation.kind == ObligationKind.COMPENSATION and paid_total(obligation) != (obligation.amount or 0):
         raise ServiceError(_("赔偿款尚未足额支付，不能确认履行完毕。"))
     return _move_obligation(
         actor=actor,
@@ -553,7 +822,11 @@ def payment_record(
     reference: str = "",
     evidence: Any = None,
 ) -> Payment:
-    """Record a compensation payment (with its receipt, checked, if given)."""
+    """Record a compensation payment (with its receipt, checked, if given).
+
+    Invariant: the payments of an obligation never add up to more than its
+    amount. The obligation row is locked while the sum is read, so two
+    payments recorded at once cannot both pass the check."""
     site = obligation.liability.site
     _require(permissions.can_record_payment(actor, site), _("您没有登记赔偿支付的权限。"))
     if obligation.kind != ObligationKind.COMPENSATION:
@@ -565,6 +838,21 @@ def payment_record(
     if paid_on > timezone.localdate():
         raise ServiceError(_("支付日期不能晚于今天。"))
     with transaction.atomic():
+        locked = Obligation.objects.select_for_update().get(pk=obligation.pk)
+        if locked.status != ObligationStatus.OPEN:
+            raise ServiceError(_("该义务已结束，不能再登记支付。"))
+        paid = paid_total(locked)
+        outstanding = (locked.amount or Decimal("0")) - paid
+        if amount > outstanding:
+            raise ServiceError(
+                _("支付金额 %(amount)s 元超过未付余额：应付 %(due)s 元，已付 %(paid)s 元，最多还可登记 %(left)s 元。")
+                % {
+                    "amount": _money(amount),
+                    "due": _money(locked.amount or Decimal("0")),
+                    "paid": _money(paid),
+                    "left": _money(outstanding),
+                }
+            )
         stored = None
         if evidence is not None:
             stored = uploads.store_upload(

@@ -14,12 +14,26 @@ STAGE = {
     Stage.REMEDIATION: {Stage.EFFECT},
     # An effect evaluation that fails sends the site back to remediation.
     Stage.EFFECT: {Stage.CLOSED, Stage.REMEDIATION},
-    Stage.CLOSED: set(),
+    # Land handover (移交再开发): only an accepted site reaches it.
+    Stage.CLOSED: {Stage.HANDED_OVER},
+    Stage.HANDED_OVER: set(),
     Stage.NOT_REQUIRED: set(),
 }
 
-# Stages whose sites still need work (the overview counts them as open).
-OPEN_STAGES = frozenset(s for s, targets in STAGE.items() if targets)
+# Stages whose sites need no more work (the overview counts the others as open).
+FINISHED_STAGES = frozenset({Stage.CLOSED, Stage.HANDED_OVER, Stage.NOT_REQUIRED})
+OPEN_STAGES = frozenset(Stage.values) - FINISHED_STAGES
+
+# Reopening when the land use becomes first class (services.site_change_land_use
+# only; a person cannot choose these moves): an accepted or handed-over site
+# whose effect evaluation exceeds the first-class targets goes back to risk
+# assessment; a site found 无需修复 whose results exceed the first-class
+# screening values goes back to detailed investigation.
+REOPEN = {
+    Stage.CLOSED: {Stage.RISK},
+    Stage.HANDED_OVER: {Stage.RISK},
+    Stage.NOT_REQUIRED: {Stage.DETAILED},
+}
 
 OBLIGATION = {
     ObligationStatus.OPEN: {ObligationStatus.FULFILLED, ObligationStatus.CANCELLED},

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relocation.core.errors import ServiceError
+from relocation.enterprises.lifecycle_facts import STOPPED
 from relocation.enterprises.selectors import enterprises_for_user
 from relocation.organisation.functions import UnitFunction
 from relocation.organisation.selectors import programme_for, units_with_function
@@ -111,7 +112,8 @@ def site_create(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     if not permissions.can_create_site(request.user):
         raise PermissionDenied
-    enterprises = enterprises_for_user(request.user).filter(remediation_sites__isnull=True)
+    # Only plots already vacated: the lifecycle's "production stopped" stages.
+    enterprises = enterprises_for_user(request.user).filter(remediation_sites__isnull=True, status__in=STOPPED)
     if not permissions.sees_all_sites(request.user):
         enterprises = enterprises.filter(territorial_unit_id=request.user.unit_id)
     form = forms.SiteForm(request.POST or None, enterprises=enterprises)
@@ -201,6 +203,79 @@ def _site_action(request: HttpRequest, pk: int, action: Callable[[Any], Any]) ->
     return _post_action(request, lambda: action(site), _("已保存。"), _to_site(site))
 
 
+def site_land_use(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the planned land use; to first class it may reopen the site."""
+    site = _site_to_work_on(request, pk)
+    form = forms.LandUseForm(request.POST or None, initial={"land_use": site.land_use})
+
+    def done(change: Any) -> HttpResponse:
+        if change is not None:
+            messages.warning(
+                request,
+                _("地块已重新开启，退回“%(stage)s”：%(reason)s")
+                % {"stage": change.get_to_stage_display(), "reason": change.reason},
+            )
+        else:
+            messages.success(request, _("规划用地类型已变更。"))
+        return _to_site(site)
+
+    return _save(
+        request,
+        form,
+        lambda d: services.site_change_land_use(
+            actor=request.user, site=site, land_use=d["land_use"], reason=d["reason"]
+        ),
+        success=None,
+        done=done,
+    ) or _form_page(request, form, title=_("变更规划用地类型：%(site)s") % {"site": site}, back="remediation:list")
+
+
+def site_targets(request: HttpRequest, pk: int) -> HttpResponse:
+    """The site's remediation targets: the default the plan chose, each
+    pollutant's target, and the effect evaluation against it."""
+    _require_reader(request)
+    site = selectors.site_for_user(request.user, pk)
+    can_work = permissions.can_work_on_site(request.user, site)
+    editable = can_work and site.stage not in services.LOCKED_TARGET_STAGES
+    form = forms.TargetForm(request.POST or None) if editable else None
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    if form is not None:
+        response = _save(
+            request,
+            form,
+            lambda d: services.target_set(
+                actor=request.user, site=site, pollutant=d["pollutant"], value=d["value"], reason=d["reason"]
+            ),
+            success=_("修复目标值已保存。"),
+            done=lambda _result: redirect("remediation:site_targets", pk=site.pk),
+        )
+        if response is not None:
+            return response
+    return render(
+        request,
+        "remediation/site_targets.html",
+        {
+            "site": site,
+            "rows": selectors.site_targets(site),
+            "form": form,
+            "basis_form": forms.TargetBasisForm(initial={"basis": site.target_basis}) if editable else None,
+        },
+    )
+
+
+@require_POST
+def target_basis(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    site = selectors.site_for_user(request.user, pk)
+
+    def change() -> None:
+        data = _valid(forms.TargetBasisForm(request.POST))
+        services.target_basis_set(actor=request.user, site=site, basis=data["basis"], reason=data["reason"])
+
+    return _post_action(request, change, _("已保存。"), redirect("remediation:site_targets", pk=site.pk))
+
+
 @require_POST
 def site_move(request: HttpRequest, pk: int) -> HttpResponse:
     def move(site):
@@ -233,16 +308,22 @@ def result_add(request: HttpRequest, pk: int) -> HttpResponse:
 def results_import(request: HttpRequest, pk: int) -> HttpResponse:
     site = _site_to_work_on(request, pk)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
-    errors: list[str] = []
+    outcome = services.ImportOutcome()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        count, errors = services.results_import(
+        outcome = services.results_import(
             actor=request.user, site=site, file_name=upload.name, data=upload.read(5 * 1024 * 1024)
         )
-        if not errors:
-            messages.success(request, _("已导入 %(n)s 条检测结果。") % {"n": count})
+        if not outcome.errors:
+            messages.success(request, _("已导入 %(n)s 条检测结果。") % {"n": outcome.imported})
+            for warning in outcome.warnings:
+                messages.warning(request, warning)
             return redirect("remediation:site", pk=site.pk)
-    return render(request, "remediation/results_import.html", {"site": site, "form": form, "errors": errors})
+    return render(
+        request,
+        "remediation/results_import.html",
+        {"site": site, "form": form, "errors": outcome.errors, "warnings": outcome.warnings},
+    )
 
 
 def polluter_add(request: HttpRequest, pk: int) -> HttpResponse:

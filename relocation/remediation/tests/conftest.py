@@ -21,10 +21,18 @@ def values(db):
     return {v.code: v for v in ScreeningValue.objects.all()}
 
 
+def vacated(enterprise, status="production_stopped"):
+    """The enterprise has stopped producing (a site can only be opened then)."""
+    type(enterprise).objects.filter(pk=enterprise.pk).update(status=status)
+    enterprise.refresh_from_db()
+    return enterprise
+
+
 @pytest.fixture
 def site(hq_staff, enterprise, values):
     from relocation.remediation import services
 
+    vacated(enterprise)
     return services.site_create(actor=hq_staff, enterprise=enterprise, code="HM-001", name="精艺电镀原厂址地块")
 
 
@@ -33,7 +41,7 @@ def other_site(hq_staff, make_enterprise, units, values):
     """A plot in another town (Binhaiwan): Humen's people do not see it."""
     from relocation.remediation import services
 
-    enterprise = make_enterprise(name="滨海湾某染整厂", territorial_unit=units["binhaiwan"])
+    enterprise = vacated(make_enterprise(name="滨海湾某染整厂", territorial_unit=units["binhaiwan"]))
     return services.site_create(actor=hq_staff, enterprise=enterprise, code="BH-001", name="滨海湾某染整厂地块")
 
 

@@ -58,6 +58,14 @@ def test_results_are_judged_and_imports_are_all_or_nothing(api, liaison, site, v
         format="multipart",
     )
     assert response.status_code == 400 and response.json()["imported"] == 0
+    known_and_unknown = "采样点,深度（米）,污染物,浓度（mg/kg）,采样日期\nS9,0.5,石油烃(C10-C40),900,2022-03-01\nS9,0.5,锌,3,2022-03-01\n"
+    response = api.post(
+        f"/api/remediation/sites/{site.pk}/import-results/",
+        {"file": SimpleUploadedFile("lab.csv", known_and_unknown.encode())},
+        format="multipart",
+    )
+    assert response.status_code == 200
+    assert response.json()["imported"] == 1 and "锌" in response.json()["warnings"][0]
 
 
 def test_obligations_payments_and_escalation(api, inspector, liaison, liable):
@@ -69,6 +77,12 @@ def test_obligations_payments_and_escalation(api, inspector, liaison, liable):
         format="json",
     )
     assert paid.status_code == 200 and paid.json()["paid"] == "30000.00"
+    too_much = api.post(
+        f"/api/remediation/obligations/{obligation.pk}/payments/",
+        {"paid_on": "2022-02-02", "amount": "70000.01"},
+        format="json",
+    )
+    assert too_much.status_code == 400 and "最多还可登记 70,000.00 元" in str(too_much.json())
     assert api.post(f"/api/remediation/obligations/{obligation.pk}/escalate/").status_code == 403
     api.force_login(inspector)
     assert api.get("/api/remediation/obligations/?overdue=1").json()["count"] == 1

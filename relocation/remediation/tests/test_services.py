@@ -118,8 +118,8 @@ def test_it_imports_a_laboratory_workbook(site, liaison, values):
     data = _xlsx(
         [HEADER, ["S1", 0.5, "铬（六价）", 12.4, "2022-03-01", "初步调查"], ["S1", 1.5, "ni", 60, "2022-03-01", ""]]
     )
-    count, errors = services.results_import(actor=liaison, site=site, file_name="lab.xlsx", data=data)
-    assert (count, errors) == (2, [])
+    outcome = services.results_import(actor=liaison, site=site, file_name="lab.xlsx", data=data)
+    assert (outcome.imported, outcome.errors) == (2, [])
     assert len(selectors.exceedances_of(site)) == 1
     assert AuditEvent.objects.filter(action="remediation.results_imported").exists()
 
@@ -133,17 +133,47 @@ def test_one_bad_row_refuses_the_whole_file(site, liaison, values):
             ["S1", 0.5, "铬（六价）", 12.4, "2022-03-01", ""],
         ]
     )
-    count, errors = services.results_import(actor=liaison, site=site, file_name="lab.xlsx", data=data)
+    outcome = services.results_import(actor=liaison, site=site, file_name="lab.xlsx", data=data)
+    count, errors = outcome.imported, outcome.errors
     assert count == 0
     assert errors[0].startswith("第 3 行") and "锌" in errors[0] and "深度" in errors[0] and "调查阶段" in errors[0]
     assert errors[1].startswith("第 4 行") and "重复" in errors[1]
     assert not SamplingResult.objects.exists()
 
 
+def test_a_dyeing_lab_file_is_imported_and_unknown_items_are_named(site, liaison, values):
+    """Aniline, TPH C10–C40 and benzo[a]pyrene as a laboratory writes them are
+    known; zinc and pH are not in the standard: named, left out, the rest kept."""
+    data = _xlsx(
+        [
+            HEADER,
+            ["S1", 0.5, "苯胺", 120, "2022-03-01", "初步调查"],
+            ["S1", 0.5, "石油烃（C10～C40）", 5200, "2022-03-01", "初步调查"],
+            ["S1", 0.5, "苯并［a］芘", 2.1, "2022-03-01", "初步调查"],
+            ["S1", 0.5, "锌", 310, "2022-03-01", "初步调查"],
+            ["S2", 0.5, "Benzo(a)pyrene", 0.2, "2022-03-01", "初步调查"],
+            ["S2", 0.5, "锌", 150, "2022-03-01", "初步调查"],
+            ["S2", 0.5, "pH", 7.1, "2022-03-01", "初步调查"],
+        ]
+    )
+    outcome = services.results_import(actor=liaison, site=site, file_name="dyeing.xlsx", data=data)
+    assert outcome.errors == []
+    assert outcome.imported == 4
+    assert outcome.warnings == [
+        "检测项目“锌”不在筛选值表中，第 5、7 行未导入。",
+        "检测项目“pH”不在筛选值表中，第 8 行未导入。",
+    ]
+    codes = sorted(SamplingResult.objects.filter(site=site).values_list("pollutant__code", flat=True))
+    assert codes == ["aniline", "bap", "bap", "tph"]
+    # Second-class land: TPH 5200 > 4500 and BaP 2.1 > 1.5 exceed screening; aniline 120 < 260 does not.
+    assert {j.result.pollutant.code for j in selectors.exceedances_of(site)} == {"tph", "bap"}
+
+
 def test_an_import_without_the_columns_says_which_are_missing(site, liaison, values):
-    count, errors = services.results_import(
+    outcome = services.results_import(
         actor=liaison, site=site, file_name="lab.csv", data="采样点,浓度\nS1,3\n".encode()
     )
+    count, errors = outcome.imported, outcome.errors
     assert count == 0 and any("污染物" in e for e in errors)
 
 
@@ -151,7 +181,8 @@ def test_a_zip_that_is_not_a_workbook_is_refused_before_it_is_unpacked(site, lia
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("payload.bin", b"0" * (4 * 1024 * 1024))  # compresses ~1000:1
-    count, errors = services.results_import(actor=liaison, site=site, file_name="lab.xlsx", data=buffer.getvalue())
+    outcome = services.results_import(actor=liaison, site=site, file_name="lab.xlsx", data=buffer.getvalue())
+    count, errors = outcome.imported, outcome.errors
     assert count == 0 and errors and "压缩" in errors[0]
     assert not SamplingResult.objects.filter(site=site).exists()
 
@@ -244,11 +275,68 @@ def test_a_stale_site_edit_is_refused(site, liaison):
 
 
 def test_a_town_registers_only_its_own_enterprises(liaison, make_enterprise, units, values):
-    other = make_enterprise(territorial_unit=units["binhaiwan"])
+    other = make_enterprise(territorial_unit=units["binhaiwan"], status="closure_verified")
     with pytest.raises(PermissionDeniedError):
         services.site_create(actor=liaison, enterprise=other, code="X-1", name="x")
-    mine = make_enterprise()
+    mine = make_enterprise(status="relocated")
     site = services.site_create(actor=liaison, enterprise=mine, code="X-1", name="x")
     assert site.polluters.get().enterprise == mine
     with pytest.raises(ServiceError, match="已经登记"):
         services.site_create(actor=liaison, enterprise=mine, code="X-2", name="x")
+
+
+def test_a_payment_above_the_obligation_is_refused(site, inspector, liaison):
+    """600,000 on a 500,000 obligation: refused, nothing written, still open."""
+    liability = services.liability_determine(actor=inspector, site=site, basis="polluter", enterprise=site.enterprise)
+    obligation = services.obligation_create(
+        actor=inspector,
+        liability=liability,
+        kind="compensation",
+        description="赔偿",
+        amount=Decimal("500000"),
+        due_on=dt.date(2022, 6, 30),
+    )
+    with pytest.raises(ServiceError, match="超过未付余额") as refused:
+        services.payment_record(
+            actor=liaison, obligation=obligation, paid_on=dt.date(2022, 2, 1), amount=Decimal("600000")
+        )
+    assert "应付 500,000.00 元" in refused.value.message and "最多还可登记 500,000.00 元" in refused.value.message
+    assert not obligation.payments.exists()
+    with pytest.raises(ServiceError, match="足额"):
+        services.obligation_fulfil(actor=liaison, obligation=obligation, reason="已付")
+    services.payment_record(actor=liaison, obligation=obligation, paid_on=dt.date(2022, 2, 1), amount=Decimal("300000"))
+    with pytest.raises(ServiceError, match="最多还可登记 200,000.00 元"):
+        services.payment_record(
+            actor=liaison, obligation=obligation, paid_on=dt.date(2022, 2, 2), amount=Decimal("200000.01")
+        )
+    with pytest.raises(ServiceError, match="不能低于已支付"):
+        services.obligation_update(
+            actor=inspector,
+            obligation=obligation,
+            expected_version=obligation.version,
+            description="赔偿",
+            due_on=obligation.due_on,
+            amount=Decimal("250000"),
+        )
+    services.payment_record(actor=liaison, obligation=obligation, paid_on=dt.date(2022, 2, 3), amount=Decimal("200000"))
+    services.obligation_fulfil(actor=liaison, obligation=obligation, reason="足额到账")
+    obligation.refresh_from_db()
+    assert obligation.status == "fulfilled" and services.paid_total(obligation) == Decimal("500000")
+
+
+@pytest.mark.parametrize(
+    "status", ["surveyed", "commitment_signed", "destination_confirmed", "holdout", "forced_closure"]
+)
+def test_no_site_is_opened_for_an_enterprise_still_producing(liaison, make_enterprise, values, status):
+    """The lifecycle's definition of "stopped" (lifecycle_facts.STOPPED) decides;
+    a forced closure under way has not stopped production yet."""
+    producing = make_enterprise(status=status)
+    with pytest.raises(ServiceError, match="尚未停产"):
+        services.site_create(actor=liaison, enterprise=producing, code="P-1", name="x")
+    assert not producing.remediation_sites.exists()
+
+
+@pytest.mark.parametrize("status", ["production_stopped", "closure_verified", "relocated", "closed"])
+def test_a_site_is_opened_once_production_stopped(liaison, make_enterprise, values, status):
+    site = services.site_create(actor=liaison, enterprise=make_enterprise(status=status), code="P-1", name="x")
+    assert site.stage == Stage.PENDING

@@ -26,7 +26,9 @@ def test_the_list_keeps_its_query_count(client, hq_staff, make_enterprise, value
     from relocation.remediation import services
 
     for n in range(12):
-        site = services.site_create(actor=hq_staff, enterprise=make_enterprise(), code=f"S-{n:02d}", name=f"地块{n}")
+        site = services.site_create(
+            actor=hq_staff, enterprise=make_enterprise(status="closed"), code=f"S-{n:02d}", name=f"地块{n}"
+        )
         add_results(hq_staff, site, values, [("S1", "cr6", "9")])
     client.force_login(hq_staff)
     with django_assert_max_num_queries(12):
@@ -96,15 +98,30 @@ def test_an_enterprise_cannot_move_its_site(client, enterprise_contact, site):
 def test_the_import_page_reports_bad_rows_and_imports_nothing(client, liaison, site, values):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    data = "采样点,深度（米）,污染物,浓度（mg/kg）,采样日期\nS1,0.5,镍,1200,2022-03-01\nS2,0.5,锌,3,2022-03-01\n"
+    data = "采样点,深度（米）,污染物,浓度（mg/kg）,采样日期\nS1,0.5,镍,1200,2022-03-01\nS2,0.5,镍,abc,2022-03-01\n"
     client.force_login(liaison)
     response = client.post(
         reverse("remediation:results_import", args=[site.pk]),
         {"file": SimpleUploadedFile("lab.csv", data.encode())},
     )
     body = response.content.decode()
-    assert response.status_code == 200 and "第 3 行" in body and "锌" in body
+    assert response.status_code == 200 and "第 3 行" in body and "浓度" in body
     assert not SamplingResult.objects.exists()
+
+
+def test_the_import_page_names_unknown_items_and_keeps_the_others(client, liaison, site, values):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = "采样点,深度（米）,污染物,浓度（mg/kg）,采样日期\nS1,0.5,苯胺,120,2022-03-01\nS2,0.5,锌,3,2022-03-01\n"
+    client.force_login(liaison)
+    response = client.post(
+        reverse("remediation:results_import", args=[site.pk]),
+        {"file": SimpleUploadedFile("lab.csv", data.encode())},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "已导入 1 条" in body and "锌" in body and "第 3 行未导入" in body
+    assert SamplingResult.objects.get().pollutant.code == "aniline"
 
 
 def test_a_stale_site_form_shows_the_conflict(client, liaison, site):
