@@ -12,7 +12,7 @@ Rules that live here:
 - a fine or any stronger measure takes effect only when a second person
   approves it; an approved decision is never edited, only revoked with a reason;
 - N violations in M days mark the enterprise a repeat offender and propose
-  forced closure through `lifecycle_port`.
+  forced closure (calls down to the enterprises lifecycle).
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from relocation.core.roles import Role, is_hq_editor, role_of
 from relocation.core.workdays import estimate_note
 from relocation.core.workflow import move, save_if_unchanged
 from relocation.enforcement import domains as defaults
-from relocation.enforcement import lifecycle_port
 from relocation.enforcement.models import (
     FOUR_EYES_KINDS,
     ChecklistItem,
@@ -62,7 +61,9 @@ from relocation.enforcement.models import (
 )
 from relocation.enforcement.transitions import MEASURE_MOVES
 from relocation.enterprises import production
+from relocation.enterprises.lifecycle import forced_closure_start
 from relocation.enterprises.models import Enterprise, ProductionStatus
+from relocation.enterprises.services import enterprise_mark_repeat_offender
 from relocation.organisation.functions import UnitFunction
 from relocation.organisation.models import Programme, Unit
 
@@ -586,13 +587,17 @@ def repeat_offender_check(
     with transaction.atomic():
         try:
             with transaction.atomic():
-                lifecycle_port.propose_forced_closure(
-                    actor=actor, enterprise=enterprise, reason=reason, decision_object=violation
+                enterprise_mark_repeat_offender(actor=actor, enterprise=enterprise, reason=reason)
+                # The proposal is the programme's rule acting, not the inspector
+                # who recorded the last violation: the lifecycle accepts the
+                # system (None).
+                forced_closure_start(
+                    actor=None, enterprise=enterprise, reason=reason, decision_ref="", decision_object=violation
                 )
         except ServiceError:
             # The lifecycle refused (e.g. the enterprise is already closed):
             # the flag still records the finding.
-            lifecycle_port.mark_repeat_offender(actor=actor, enterprise=enterprise, reason=reason)
+            enterprise_mark_repeat_offender(actor=actor, enterprise=enterprise, reason=reason)
         audit.record(
             actor=actor,
             action="enforcement.repeat_offender_proposed",
