@@ -236,7 +236,7 @@ def test_it_marks_a_repeat_offender(record, domain, inspector, enterprise, confi
 
 def test_it_proposes_forced_closure_through_the_lifecycle_when_present(record, domain, inspector, config, monkeypatch):
     calls = []
-    monkeypatch.setattr(services, "forced_closure_start", lambda **kw: calls.append(kw))
+    monkeypatch.setattr(services.inspections, "forced_closure_start", lambda **kw: calls.append(kw))
     RepeatOffenderRule.objects.filter(programme=config).update(violations=1, window_days=30)
     services.violation_record(actor=inspector, inspection=record(), domain=domain, description="偷排")
     assert len(calls) == 1 and "屡禁不止" in calls[0]["reason"]
