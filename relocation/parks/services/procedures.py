@@ -46,7 +46,6 @@ PROCEDURE_PLAN: list[tuple[str, str | None, int]] = [
 def procedures_create(*, actor: Any, allocation: Allocation, start: dt.date | None = None) -> list[ProcedureItem]:
     """The checklist of an enterprise moving to its confirmed park, with a
     task for each responsible unit. Idempotent: existing items are kept."""
-    from relocation.supervision.models import TaskSource
     from relocation.supervision.services import task_create
 
     start = start or timezone.localdate()
@@ -74,7 +73,7 @@ def procedures_create(*, actor: Any, allocation: Allocation, start: dt.date | No
                     % {"name": allocation.enterprise.name, "kind": item.get_kind_display(), "park": park.name},
                     lead_unit=item.responsible_unit,
                     deadline=item.due_on,
-                    source=TaskSource.PROCEDURE,
+                    source="procedure",
                     subject=item,
                     enterprise_id=allocation.enterprise_id,
                     dedupe_key=f"procedure:{allocation.enterprise_id}:{kind}",
