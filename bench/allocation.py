@@ -1,4 +1,4 @@
-"""Benchmark of the allocation optimiser (relocation/parks/allocation.py).
+"""Benchmark of the allocation optimiser (relocation/parks/allocation/).
 
 Random, seeded instances of 5,000 enterprises × 50 parks (override with
 --enterprises/--parks for a quick look), several seeds (--seeds; default

@@ -8,6 +8,11 @@ class EnforcementConfig(AppConfig):
     verbose_name = _("联合执法")
 
     def ready(self) -> None:
+        from relocation.supervision import task_sources
+
+        # The tasks this app creates say where they come from (supervision's task list).
+        task_sources.register("enforcement", _("执法跟进"), order=40)
+
         # Parks (same floor) reads open violations for incentive eligibility
         # through core, and the dashboard filters by the same definition.
         from django.utils.text import format_lazy

@@ -8,6 +8,11 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("企业台账")
 
     def ready(self) -> None:
+        from relocation.supervision import task_sources
+
+        # The tasks this app creates say where they come from (supervision's task list).
+        task_sources.register("lifecycle", _("搬迁流程"), order=50)
+
         from relocation.core import notification_kinds
 
         notification_kinds.register("letter", _("承诺书日期变更的申请与审批"), order=60)

@@ -296,7 +296,6 @@ def forced_closure_lift(*, actor: Any, enterprise: Enterprise, reason: str) -> S
 def forced_closure_tasks(*, actor: Any, enterprise: Enterprise, today: dt.date | None = None) -> list[Any]:
     """The territorial unit's tasks for a forced closure (idempotent by key)."""
     from relocation.organisation.functions import UnitFunction
-    from relocation.supervision.models import TaskSource
     from relocation.supervision.services import task_create
 
     unit = enterprise.territorial_unit
@@ -322,7 +321,7 @@ def forced_closure_tasks(*, actor: Any, enterprise: Enterprise, today: dt.date |
             description=_("按照强制关停决定，组织对该企业实施全面关停，落实两断三清。"),
             lead_unit=unit,
             deadline=deadline,
-            source=TaskSource.LIFECYCLE,
+            source="lifecycle",
             subject=enterprise,
             enterprise_id=enterprise.pk,
             dedupe_key=f"forced-closure:{enterprise.pk}",
@@ -334,7 +333,7 @@ def forced_closure_tasks(*, actor: Any, enterprise: Enterprise, today: dt.date |
             lead_unit=unit,
             co_units=utilities,
             deadline=deadline,
-            source=TaskSource.LIFECYCLE,
+            source="lifecycle",
             subject=enterprise,
             enterprise_id=enterprise.pk,
             dedupe_key=f"forced-closure:{enterprise.pk}:utilities",

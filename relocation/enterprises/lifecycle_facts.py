@@ -48,8 +48,11 @@ DONE = RELOCATED | CLOSED
 # Not finished.
 OPEN = frozenset(S.values) - DONE
 # The old site must draw no production water or power: production stopped on
-# record, or a forced closure under way (the utilities are being cut).
-MUST_NOT_CONSUME = STOPPED | FORCED_CLOSURE_IN_PROGRESS
+# record, or a forced closure under way (the utilities are being cut). Not
+# RELOCATED on purpose: a relocated enterprise produces again at its new site,
+# so its readings are expected to rise ("stopped but still consuming" is
+# judged only for the stages here).
+MUST_NOT_CONSUME = (STOPPED - RELOCATED) | FORCED_CLOSURE_IN_PROGRESS
 
 
 def end_of_day(day: dt.date) -> dt.datetime:

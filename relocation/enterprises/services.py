@@ -229,3 +229,21 @@ def visit_record(
             changes=audit.snapshot(visit),
         )
     return visit
+
+
+def enterprise_mark_repeat_offender(*, actor: Any, enterprise: Enterprise, reason: str) -> None:
+    """Flag the enterprise a repeat offender (屡禁不止): the programme's rule
+    in enforcement found N violations in M days. A guarded one-column update,
+    so marking twice records one audit event; the flag is never cleared here."""
+    with transaction.atomic():
+        updated = Enterprise.objects.filter(pk=enterprise.pk, is_repeat_offender=False).update(is_repeat_offender=True)
+        if updated:
+            audit.record(
+                actor=actor,
+                action="enterprise.repeat_offender_marked",
+                obj=enterprise,
+                enterprise_id=enterprise.pk,
+                summary=_("列为屡禁不止企业，建议强制关停：%(reason)s") % {"reason": reason},
+                changes={"is_repeat_offender": [False, True]},
+            )
+    enterprise.is_repeat_offender = True

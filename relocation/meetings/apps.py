@@ -8,6 +8,11 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("定期会商")
 
     def ready(self) -> None:
+        from relocation.supervision import task_sources
+
+        # The tasks this app creates say where they come from (supervision's task list).
+        task_sources.register("meeting", _("会议决定"), order=20)
+
         from relocation.core import notification_kinds
 
         notification_kinds.register("meeting", _("会议：召开、改期、纪要、议题申请"), order=40)

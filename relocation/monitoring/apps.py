@@ -8,6 +8,11 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("生产监管")
 
     def ready(self) -> None:
+        from relocation.supervision import task_sources
+
+        # The tasks this app creates say where they come from (supervision's task list).
+        task_sources.register("monitoring", _("监控预警"), order=70)
+
         from relocation.core import notification_kinds
 
         notification_kinds.register(

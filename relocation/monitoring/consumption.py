@@ -27,18 +27,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from relocation.enterprises import lifecycle_facts
 from relocation.enterprises.lifecycle_models import ProductionStatusChange, StatusChange
-from relocation.enterprises.models import Enterprise, Industry, LifecycleStatus, ProductionStatus
+from relocation.enterprises.models import Enterprise, Industry, ProductionStatus
 from relocation.monitoring.models import ReadingInterval, UtilityKind, UtilityReading
 
-STOPPED_STATUSES = frozenset(
-    {
-        LifecycleStatus.PRODUCTION_STOPPED,
-        LifecycleStatus.CLOSURE_VERIFIED,
-        LifecycleStatus.CLOSED,
-        LifecycleStatus.FORCED_CLOSURE,
-    }
-)
 STOPPED_PRODUCTION = frozenset({ProductionStatus.STOPPED, ProductionStatus.SEALED})
 NIGHT_HOURS = frozenset({22, 23, 0, 1, 2, 3, 4, 5})
 NIGHT = "night"
@@ -70,7 +63,7 @@ def absolute_limit(policy: Any, kind: str, industry: str) -> Decimal:
 
 
 def is_stopped(enterprise: Enterprise) -> bool:
-    return enterprise.status in STOPPED_STATUSES or enterprise.production_status in STOPPED_PRODUCTION
+    return enterprise.status in lifecycle_facts.MUST_NOT_CONSUME or enterprise.production_status in STOPPED_PRODUCTION
 
 
 def stop_date(enterprise: Enterprise) -> dt.date | None:
@@ -87,13 +80,17 @@ def stop_date(enterprise: Enterprise) -> dt.date | None:
     ]
     if not events:
         changed = enterprise.status_changed_at
-        return timezone.localtime(changed).date() if changed and enterprise.status in STOPPED_STATUSES else None
+        return (
+            timezone.localtime(changed).date()
+            if changed and enterprise.status in lifecycle_facts.MUST_NOT_CONSUME
+            else None
+        )
     lifecycle_stopped = production_stopped = False
     since: dt.datetime | None = None
     for at, _pk, which, to in sorted(events, key=lambda e: (e[0], e[2], e[1])):
         was = lifecycle_stopped or production_stopped
         if which == "lifecycle":
-            lifecycle_stopped = to in STOPPED_STATUSES
+            lifecycle_stopped = to in lifecycle_facts.MUST_NOT_CONSUME
         else:
             production_stopped = to in STOPPED_PRODUCTION
         now = lifecycle_stopped or production_stopped

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from relocation.enterprises import lifecycle_facts
 from relocation.enterprises.models import Enterprise
 from relocation.monitoring import consumption, selectors, services
 from relocation.monitoring import limits as limits_mod
@@ -227,7 +228,7 @@ def stopped_candidates() -> list[Enterprise]:
 
     return list(
         Enterprise.objects.filter(
-            Q(status__in=consumption.STOPPED_STATUSES) | Q(production_status__in=consumption.STOPPED_PRODUCTION)
+            Q(status__in=lifecycle_facts.MUST_NOT_CONSUME) | Q(production_status__in=consumption.STOPPED_PRODUCTION)
         )
         .select_related("territorial_unit")
         .order_by("id")

@@ -274,7 +274,6 @@ def _open_reinspection(actor: Any, alert: Alert, units: list[Any]) -> None:
     """The responsible unit leads the re-inspection (the territorial town, or
     the police for highly toxic chemicals); the other units of the alert (the
     town, the supply company) are co-units of the task."""
-    from relocation.supervision.models import TaskSource
     from relocation.supervision.services import task_create
 
     lead = alert.responsible_unit or alert.enterprise.territorial_unit
@@ -285,7 +284,7 @@ def _open_reinspection(actor: Any, alert: Alert, units: list[Any]) -> None:
         co_units=[u for u in units if u.pk != lead.pk],
         deadline=_deadline_after(REINSPECT_DAYS),
         description=_("监管预警要求现场复查。%(detail)s") % {"detail": alert.detail},
-        source=TaskSource.MONITORING,
+        source="monitoring",
         subject=alert,
         enterprise_id=alert.enterprise_id,
         dedupe_key=f"monitoring:alert:{alert.pk}",

@@ -8,6 +8,11 @@ class ParksConfig(AppConfig):
     verbose_name = _("承接园区")
 
     def ready(self) -> None:
+        from relocation.supervision import task_sources
+
+        # The tasks this app creates say where they come from (supervision's task list).
+        task_sources.register("procedure", _("搬迁手续"), order=60)
+
         from relocation.core import navigation, sections, uploads
         from relocation.organisation import functions
         from relocation.parks.enterprise_section import section_context

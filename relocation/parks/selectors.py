@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relocation.core.roles import is_enterprise_contact, is_hq, is_staff_member, is_unit_member
 from relocation.enterprises import lifecycle_facts
+from relocation.enterprises.lifecycle_models import Batch
 from relocation.enterprises.models import Enterprise, LifecycleStatus
 from relocation.organisation.models import Programme
 from relocation.organisation.selectors import programme_for as programme_for
@@ -234,21 +234,13 @@ def capacity_of(parks: list[Park] | QuerySet[Park], *, deadline: dt.date) -> dic
 
 
 def batch_deadlines(programme: Programme | None) -> list[tuple[str, dt.date]]:
-    """The lifecycle's batches (分批) with their deadlines, when that model exists."""
+    """The lifecycle's batches (分批) of the programme with their shutdown
+    deadlines, earliest first: the choices of the deadline field."""
     if programme is None:
         return []
-    try:
-        batch_model = apps.get_model("enterprises", "Batch")
-    except LookupError:
-        return []
-    names = {f.name for f in batch_model._meta.get_fields()}
-    date_field = next((n for n in ("deadline", "due_on", "ends_on") if n in names), None)
-    if date_field is None:
-        return []
-    qs = batch_model.objects.all()
-    if "programme" in names:
-        qs = qs.filter(programme=programme)
-    return [(str(b), getattr(b, date_field)) for b in qs.order_by(date_field) if getattr(b, date_field)]
+    return list(
+        Batch.objects.filter(programme=programme).order_by("deadline", "order", "id").values_list("name", "deadline")
+    )
 
 
 def allocation_input(programme: Programme) -> dict[str, Any]:

@@ -8,6 +8,11 @@ class PortalConfig(AppConfig):
     verbose_name = _("诉求与咨询")
 
     def ready(self) -> None:
+        from relocation.supervision import task_sources
+
+        # The tasks this app creates say where they come from (supervision's task list).
+        task_sources.register("portal", _("公众诉求"), order=80)
+
         from relocation.core import navigation, uploads
         from relocation.core.selectors import hide_from_enterprise_contacts
         from relocation.portal import selectors

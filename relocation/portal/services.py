@@ -317,7 +317,6 @@ def _require_hq(actor: Any) -> None:
 def _make_task(inquiry: Inquiry, *, actor: Any, round_no: int) -> None:
     """A pollution report becomes a supervision task of its unit, so it shows in
     the unit's task list with the same deadline; a reopened report gets a new one."""
-    from relocation.supervision.models import TaskSource
     from relocation.supervision.services import task_create
 
     unit, due = inquiry.unit, inquiry.due_date
@@ -336,7 +335,7 @@ def _make_task(inquiry: Inquiry, *, actor: Any, round_no: int) -> None:
         description=inquiry.text[:2000] + (f"\n{_('地点')}：{inquiry.location}" if inquiry.location else ""),
         lead_unit=unit,
         deadline=due,
-        source=TaskSource.PORTAL,
+        source="portal",
         subject=inquiry,
         enterprise_id=inquiry.enterprise_id,
         dedupe_key=_task_key(inquiry, round_no),

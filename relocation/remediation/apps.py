@@ -8,6 +8,11 @@ class RemediationConfig(AppConfig):
     verbose_name = _("污染地块修复")
 
     def ready(self) -> None:
+        from relocation.supervision import task_sources
+
+        # The tasks this app creates say where they come from (supervision's task list).
+        task_sources.register("remediation", _("污染地块"), order=90)
+
         from relocation.core import navigation, sections, uploads
         from relocation.organisation import functions
         from relocation.remediation import permissions, services

@@ -918,7 +918,6 @@ def obligation_escalate(*, actor: Any, obligation: Obligation, today: dt.date | 
     returns the same task."""
     from relocation.organisation.functions import UnitFunction
     from relocation.organisation.selectors import unit_with_function
-    from relocation.supervision.models import TaskSource
     from relocation.supervision.services import task_create
 
     if actor is not None:
@@ -940,7 +939,7 @@ def obligation_escalate(*, actor: Any, obligation: Obligation, today: dt.date | 
             lead_unit=site.territorial_unit,
             co_units=[bureau] if bureau is not None else [],
             deadline=add_workdays(today, ESCALATION_WORKDAYS),
-            source=TaskSource.REMEDIATION,
+            source="remediation",
             subject=obligation,
             enterprise_id=liability.enterprise_id or site.enterprise_id,
             dedupe_key=f"remediation.obligation:{obligation.pk}",

@@ -8,6 +8,11 @@ class StabilityConfig(AppConfig):
     verbose_name = _("维稳与舆情")
 
     def ready(self) -> None:
+        from relocation.supervision import task_sources
+
+        # The tasks this app creates say where they come from (supervision's task list).
+        task_sources.register("stability", _("维稳事件"), order=100)
+
         from relocation.core import notification_kinds
 
         notification_kinds.register(

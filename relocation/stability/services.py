@@ -514,7 +514,6 @@ def incident_escalate(*, actor: Any, incident: Incident, reason: str) -> Inciden
 def incident_action_add(*, actor: Any, incident: Incident, text: str, unit: Unit, due_on: dt.date) -> IncidentAction:
     """A follow-up action with its responsible unit and due date; it becomes a
     supervision task at once, so it is chased, warned and scored like any other."""
-    from relocation.supervision.models import TaskSource
     from relocation.supervision.services import task_create
 
     if not permissions.can_handle_incident(actor, incident):
@@ -533,7 +532,7 @@ def incident_action_add(*, actor: Any, incident: Incident, text: str, unit: Unit
             lead_unit=unit,
             deadline=due_on,
             subject=action,
-            source=TaskSource.STABILITY,
+            source="stability",
             enterprise_id=incident.enterprise_id,
             dedupe_key=f"stability.incident_action:{action.pk}",
         )

@@ -9,6 +9,12 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from relocation.core import notification_kinds
+        from relocation.supervision import task_sources
+        from relocation.supervision.models import TaskSource
+
+        task_sources.register(TaskSource.PLAN, TaskSource.PLAN.label, order=10)
+        task_sources.register(TaskSource.SUPERVISION, TaskSource.SUPERVISION.label, order=30)
+        task_sources.register(TaskSource.MANUAL, TaskSource.MANUAL.label, order=200)
 
         notification_kinds.register(
             "task",

@@ -161,7 +161,7 @@ def seed(*, scale: str, out: Any) -> None:
                 lead_unit=unit,
                 co_units=[member_units[(i * 7 + 3) % len(member_units)]],
                 deadline=deadline,
-                source=[TaskSource.MANUAL, TaskSource.MEETING, TaskSource.SUPERVISION][i % 3],
+                source=[TaskSource.MANUAL, "meeting", TaskSource.SUPERVISION][i % 3],
                 dedupe_key=f"demo:recent:{i}",
             )
         stages = [TaskStatus.SIGNED_FOR, TaskStatus.IN_PROGRESS, TaskStatus.ASSIGNED, TaskStatus.REPORTED_DONE]
@@ -190,7 +190,7 @@ def seed(*, scale: str, out: Any) -> None:
                     title=f"{month_day.month}月份{RECENT_TASKS[(back + j) % len(RECENT_TASKS)]}",
                     lead_unit=unit,
                     deadline=month_day,
-                    source=TaskSource.MEETING,
+                    source="meeting",
                     dedupe_key=key,
                 )
             if task.status == TaskStatus.ASSIGNED and task.stages.count() == 1:

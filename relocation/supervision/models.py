@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relocation.core.models import TimeStampedModel
 from relocation.organisation.models import Programme, Unit
+from relocation.supervision import task_sources
 
 
 class TaskStatus(models.TextChoices):
@@ -27,16 +28,11 @@ class TaskStatus(models.TextChoices):
 
 
 class TaskSource(models.TextChoices):
+    """Supervision's own task sources. Every other app registers its own in
+    `task_sources` (the field's choices come from there)."""
+
     PLAN = "plan", _("方案任务")
-    MEETING = "meeting", _("会议决定")
     SUPERVISION = "supervision", _("督查")
-    ENFORCEMENT = "enforcement", _("执法跟进")
-    LIFECYCLE = "lifecycle", _("搬迁流程")
-    PROCEDURE = "procedure", _("搬迁手续")
-    MONITORING = "monitoring", _("监控预警")
-    PORTAL = "portal", _("公众诉求")
-    REMEDIATION = "remediation", _("污染地块")
-    STABILITY = "stability", _("维稳事件")
     MANUAL = "manual", _("指挥部交办")
 
 
@@ -56,7 +52,7 @@ class Task(TimeStampedModel):
     )
     deadline = models.DateField(_("完成时限"))
     status = models.CharField(_("状态"), max_length=32, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED)
-    source = models.CharField(_("来源"), max_length=32, choices=TaskSource.choices, default=TaskSource.MANUAL)
+    source = models.CharField(_("来源"), max_length=32, choices=task_sources.choices, default=TaskSource.MANUAL)
     subject_type = models.CharField(_("关联对象类型"), max_length=64, blank=True)
     subject_id = models.CharField(_("关联对象编号"), max_length=64, blank=True)
     enterprise_id = models.BigIntegerField(_("相关企业"), null=True, blank=True)

@@ -16,7 +16,7 @@ from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.notifications import notify
 from relocation.core.roles import Role, is_hq_editor
 from relocation.organisation.models import Programme, Unit, User
-from relocation.supervision import permissions
+from relocation.supervision import permissions, task_sources
 from relocation.supervision.models import (
     SupervisionSettings,
     Task,
@@ -92,6 +92,8 @@ def task_create(
     """
     if not title.strip():
         raise ServiceError(_("任务名称不能为空。"))
+    if not task_sources.is_registered(source):
+        raise ServiceError(_("未知的任务来源：%(source)s") % {"source": source}, code="source")
     if (
         responsible is not None
         and responsible.unit_id not in (lead_unit.pk, None)

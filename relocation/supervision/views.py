@@ -22,7 +22,17 @@ from relocation.core.roles import is_hq, is_hq_editor, is_staff_member
 from relocation.core.spreadsheets import export_table, wants_export
 from relocation.organisation.models import Unit
 from relocation.organisation.selectors import programme_for
-from relocation.supervision import exports, notices, permissions, reports, reviews, scorecards, selectors, services
+from relocation.supervision import (
+    exports,
+    notices,
+    permissions,
+    reports,
+    reviews,
+    scorecards,
+    selectors,
+    services,
+    task_sources,
+)
 from relocation.supervision.forms import (
     ExtendForm,
     FindingForm,
@@ -106,7 +116,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "params": params,
         "querystring": querystring.urlencode(),
         "statuses": TaskStatus.choices,
-        "sources": TaskSource.choices,
+        "sources": task_sources.choices(),
         "units": Unit.objects.filter(programme=programme) if is_hq(request.user) else [],
         "is_hq": is_hq(request.user),
         "can_create": is_hq_editor(request.user),

@@ -12,6 +12,7 @@ import pytest
 from django.db import transaction
 
 from relocation.core import compliance
+from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.models import AuditEvent
 from relocation.enforcement import selectors, services
 from relocation.enforcement.models import Inspection, InspectionStatus, MeasureStatus
@@ -160,7 +161,7 @@ def test_a_ban_is_not_lifted_but_revoking_it_restores_production(violation, insp
     ban = _decision(violation, inspector, inspector2, "ban")
     enterprise.refresh_from_db()
     assert enterprise.production_status == "stopped"
-    with pytest.raises(services.ServiceError, match="只有停产停业整改和查封扣押可以解除"):
+    with pytest.raises(ServiceError, match="只有停产停业整改和查封扣押可以解除"):
         services.measure_lift(actor=inspector2, measure=ban, reason="x")
     services.measure_revoke(actor=inspector2, measure=ban, reason="复议撤销")
     enterprise.refresh_from_db()
@@ -186,7 +187,7 @@ def test_a_fine_does_not_touch_production(violation, inspector, inspector2, ente
 
 def test_only_an_approver_may_lift(violation, inspector, inspector2, outsider):
     suspension = _decision(violation, inspector, inspector2, "suspension")
-    with pytest.raises(services.PermissionDeniedError):
+    with pytest.raises(PermissionDeniedError):
         services.measure_lift(actor=outsider, measure=suspension, reason="x")
 
 

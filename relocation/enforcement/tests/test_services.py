@@ -235,10 +235,8 @@ def test_it_marks_a_repeat_offender(record, domain, inspector, enterprise, confi
 
 
 def test_it_proposes_forced_closure_through_the_lifecycle_when_present(record, domain, inspector, config, monkeypatch):
-    from relocation.enforcement import lifecycle_port
-
     calls = []
-    monkeypatch.setattr(lifecycle_port, "_lifecycle_start", lambda: lambda **kw: calls.append(kw))
+    monkeypatch.setattr(services.inspections, "forced_closure_start", lambda **kw: calls.append(kw))
     RepeatOffenderRule.objects.filter(programme=config).update(violations=1, window_days=30)
     services.violation_record(actor=inspector, inspection=record(), domain=domain, description="偷排")
     assert len(calls) == 1 and "屡禁不止" in calls[0]["reason"]
@@ -284,3 +282,14 @@ def test_documents_are_numbered_per_department_and_year(violation, inspector, co
         actor=inspector, violation=violation, kind="rectification", workdays=5, team=police_team
     )
     assert other.documents.get().number == f"公安部门责改〔{year}〕1号"
+
+
+def test_a_repeat_offender_goes_to_forced_closure_through_the_lifecycle(record, domain, inspector, enterprise, config):
+    """No stand-in: the real lifecycle takes the proposal, as the system."""
+    from relocation.enterprises.lifecycle_models import StatusChange
+
+    RepeatOffenderRule.objects.filter(programme=config).update(violations=1, window_days=30)
+    services.violation_record(actor=inspector, inspection=record(), domain=domain, description="偷排")
+    enterprise.refresh_from_db()
+    assert enterprise.is_repeat_offender and enterprise.status == "forced_closure"
+    assert StatusChange.objects.filter(enterprise=enterprise, to_status="forced_closure").exists()

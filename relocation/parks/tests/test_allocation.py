@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relocation.parks import allocation
+from relocation.parks.allocation import geometry, milp
 from relocation.parks.streams import STREAMS, split_wastewater
 
 
@@ -205,14 +206,14 @@ def test_column_generation_reaches_the_full_lp_bound():
         (i, j)
         for i, e in enumerate(enterprises)
         for j, p in enumerate(parks)
-        if allocation.compatible(e, p) and allocation._fits(e["demand"], p["capacity"])
+        if allocation.compatible(e, p) and geometry.fits_in(e["demand"], p["capacity"])
     ]
     cost = np.ones(len(cols))
-    h = allocation._highs(30, 0.0)
-    h.passModel(allocation._assignment_lp(cols, enterprises, [p["capacity"] for p in parks], cost, None, False))
+    h = milp.new_highs(30, 0.0)
+    h.passModel(milp.assignment_lp(cols, enterprises, [p["capacity"] for p in parks], cost, None, False))
     h.run()
     full = h.getInfo().objective_function_value
-    x, bound, prices = allocation._column_generation_lp(
+    x, bound, prices = milp.column_generation_lp(
         cols, enterprises, parks, cost, None, np.zeros(len(cols)), time.perf_counter() + 30
     )
     assert x is not None and bound == pytest.approx(full, abs=1e-6)
@@ -237,15 +238,13 @@ def test_repacking_never_places_fewer_and_stays_feasible():
         (i, j)
         for i, e in enumerate(enterprises)
         for j, p in enumerate(parks)
-        if allocation.compatible(e, p) and allocation._fits(e["demand"], p["capacity"])
+        if allocation.compatible(e, p) and geometry.fits_in(e["demand"], p["capacity"])
     ]
-    x, bound, prices = allocation._column_generation_lp(
+    x, bound, prices = milp.column_generation_lp(
         cols, enterprises, parks, np.ones(len(cols)), None, np.zeros(len(cols)), time.perf_counter() + 30
     )
-    start = allocation._dive(x, cols, parks, enterprises, time.perf_counter() + 30)
-    repacked = allocation._repack(
-        start, cols, parks, enterprises, prices, math.floor(bound + 1e-6), time.perf_counter() + 5
-    )
+    start = milp.lp_dive(x, cols, parks, enterprises, time.perf_counter() + 30)
+    repacked = milp.repack(start, cols, parks, enterprises, prices, math.floor(bound + 1e-6), time.perf_counter() + 5)
     assert start.sum() <= repacked.sum() <= math.floor(bound + 1e-6)
     placed = [cols[k] for k in np.nonzero(repacked > 0.5)[0]]
     assert len({i for i, _j in placed}) == len(placed)
@@ -256,7 +255,7 @@ def test_repacking_never_places_fewer_and_stays_feasible():
 
 def test_the_large_model_path_keeps_every_guarantee(monkeypatch):
     """Column generation + large-neighbourhood search (used above FULL_MIP_LIMIT pairs)."""
-    monkeypatch.setattr(allocation, "FULL_MIP_LIMIT", 0)
+    monkeypatch.setattr(allocation.solver, "FULL_MIP_LIMIT", 0)
     data = _random_instance(200, 5, seed=3)
     result = allocation.solve(data, time_limit=8)
     assert result["objective"]["placed"] >= allocation.greedy(data)["objective"]["placed"]
@@ -282,11 +281,11 @@ def test_the_dive_and_the_warm_started_residual_mip_round_the_lp_feasibly():
         (i, j)
         for i, e in enumerate(enterprises)
         for j, p in enumerate(parks)
-        if allocation.compatible(e, p) and allocation._fits(e["demand"], p["capacity"])
+        if allocation.compatible(e, p) and geometry.fits_in(e["demand"], p["capacity"])
     ]
     cost = np.ones(len(cols))
-    h = allocation._highs(30, 0.0)
-    h.passModel(allocation._assignment_lp(cols, enterprises, [p["capacity"] for p in parks], cost, None, False))
+    h = milp.new_highs(30, 0.0)
+    h.passModel(milp.assignment_lp(cols, enterprises, [p["capacity"] for p in parks], cost, None, False))
     h.run()
     relaxed = np.array(h.getSolution().col_value)
     bound = math.floor(h.getInfo().objective_function_value + 1e-6)
@@ -299,10 +298,10 @@ def test_the_dive_and_the_warm_started_residual_mip_round_the_lp_feasibly():
                 used = sum(enterprises[i]["demand"][r] for i, jj in chosen if jj == j)
                 assert used <= p["capacity"][r] + 1e-6
 
-    dive = allocation._dive(relaxed, cols, parks, enterprises, time.perf_counter() + 30)
+    dive = milp.lp_dive(relaxed, cols, parks, enterprises, time.perf_counter() + 30)
     assert_feasible(dive)
     assert dive.sum() <= bound
-    rounded = allocation._fix_and_resolve(relaxed, cols, parks, enterprises, cost, None, 30, start=dive, target=bound)
+    rounded = milp.fix_and_resolve(relaxed, cols, parks, enterprises, cost, None, 30, start=dive, target=bound)
     assert rounded is not None
     assert_feasible(rounded)
     assert dive.sum() <= rounded.sum() <= bound

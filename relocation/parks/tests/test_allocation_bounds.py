@@ -1,4 +1,4 @@
-"""The count stage's tightened upper bound (allocation_bounds), checked against
+"""The count stage's tightened upper bound (allocation.bounds), checked against
 exact optima of small instances."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import time
 import numpy as np
 import pytest
 
-from relocation.parks import allocation, allocation_bounds
+from relocation.parks import allocation
+from relocation.parks.allocation import bounds, geometry, milp
 from relocation.parks.tests.test_allocation import ent, park
 
 
@@ -21,15 +22,15 @@ def _model(data):
         (i, j)
         for i, e in enumerate(enterprises)
         for j, p in enumerate(parks)
-        if allocation.compatible(e, p) and allocation._fits(e["demand"], p["capacity"])
+        if allocation.compatible(e, p) and geometry.fits_in(e["demand"], p["capacity"])
     ]
     return parks, enterprises, cols
 
 
 def _solve(parks, enterprises, cols, integer):
-    h = allocation._highs(60, 0.0)
+    h = milp.new_highs(60, 0.0)
     h.passModel(
-        allocation._assignment_lp(cols, enterprises, [p["capacity"] for p in parks], np.ones(len(cols)), None, integer)
+        milp.assignment_lp(cols, enterprises, [p["capacity"] for p in parks], np.ones(len(cols)), None, integer)
     )
     h.run()
     value = h.getInfo().objective_function_value
@@ -73,15 +74,15 @@ def test_largest_subset_sum_is_never_below_the_true_one_and_exact_when_cheap():
         capacity = round(rng.uniform(0, sum(demands)), 2)
         sums = {round(sum(c), 2) for n in range(len(demands) + 1) for c in itertools.combinations(demands, n)}
         exact = max(s for s in sums if s <= capacity + 1e-9)
-        result = allocation_bounds.largest_subset_sum(capacity, demands)
+        result = bounds.largest_subset_sum(capacity, demands)
         assert exact - 1e-9 <= result <= capacity
-        if capacity * 100 <= allocation_bounds.SUBSET_SUM_BITS or all(d % 100 == 0 for d in demands):
+        if capacity * 100 <= bounds.SUBSET_SUM_BITS or all(d % 100 == 0 for d in demands):
             # Table small enough (or a gcd of 100 m² makes it so): exact.
             assert result == pytest.approx(exact, abs=1e-9)
 
 
 def test_demands_off_the_grid_leave_the_capacity_unchanged():
-    assert allocation_bounds.largest_subset_sum(250.0, [100.0, 100.0, 1 / 3]) == 250.0
+    assert bounds.largest_subset_sum(250.0, [100.0, 100.0, 1 / 3]) == 250.0
 
 
 def test_it_is_tighter_than_the_lp_where_demands_cannot_fill_the_capacity():
@@ -94,7 +95,7 @@ def test_it_is_tighter_than_the_lp_where_demands_cannot_fill_the_capacity():
     parks, enterprises, cols = _model(data)
     lp, relaxed = _solve(parks, enterprises, cols, False)
     assert lp == pytest.approx(3.0)
-    assert allocation_bounds.count_upper_bound(parks, enterprises, cols, relaxed, time.perf_counter() + 10) == 2.0
+    assert bounds.count_upper_bound(parks, enterprises, cols, relaxed, time.perf_counter() + 10) == 2.0
     stage = allocation.solve(data, time_limit=10)["stages"][0]
     assert (stage["lp_bound"], stage["bound"], stage["value"]) == (3, 2, 2)
 
@@ -104,10 +105,10 @@ def test_it_never_cuts_below_the_true_optimum(seed):
     parks, enterprises, cols = _model(_instance(seed))
     optimum, _x = _solve(parks, enterprises, cols, True)
     lp, relaxed = _solve(parks, enterprises, cols, False)
-    bound = allocation_bounds.count_upper_bound(parks, enterprises, cols, relaxed, time.perf_counter() + 10)
+    bound = bounds.count_upper_bound(parks, enterprises, cols, relaxed, time.perf_counter() + 10)
     assert round(optimum) <= bound <= math.floor(lp + 1e-6)
     # Started from nothing useful, column generation still ends at a valid bound.
-    cold = allocation_bounds.count_upper_bound(parks, enterprises, cols, np.zeros(len(cols)), time.perf_counter() + 10)
+    cold = bounds.count_upper_bound(parks, enterprises, cols, np.zeros(len(cols)), time.perf_counter() + 10)
     assert round(optimum) <= cold
 
 
@@ -137,12 +138,12 @@ def test_the_preference_bound_is_never_below_the_second_stages_optimum(seed):
         ]
     )
     weight = float(commute.max()) * len(enterprises) + 1.0
-    h = allocation._highs(60, 0.0)
+    h = milp.new_highs(60, 0.0)
     capacity = [p["capacity"] for p in parks]
-    h.passModel(allocation._assignment_lp(cols, enterprises, capacity, preferred * weight - commute, count, True))
+    h.passModel(milp.assignment_lp(cols, enterprises, capacity, preferred * weight - commute, count, True))
     h.run()
     optimum = h.getInfo().objective_function_value
-    bound = allocation_bounds.preference_upper_bound(
+    bound = bounds.preference_upper_bound(
         parks, enterprises, cols, preferred, commute, weight, count, time.perf_counter() + 10
     )
     assert optimum <= bound + 1e-6 * abs(bound)

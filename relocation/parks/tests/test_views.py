@@ -240,3 +240,20 @@ def test_the_enterprise_page_section_keeps_a_constant_number_of_queries(
     assert 'id="park-section"' in page
     # The section adds its two queries, not one per procedure item.
     assert len(after) <= len(before) + 4
+
+
+@pytest.mark.django_db
+def test_it_offers_the_programmes_batch_deadlines_earliest_first(client, liaison, programme):
+    from relocation.enterprises.lifecycle_models import Batch
+    from relocation.organisation.models import Programme
+    from relocation.parks import selectors
+
+    Batch.objects.create(programme=programme, name="第二批", order=2, deadline=dt.date(2022, 9, 30))
+    Batch.objects.create(programme=programme, name="第一批", order=1, deadline=dt.date(2022, 6, 30))
+    other = Programme.objects.create(code="other-batches", name="另一项目", deadline=dt.date(2030, 1, 1))
+    Batch.objects.create(programme=other, name="别处的批次", deadline=dt.date(2022, 1, 31))
+    assert selectors.batch_deadlines(programme) == [("第一批", dt.date(2022, 6, 30)), ("第二批", dt.date(2022, 9, 30))]
+    assert selectors.batch_deadlines(None) == []
+    client.force_login(liaison)
+    page = client.get(reverse("parks:list")).content.decode()
+    assert "第一批（2022-06-30）" in page and "别处的批次" not in page

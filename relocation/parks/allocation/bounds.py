@@ -1,6 +1,6 @@
 """Upper bounds on the number of enterprises the allocation optimiser can place.
 
-Pure functions on the optimiser's normalised data (see `allocation.normalise`),
+Pure functions on the optimiser's normalised data (see `allocation.inputs.normalise`),
 numpy and highspy only, no Django.
 
 The count stage's bound is the LP relaxation's value rounded down. This module
@@ -85,7 +85,7 @@ def tightened_capacities(
     enterprises that may go there can reach."""
     import numpy as np
 
-    from relocation.parks.allocation import RESOURCES
+    from relocation.parks.allocation.inputs import RESOURCES
 
     demand = np.array([[e["demand"][r] for r in RESOURCES] for e in enterprises], dtype=float)
     caps = np.array([[p["capacity"][r] for r in RESOURCES] for p in parks], dtype=float)
@@ -115,7 +115,8 @@ def count_upper_bound(
     import highspy
     import numpy as np
 
-    from relocation.parks.allocation import RESOURCES, _highs, _time_limit
+    from relocation.parks.allocation.inputs import RESOURCES
+    from relocation.parks.allocation.milp import new_highs, set_deadline
 
     n, n_e, n_r = len(cols), len(enterprises), len(RESOURCES)
     if n == 0:
@@ -127,7 +128,7 @@ def count_upper_bound(
     demand = demand_e[e_of]
     slot = p_of[:, None] * n_r + np.arange(n_r)
 
-    h = _highs(max(until - time.perf_counter(), 0.05), 0.0)
+    h = new_highs(max(until - time.perf_counter(), 0.05), 0.0)
     h.setOptionValue("simplex_strategy", 4)
     inf = highspy.kHighsInf
     upper = np.concatenate([np.ones(n_e), caps.ravel()])
@@ -167,7 +168,7 @@ def count_upper_bound(
     add(first if first.size else np.arange(min(n, n_e)))
     best = math.inf
     while True:
-        _time_limit(h, until)
+        set_deadline(h, until)
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             break
