@@ -65,8 +65,9 @@ def _clean_worker(data: dict[str, Any]) -> dict[str, Any]:
         clean["name"] = name[:64]
     if "id_number" in data:
         value = str(data["id_number"] or "").strip().upper()
-        if not id_number.is_valid(value):
-            raise ServiceError(_("身份证号无效（应为18位，校验位正确）。"), code="id_number")
+        problem = id_number.worker_problem(value, on=timezone.localdate())
+        if problem:
+            raise ServiceError(_("身份证号无效：%(problem)s") % {"problem": problem}, code="id_number")
         clean["id_number"] = value
     if "phone" in data:
         phone = str(data["phone"] or "").strip().replace(" ", "")
