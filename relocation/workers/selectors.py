@@ -23,6 +23,7 @@ from relocation.organisation.selectors import programme_for, unit_has_function
 from relocation.workers.models import (
     SETTLED_OUTCOMES,
     UNRESOLVED,
+    CaseKind,
     CaseStatus,
     LabourCase,
     PlacementActivity,
@@ -200,14 +201,44 @@ def programme_placement(user: Any) -> dict[str, Any]:
 
 
 def case_totals(user: Any) -> dict[str, Any]:
-    """Open cases and the money still owed, in the user's scope."""
-    qs = cases_for_user(user)
-    by_status = dict(qs.values("status").annotate(n=Count("id")).values_list("status", "n"))
-    owed = qs.filter(status__in=UNRESOLVED).aggregate(owed=Sum("total_owed"), paid=Sum("total_paid"))
+    """Open cases and the money still owed, in the user's scope, overall and
+    per kind (`by_kind`: wages, deposits, severance, social insurance). One query."""
+    rows = list(
+        cases_for_user(user)
+        .order_by()
+        .values("kind", "status")
+        .annotate(n=Count("id"), owed=Sum("total_owed"), paid=Sum("total_paid"))
+    )
+    by_status: dict[str, int] = {}
+    kinds = {
+        value: {
+            "kind": value,
+            "label": str(label),
+            "cases": 0,
+            "open": 0,
+            "paid": 0,
+            "owed": Decimal(0),
+            "repaid": Decimal(0),
+            "outstanding": Decimal(0),
+        }
+        for value, label in CaseKind.choices
+    }
+    for row in rows:
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+        k = kinds[row["kind"]]
+        k["cases"] += row["n"]
+        k["owed"] += row["owed"] or 0
+        k["repaid"] += row["paid"] or 0
+        if row["status"] in UNRESOLVED:
+            k["open"] += row["n"]
+            k["outstanding"] += (row["owed"] or 0) - (row["paid"] or 0)
+        elif row["status"] == CaseStatus.PAID:
+            k["paid"] += row["n"]
     return {
         "by_status": [(value, label, by_status.get(value, 0)) for value, label in CaseStatus.choices],
+        "by_kind": list(kinds.values()),
         "open": sum(by_status.get(s, 0) for s in UNRESOLVED),
-        "outstanding": (owed["owed"] or Decimal(0)) - (owed["paid"] or Decimal(0)),
+        "outstanding": sum((k["outstanding"] for k in kinds.values()), Decimal(0)),
     }
 
 
