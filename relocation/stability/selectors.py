@@ -14,6 +14,7 @@ from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef,
 from django.http import Http404
 from django.utils import timezone
 
+from relocation.core import risk_signals
 from relocation.core.roles import is_auditor, is_hq, is_unit_member
 from relocation.organisation.selectors import programme_for
 from relocation.stability.models import (
@@ -104,6 +105,55 @@ def risk_for_user(user: Any, pk: int) -> RiskAssessment:
     if risk is None:
         raise Http404
     return risk
+
+
+def with_signals(risks: list[RiskAssessment]) -> list[RiskAssessment]:
+    """Give each entry `signals` (what other apps know: open labour cases,
+    detector alerts; core.risk_signals) and `effective_level`, the higher of
+    the assessed level and the signals' (one query per provider, whatever the
+    number of entries). The register shows both; the assessor's level stays
+    theirs to change, with a reason."""
+    if not risks:
+        return risks
+    by_programme: dict[int, list[int]] = {}
+    for risk in risks:
+        by_programme.setdefault(risk.enterprise.programme_id, []).append(risk.enterprise_id)
+    found: dict[int, list[risk_signals.RiskSignal]] = {}
+    for programme_id, ids in by_programme.items():
+        found.update(risk_signals.collect(programme_id, ids))
+    for risk in risks:
+        risk.signals = found.get(risk.enterprise_id, [])
+        risk.effective_level = risk_signals.highest(risk.level, risk.signals)
+        risk.effective_level_label = RiskLevel(risk.effective_level).label
+    return risks
+
+
+def unassessed_signals(user: Any) -> list[dict[str, Any]]:
+    """Enterprises with risk signals that are not on the register yet, for HQ
+    and auditors (the units see the entries they are named on): each with its
+    signals and the level they call for, strongest first."""
+    from relocation.enterprises.models import Enterprise
+
+    programme = programme_for(user)
+    if programme is None or not can_read(user) or not _sees_all(user):
+        return []
+    found = risk_signals.collect(programme.pk)
+    assessed = set(RiskAssessment.objects.filter(enterprise_id__in=list(found)).values_list("enterprise_id", flat=True))
+    ids = [pk for pk in found if pk not in assessed]
+    names = dict(Enterprise.objects.filter(pk__in=ids, programme=programme).values_list("pk", "name"))
+    rows = [
+        {
+            "enterprise_id": pk,
+            "enterprise_name": names[pk],
+            "level": risk_signals.highest(RiskLevel.LOW, found[pk]),
+            "level_label": RiskLevel(risk_signals.highest(RiskLevel.LOW, found[pk])).label,
+            "signals": found[pk],
+        }
+        for pk in ids
+        if pk in names
+    ]
+    rows.sort(key=lambda r: (-risk_signals.RANK[r["level"]], r["enterprise_name"]))
+    return rows
 
 
 def high_risk_for_user(user: Any) -> QuerySet[RiskAssessment]:

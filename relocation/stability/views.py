@@ -158,7 +158,8 @@ def risk_list(request: HttpRequest) -> HttpResponse:
         "stability/risk_list.html",
         {
             "page": page,
-            "risks": page.object_list,
+            "risks": selectors.with_signals(list(page.object_list)),
+            "unassessed": selectors.unassessed_signals(request.user) if not level else [],
             "high": list(selectors.high_risk_for_user(request.user)[:20]) if not level else [],
             "levels": RiskLevel.choices,
             "level": level,
