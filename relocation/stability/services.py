@@ -54,6 +54,10 @@ from relocation.stability.models import (
 # or Taiwan capital (the apps' ready() declares both as required functions).
 PROPAGANDA_FUNCTION = UnitFunction.PROPAGANDA
 CROSS_STRAIT_FUNCTION = UnitFunction.HK_MACAO_TAIWAN
+# The plan's division of work for incidents: labour and wage disputes go to
+# human resources (人社部门), every 重特大 incident to the stability office
+# (综治维稳部门), an enterprise with HK/Macao/Taiwan capital to 台港澳办.
+LABOUR_KINDS = frozenset({IncidentKind.LABOUR_DISPUTE})
 CROSS_STRAIT_BACKGROUNDS = frozenset({"hong_kong", "macao", "taiwan"})
 # Used when a programme has no rule rows for a level (the data migration seeds them).
 DEFAULT_RESPONSE_HOURS = {OpinionLevel.MAJOR: 2, OpinionLevel.LARGER: 24, OpinionLevel.GENERAL: 72}
@@ -100,6 +104,37 @@ def _unit_by_function(programme_id: int, function: str) -> Unit | None:
     from relocation.organisation.selectors import unit_with_function
 
     return unit_with_function(programme_id, function)
+
+
+def routed_units(
+    programme_id: int, *, enterprise: Any = None, kind: str = "", serious: bool = False
+) -> list[tuple[Unit, str]]:
+    """The units the plan names for an incident or opinion event, by
+    function, each with why: 台港澳办 for an enterprise with HK/Macao/Taiwan
+    capital, human resources for a labour dispute, the stability office for a
+    重大 or 特别重大 event. They become co-units, so they can open it."""
+    wanted: list[tuple[str, str]] = []
+    if is_cross_strait(enterprise):
+        wanted.append((CROSS_STRAIT_FUNCTION, _("涉台港澳资企业")))
+    if kind in LABOUR_KINDS:
+        wanted.append((UnitFunction.HUMAN_RESOURCES, _("劳资纠纷")))
+    if serious:
+        wanted.append((UnitFunction.STABILITY, _("重特大事件")))
+    result: list[tuple[Unit, str]] = []
+    for function, why in wanted:
+        unit = _unit_by_function(programme_id, function)
+        if unit is not None and all(unit.pk != u.pk for u, _why in result):
+            result.append((unit, why))
+    return result
+
+
+def _with_routed(lead: Unit, asked: Iterable[Unit], routed: list[tuple[Unit, str]]) -> list[Unit]:
+    """The co-units asked for plus the routed ones, never the lead, each once."""
+    result = {u.pk: u for u in asked if u.pk != lead.pk}
+    for unit, _why in routed:
+        if unit.pk != lead.pk:
+            result.setdefault(unit.pk, unit)
+    return list(result.values())
 
 
 # ----------------------------------------------------------------------------- risk register
@@ -307,6 +342,21 @@ def _alert_serious(incident: Incident) -> None:
     )
 
 
+def _tell_routed(incident: Incident, routed: list[tuple[Unit, str]]) -> None:
+    """The units routed to an incident hear of it (once per unit)."""
+    for unit, why in routed:
+        if unit.pk == incident.lead_unit_id:
+            continue
+        notify(
+            recipients=_unit_people([unit]),
+            verb="stability.incident_assigned",
+            title=_("请配合处置（%(why)s）：%(title)s") % {"why": why, "title": incident.title},
+            body=incident.description[:300],
+            url=f"/stability/incidents/{incident.pk}/",
+            dedupe_key=f"stability.incident_co_unit:{incident.pk}:{unit.pk}",
+        )
+
+
 def incident_report(
     *,
     actor: Any,
@@ -340,10 +390,11 @@ def incident_report(
     if people_count < 0:
         raise ServiceError(_("涉及人数不能为负数。"), code="people_count")
     _not_future(occurred_at, "occurred_at")
-    co = [u for u in co_units if u.pk != lead_unit.pk]
-    _check_units(programme.pk, [lead_unit, *co], "lead_unit")
     if enterprise is not None and enterprise.programme_id != programme.pk:
         raise ServiceError(_("企业不属于本项目。"), code="enterprise")
+    routed = routed_units(programme.pk, enterprise=enterprise, kind=kind, serious=severity in SERIOUS)
+    co = _with_routed(lead_unit, co_units, routed)
+    _check_units(programme.pk, [lead_unit, *co], "lead_unit")
     with transaction.atomic():
         incident = Incident.objects.create(
             programme=programme,
@@ -372,8 +423,12 @@ def incident_report(
                 "severity": incident.get_severity_display(),
                 "title": incident.title,
             },
-            changes=audit.snapshot(incident, ["kind", "occurred_at", "place", "people_count", "severity", "lead_unit"]),
+            changes={
+                **audit.snapshot(incident, ["kind", "occurred_at", "place", "people_count", "severity", "lead_unit"]),
+                "co_units": [None, [u.pk for u in co]],
+            },
         )
+        _tell_routed(incident, routed)
         if incident.severity in SERIOUS:
             _alert_serious(incident)
         if getattr(actor, "unit_id", None) != lead_unit.pk:
@@ -415,8 +470,12 @@ def incident_update(
             raise ServiceError(_("请填写事件名称、发生地点和事件经过。"), code="description")
         if people_count < 0:
             raise ServiceError(_("涉及人数不能为负数。"), code="people_count")
-        co = [u for u in co_units if u.pk != incident.lead_unit_id]
+        routed = routed_units(
+            incident.programme_id, enterprise=incident.enterprise, kind=incident.kind, serious=severity in SERIOUS
+        )
+        co = _with_routed(incident.lead_unit, co_units, routed)
         _check_units(incident.programme_id, co, "co_units")
+        already = set(incident.co_units.values_list("pk", flat=True))
         was_serious = incident.severity in SERIOUS
         before = audit.snapshot(incident, fields)
         incident.title = title.strip()[:200]
@@ -434,6 +493,7 @@ def incident_update(
             summary=_("更新事件情况：%(title)s") % {"title": incident.title},
             changes=audit.diff(before, audit.snapshot(incident, fields)),
         )
+        _tell_routed(incident, [(u, why) for u, why in routed if u.pk not in already])
         if incident.severity in SERIOUS and not was_serious:
             _alert_serious(incident)
     return incident
@@ -828,7 +888,8 @@ def opinion_record(
     owner = owner_unit or default
     if owner is None:
         raise ServiceError(_("请选择处置单位。"), code="owner_unit")
-    co = {u.pk: u for u in [*default_co, *co_units] if u.pk != owner.pk}
+    routed = [u for u, _why in routed_units(programme.pk, enterprise=enterprise, serious=level == OpinionLevel.MAJOR)]
+    co = {u.pk: u for u in [*default_co, *routed, *co_units] if u.pk != owner.pk}
     own_unit = getattr(actor, "unit", None) if not is_hq_editor(actor) else None
     if own_unit is not None and own_unit.pk != owner.pk:
         co.setdefault(own_unit.pk, own_unit)
@@ -908,7 +969,8 @@ def opinion_update(
             raise ServiceError(_("请填写链接或内容摘要。"), code="description")
         if heat < 0:
             raise ServiceError(_("热度不能为负数。"), code="heat")
-        co = [u for u in co_units if u.pk != event.owner_unit_id]
+        routed = routed_units(event.programme_id, enterprise=event.enterprise, serious=level == OpinionLevel.MAJOR)
+        co = _with_routed(event.owner_unit, co_units, routed)
         _check_units(event.programme_id, co, "co_units")
         before = audit.snapshot(event, fields)
         event.title, event.level, event.sentiment, event.heat = title.strip()[:200], level, sentiment, heat
