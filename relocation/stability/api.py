@@ -145,12 +145,26 @@ class IncidentEvidenceSerializer(serializers.ModelSerializer):
         return f"/files/{obj.file_id}/"
 
 
+class ReportClockSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=["waiting", "overdue", "on_time", "late"])
+    minutes = serializers.IntegerField()
+    due = serializers.DateTimeField()
+
+
 class IncidentSerializer(serializers.ModelSerializer):
-    """An incident (维稳事件 / 安全生产事故 / 环境事件)."""
+    """An incident (维稳事件 / 安全生产事故 / 环境事件). `report_due_at` is the
+    first-report limit (occurred + the severity's hours), `first_report_at`
+    when the lead unit took it in hand, `report_clock` the stage clock."""
 
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
     lead_unit = _units(required=False, allow_null=True)
     co_units = _units(many=True, required=False)
+    report_clock = serializers.SerializerMethodField()
+
+    @extend_schema_field(ReportClockSerializer(allow_null=True))
+    def get_report_clock(self, obj: Incident) -> dict[str, Any] | None:
+        clock = obj.report_clock()
+        return ReportClockSerializer(clock).data if clock else None
 
     class Meta:
         model = Incident
@@ -168,10 +182,13 @@ class IncidentSerializer(serializers.ModelSerializer):
             "co_units",
             "status",
             "outcome",
+            "report_due_at",
+            "first_report_at",
+            "report_clock",
             "version",
             "created_at",
         ]
-        read_only_fields = ["status", "outcome", "created_at"]
+        read_only_fields = ["status", "outcome", "report_due_at", "first_report_at", "created_at"]
         extra_kwargs = {"version": {"required": False}}
 
 

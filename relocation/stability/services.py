@@ -30,6 +30,7 @@ from relocation.stability.models import (
     IncidentAction,
     IncidentEvidence,
     IncidentKind,
+    IncidentReportRule,
     IncidentStatus,
     IncidentStatusChange,
     OpinionEvent,
@@ -61,6 +62,8 @@ LABOUR_KINDS = frozenset({IncidentKind.LABOUR_DISPUTE})
 CROSS_STRAIT_BACKGROUNDS = frozenset({"hong_kong", "macao", "taiwan"})
 # Used when a programme has no rule rows for a level (the data migration seeds them).
 DEFAULT_RESPONSE_HOURS = {OpinionLevel.MAJOR: 2, OpinionLevel.LARGER: 24, OpinionLevel.GENERAL: 72}
+# First-report limits of incidents where a programme has no rule row (the data migration seeds them).
+DEFAULT_REPORT_HOURS = {Severity.EXTRAORDINARY: 1, Severity.MAJOR: 1, Severity.LARGER: 2, Severity.GENERAL: 24}
 # A report may be a few minutes "in the future" because of a phone's clock.
 CLOCK_SKEW = dt.timedelta(minutes=10)
 
@@ -407,6 +410,7 @@ def incident_report(
             severity=severity,
             description=description.strip(),
             lead_unit=lead_unit,
+            report_due_at=occurred_at + dt.timedelta(hours=report_hours(severity)),
             reported_by=_user(actor),
         )
         if co:
@@ -457,7 +461,7 @@ def incident_update(
 ) -> Incident:
     """Correct or complete an open incident's record as facts come in. Raising
     it to 重大 or above alerts HQ's commanders (once per incident)."""
-    fields = ["title", "place", "description", "severity", "people_count"]
+    fields = ["title", "place", "description", "severity", "people_count", "report_due_at"]
     with transaction.atomic():
         incident = Incident.objects.select_for_update().select_related("lead_unit").get(pk=incident.pk)
         if not permissions.can_handle_incident(actor, incident):
@@ -483,6 +487,7 @@ def incident_update(
         incident.description = description.strip()
         incident.severity = severity
         incident.people_count = people_count
+        incident.report_due_at = incident.occurred_at + dt.timedelta(hours=report_hours(severity))
         workflow.save_if_unchanged(incident, expected_version=expected_version, fields=fields)
         incident.co_units.set(co)
         audit.record(
@@ -521,10 +526,82 @@ def _incident_move(incident: Incident, *, actor: Any, target: str, reason: str =
 
 
 def incident_respond(*, actor: Any, incident: Incident, note: str = "") -> Incident:
-    """The lead unit takes the incident in hand (reported → responding)."""
+    """The lead unit takes the incident in hand with its first report
+    (reported → responding); the time is kept against the first-report limit."""
     with transaction.atomic():
-        _incident_move(incident, actor=actor, target=IncidentStatus.RESPONDING, reason=note.strip())
+        _incident_move(
+            incident,
+            actor=actor,
+            target=IncidentStatus.RESPONDING,
+            reason=note.strip(),
+            extra={"first_report_at": timezone.now()},
+        )
     return incident
+
+
+def report_hours(severity: str) -> int:
+    rule = IncidentReportRule.objects.filter(severity=severity).first()
+    return rule.hours if rule is not None else DEFAULT_REPORT_HOURS[Severity(severity)]
+
+
+def report_rules() -> list[tuple[str, str, int]]:
+    """(severity, label, hours) for every severity, the default where no row exists."""
+    hours = dict(IncidentReportRule.objects.values_list("severity", "hours"))
+    return [(v, str(label), hours.get(v, DEFAULT_REPORT_HOURS[Severity(v)])) for v, label in Severity.choices]
+
+
+def report_rule_set(*, actor: Any, severity: str, hours: int) -> IncidentReportRule:
+    """HQ sets the first-report limit of a severity. Applies to incidents
+    recorded or re-graded from now on; deadlines already set stay."""
+    if not is_hq_editor(actor):
+        raise PermissionDeniedError(_("只有现场指挥部可以调整事件报告时限。"))
+    if severity not in Severity.values:
+        raise ServiceError(_("请选择严重程度。"), code="severity")
+    if not 0 < hours <= 24 * 7:
+        raise ServiceError(_("报告时限应在 1 至 168 小时之间。"), code="hours")
+    with transaction.atomic():
+        rule = IncidentReportRule.objects.select_for_update().filter(severity=severity).first()
+        before = rule.hours if rule is not None else DEFAULT_REPORT_HOURS[Severity(severity)]
+        if rule is None:
+            rule = IncidentReportRule.objects.create(severity=severity, hours=hours)
+        else:
+            rule.hours = hours
+            rule.save(update_fields=["hours", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="stability.report_rule_set",
+            obj=rule,
+            summary=_("%(severity)s事件首报时限：%(hours)s 小时")
+            % {"severity": Severity(severity).label, "hours": hours},
+            changes={"hours": [before, hours]},
+        )
+    return rule
+
+
+def remind_overdue_incidents(*, now: dt.datetime | None = None) -> int:
+    """The job's work: tell the lead unit and HQ of every incident still
+    without its first report past the limit (once per incident)."""
+    now = now or timezone.now()
+    count = 0
+    overdue = Incident.objects.filter(
+        status=IncidentStatus.REPORTED, first_report_at__isnull=True, report_due_at__lt=now
+    ).select_related("lead_unit")
+    for incident in overdue:
+        with transaction.atomic():
+            sent = notify(
+                recipients=_unit_people([incident.lead_unit]) + _hq_commanders(incident.programme_id),
+                verb="stability.incident_report_overdue",
+                title=_("事件逾期未首报：%(title)s") % {"title": incident.title},
+                body=_("首报时限：%(due)s；处置牵头：%(unit)s")
+                % {
+                    "due": timezone.localtime(incident.report_due_at).strftime("%Y-%m-%d %H:%M"),
+                    "unit": incident.lead_unit.name,
+                },
+                url=f"/stability/incidents/{incident.pk}/",
+                dedupe_key=f"stability.incident_report_overdue:{incident.pk}",
+            )
+        count += bool(sent)
+    return count
 
 
 def incident_resolve(*, actor: Any, incident: Incident, outcome: str) -> Incident:
