@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -290,4 +290,47 @@ def enterprise_summary(user: Any, enterprise_id: int) -> dict[str, Any]:
                 "-first_seen_at", "-id"
             )[:10]
         ),
+    }
+
+
+def bulletin_figures(programme: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The monthly bulletin's stability figures for a programme (HQ compiles
+    it, so not scoped to a user): the month's incidents by severity with their
+    first reports on time or late, those still open, the month's opinion
+    events, and the register by effective level (signals included). JSON-able."""
+    from relocation.stability.models import IncidentStatus, Severity
+
+    month = Incident.objects.filter(programme=programme, occurred_at__date__range=(start, end))
+    by_severity = dict(month.order_by().values("severity").annotate(n=Count("id")).values_list("severity", "n"))
+    reported = list(month.filter(first_report_at__isnull=False).values_list("first_report_at", "report_due_at"))
+    late = sum(1 for at, due in reported if due is not None and at > due)
+    risks = with_signals(
+        list(RiskAssessment.objects.filter(enterprise__programme=programme).select_related("enterprise"))
+    )
+    levels = {value: 0 for value in RiskLevel.values}
+    for risk in risks:
+        levels[risk.effective_level] += 1
+    signalled = risk_signals.collect(programme.pk)
+    assessed = {r.enterprise_id for r in risks}
+    return {
+        "incidents": {
+            "total": sum(by_severity.values()),
+            "by_severity": [
+                {"label": str(label), "count": by_severity.get(value, 0)} for value, label in Severity.choices
+            ],
+            "people": month.aggregate(n=Sum("people_count"))["n"] or 0,
+            "reported_on_time": len(reported) - late,
+            "reported_late": late,
+            "open": Incident.objects.filter(
+                programme=programme, status__in=[IncidentStatus.REPORTED, IncidentStatus.RESPONDING]
+            ).count(),
+        },
+        "opinion": {
+            "total": OpinionEvent.objects.filter(programme=programme, first_seen_at__date__range=(start, end)).count()
+        },
+        "risks": {
+            "by_level": [{"label": str(label), "count": levels[value]} for value, label in RiskLevel.choices],
+            "with_signals": sum(1 for r in risks if r.signals),
+            "unassessed_signals": len([pk for pk in signalled if pk not in assessed]),
+        },
     }

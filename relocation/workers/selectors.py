@@ -251,3 +251,65 @@ def activities_for_user(user: Any) -> QuerySet[PlacementActivity]:
         return qs
     # Others see the activities aimed at their enterprises, and the zone-wide ones.
     return qs.filter(Q(enterprise__isnull=True) | Q(enterprise__in=enterprises_in_scope(user)))
+
+
+def bulletin_figures(programme: Any, start: Any, end: Any) -> dict[str, Any]:
+    """The monthly bulletin's workers figures for a programme (not scoped to
+    a user: HQ compiles it): per case kind what is still open and owed, what
+    was repaid and settled in the month; the placement rate. JSON-able."""
+    from relocation.workers.models import CasePayment, CaseStatusChange
+
+    cases = LabourCase.objects.filter(programme=programme)
+    open_rows = {
+        r["kind"]: r
+        for r in cases.filter(status__in=UNRESOLVED)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("id"), owed=Sum("total_owed"), paid=Sum("total_paid"))
+    }
+    settled = dict(
+        CaseStatusChange.objects.filter(
+            case__programme=programme, to_status=CaseStatus.PAID, created_at__date__range=(start, end)
+        )
+        .order_by()
+        .values("case__kind")
+        .annotate(n=Count("case_id", distinct=True))
+        .values_list("case__kind", "n")
+    )
+    repaid = dict(
+        CasePayment.objects.filter(case__programme=programme, paid_on__range=(start, end))
+        .order_by()
+        .values("case__kind")
+        .annotate(s=Sum("amount"))
+        .values_list("case__kind", "s")
+    )
+    kinds = []
+    for value, label in CaseKind.choices:
+        row = open_rows.get(value, {})
+        kinds.append(
+            {
+                "kind": value,
+                "label": str(label),
+                "open": row.get("n", 0),
+                "outstanding": str(
+                    (Decimal(row.get("owed") or 0) - Decimal(row.get("paid") or 0)).quantize(Decimal("0.01"))
+                ),
+                "paid_in_month": settled.get(value, 0),
+                "repaid_in_month": str(Decimal(repaid.get(value) or 0).quantize(Decimal("0.01"))),
+            }
+        )
+    workers = Worker.objects.filter(enterprise__programme=programme)
+    by_status = dict(workers.order_by().values("status").annotate(n=Count("id")).values_list("status", "n"))
+    population = by_status.get(WorkerStatus.EMPLOYED, 0) + by_status.get(WorkerStatus.PLACED, 0)
+    placed = by_status.get(WorkerStatus.PLACED, 0)
+    rate = placement_rate(placed, population)
+    return {
+        "kinds": kinds,
+        "placement": {
+            "roster": sum(by_status.values()),
+            "population": population,
+            "placed": placed,
+            "placed_in_month": workers.filter(status=WorkerStatus.PLACED, placed_on__range=(start, end)).count(),
+            "rate": str(rate) if rate is not None else None,
+        },
+    }
