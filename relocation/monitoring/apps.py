@@ -34,6 +34,11 @@ class MonitoringConfig(AppConfig):
         functions.require(functions.UnitFunction.POWER_SUPPLY, rule=_("停产仍用电预警的知会单位"))
         # Open detector and toxic-chemical alerts hold the closure steps they contradict.
         register_evidence_hold(selectors.closure_holds)
+        # Open detector alerts feed the stability risk register (core.risk_signals).
+        from relocation.core import risk_signals
+        from relocation.monitoring.risk_signals import open_alert_signals
+
+        risk_signals.register("monitoring.alerts", open_alert_signals)
         # The enterprise page shows a card that loads this app's summary through htmx.
         sections.register(
             "enterprise_detail",

@@ -18,7 +18,7 @@ from relocation.meetings import official
 from relocation.reporting import sources
 from relocation.reporting.charts import BarChart
 
-SECTION_KEYS = ["overview", "enterprises", "moves", "enforcement", "tasks", "highlights", "next_steps"]
+SECTION_KEYS = ["overview", "enterprises", "moves", "enforcement", "tasks", "social", "highlights", "next_steps"]
 
 
 def period_of(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -37,6 +37,7 @@ def compile_figures(programme: Any, year: int, month: int) -> dict[str, Any]:
         "moves": sources.month_arrivals(programme, start, end),
         "enforcement": sources.enforcement_figures(programme, year, month),
         "tasks": sources.task_figures(programme, start, end),
+        "social": sources.social_figures(programme, start, end),
         "highlights": sources.highlights(programme, start, end),
     }
 
@@ -48,8 +49,9 @@ def headings() -> dict[str, str]:
         "moves": _("三、本月关停搬迁情况"),
         "enforcement": _("四、联合执法情况"),
         "tasks": _("五、任务督办情况"),
-        "highlights": _("六、成员单位工作亮点"),
-        "next_steps": _("七、下一步工作安排"),
+        "social": _("六、工人安置与社会稳定"),
+        "highlights": _("七、成员单位工作亮点"),
+        "next_steps": _("八、下一步工作安排"),
     }
 
 
@@ -141,6 +143,8 @@ def default_text(key: str, figures: dict[str, Any]) -> str:
                 "units": "、".join(f"{u['unit']}（{u['overdue']}项）" for u in lagging[:5])
             }
         return text
+    if key == "social":
+        return _social_text(figures.get("social", {}))
     if key == "highlights":
         items = figures.get("highlights", [])
         if not items:
@@ -149,6 +153,47 @@ def default_text(key: str, figures: dict[str, Any]) -> str:
     if key == "next_steps":
         return _("（请指挥部填写下月重点工作安排。）")
     return ""
+
+
+def _social_text(social: dict[str, Any]) -> str:
+    """Workers (arrears open and paid, placement) and stability (incidents, risks)."""
+    if not social:
+        return _("（本月未汇编工人安置与维稳数据。）")
+    kinds = social.get("workers", {}).get("kinds", [])
+    place = social.get("workers", {}).get("placement", {})
+    inc = social.get("stability", {}).get("incidents", {})
+    risks = social.get("stability", {}).get("risks", {})
+    open_parts = "，".join(
+        _("%(label)s%(n)s件（尚欠%(left)s元）") % {"label": k["label"], "n": k["open"], "left": k["outstanding"]}
+        for k in kinds
+        if k["open"]
+    )
+    paid = sum(k["paid_in_month"] for k in kinds)
+    text = _("劳动纠纷：未解决%(parts)s；本月清偿办结%(paid)s件。") % {
+        "parts": open_parts or _("无"),
+        "paid": paid,
+    }
+    text += _("工人安置：花名册%(roster)s人，已安置%(placed)s人，安置率%(rate)s，本月新安置%(new)s人。") % {
+        "roster": place.get("roster", 0),
+        "placed": place.get("placed", 0),
+        "rate": f"{place['rate']}%" if place.get("rate") is not None else "—",
+        "new": place.get("placed_in_month", 0),
+    }
+    text += _(
+        "维稳事件：本月发生%(total)s起，涉及%(people)s人，按时首报%(on_time)s起、逾期首报%(late)s起，尚未办结%(open)s起。"
+    ) % {
+        "total": inc.get("total", 0),
+        "people": inc.get("people", 0),
+        "on_time": inc.get("reported_on_time", 0),
+        "late": inc.get("reported_late", 0),
+        "open": inc.get("open", 0),
+    }
+    levels = "，".join(_("%(label)s风险%(count)s家") % i for i in risks.get("by_level", []) if i["count"])
+    text += _("稳定风险：%(levels)s（含欠薪、预警等风险信号）；有风险信号尚未研判%(n)s家。") % {
+        "levels": levels or _("暂无研判"),
+        "n": risks.get("unassessed_signals", 0),
+    }
+    return text
 
 
 # ----------------------------------------------------------------------------- charts and tables
@@ -183,6 +228,7 @@ def annex_tables(figures: dict[str, Any]) -> list[tuple[str, str, list[list[obje
     moves = figures.get("moves", {})
     enforcement = figures.get("enforcement", {})
     tasks = figures.get("tasks", {})
+    social = figures.get("social", {})
     count = _("企业数（家）")
     out: list[tuple[str, str, list[list[object]]]] = [
         (
@@ -241,6 +287,19 @@ def annex_tables(figures: dict[str, Any]) -> list[tuple[str, str, list[list[obje
             ],
         ),
     ]
+    out.append(
+        (
+            "social",
+            _("劳动纠纷案件按类型"),
+            [
+                [_("类型"), _("未解决（件）"), _("尚欠金额（元）"), _("本月办结（件）"), _("本月清偿（元）")],
+                *[
+                    [k["label"], k["open"], k["outstanding"], k["paid_in_month"], k["repaid_in_month"]]
+                    for k in social.get("workers", {}).get("kinds", [])
+                ],
+            ],
+        )
+    )
     return [(key, title, rows) for key, title, rows in out if len(rows) > 1]
 
 

@@ -77,8 +77,12 @@ def bulletin_compile(*, actor: Any, programme: Programme, year: int, month: int)
                     text=compilation.default_text(key, figures),
                 )
             elif not section.edited:
-                section.text = compilation.default_text(key, figures)
-                section.save(update_fields=["text", "updated_at"])
+                # A section added since (workers and stability) renumbers the later headings.
+                section.text, section.order, section.heading = compilation.default_text(key, figures), order, heads[key]
+                section.save(update_fields=["text", "order", "heading", "updated_at"])
+            elif section.order != order:
+                section.order = order
+                section.save(update_fields=["order", "updated_at"])
         bulletin.figures = figures
         bulletin.compiled_at = timezone.now()
         bulletin.version += 1

@@ -21,7 +21,9 @@ from relocation.enforcement.selectors import monthly_enforcement_figures
 from relocation.enterprises import lifecycle_facts
 from relocation.enterprises.models import Batch, Category, Enterprise, Industry, LifecycleStatus
 from relocation.organisation.models import Unit
+from relocation.stability.selectors import bulletin_figures as stability_bulletin_figures
 from relocation.supervision.selectors import reports_for_period, task_stats
+from relocation.workers.selectors import bulletin_figures as workers_bulletin_figures
 
 # ----------------------------------------------------------------------------- enterprises
 
@@ -237,3 +239,15 @@ def highlights(programme: Any, start: dt.date, end: dt.date, *, limit: int = 40)
         if len(out) >= limit:
             break
     return out
+
+
+# ----------------------------------------------------------------------------- workers and stability
+
+
+def social_figures(programme: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Workers' figures (labour cases per kind, placement) and stability's
+    (incidents, the risk register with its signals), from their own selectors."""
+    return {
+        "workers": workers_bulletin_figures(programme, start, end),
+        "stability": stability_bulletin_figures(programme, start, end),
+    }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -53,9 +53,26 @@ class RiskLevelChangeSerializer(serializers.ModelSerializer):
         fields = ["from_level", "to_level", "actor", "at", "reason"]
 
 
+class RiskSignalSerializer(serializers.Serializer):
+    factor = serializers.CharField()
+    label = serializers.CharField()
+    level = serializers.CharField()
+    detail = serializers.CharField()
+    source = serializers.CharField()
+
+
+class UnassessedSignalsSerializer(serializers.Serializer):
+    enterprise_id = serializers.IntegerField()
+    enterprise_name = serializers.CharField()
+    level = serializers.CharField()
+    signals = RiskSignalSerializer(many=True)
+
+
 class RiskSerializer(serializers.ModelSerializer):
     """A risk register entry (风险研判). `factors` are codes; the HK/Macao/Taiwan
-    factor follows the enterprise's capital background in the ledger."""
+    factor follows the enterprise's capital background in the ledger.
+    `signals` are what other apps know (unresolved labour cases, open detector
+    alerts) and `effective_level` the higher of `level` and theirs."""
 
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
@@ -64,6 +81,8 @@ class RiskSerializer(serializers.ModelSerializer):
     co_units = _units(many=True, required=False)
     level_history = RiskLevelChangeSerializer(source="level_changes", many=True, read_only=True)
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True, default="")
+    signals = serializers.SerializerMethodField()
+    effective_level = serializers.SerializerMethodField()
 
     class Meta:
         model = RiskAssessment
@@ -80,10 +99,24 @@ class RiskSerializer(serializers.ModelSerializer):
             "version",
             "level_history",
             "reason",
+            "signals",
+            "effective_level",
             "updated_at",
         ]
         read_only_fields = ["updated_at"]
         extra_kwargs = {"version": {"required": False}}
+
+    def _signalled(self, obj: RiskAssessment) -> RiskAssessment:
+        if not hasattr(obj, "signals"):  # a single entry; lists attach them in one go
+            selectors.with_signals([obj])
+        return obj
+
+    @extend_schema_field(RiskSignalSerializer(many=True))
+    def get_signals(self, obj: RiskAssessment) -> list[dict[str, Any]]:
+        return RiskSignalSerializer(self._signalled(obj).signals, many=True).data
+
+    def get_effective_level(self, obj: RiskAssessment) -> str:
+        return self._signalled(obj).effective_level
 
 
 class IncidentActionSerializer(serializers.ModelSerializer):
@@ -112,12 +145,26 @@ class IncidentEvidenceSerializer(serializers.ModelSerializer):
         return f"/files/{obj.file_id}/"
 
 
+class ReportClockSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=["waiting", "overdue", "on_time", "late"])
+    minutes = serializers.IntegerField()
+    due = serializers.DateTimeField()
+
+
 class IncidentSerializer(serializers.ModelSerializer):
-    """An incident (维稳事件 / 安全生产事故 / 环境事件)."""
+    """An incident (维稳事件 / 安全生产事故 / 环境事件). `report_due_at` is the
+    first-report limit (occurred + the severity's hours), `first_report_at`
+    when the lead unit took it in hand, `report_clock` the stage clock."""
 
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
     lead_unit = _units(required=False, allow_null=True)
     co_units = _units(many=True, required=False)
+    report_clock = serializers.SerializerMethodField()
+
+    @extend_schema_field(ReportClockSerializer(allow_null=True))
+    def get_report_clock(self, obj: Incident) -> dict[str, Any] | None:
+        clock = obj.report_clock()
+        return ReportClockSerializer(clock).data if clock else None
 
     class Meta:
         model = Incident
@@ -135,10 +182,13 @@ class IncidentSerializer(serializers.ModelSerializer):
             "co_units",
             "status",
             "outcome",
+            "report_due_at",
+            "first_report_at",
+            "report_clock",
             "version",
             "created_at",
         ]
-        read_only_fields = ["status", "outcome", "created_at"]
+        read_only_fields = ["status", "outcome", "report_due_at", "first_report_at", "created_at"]
         extra_kwargs = {"version": {"required": False}}
 
 
@@ -334,6 +384,19 @@ class RiskViewSet(ScopedViewSet):
         qs = selectors.risks_for_user(self.request.user).prefetch_related("level_changes__actor")
         level = self.request.query_params.get("level")
         return qs.filter(level=level) if level else qs
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        rows = selectors.with_signals(list(page if page is not None else self.get_queryset()))
+        data = RiskSerializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    @extend_schema(responses=UnassessedSignalsSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def signals(self, request):
+        """Enterprises with risk signals (open labour cases, detector alerts)
+        that are not on the register yet (HQ and auditors)."""
+        return Response(UnassessedSignalsSerializer(selectors.unassessed_signals(request.user), many=True).data)
 
     def create(self, request):
         d = self._validated(RiskSerializer)

@@ -30,6 +30,8 @@ class StabilityConfig(AppConfig):
 
         functions.require(functions.UnitFunction.PROPAGANDA, rule=_("舆情事件的默认处置单位"))
         functions.require(functions.UnitFunction.HK_MACAO_TAIWAN, rule=_("涉港澳台资企业的风险研判与舆情处置"))
+        functions.require(functions.UnitFunction.STABILITY, rule=_("重特大维稳事件和重大舆情的配合单位"))
+        functions.require(functions.UnitFunction.HUMAN_RESOURCES, rule=_("劳资纠纷事件的配合单位"))
 
         # Risk assessments, incidents and opinion work are the authorities' own.
         hide_from_enterprise_contacts("stability.")

@@ -5,8 +5,11 @@ events (舆情). Every status change keeps a history row."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from relocation.core.models import StoredFile, TimeStampedModel
@@ -115,6 +118,29 @@ class Severity(models.TextChoices):
 SERIOUS = frozenset({Severity.MAJOR, Severity.EXTRAORDINARY})
 
 
+class IncidentReportRule(TimeStampedModel):
+    """How many hours after it occurred an incident of a severity must have its
+    first report (首报: the lead unit takes it in hand and reports what it
+    found): 特别重大 and 重大 1 hour, 较大 2 … Data, so HQ changes them without
+    a release; clock hours, like opinion deadlines."""
+
+    severity = models.CharField(_("严重程度"), max_length=16, choices=Severity.choices, unique=True)
+    hours = models.PositiveIntegerField(_("报告时限（小时）"))
+
+    class Meta:
+        ordering = ["hours", "severity"]
+        verbose_name = _("事件报告时限")
+        verbose_name_plural = _("事件报告时限")
+        constraints = [models.CheckConstraint(condition=models.Q(hours__gt=0), name="incident_rule_hours_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.get_severity_display()}: {self.hours}h"
+
+
+def _clock(state: str, minutes: int, due: Any) -> dict[str, Any]:
+    return {"state": state, "minutes": minutes, "hours": minutes // 60, "mins": minutes % 60, "due": due}
+
+
 class IncidentStatus(models.TextChoices):
     REPORTED = "reported", _("已报告")  # recorded; nobody on it yet
     RESPONDING = "responding", _("处置中")  # the lead unit is on site / handling it
@@ -144,6 +170,10 @@ class Incident(TimeStampedModel):
     )
     co_units = models.ManyToManyField(Unit, blank=True, related_name="co_incidents", verbose_name=_("配合单位"))
     status = models.CharField(_("状态"), max_length=16, choices=IncidentStatus.choices, default=IncidentStatus.REPORTED)
+    # Occurred + the severity's hours (IncidentReportRule); recomputed when the severity changes.
+    report_due_at = models.DateTimeField(_("首报时限"), null=True, blank=True)
+    # When the lead unit took it in hand with its first report (reported → responding).
+    first_report_at = models.DateTimeField(_("首报时间"), null=True, blank=True)
     # The resolution or the reason for reporting it to the city.
     outcome = models.TextField(_("处置结果"), blank=True)
     reported_by = models.ForeignKey(
@@ -178,6 +208,22 @@ class Incident(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in {IncidentStatus.REPORTED, IncidentStatus.RESPONDING}
+
+    def report_clock(self, now: Any = None) -> dict[str, Any] | None:
+        """The first-report stage clock: `state` is waiting (time left),
+        overdue (no first report past the limit), on_time or late, with the
+        minutes left, over or taken."""
+        if self.report_due_at is None:
+            return None
+        now = now or timezone.now()
+        if self.first_report_at is None:
+            if self.status not in {IncidentStatus.REPORTED}:
+                return None
+            left = int((self.report_due_at - now).total_seconds() // 60)
+            return _clock("waiting" if left >= 0 else "overdue", abs(left), self.report_due_at)
+        late = self.first_report_at > self.report_due_at
+        taken = int((self.first_report_at - self.occurred_at).total_seconds() // 60)
+        return _clock("late" if late else "on_time", max(taken, 0), self.report_due_at)
 
 
 class StatusChange(models.Model):

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from relocation.core import risk_signals
 from relocation.core.roles import is_auditor, is_hq, is_unit_member
 from relocation.organisation.selectors import programme_for
 from relocation.stability.models import (
@@ -104,6 +105,55 @@ def risk_for_user(user: Any, pk: int) -> RiskAssessment:
     if risk is None:
         raise Http404
     return risk
+
+
+def with_signals(risks: list[RiskAssessment]) -> list[RiskAssessment]:
+    """Give each entry `signals` (what other apps know: open labour cases,
+    detector alerts; core.risk_signals) and `effective_level`, the higher of
+    the assessed level and the signals' (one query per provider, whatever the
+    number of entries). The register shows both; the assessor's level stays
+    theirs to change, with a reason."""
+    if not risks:
+        return risks
+    by_programme: dict[int, list[int]] = {}
+    for risk in risks:
+        by_programme.setdefault(risk.enterprise.programme_id, []).append(risk.enterprise_id)
+    found: dict[int, list[risk_signals.RiskSignal]] = {}
+    for programme_id, ids in by_programme.items():
+        found.update(risk_signals.collect(programme_id, ids))
+    for risk in risks:
+        risk.signals = found.get(risk.enterprise_id, [])
+        risk.effective_level = risk_signals.highest(risk.level, risk.signals)
+        risk.effective_level_label = RiskLevel(risk.effective_level).label
+    return risks
+
+
+def unassessed_signals(user: Any) -> list[dict[str, Any]]:
+    """Enterprises with risk signals that are not on the register yet, for HQ
+    and auditors (the units see the entries they are named on): each with its
+    signals and the level they call for, strongest first."""
+    from relocation.enterprises.models import Enterprise
+
+    programme = programme_for(user)
+    if programme is None or not can_read(user) or not _sees_all(user):
+        return []
+    found = risk_signals.collect(programme.pk)
+    assessed = set(RiskAssessment.objects.filter(enterprise_id__in=list(found)).values_list("enterprise_id", flat=True))
+    ids = [pk for pk in found if pk not in assessed]
+    names = dict(Enterprise.objects.filter(pk__in=ids, programme=programme).values_list("pk", "name"))
+    rows = [
+        {
+            "enterprise_id": pk,
+            "enterprise_name": names[pk],
+            "level": risk_signals.highest(RiskLevel.LOW, found[pk]),
+            "level_label": RiskLevel(risk_signals.highest(RiskLevel.LOW, found[pk])).label,
+            "signals": found[pk],
+        }
+        for pk in ids
+        if pk in names
+    ]
+    rows.sort(key=lambda r: (-risk_signals.RANK[r["level"]], r["enterprise_name"]))
+    return rows
 
 
 def high_risk_for_user(user: Any) -> QuerySet[RiskAssessment]:
@@ -240,4 +290,47 @@ def enterprise_summary(user: Any, enterprise_id: int) -> dict[str, Any]:
                 "-first_seen_at", "-id"
             )[:10]
         ),
+    }
+
+
+def bulletin_figures(programme: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The monthly bulletin's stability figures for a programme (HQ compiles
+    it, so not scoped to a user): the month's incidents by severity with their
+    first reports on time or late, those still open, the month's opinion
+    events, and the register by effective level (signals included). JSON-able."""
+    from relocation.stability.models import IncidentStatus, Severity
+
+    month = Incident.objects.filter(programme=programme, occurred_at__date__range=(start, end))
+    by_severity = dict(month.order_by().values("severity").annotate(n=Count("id")).values_list("severity", "n"))
+    reported = list(month.filter(first_report_at__isnull=False).values_list("first_report_at", "report_due_at"))
+    late = sum(1 for at, due in reported if due is not None and at > due)
+    risks = with_signals(
+        list(RiskAssessment.objects.filter(enterprise__programme=programme).select_related("enterprise"))
+    )
+    levels = {value: 0 for value in RiskLevel.values}
+    for risk in risks:
+        levels[risk.effective_level] += 1
+    signalled = risk_signals.collect(programme.pk)
+    assessed = {r.enterprise_id for r in risks}
+    return {
+        "incidents": {
+            "total": sum(by_severity.values()),
+            "by_severity": [
+                {"label": str(label), "count": by_severity.get(value, 0)} for value, label in Severity.choices
+            ],
+            "people": month.aggregate(n=Sum("people_count"))["n"] or 0,
+            "reported_on_time": len(reported) - late,
+            "reported_late": late,
+            "open": Incident.objects.filter(
+                programme=programme, status__in=[IncidentStatus.REPORTED, IncidentStatus.RESPONDING]
+            ).count(),
+        },
+        "opinion": {
+            "total": OpinionEvent.objects.filter(programme=programme, first_seen_at__date__range=(start, end)).count()
+        },
+        "risks": {
+            "by_level": [{"label": str(label), "count": levels[value]} for value, label in RiskLevel.choices],
+            "with_signals": sum(1 for r in risks if r.signals),
+            "unassessed_signals": len([pk for pk in signalled if pk not in assessed]),
+        },
     }

@@ -30,6 +30,7 @@ from relocation.stability.models import (
     IncidentAction,
     IncidentEvidence,
     IncidentKind,
+    IncidentReportRule,
     IncidentStatus,
     IncidentStatusChange,
     OpinionEvent,
@@ -54,9 +55,15 @@ from relocation.stability.models import (
 # or Taiwan capital (the apps' ready() declares both as required functions).
 PROPAGANDA_FUNCTION = UnitFunction.PROPAGANDA
 CROSS_STRAIT_FUNCTION = UnitFunction.HK_MACAO_TAIWAN
+# The plan's division of work for incidents: labour and wage disputes go to
+# human resources (人社部门), every 重特大 incident to the stability office
+# (综治维稳部门), an enterprise with HK/Macao/Taiwan capital to 台港澳办.
+LABOUR_KINDS = frozenset({IncidentKind.LABOUR_DISPUTE})
 CROSS_STRAIT_BACKGROUNDS = frozenset({"hong_kong", "macao", "taiwan"})
 # Used when a programme has no rule rows for a level (the data migration seeds them).
 DEFAULT_RESPONSE_HOURS = {OpinionLevel.MAJOR: 2, OpinionLevel.LARGER: 24, OpinionLevel.GENERAL: 72}
+# First-report limits of incidents where a programme has no rule row (the data migration seeds them).
+DEFAULT_REPORT_HOURS = {Severity.EXTRAORDINARY: 1, Severity.MAJOR: 1, Severity.LARGER: 2, Severity.GENERAL: 24}
 # A report may be a few minutes "in the future" because of a phone's clock.
 CLOCK_SKEW = dt.timedelta(minutes=10)
 
@@ -100,6 +107,37 @@ def _unit_by_function(programme_id: int, function: str) -> Unit | None:
     from relocation.organisation.selectors import unit_with_function
 
     return unit_with_function(programme_id, function)
+
+
+def routed_units(
+    programme_id: int, *, enterprise: Any = None, kind: str = "", serious: bool = False
+) -> list[tuple[Unit, str]]:
+    """The units the plan names for an incident or opinion event, by
+    function, each with why: 台港澳办 for an enterprise with HK/Macao/Taiwan
+    capital, human resources for a labour dispute, the stability office for a
+    重大 or 特别重大 event. They become co-units, so they can open it."""
+    wanted: list[tuple[str, str]] = []
+    if is_cross_strait(enterprise):
+        wanted.append((CROSS_STRAIT_FUNCTION, _("涉台港澳资企业")))
+    if kind in LABOUR_KINDS:
+        wanted.append((UnitFunction.HUMAN_RESOURCES, _("劳资纠纷")))
+    if serious:
+        wanted.append((UnitFunction.STABILITY, _("重特大事件")))
+    result: list[tuple[Unit, str]] = []
+    for function, why in wanted:
+        unit = _unit_by_function(programme_id, function)
+        if unit is not None and all(unit.pk != u.pk for u, _why in result):
+            result.append((unit, why))
+    return result
+
+
+def _with_routed(lead: Unit, asked: Iterable[Unit], routed: list[tuple[Unit, str]]) -> list[Unit]:
+    """The co-units asked for plus the routed ones, never the lead, each once."""
+    result = {u.pk: u for u in asked if u.pk != lead.pk}
+    for unit, _why in routed:
+        if unit.pk != lead.pk:
+            result.setdefault(unit.pk, unit)
+    return list(result.values())
 
 
 # ----------------------------------------------------------------------------- risk register
@@ -307,6 +345,21 @@ def _alert_serious(incident: Incident) -> None:
     )
 
 
+def _tell_routed(incident: Incident, routed: list[tuple[Unit, str]]) -> None:
+    """The units routed to an incident hear of it (once per unit)."""
+    for unit, why in routed:
+        if unit.pk == incident.lead_unit_id:
+            continue
+        notify(
+            recipients=_unit_people([unit]),
+            verb="stability.incident_assigned",
+            title=_("请配合处置（%(why)s）：%(title)s") % {"why": why, "title": incident.title},
+            body=incident.description[:300],
+            url=f"/stability/incidents/{incident.pk}/",
+            dedupe_key=f"stability.incident_co_unit:{incident.pk}:{unit.pk}",
+        )
+
+
 def incident_report(
     *,
     actor: Any,
@@ -340,10 +393,11 @@ def incident_report(
     if people_count < 0:
         raise ServiceError(_("涉及人数不能为负数。"), code="people_count")
     _not_future(occurred_at, "occurred_at")
-    co = [u for u in co_units if u.pk != lead_unit.pk]
-    _check_units(programme.pk, [lead_unit, *co], "lead_unit")
     if enterprise is not None and enterprise.programme_id != programme.pk:
         raise ServiceError(_("企业不属于本项目。"), code="enterprise")
+    routed = routed_units(programme.pk, enterprise=enterprise, kind=kind, serious=severity in SERIOUS)
+    co = _with_routed(lead_unit, co_units, routed)
+    _check_units(programme.pk, [lead_unit, *co], "lead_unit")
     with transaction.atomic():
         incident = Incident.objects.create(
             programme=programme,
@@ -356,6 +410,7 @@ def incident_report(
             severity=severity,
             description=description.strip(),
             lead_unit=lead_unit,
+            report_due_at=occurred_at + dt.timedelta(hours=report_hours(severity)),
             reported_by=_user(actor),
         )
         if co:
@@ -372,8 +427,12 @@ def incident_report(
                 "severity": incident.get_severity_display(),
                 "title": incident.title,
             },
-            changes=audit.snapshot(incident, ["kind", "occurred_at", "place", "people_count", "severity", "lead_unit"]),
+            changes={
+                **audit.snapshot(incident, ["kind", "occurred_at", "place", "people_count", "severity", "lead_unit"]),
+                "co_units": [None, [u.pk for u in co]],
+            },
         )
+        _tell_routed(incident, routed)
         if incident.severity in SERIOUS:
             _alert_serious(incident)
         if getattr(actor, "unit_id", None) != lead_unit.pk:
@@ -402,7 +461,7 @@ def incident_update(
 ) -> Incident:
     """Correct or complete an open incident's record as facts come in. Raising
     it to 重大 or above alerts HQ's commanders (once per incident)."""
-    fields = ["title", "place", "description", "severity", "people_count"]
+    fields = ["title", "place", "description", "severity", "people_count", "report_due_at"]
     with transaction.atomic():
         incident = Incident.objects.select_for_update().select_related("lead_unit").get(pk=incident.pk)
         if not permissions.can_handle_incident(actor, incident):
@@ -415,8 +474,12 @@ def incident_update(
             raise ServiceError(_("请填写事件名称、发生地点和事件经过。"), code="description")
         if people_count < 0:
             raise ServiceError(_("涉及人数不能为负数。"), code="people_count")
-        co = [u for u in co_units if u.pk != incident.lead_unit_id]
+        routed = routed_units(
+            incident.programme_id, enterprise=incident.enterprise, kind=incident.kind, serious=severity in SERIOUS
+        )
+        co = _with_routed(incident.lead_unit, co_units, routed)
         _check_units(incident.programme_id, co, "co_units")
+        already = set(incident.co_units.values_list("pk", flat=True))
         was_serious = incident.severity in SERIOUS
         before = audit.snapshot(incident, fields)
         incident.title = title.strip()[:200]
@@ -424,6 +487,7 @@ def incident_update(
         incident.description = description.strip()
         incident.severity = severity
         incident.people_count = people_count
+        incident.report_due_at = incident.occurred_at + dt.timedelta(hours=report_hours(severity))
         workflow.save_if_unchanged(incident, expected_version=expected_version, fields=fields)
         incident.co_units.set(co)
         audit.record(
@@ -434,6 +498,7 @@ def incident_update(
             summary=_("更新事件情况：%(title)s") % {"title": incident.title},
             changes=audit.diff(before, audit.snapshot(incident, fields)),
         )
+        _tell_routed(incident, [(u, why) for u, why in routed if u.pk not in already])
         if incident.severity in SERIOUS and not was_serious:
             _alert_serious(incident)
     return incident
@@ -461,10 +526,82 @@ def _incident_move(incident: Incident, *, actor: Any, target: str, reason: str =
 
 
 def incident_respond(*, actor: Any, incident: Incident, note: str = "") -> Incident:
-    """The lead unit takes the incident in hand (reported → responding)."""
+    """The lead unit takes the incident in hand with its first report
+    (reported → responding); the time is kept against the first-report limit."""
     with transaction.atomic():
-        _incident_move(incident, actor=actor, target=IncidentStatus.RESPONDING, reason=note.strip())
+        _incident_move(
+            incident,
+            actor=actor,
+            target=IncidentStatus.RESPONDING,
+            reason=note.strip(),
+            extra={"first_report_at": timezone.now()},
+        )
     return incident
+
+
+def report_hours(severity: str) -> int:
+    rule = IncidentReportRule.objects.filter(severity=severity).first()
+    return rule.hours if rule is not None else DEFAULT_REPORT_HOURS[Severity(severity)]
+
+
+def report_rules() -> list[tuple[str, str, int]]:
+    """(severity, label, hours) for every severity, the default where no row exists."""
+    hours = dict(IncidentReportRule.objects.values_list("severity", "hours"))
+    return [(v, str(label), hours.get(v, DEFAULT_REPORT_HOURS[Severity(v)])) for v, label in Severity.choices]
+
+
+def report_rule_set(*, actor: Any, severity: str, hours: int) -> IncidentReportRule:
+    """HQ sets the first-report limit of a severity. Applies to incidents
+    recorded or re-graded from now on; deadlines already set stay."""
+    if not is_hq_editor(actor):
+        raise PermissionDeniedError(_("只有现场指挥部可以调整事件报告时限。"))
+    if severity not in Severity.values:
+        raise ServiceError(_("请选择严重程度。"), code="severity")
+    if not 0 < hours <= 24 * 7:
+        raise ServiceError(_("报告时限应在 1 至 168 小时之间。"), code="hours")
+    with transaction.atomic():
+        rule = IncidentReportRule.objects.select_for_update().filter(severity=severity).first()
+        before = rule.hours if rule is not None else DEFAULT_REPORT_HOURS[Severity(severity)]
+        if rule is None:
+            rule = IncidentReportRule.objects.create(severity=severity, hours=hours)
+        else:
+            rule.hours = hours
+            rule.save(update_fields=["hours", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="stability.report_rule_set",
+            obj=rule,
+            summary=_("%(severity)s事件首报时限：%(hours)s 小时")
+            % {"severity": Severity(severity).label, "hours": hours},
+            changes={"hours": [before, hours]},
+        )
+    return rule
+
+
+def remind_overdue_incidents(*, now: dt.datetime | None = None) -> int:
+    """The job's work: tell the lead unit and HQ of every incident still
+    without its first report past the limit (once per incident)."""
+    now = now or timezone.now()
+    count = 0
+    overdue = Incident.objects.filter(
+        status=IncidentStatus.REPORTED, first_report_at__isnull=True, report_due_at__lt=now
+    ).select_related("lead_unit")
+    for incident in overdue:
+        with transaction.atomic():
+            sent = notify(
+                recipients=_unit_people([incident.lead_unit]) + _hq_commanders(incident.programme_id),
+                verb="stability.incident_report_overdue",
+                title=_("事件逾期未首报：%(title)s") % {"title": incident.title},
+                body=_("首报时限：%(due)s；处置牵头：%(unit)s")
+                % {
+                    "due": timezone.localtime(incident.report_due_at).strftime("%Y-%m-%d %H:%M"),
+                    "unit": incident.lead_unit.name,
+                },
+                url=f"/stability/incidents/{incident.pk}/",
+                dedupe_key=f"stability.incident_report_overdue:{incident.pk}",
+            )
+        count += bool(sent)
+    return count
 
 
 def incident_resolve(*, actor: Any, incident: Incident, outcome: str) -> Incident:
@@ -827,7 +964,8 @@ def opinion_record(
     owner = owner_unit or default
     if owner is None:
         raise ServiceError(_("请选择处置单位。"), code="owner_unit")
-    co = {u.pk: u for u in [*default_co, *co_units] if u.pk != owner.pk}
+    routed = [u for u, _why in routed_units(programme.pk, enterprise=enterprise, serious=level == OpinionLevel.MAJOR)]
+    co = {u.pk: u for u in [*default_co, *routed, *co_units] if u.pk != owner.pk}
     own_unit = getattr(actor, "unit", None) if not is_hq_editor(actor) else None
     if own_unit is not None and own_unit.pk != owner.pk:
         co.setdefault(own_unit.pk, own_unit)
@@ -907,7 +1045,8 @@ def opinion_update(
             raise ServiceError(_("请填写链接或内容摘要。"), code="description")
         if heat < 0:
             raise ServiceError(_("热度不能为负数。"), code="heat")
-        co = [u for u in co_units if u.pk != event.owner_unit_id]
+        routed = routed_units(event.programme_id, enterprise=event.enterprise, serious=level == OpinionLevel.MAJOR)
+        co = _with_routed(event.owner_unit, co_units, routed)
         _check_units(event.programme_id, co, "co_units")
         before = audit.snapshot(event, fields)
         event.title, event.level, event.sentiment, event.heat = title.strip()[:200], level, sentiment, heat

@@ -1,4 +1,5 @@
-"""Background jobs: opinion events past their response deadline are chased."""
+"""Background jobs: opinion events past their response deadline and incidents
+past their first-report limit are chased."""
 
 from __future__ import annotations
 
@@ -14,3 +15,11 @@ def remind_overdue_opinions() -> int:
     """Every quarter hour (deadlines are in hours: 重大 舆情 must be answered in
     2): the owner unit and HQ hear of each overdue event, once per event."""
     return services.remind_overdue_opinions()
+
+
+@db_periodic_task(crontab(minute="*/15"))
+@lock_task("stability-overdue-incident-reports")
+def remind_overdue_incident_reports() -> int:
+    """Every quarter hour (重大 incidents have one hour for their first
+    report): the lead unit and HQ hear of each overdue one, once per incident."""
+    return services.remind_overdue_incidents()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("incidents/<int:pk>/evidence/", views.incident_evidence_add, name="incident_evidence_add"),
     path("opinion/", views.opinion_list, name="opinions"),
     path("opinion/response-times/", views.response_rule_set, name="response_rule_set"),
+    path("incidents/report-times/", views.report_rule_set, name="report_rule_set"),
     path("opinion/new/", views.opinion_create, name="opinion_create"),
     path("opinion/<int:pk>/", views.opinion_detail, name="opinion"),
     path("opinion/<int:pk>/edit/", views.opinion_edit, name="opinion_edit"),

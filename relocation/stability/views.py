@@ -158,7 +158,8 @@ def risk_list(request: HttpRequest) -> HttpResponse:
         "stability/risk_list.html",
         {
             "page": page,
-            "risks": page.object_list,
+            "risks": selectors.with_signals(list(page.object_list)),
+            "unassessed": selectors.unassessed_signals(request.user) if not level else [],
             "high": list(selectors.high_risk_for_user(request.user)[:20]) if not level else [],
             "levels": RiskLevel.choices,
             "level": level,
@@ -264,10 +265,28 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "kinds": IncidentKind.choices,
             "status": status,
             "kind": kind,
+            "rules": services.report_rules(),
+            "can_set_rules": is_hq_editor(request.user),
             "querystring": _querystring(request),
             "can_record": permissions.can_record(request.user),
         },
     )
+
+
+@require_POST
+def report_rule_set(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    try:
+        hours = int(request.POST.get("hours", ""))
+    except ValueError:
+        messages.error(request, _("报告时限应在 1 至 168 小时之间。"))
+        return redirect("stability:incidents")
+    _run(
+        request,
+        lambda: services.report_rule_set(actor=request.user, severity=request.POST.get("severity", ""), hours=hours),
+        _("报告时限已调整，此后报告或调整严重程度的事件按新时限计算。"),
+    )
+    return redirect("stability:incidents")
 
 
 def incident_create(request: HttpRequest) -> HttpResponse:

@@ -213,7 +213,7 @@ class CaseLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CaseLine
-        fields = ["worker", "worker_name", "months", "amount"]
+        fields = ["worker", "worker_name", "months", "amount", "months_counted", "basis"]
 
 
 class CasePaymentSerializer(serializers.ModelSerializer):
@@ -229,7 +229,9 @@ class CaseEvidenceSerializer(serializers.ModelSerializer):
 
 
 class LabourCaseSerializer(serializers.ModelSerializer):
-    """A wage-arrears or deposit case with its lines, payments and evidence."""
+    """A wage-arrears, deposit, severance or social-insurance case with its
+    lines, payments and evidence. Severance cases carry the separation date
+    and the local average wage; each line says how its amount was computed."""
 
     lines = CaseLineSerializer(many=True, read_only=True)
     payments = CasePaymentSerializer(many=True, read_only=True)
@@ -250,6 +252,8 @@ class LabourCaseSerializer(serializers.ModelSerializer):
             "total_owed",
             "total_paid",
             "escalated_to",
+            "separation_on",
+            "average_wage",
             "version",
             "lines",
             "payments",
@@ -260,7 +264,8 @@ class LabourCaseSerializer(serializers.ModelSerializer):
 class LineWriteSerializer(serializers.Serializer):
     worker = serializers.IntegerField()
     months = serializers.IntegerField(min_value=0, max_value=120, default=0)
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    # Not needed for severance: the service computes it (art. 47).
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, default=0)
 
 
 class CaseReportSerializer(serializers.Serializer):
@@ -269,7 +274,22 @@ class CaseReportSerializer(serializers.Serializer):
     summary = serializers.CharField(max_length=500)
     reporter_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     reported_on = serializers.DateField(required=False, allow_null=True, default=None)
+    separation_on = serializers.DateField(required=False, allow_null=True, default=None)
+    average_wage = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, allow_null=True, default=None
+    )
     lines = LineWriteSerializer(many=True)
+
+
+class CaseKindFiguresSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    cases = serializers.IntegerField()
+    open = serializers.IntegerField()
+    paid = serializers.IntegerField()
+    owed = serializers.DecimalField(max_digits=16, decimal_places=2)
+    repaid = serializers.DecimalField(max_digits=16, decimal_places=2)
+    outstanding = serializers.DecimalField(max_digits=16, decimal_places=2)
 
 
 class CaseLinesSerializer(serializers.Serializer):
@@ -327,6 +347,15 @@ class LabourCaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         enterprise = selectors.enterprise_for_user(request.user, d.pop("enterprise"))
         case = services.case_report(actor=request.user, enterprise=enterprise, **d)
         return Response(self._fresh(case), status=201)
+
+    @extend_schema(responses=CaseKindFiguresSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def figures(self, request: Request) -> Response:
+        """Per kind (wages, deposits, severance, social insurance): cases, open,
+        paid, the amounts owed and repaid, and what is still owed on open cases."""
+        _require_read(request)
+        rows = selectors.case_totals(request.user)["by_kind"]
+        return Response(CaseKindFiguresSerializer(rows, many=True).data)
 
     @extend_schema(request=CaseLinesSerializer, responses=LabourCaseSerializer)
     @action(detail=True, methods=["post"])

@@ -18,6 +18,11 @@ class WorkersConfig(AppConfig):
 
         # Unpaid wages or deposits keep an enterprise's closure from being verified.
         register_closure_guard(services.arrears_closure_blockers)
+        # Unresolved cases feed the stability risk register (core.risk_signals).
+        from relocation.core import risk_signals
+        from relocation.workers.risk_signals import open_case_signals
+
+        risk_signals.register("workers.open_cases", open_case_signals)
         sections.register(
             "enterprise_detail",
             sections.Section(

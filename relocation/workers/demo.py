@@ -206,6 +206,66 @@ def _activities(
     return len(specs)
 
 
+# The city's published average monthly wage of the previous year (demo figure).
+DEMO_AVERAGE_WAGE = Decimal("7800")
+
+
+def _severance_cases(enterprises: list[Enterprise], rosters: dict[int, list[Worker]], liaison: User) -> int:
+    """Two severance cases (one settled, one open) and one social-insurance
+    case, on roster members the wage cases leave out. Created once."""
+    if LabourCase.objects.filter(enterprise__in=enterprises, kind__in=["severance", "social_insurance"]).exists():
+        return 0
+    closing = [e for e in enterprises if e.status in CLOSED_STATES] or enterprises
+    # Unresolved cases only where the closure is not yet verified (the guard would refuse it).
+    open_ok = [e for e in enterprises if e.status not in CLOSED_STATES] or enterprises
+    specs = [
+        (closing[0], "severance", CaseStatus.PAID, "企业关停解除劳动合同，依法支付经济补偿金"),
+        (open_ok[-1], "severance", CaseStatus.MEDIATING, "停产后解除劳动合同，经济补偿金未支付"),
+        (
+            enterprises[min(1, len(enterprises) - 1)],
+            "social_insurance",
+            CaseStatus.VERIFIED,
+            "停产前欠缴三个月社会保险费",
+        ),
+    ]
+    for k, (enterprise, kind, final, summary) in enumerate(specs):
+        workers = rosters[enterprise.pk][6:9]
+        day = D(2022, 5, 10) + dt.timedelta(days=7 * k)
+        lines = [
+            {"worker": w, "months": 3, "amount": (w.monthly_wage * Decimal("0.3")).quantize(Decimal("1"))}
+            for w in workers
+        ]
+        with demo_time.on(day):
+            case = services.case_report(
+                actor=liaison,
+                enterprise=enterprise,
+                kind=kind,
+                summary=summary,
+                lines=lines,
+                reporter_name="工人代表",
+                separation_on=D(2022, 4, 30) if kind == "severance" else None,
+                average_wage=DEMO_AVERAGE_WAGE if kind == "severance" else None,
+            )
+            services.case_transition(
+                actor=liaison, case=case, target=CaseStatus.VERIFIED, reason="核对劳动合同和工资表"
+            )
+            if final in {CaseStatus.MEDIATING, CaseStatus.PAID}:
+                services.case_transition(
+                    actor=liaison, case=case, target=CaseStatus.MEDIATING, reason="人社部门组织调解"
+                )
+        if final == CaseStatus.PAID:
+            with demo_time.on(day + dt.timedelta(days=10)):
+                services.payment_record(
+                    actor=liaison,
+                    case=case,
+                    amount=case.total_owed,
+                    paid_on=day + dt.timedelta(days=10),
+                    payer=enterprise.name,
+                    note="经济补偿金一次性支付",
+                )
+    return len(specs)
+
+
 def seed(*, scale: str, out: Any) -> None:
     programme = Programme.objects.get(code="humen-zone-b")
     hq = User.objects.get(username="hq")
@@ -218,6 +278,7 @@ def seed(*, scale: str, out: Any) -> None:
     rosters = _rosters(enterprises, hq)
     placed = _placements(rosters, liaison)
     cases = _cases(enterprises, rosters, liaison, hq)
+    cases += _severance_cases(enterprises, rosters, liaison)
     activities = _activities(programme, enterprises, rosters, liaison)
     out.write(
         f"  workers: {sum(len(w) for w in rosters.values())} on {len(rosters)} rosters; "

@@ -58,6 +58,16 @@ class CaseReportForm(forms.Form):
     summary = forms.CharField(label=_("情况摘要"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     reporter_name = forms.CharField(label=_("反映人"), max_length=64, required=False)
     reported_on = forms.DateField(label=_("登记日期"), required=False, widget=DATE)
+    separation_on = forms.DateField(
+        label=_("劳动合同解除/终止日期"), required=False, widget=DATE, help_text=_("仅经济补偿金案件填写。")
+    )
+    average_wage = forms.DecimalField(
+        label=_("当地上年度职工月平均工资(元)"),
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        help_text=_("仅经济补偿金案件填写：月工资高于其3倍的，按3倍、最多12年计算。"),
+    )
 
 
 class CaseMoveForm(forms.Form):

@@ -118,6 +118,10 @@ class WorkerStatusChange(TimeStampedModel):
 class CaseKind(models.TextChoices):
     WAGE_ARREARS = "wage_arrears", _("工资拖欠")
     DEPOSIT_DISPUTE = "deposit_dispute", _("押金纠纷")
+    # Compensation on the ending of the contract (劳动合同法第四十七条), computed per worker.
+    SEVERANCE = "severance", _("经济补偿金")
+    # Social-insurance contributions the employer did not pay (社会保险欠缴).
+    SOCIAL_INSURANCE = "social_insurance", _("社会保险欠缴")
 
 
 class CaseStatus(models.TextChoices):
@@ -159,6 +163,12 @@ class LabourCase(TimeStampedModel):
     total_owed = models.DecimalField(_("涉及金额(元)"), max_digits=14, decimal_places=2, default=0)
     total_paid = models.DecimalField(_("已清偿(元)"), max_digits=14, decimal_places=2, default=0)
     escalated_to = models.CharField(_("移送机关"), max_length=32, choices=EscalatedTo.choices, blank=True)
+    # Severance only: the day the contracts end and the local average monthly
+    # wage of the previous year, the two inputs of art. 47 besides each worker's record.
+    separation_on = models.DateField(_("劳动合同解除/终止日期"), null=True, blank=True)
+    average_wage = models.DecimalField(
+        _("当地上年度职工月平均工资(元)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -191,6 +201,9 @@ class CaseLine(TimeStampedModel):
     worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="case_lines", verbose_name=_("工人"))
     months = models.PositiveSmallIntegerField(_("拖欠月数"), default=0)
     amount = models.DecimalField(_("金额(元)"), max_digits=12, decimal_places=2)
+    # Severance: how the amount was computed (months of wage × the wage counted).
+    months_counted = models.DecimalField(_("补偿月数"), max_digits=4, decimal_places=1, null=True, blank=True)
+    basis = models.CharField(_("计算依据"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["case", "id"]

@@ -23,6 +23,7 @@ from relocation.organisation.selectors import programme_for, unit_has_function
 from relocation.workers.models import (
     SETTLED_OUTCOMES,
     UNRESOLVED,
+    CaseKind,
     CaseStatus,
     LabourCase,
     PlacementActivity,
@@ -200,14 +201,44 @@ def programme_placement(user: Any) -> dict[str, Any]:
 
 
 def case_totals(user: Any) -> dict[str, Any]:
-    """Open cases and the money still owed, in the user's scope."""
-    qs = cases_for_user(user)
-    by_status = dict(qs.values("status").annotate(n=Count("id")).values_list("status", "n"))
-    owed = qs.filter(status__in=UNRESOLVED).aggregate(owed=Sum("total_owed"), paid=Sum("total_paid"))
+    """Open cases and the money still owed, in the user's scope, overall and
+    per kind (`by_kind`: wages, deposits, severance, social insurance). One query."""
+    rows = list(
+        cases_for_user(user)
+        .order_by()
+        .values("kind", "status")
+        .annotate(n=Count("id"), owed=Sum("total_owed"), paid=Sum("total_paid"))
+    )
+    by_status: dict[str, int] = {}
+    kinds = {
+        value: {
+            "kind": value,
+            "label": str(label),
+            "cases": 0,
+            "open": 0,
+            "paid": 0,
+            "owed": Decimal(0),
+            "repaid": Decimal(0),
+            "outstanding": Decimal(0),
+        }
+        for value, label in CaseKind.choices
+    }
+    for row in rows:
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+        k = kinds[row["kind"]]
+        k["cases"] += row["n"]
+        k["owed"] += row["owed"] or 0
+        k["repaid"] += row["paid"] or 0
+        if row["status"] in UNRESOLVED:
+            k["open"] += row["n"]
+            k["outstanding"] += (row["owed"] or 0) - (row["paid"] or 0)
+        elif row["status"] == CaseStatus.PAID:
+            k["paid"] += row["n"]
     return {
         "by_status": [(value, label, by_status.get(value, 0)) for value, label in CaseStatus.choices],
+        "by_kind": list(kinds.values()),
         "open": sum(by_status.get(s, 0) for s in UNRESOLVED),
-        "outstanding": (owed["owed"] or Decimal(0)) - (owed["paid"] or Decimal(0)),
+        "outstanding": sum((k["outstanding"] for k in kinds.values()), Decimal(0)),
     }
 
 
@@ -220,3 +251,65 @@ def activities_for_user(user: Any) -> QuerySet[PlacementActivity]:
         return qs
     # Others see the activities aimed at their enterprises, and the zone-wide ones.
     return qs.filter(Q(enterprise__isnull=True) | Q(enterprise__in=enterprises_in_scope(user)))
+
+
+def bulletin_figures(programme: Any, start: Any, end: Any) -> dict[str, Any]:
+    """The monthly bulletin's workers figures for a programme (not scoped to
+    a user: HQ compiles it): per case kind what is still open and owed, what
+    was repaid and settled in the month; the placement rate. JSON-able."""
+    from relocation.workers.models import CasePayment, CaseStatusChange
+
+    cases = LabourCase.objects.filter(programme=programme)
+    open_rows = {
+        r["kind"]: r
+        for r in cases.filter(status__in=UNRESOLVED)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("id"), owed=Sum("total_owed"), paid=Sum("total_paid"))
+    }
+    settled = dict(
+        CaseStatusChange.objects.filter(
+            case__programme=programme, to_status=CaseStatus.PAID, created_at__date__range=(start, end)
+        )
+        .order_by()
+        .values("case__kind")
+        .annotate(n=Count("case_id", distinct=True))
+        .values_list("case__kind", "n")
+    )
+    repaid = dict(
+        CasePayment.objects.filter(case__programme=programme, paid_on__range=(start, end))
+        .order_by()
+        .values("case__kind")
+        .annotate(s=Sum("amount"))
+        .values_list("case__kind", "s")
+    )
+    kinds = []
+    for value, label in CaseKind.choices:
+        row = open_rows.get(value, {})
+        kinds.append(
+            {
+                "kind": value,
+                "label": str(label),
+                "open": row.get("n", 0),
+                "outstanding": str(
+                    (Decimal(row.get("owed") or 0) - Decimal(row.get("paid") or 0)).quantize(Decimal("0.01"))
+                ),
+                "paid_in_month": settled.get(value, 0),
+                "repaid_in_month": str(Decimal(repaid.get(value) or 0).quantize(Decimal("0.01"))),
+            }
+        )
+    workers = Worker.objects.filter(enterprise__programme=programme)
+    by_status = dict(workers.order_by().values("status").annotate(n=Count("id")).values_list("status", "n"))
+    population = by_status.get(WorkerStatus.EMPLOYED, 0) + by_status.get(WorkerStatus.PLACED, 0)
+    placed = by_status.get(WorkerStatus.PLACED, 0)
+    rate = placement_rate(placed, population)
+    return {
+        "kinds": kinds,
+        "placement": {
+            "roster": sum(by_status.values()),
+            "population": population,
+            "placed": placed,
+            "placed_in_month": workers.filter(status=WorkerStatus.PLACED, placed_on__range=(start, end)).count(),
+            "rate": str(rate) if rate is not None else None,
+        },
+    }

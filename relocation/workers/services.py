@@ -21,7 +21,7 @@ from relocation.core.uploads import store_upload
 from relocation.core.workflow import check_move, move, save_if_unchanged
 from relocation.enterprises.models import Enterprise
 from relocation.organisation.models import Programme
-from relocation.workers import selectors, transitions
+from relocation.workers import selectors, severance, transitions
 from relocation.workers.models import (
     SETTLED_OUTCOMES,
     UNRESOLVED,
@@ -65,8 +65,9 @@ def _clean_worker(data: dict[str, Any]) -> dict[str, Any]:
         clean["name"] = name[:64]
     if "id_number" in data:
         value = str(data["id_number"] or "").strip().upper()
-        if not id_number.is_valid(value):
-            raise ServiceError(_("身份证号无效（应为18位，校验位正确）。"), code="id_number")
+        problem = id_number.worker_problem(value, on=timezone.localdate())
+        if problem:
+            raise ServiceError(_("身份证号无效：%(problem)s") % {"problem": problem}, code="id_number")
         clean["id_number"] = value
     if "phone" in data:
         phone = str(data["phone"] or "").strip().replace(" ", "")
@@ -271,7 +272,12 @@ def placement_record(
 # ---------------------------------------------------------------- cases
 
 
-def _clean_lines(enterprise: Enterprise, lines: list[dict[str, Any]]) -> list[CaseLine]:
+def _clean_lines(
+    enterprise: Enterprise, lines: list[dict[str, Any]], *, terms: tuple[dt.date, Decimal] | None = None
+) -> list[CaseLine]:
+    """The lines of a case, checked. With `terms` (separation date, local
+    average wage) the case is a severance case: each amount is computed by
+    art. 47 from the worker's hiring date and wage, whatever was typed."""
     if not lines:
         raise ServiceError(_("请至少填写一名涉及的工人及金额。"), code="lines")
     ids = [getattr(line["worker"], "pk", line["worker"]) for line in lines]
@@ -283,6 +289,9 @@ def _clean_lines(enterprise: Enterprise, lines: list[dict[str, Any]]) -> list[Ca
         worker = workers.get(pk)
         if worker is None:
             raise ServiceError(_("涉及的工人必须是该企业花名册上的人员。"), code="lines")
+        if terms is not None:
+            result.append(_severance_line(worker, *terms))
+            continue
         try:
             amount = Decimal(str(line.get("amount") or 0)).quantize(Decimal("0.01"))
         except InvalidOperation:
@@ -296,6 +305,51 @@ def _clean_lines(enterprise: Enterprise, lines: list[dict[str, Any]]) -> list[Ca
     return result
 
 
+def _severance_line(worker: Worker, separation_on: dt.date, average_wage: Decimal) -> CaseLine:
+    if worker.hired_on is None or worker.monthly_wage <= 0:
+        raise ServiceError(
+            _("计算经济补偿金须有 %(name)s 的入职日期和月工资，请先在花名册中补全。") % {"name": worker.name},
+            code="lines",
+        )
+    if worker.hired_on >= separation_on:
+        raise ServiceError(_("%(name)s 的入职日期不早于劳动合同解除日期。") % {"name": worker.name}, code="lines")
+    result = severance.compute(
+        hired_on=worker.hired_on,
+        separated_on=separation_on,
+        monthly_wage=worker.monthly_wage,
+        average_wage=average_wage,
+    )
+    if result.amount <= 0:
+        raise ServiceError(_("%(name)s 的经济补偿金为零。") % {"name": worker.name}, code="lines")
+    basis = _("工作%(months)d个月，补偿%(counted)s个月 × %(wage)s 元") % {
+        "months": result.service_months,
+        "counted": result.months_counted.normalize(),
+        "wage": result.wage_counted,
+    }
+    if result.capped:
+        basis += _("（高于当地平均工资3倍，按3倍、最多12年计）")
+    return CaseLine(
+        worker=worker, months=0, amount=result.amount, months_counted=result.months_counted, basis=basis[:200]
+    )
+
+
+def _severance_terms(kind: str, separation_on: Any, average_wage: Any) -> tuple[dt.date, Decimal] | None:
+    """(separation date, average wage) for a severance case; None for other kinds."""
+    if kind != CaseKind.SEVERANCE:
+        return None
+    if not separation_on:
+        raise ServiceError(_("经济补偿金案件须填写劳动合同解除或终止日期。"), code="separation_on")
+    if separation_on > timezone.localdate():
+        raise ServiceError(_("劳动合同解除日期不能晚于今天。"), code="separation_on")
+    try:
+        wage = Decimal(str(average_wage)).quantize(Decimal("0.01")) if average_wage not in (None, "") else None
+    except InvalidOperation:
+        wage = None
+    if wage is None or wage <= 0:
+        raise ServiceError(_("经济补偿金案件须填写当地上年度职工月平均工资（大于零）。"), code="average_wage")
+    return separation_on, wage
+
+
 def case_report(
     *,
     actor: Any,
@@ -305,9 +359,13 @@ def case_report(
     lines: list[dict[str, Any]],
     reporter_name: str = "",
     reported_on: dt.date | None = None,
+    separation_on: dt.date | None = None,
+    average_wage: Any = None,
 ) -> LabourCase:
-    """Register a wage-arrears or deposit case (status reported) with the
-    amount owed to each worker on the roster; the total is their sum."""
+    """Register a wage-arrears, deposit, severance or social-insurance case
+    (status reported) with the amount owed to each worker on the roster; the
+    total is their sum. A severance case names the separation date and the
+    local average wage, and its amounts are computed (art. 47), not typed."""
     if actor is not None and not selectors.can_report_case(actor, enterprise):
         raise PermissionDeniedError(_("您无权为该企业登记劳动纠纷。"))
     if kind not in CaseKind.values:
@@ -318,8 +376,9 @@ def case_report(
     reported_on = reported_on or timezone.localdate()
     if reported_on > timezone.localdate():
         raise ServiceError(_("登记日期不能晚于今天。"), code="reported_on")
+    terms = _severance_terms(kind, separation_on, average_wage)
     with transaction.atomic():
-        rows = _clean_lines(enterprise, lines)
+        rows = _clean_lines(enterprise, lines, terms=terms)
         case = LabourCase.objects.create(
             programme_id=enterprise.programme_id,
             enterprise=enterprise,
@@ -329,6 +388,8 @@ def case_report(
             reported_by=_user(actor),
             reported_on=reported_on,
             total_owed=sum((r.amount for r in rows), Decimal(0)),
+            separation_on=terms[0] if terms else None,
+            average_wage=terms[1] if terms else None,
         )
         for row in rows:
             row.case = case
@@ -359,7 +420,8 @@ def case_lines_update(
     if case.status not in UNRESOLVED:
         raise ServiceError(_("案件已办结，不能再修改涉及金额。"), code="lines")
     with transaction.atomic():
-        rows = _clean_lines(case.enterprise, lines)
+        terms = (case.separation_on, case.average_wage) if case.kind == CaseKind.SEVERANCE else None
+        rows = _clean_lines(case.enterprise, lines, terms=terms)  # type: ignore[arg-type]
         old_total = case.total_owed
         case.total_owed = sum((r.amount for r in rows), Decimal(0))
         if case.total_owed < case.total_paid:
@@ -517,8 +579,8 @@ def evidence_add(*, actor: Any, case: LabourCase, uploaded_file: Any, title: str
 
 
 def arrears_closure_blockers(enterprise: Any) -> list[str]:
-    """Closure guard (core.guards): unresolved wage-arrears or deposit cases
-    (reported, verified or mediating) keep the closure from being verified.
+    """Closure guard (core.guards): unresolved cases of any kind (wages,
+    deposits, severance, social insurance; reported, verified or mediating) keep the closure from being verified.
     Escalated cases do not: the inspectorate or the court carries them on."""
     rows = (
         LabourCase.objects.filter(enterprise_id=enterprise.pk, status__in=UNRESOLVED)

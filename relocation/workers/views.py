@@ -261,9 +261,14 @@ def roster_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _lines_from_post(request: HttpRequest, workers: list[Any]) -> list[dict[str, Any]]:
+    """Workers with an amount typed; for severance, those ticked (the amount is computed)."""
     lines = []
     for w in workers:
         raw = request.POST.get(f"amount_{w.pk}", "").strip()
+        if request.POST.get("kind") == CaseKind.SEVERANCE:
+            if request.POST.get(f"include_{w.pk}") or raw:
+                lines.append({"worker": w, "amount": 0, "months": 0})
+            continue
         if not raw:
             continue
         try:
@@ -294,6 +299,8 @@ def case_new(request: HttpRequest, pk: int) -> HttpResponse:
                 summary=data["summary"],
                 reporter_name=data["reporter_name"],
                 reported_on=data["reported_on"],
+                separation_on=data["separation_on"],
+                average_wage=data["average_wage"],
                 lines=_lines_from_post(request, workers),
             )
         except ServiceError as exc:

@@ -103,3 +103,39 @@ def test_the_placement_rate_leaves_out_those_who_left(enterprise, make_worker, h
     assert figures["rate"] == Decimal("33.3")
     [row] = selectors.enterprise_overview(hq_staff)
     assert (row.roster, row.population, row.placed, row.rate) == (4, 3, 1, Decimal("33.3"))
+
+
+def _with_check(body: str) -> str:
+    from relocation.core import id_number
+
+    return body + id_number.check_character(body)
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        (_with_check("44190020300101001"), "晚于今天"),  # born in 2030, check digit right
+        (_with_check("00000019800101001"), "行政区划代码"),  # region 000000
+        (_with_check("99190019800101001"), "行政区划代码"),  # no province 99
+        (_with_check("44000019800101001"), "行政区划代码"),  # province only, no prefecture
+        (_with_check("44190019800230001"), "真实的日期"),  # 30 February
+        (_with_check("44190020160601001"), "未满16周岁"),  # a 10-year-old
+        (_with_check("44190019400101001"), "超过70周岁"),
+    ],
+)
+def test_it_refuses_id_numbers_no_office_issued(enterprise, hq_staff, number, message):
+    """GB 11643 is more than a check digit: region, a real past date and a working age."""
+    with pytest.raises(ServiceError, match=message) as exc:
+        services.worker_create(actor=hq_staff, enterprise=enterprise, data={"name": "张三", "id_number": number})
+    assert exc.value.code == "id_number"
+    assert not Worker.objects.exists()
+
+
+def test_the_id_number_message_is_english_for_an_english_user(enterprise, hq_staff):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ServiceError, match="younger than 16|under 16") as exc:
+        services.worker_create(
+            actor=hq_staff, enterprise=enterprise, data={"name": "张三", "id_number": _with_check("44190020160601001")}
+        )
+    assert "ID number" in str(exc.value)
