@@ -166,7 +166,9 @@ def refresh_backlog() -> int:
         spans: dict[int, list[dt.datetime]] = defaultdict(list)
         for point_id, hour in taken:
             if isinstance(hour, str):  # SQLite
-                hour = dt.datetime.fromisoformat(hour).replace(tzinfo=dt.UTC)
+                hour = dt.datetime.fromisoformat(hour)
+            if hour.tzinfo is None:  # SQLite stores UTC
+                hour = hour.replace(tzinfo=dt.UTC)
             spans[point_id].append(hour)
         for point_id, hours in spans.items():
             for start, end in _runs(sorted(hours)):

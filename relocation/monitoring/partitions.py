@@ -170,6 +170,8 @@ def apply_retention(
             break
         name = partition_name(month)
         with transaction.atomic(), connection.cursor() as cursor:
+            # Deferred foreign-key checks of rows written in this transaction would hold the table.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"ALTER TABLE {TABLE} DETACH PARTITION {name}")
             if archive:
                 _archive(cursor, name)

@@ -183,13 +183,15 @@ def toxic_chemicals() -> QuerySet[Any]:
     return ToxicChemical.objects.filter(is_active=True)
 
 
-# Chart resolution: raw values up to two days, hourly means up to a month, daily means beyond.
+# Chart resolution of minute and real-time data (CN 2051, 2011): raw values up to two days,
+# hourly means up to a month, daily means beyond. Hourly and daily uploads stay raw: 90 days
+# of them are at most 2,160 points a pollutant.
 CHART_RAW_UNTIL = dt.timedelta(days=2)
 CHART_HOURLY_UNTIL = dt.timedelta(days=31)
 
 
-def chart_resolution(span: dt.timedelta) -> str:
-    if span <= CHART_RAW_UNTIL:
+def chart_resolution(span: dt.timedelta, cn: str = "2051") -> str:
+    if cn in {"2061", "2031"} or span <= CHART_RAW_UNTIL:
         return "raw"
     return "hour" if span <= CHART_HOURLY_UNTIL else "day"
 
