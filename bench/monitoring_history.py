@@ -181,7 +181,9 @@ def main() -> None:
         AggregateCursor.objects.create(key="bench-loaded", until=now)
         done = AggregateCursor.objects.get(key="bench-loaded")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname LIKE 'monitoring_measurement_p%%'")
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE relkind = 'r' AND relname LIKE 'monitoring_measurement_p%%'"
+        )
         stored = sum(r[0] for r in cursor.fetchall())
     emit(
         "history_stored_values",
