@@ -46,7 +46,9 @@ def partition(apps, schema_editor):
             "received_at timestamp with time zone NOT NULL, "
             "point_id bigint NOT NULL, "
             f"CONSTRAINT {TABLE}_pkey PRIMARY KEY (id, data_time), "
-            "CONSTRAINT measurement_unique_value UNIQUE (point_id, data_time, cn, pollutant)"
+            # INCLUDE: the chart's "one point's day of values" is an index-only scan, with no
+            # heap page per value (values of many devices share the heap pages in arrival order).
+            "CONSTRAINT measurement_unique_value UNIQUE (point_id, data_time, cn, pollutant) INCLUDE (value, flag)"
             ") PARTITION BY RANGE (data_time)"
         )
         cursor.execute(
