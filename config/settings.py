@@ -302,6 +302,13 @@ if _redis_url:
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
+# Monitoring history (relocation/monitoring/partitions.py): monthly partitions created this many
+# months ahead; raw values older than MONITORING_RETENTION_MONTHS months (0 = keep all) are archived
+# under VAR_DIR/monitoring-archive (MONITORING_RETENTION_ARCHIVE) and dropped; aggregates are kept.
+MONITORING_PARTITIONS_AHEAD = env_int("MONITORING_PARTITIONS_AHEAD", 3)
+MONITORING_RETENTION_MONTHS = env_int("MONITORING_RETENTION_MONTHS", 0)
+MONITORING_RETENTION_ARCHIVE = env_bool("MONITORING_RETENTION_ARCHIVE", True)
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -68,6 +68,26 @@ def period_value(rows: list[tuple[str, float | None, str]], limit: limits_mod.Li
     return None, False
 
 
+def aggregate_value(sums: dict[str, Any], limit: limits_mod.Limit) -> tuple[float | None, bool]:
+    """`period_value` over aggregates (MeasurementHour/Day rows by CN) instead of
+    raw rows: the same choice of CN, mean of valid values and over-range rule.
+    Of the over-range values only the extremes are kept, which decide the
+    outcome; the value shown is the extreme beyond the limit."""
+    for cn in ("2031", "2061", "2051", "2011"):
+        row = sums.get(cn)
+        if row is None or not row.samples:
+            continue
+        over_range = [v for v in (row.over_range_min, row.over_range_max) if v is not None and limit.exceeded_by(v)]
+        if row.valid:
+            mean = row.valid_sum / row.valid
+            if over_range:
+                return max(mean, *over_range), True
+            return mean, limit.exceeded_by(mean)
+        if over_range:
+            return max(over_range), True
+    return None, False
+
+
 def _period_start(when: dt.datetime, period: str) -> dt.datetime:
     local = timezone.localtime(when)
     if period == HOUR:

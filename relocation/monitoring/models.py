@@ -203,6 +203,100 @@ class Measurement(models.Model):
         return f"{self.point_id} {self.cn} {self.data_time} {self.pollutant}"
 
 
+class MeasurementAggregate(models.Model):
+    """Sums of one pollutant's values of one CN over a period, kept by
+    aggregates.py so that charts and reports over weeks and months need not
+    read the raw values. "Valid" follows evaluation.VALID_FLAGS; over-range
+    (flag T) values are kept apart as their extremes, as the evaluator needs."""
+
+    point = models.ForeignKey(MonitoringPoint, on_delete=models.CASCADE, related_name="+", verbose_name=_("监控点"))
+    cn = models.CharField(_("命令编码"), max_length=4)
+    pollutant = models.CharField(_("污染物编码"), max_length=16)
+    samples = models.PositiveIntegerField(_("数据条数"), default=0)
+    valid = models.PositiveIntegerField(_("有效数据条数"), default=0)
+    valid_sum = models.FloatField(_("有效值合计"), null=True)
+    valid_min = models.FloatField(_("有效值最小"), null=True)
+    valid_max = models.FloatField(_("有效值最大"), null=True)
+    over_range_min = models.FloatField(_("超量程值最小"), null=True)
+    over_range_max = models.FloatField(_("超量程值最大"), null=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def mean(self) -> float | None:
+        return self.valid_sum / self.valid if self.valid else None
+
+
+class MeasurementHour(MeasurementAggregate):
+    """One hour (UTC-aligned, which is the local hour in China) of one point, CN and pollutant."""
+
+    hour = models.DateTimeField(_("小时"))
+
+    class Meta:
+        ordering = ["point", "hour", "cn", "pollutant"]
+        verbose_name = _("监测数据小时汇总")
+        verbose_name_plural = _("监测数据小时汇总")
+        constraints = [
+            # The upsert's key; also serves "one point's hours in a range" (charts).
+            models.UniqueConstraint(fields=["point", "hour", "cn", "pollutant"], name="measurementhour_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.cn} {self.hour} {self.pollutant}"
+
+
+class MeasurementDay(MeasurementAggregate):
+    """One local calendar day of one point, CN and pollutant (sum of its hours)."""
+
+    day = models.DateField(_("日期"))
+
+    class Meta:
+        ordering = ["point", "day", "cn", "pollutant"]
+        verbose_name = _("监测数据日汇总")
+        verbose_name_plural = _("监测数据日汇总")
+        constraints = [
+            # The upsert's key; also serves "one point's days in a range" (charts).
+            models.UniqueConstraint(fields=["point", "day", "cn", "pollutant"], name="measurementday_unique"),
+        ]
+        indexes = [
+            # The monthly exceedance report: every point's days of one month.
+            models.Index(fields=["day"], name="measurementday_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.cn} {self.day} {self.pollutant}"
+
+
+class AggregateBacklog(models.Model):
+    """An hour of a point whose values arrived late (back-fill, a resend): the
+    aggregation job recomputes it, then deletes the row. On-time values need
+    no entry, the job's sliding window covers them."""
+
+    point = models.ForeignKey(MonitoringPoint, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()
+
+    class Meta:
+        ordering = ["hour", "point"]
+        constraints = [models.UniqueConstraint(fields=["point", "hour"], name="aggregatebacklog_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.point_id} {self.hour}"
+
+
+class AggregateCursor(models.Model):
+    """Up to when (real time) the aggregation job's sliding window has run."""
+
+    key = models.CharField(max_length=32, unique=True)
+    until = models.DateTimeField()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.until}"
+
+
 class IngestCounter(models.Model):
     """How many frames were refused, per day, device and reason (never the frames themselves)."""
 

@@ -6,8 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from relocation.enterprises.models import Enterprise
 from relocation.enterprises.selectors import enterprises_for_user
@@ -182,23 +184,67 @@ def toxic_chemicals() -> QuerySet[Any]:
     return ToxicChemical.objects.filter(is_active=True)
 
 
-def chart_series(point: MonitoringPoint, *, since: dt.datetime, cn: str = "2061") -> dict[str, Any]:
-    """One point's values per pollutant since a time, with the limits that
-    apply to it, for the ECharts panels (values in the limit units)."""
-    from relocation.monitoring import limits as limits_mod
+# Chart resolution of minute and real-time data (CN 2051, 2011): raw values up to two days,
+# hourly means up to a month, daily means beyond. Hourly and daily uploads stay raw: 90 days
+# of them are at most 2,160 points a pollutant.
+CHART_RAW_UNTIL = dt.timedelta(days=2)
+CHART_HOURLY_UNTIL = dt.timedelta(days=31)
 
-    rows = (
-        Measurement.objects.filter(point=point, data_time__gte=since, cn=cn)
-        .order_by("data_time")
-        .values_list("pollutant", "data_time", "value", "flag")
-    )
+
+def chart_resolution(span: dt.timedelta, cn: str = "2051") -> str:
+    if cn in {"2061", "2031"} or span <= CHART_RAW_UNTIL:
+        return "raw"
+    return "hour" if span <= CHART_HOURLY_UNTIL else "day"
+
+
+def chart_series(
+    point: MonitoringPoint,
+    *,
+    since: dt.datetime,
+    cn: str = "2061",
+    until: dt.datetime | None = None,
+    resolution: str = "raw",
+) -> dict[str, Any]:
+    """One point's values per pollutant since a time, with the limits that
+    apply to it, for the ECharts panels (values in the limit units). With
+    resolution "hour" or "day" the points are the means of valid values from
+    the aggregates (flag empty), so a month of minute data stays a small answer."""
+    from relocation.monitoring import limits as limits_mod
+    from relocation.monitoring.models import MeasurementDay, MeasurementHour
+
+    if resolution == "hour":
+        hours = MeasurementHour.objects.filter(point=point, hour__gte=since, cn=cn)
+        if until is not None:
+            hours = hours.filter(hour__lt=until)
+        rows = (
+            (code, when, total / n if n else None, "")
+            for code, when, total, n in hours.order_by("hour").values_list("pollutant", "hour", "valid_sum", "valid")
+        )
+    elif resolution == "day":
+        days = MeasurementDay.objects.filter(point=point, day__gte=timezone.localdate(since), cn=cn)
+        if until is not None:
+            days = days.filter(day__lte=timezone.localdate(until))
+        rows = (
+            (code, when, total / n if n else None, "")
+            for code, when, total, n in days.order_by("day").values_list("pollutant", "day", "valid_sum", "valid")
+        )
+    elif connection.vendor == "postgresql":
+        rows = ()
+    else:
+        raw = Measurement.objects.filter(point=point, data_time__gte=since, cn=cn)
+        if until is not None:
+            raw = raw.filter(data_time__lt=until)
+        rows = raw.order_by("data_time").values_list("pollutant", "data_time", "value", "flag")
     series: dict[str, list] = {}
+    if resolution == "raw" and connection.vendor == "postgresql":
+        series = _raw_series_postgresql(point.pk, since, until, cn)
     for code, when, value, flag in rows:
         series.setdefault(code, []).append([when.isoformat(), value, flag])
     applicable = limits_mod.applicable_limits(point)
     return {
         "point": point.name,
         "mn": point.mn,
+        "resolution": resolution,
         "series": [
             {
                 "code": code,
@@ -211,6 +257,24 @@ def chart_series(point: MonitoringPoint, *, since: dt.datetime, cn: str = "2061"
             for code, data in sorted(series.items())
         ],
     }
+
+
+def _raw_series_postgresql(point_id: int, since: dt.datetime, until: dt.datetime | None, cn: str) -> dict[str, list]:
+    """The raw series built as JSON by PostgreSQL: a day of minute data is 8,640 values,
+    whose conversion to Python objects and back would cost several times the query."""
+    import json
+
+    sql = (
+        "SELECT pollutant, json_agg(json_build_array(data_time, value, flag) ORDER BY data_time)::text "
+        "FROM monitoring_measurement WHERE point_id = %s AND cn = %s AND data_time >= %s"
+    )
+    args: list[Any] = [point_id, cn, since]
+    if until is not None:
+        sql += " AND data_time < %s"
+        args.append(until)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " GROUP BY pollutant", args)
+        return {code: json.loads(data) for code, data in cursor.fetchall()}
 
 
 def limit_rows(standard_id: int | None = None) -> QuerySet[LimitRow]:

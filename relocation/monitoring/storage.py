@@ -10,7 +10,8 @@ cannot skip conflicts, so when a batch holds a row already stored (a resend) the
 savepoint is rolled back and the batch goes through a temporary table and
 ``INSERT … ON CONFLICT DO NOTHING``; after such a batch the next few take that
 path directly, since resends come in bursts (a device reconnecting). SQLite:
-executemany. Returns when the transaction has committed, so the caller may
+executemany. Late values (back-fill) leave a note for the aggregation job
+(aggregates.py) in the same transaction. Returns when the transaction has committed, so the caller may
 acknowledge.
 """
 
@@ -22,6 +23,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
 
+from relocation.monitoring import aggregates
 from relocation.monitoring.ingest import Row
 
 COLUMNS = ("point_id", "cn", "data_time", "pollutant", "value", "min_value", "max_value", "cou", "flag", "received_at")
@@ -92,6 +94,7 @@ def _store_postgresql(rows: Sequence[Row]) -> int:
                 with transaction.atomic():  # a savepoint
                     with raw.copy(f"COPY {TABLE} ({_COLS}) FROM STDIN") as copy:  # noqa: S608 - constant names
                         copy.write(text)
+                aggregates.note_late(rows)
                 return len(rows)
             except errors.UniqueViolation:  # raised by psycopg itself: the copy bypasses Django's wrapper
                 pass
@@ -107,7 +110,9 @@ def _store_postgresql(rows: Sequence[Row]) -> int:
             f"INSERT INTO {TABLE} ({_COLS}) SELECT {_COLS} FROM {_TEMP} "  # noqa: S608
             "ON CONFLICT (point_id, data_time, cn, pollutant) DO NOTHING"
         )
-        return cursor.rowcount
+        stored = cursor.rowcount
+        aggregates.note_late(rows)
+        return stored
 
 
 def _store_generic(rows: Sequence[Row]) -> int:
@@ -119,7 +124,9 @@ def _store_generic(rows: Sequence[Row]) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         before = _count_changes(cursor)
         cursor.executemany(sql, [_adapt(r) for r in rows])
-        return _count_changes(cursor) - before if before is not None else len(rows)
+        stored = _count_changes(cursor) - before if before is not None else len(rows)
+        aggregates.note_late(rows)
+        return stored
 
 
 def _adapt(row: Row) -> tuple:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
-from relocation.monitoring import evaluation, services
+from relocation.monitoring import aggregates, evaluation, partitions, services
 from relocation.monitoring.models import ToxicMovement
 
 
@@ -33,3 +33,17 @@ def check_toxic_balances() -> int:
     for enterprise in enterprises:
         services.toxic_check(actor=None, enterprise=enterprise)
     return len(enterprises)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("monitoring-aggregates")
+def refresh_aggregates() -> dict[str, int]:
+    """Hourly and daily aggregates of what arrived since the last run, and of late values."""
+    return aggregates.refresh()
+
+
+@db_periodic_task(crontab(minute="10", hour="3"))
+@lock_task("monitoring-partitions")
+def maintain_partitions() -> dict[str, list[str]]:
+    """Daily: the next months' partitions ahead, then retention of old ones."""
+    return {"created": partitions.ensure_partitions(), "removed": partitions.apply_retention()}

@@ -143,8 +143,9 @@ def point_chart(request: HttpRequest, pk: int) -> JsonResponse:
     point = selectors.point_for_user(request.user, pk)
     days = min(int(request.GET.get("days", "7")) if request.GET.get("days", "").isdigit() else 7, 90)
     cn = request.GET.get("cn", "2061") if request.GET.get("cn") in {"2011", "2051", "2061", "2031"} else "2061"
-    since = timezone.now() - dt.timedelta(days=days)
-    return JsonResponse(selectors.chart_series(point, since=since, cn=cn))
+    span = dt.timedelta(days=days)
+    resolution = selectors.chart_resolution(span, cn)
+    return JsonResponse(selectors.chart_series(point, since=timezone.now() - span, cn=cn, resolution=resolution))
 
 
 def utility_chart(request: HttpRequest, pk: int) -> JsonResponse:
