@@ -256,3 +256,6 @@ class GroupRobot(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_platform_display()}"
+
+
+from relocation.organisation.token_models import ApiToken  # noqa: E402, F401
