@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from relocation.core import login_challenge
+
 
 class LoginForm(AuthenticationForm):
     # One message for an unknown user and a wrong password: the form must not
@@ -11,7 +13,21 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("用户名或密码错误。"),
         "inactive": _("用户名或密码错误。"),
+        "challenge": _("请先正确回答验证问题。"),
     }
+    challenge = forms.CharField(label=_("验证问题"), required=False, max_length=8)
+
+    @property
+    def challenge_required(self) -> bool:
+        return login_challenge.required_for(str(self.data.get("username", "")).strip())
+
+    def clean(self) -> dict[str, object]:
+        # Before the password is looked at: a wrong answer costs the guesser a new question.
+        if self.challenge_required and not login_challenge.answer_is_right(
+            self.request, str(self.data.get("challenge", ""))
+        ):
+            raise forms.ValidationError(self.error_messages["challenge"], code="challenge")
+        return super().clean()
 
 
 class TokenForm(forms.Form):

@@ -32,10 +32,17 @@ SECOND_FACTOR_EXEMPT = frozenset({"login", "logout", "otp_setup", "otp_verify", 
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    if settings.SECURE_PROXY_SSL_HEADER:  # behind our own proxy: trust its header
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+    """The client's address for rate limits, the lock-out and the audit log.
+
+    With ``TRUSTED_PROXY_COUNT = n`` our own n proxies each append the address they were reached
+    from to X-Forwarded-For, so the client is the n-th entry from the right; whatever lies left of
+    it was written by the client and is never believed. With 0 (the default) or a header shorter
+    than n (the request did not come through our proxies), REMOTE_ADDR."""
+    count = settings.TRUSTED_PROXY_COUNT
+    if count > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= count:
+            return hops[-count][:45]
     return request.META.get("REMOTE_ADDR")
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 import io
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import markdown
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from relocation.core import audit, notifications, second_factor, selectors, spreadsheets
+from relocation.core import audit, login_challenge, notifications, second_factor, selectors, spreadsheets
 from relocation.core.errors import ServiceError
 from relocation.core.forms import AuditFilterForm, LoginForm, TokenForm
 from relocation.core.roles import can_see_undelivered, is_auditor
@@ -34,6 +35,13 @@ class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form = context.get("form")
+        if form is not None and form.is_bound and form.challenge_required:
+            context["challenge_question"] = login_challenge.new_question(self.request)
+        return context
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

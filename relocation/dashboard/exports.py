@@ -40,7 +40,7 @@ def _render(request: HttpRequest, kind: str) -> bytes:
             context.add_cookies([cookie])
             page = context.new_page()
             page.goto(url + ("&" if query else "?") + "export=1", wait_until="networkidle", timeout=30000)
-            page.wait_for_function("window.dashboardReady === true", timeout=15000)
+            page.wait_for_function("() => window.dashboardReady === true", timeout=15000)
             if kind == "png":
                 return page.screenshot(full_page=False, type="png")
             return page.pdf(width="1920px", height="1080px", print_background=True, page_ranges="1")

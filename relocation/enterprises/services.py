@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from relocation.core import audit, credit_code
 from relocation.core.crypto import blind_index
 from relocation.core.errors import PermissionDeniedError, ServiceError
-from relocation.core.roles import is_hq_editor, is_staff_member
+from relocation.core.roles import is_hq_editor
 from relocation.core.workflow import save_if_unchanged
+from relocation.enterprises import production
 from relocation.enterprises.models import Enterprise, Intention, Visit
 from relocation.enterprises.selectors import can_edit_enterprise
 from relocation.organisation.models import Programme
@@ -197,8 +198,9 @@ def visit_record(
     notes: str = "",
 ) -> Visit:
     """Record a visit (走访). The enterprise's production status and intention
-    follow what the latest visit saw."""
-    if actor is not None and not is_staff_member(actor):
+    follow what the latest visit saw, so recording one needs the same right as changing the
+    production status directly (HQ editors, or the territorial unit's people)."""
+    if actor is not None and not production.can_change(actor, enterprise):
         raise PermissionDeniedError(_("您无权登记走访记录。"))
     if intention not in Intention.values:
         raise ServiceError(_("未知的搬迁意向。"))

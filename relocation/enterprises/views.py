@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from relocation.core import selectors as core_selectors
 from relocation.core.errors import ConflictError, ServiceError
 from relocation.core.roles import is_enterprise_contact, is_hq_editor, is_staff_member
-from relocation.enterprises import categories, lifecycle_selectors, selectors, services
+from relocation.enterprises import categories, lifecycle_selectors, production, selectors, services
 from relocation.enterprises.forms import CategoryConfirmForm, EnterpriseForm, VisitForm
 from relocation.enterprises.models import (
     CapitalBackground,
@@ -78,7 +78,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "visits": selectors.visits_of(enterprise)[:20],
             "timeline": core_selectors.timeline_for_enterprise(enterprise.pk, limit=100, viewer=request.user),
             "can_edit": selectors.can_edit_enterprise(request.user, enterprise),
-            "can_visit": is_staff_member(request.user),
+            "can_visit": production.can_change(request.user, enterprise),
             "visit_form": VisitForm(),
             "proposed_category": categories.propose(enterprise),
             "category_history": categories.category_history(enterprise)[:10],
@@ -125,6 +125,8 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_staff_member(request.user):
         raise PermissionDenied
     enterprise = selectors.enterprise_for_user(request.user, pk)
+    if not production.can_change(request.user, enterprise):
+        raise PermissionDenied
     form = VisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

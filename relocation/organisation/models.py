@@ -301,3 +301,6 @@ class AccountApproval(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_kind_display()} · {self.get_role_display()}"
+
+
+from relocation.organisation.token_models import ApiToken  # noqa: E402, F401

@@ -305,7 +305,8 @@ def api_token(request: HttpRequest) -> HttpResponse:
         else:
             new_key = api_tokens.api_token_issue(actor=request.user).key
     token = api_tokens.api_token_of(request.user)
-    return render(request, "organisation/api_token.html", {"token": token, "new_key": new_key})
+    context = {"token": token, "new_key": new_key, "valid": token is not None and api_tokens.token_is_valid(token)}
+    return render(request, "organisation/api_token.html", context)
 
 
 # --- Account security (security admin) -----------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from relocation.core.roles import Role, is_hq, is_hq_editor, role_of
+from relocation.core.roles import Role, is_hq_editor, role_of
 
 
 def acts_for_unit(user: Any, unit_id: int | None) -> bool:
@@ -26,8 +26,9 @@ def can_work_on_task(user: Any, task: Any) -> bool:
 
 
 def can_post_update(user: Any, task: Any, co_unit_ids: set[int] | None = None) -> bool:
-    """The progress thread is open to the lead unit, the co-units and HQ."""
-    if can_work_on_task(user, task) or is_hq(user):
+    """The progress thread is open to the lead unit, the co-units and HQ editors (the group
+    leader reads it: a read-only role posts nothing)."""
+    if can_work_on_task(user, task):
         return True
     if co_unit_ids is None:
         co_unit_ids = set(task.co_units.values_list("pk", flat=True))

@@ -34,3 +34,15 @@ def verified_login(client: Any, user: Any) -> Any:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def post_login(client, data, **extra):
+    """Post the login form, answering the challenge question if the session holds one."""
+    from django.urls import reverse
+
+    from relocation.core.login_challenge import SESSION_KEY
+
+    answer = client.session.get(SESSION_KEY)
+    if answer:
+        data = {**data, "challenge": answer}
+    return client.post(reverse("login"), data, **extra)

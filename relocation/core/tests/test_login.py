@@ -4,28 +4,29 @@ import pytest
 from django.urls import reverse
 
 from relocation.core.models import AuditEvent
+from relocation.core.tests.personas import post_login
 
 
 @pytest.mark.django_db
 def test_it_gives_the_same_message_for_unknown_user_and_wrong_password(client, hq_staff):
-    wrong = client.post(reverse("login"), {"username": "hq_staff", "password": "nope"})
-    unknown = client.post(reverse("login"), {"username": "nobody", "password": "nope"})
+    wrong = post_login(client, {"username": "hq_staff", "password": "nope"})
+    unknown = post_login(client, {"username": "nobody", "password": "nope"})
     assert "用户名或密码错误" in wrong.content.decode()
     assert "用户名或密码错误" in unknown.content.decode()
 
 
 @pytest.mark.django_db
 def test_it_logs_in(client, hq_staff):
-    response = client.post(reverse("login"), {"username": "hq_staff", "password": "Passw0rd!"})
+    response = post_login(client, {"username": "hq_staff", "password": "Passw0rd!"})
     assert response.status_code == 302
 
 
 @pytest.mark.django_db
 def test_it_locks_the_account_after_five_failures(client, hq_staff):
     for _ in range(5):
-        client.post(reverse("login"), {"username": "hq_staff", "password": "wrong"})
+        post_login(client, {"username": "hq_staff", "password": "wrong"})
     # Even the right password is refused while locked.
-    response = client.post(reverse("login"), {"username": "hq_staff", "password": "Passw0rd!"})
+    response = post_login(client, {"username": "hq_staff", "password": "Passw0rd!"})
     assert response.status_code in {403, 429}
     assert "账户已临时锁定" in response.content.decode()
     assert AuditEvent.objects.filter(action="security.account_locked").exists()

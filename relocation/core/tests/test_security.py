@@ -6,26 +6,28 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import Client as client_class
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from relocation.core import login_challenge
 from relocation.core.models import AuditEvent
 from relocation.core.roles import ADMIN_ROLES, Role
-from relocation.core.tests.personas import current_code, verified_login
+from relocation.core.tests.personas import current_code, post_login, verified_login
 
 LOGIN = {"username": "hq_staff", "password": "Passw0rd!"}
 
 
 def _fail(client, n, username="hq_staff"):
     for _ in range(n):
-        client.post(reverse("login"), {"username": username, "password": "wrong-Pass1"})
+        post_login(client, {"username": username, "password": "wrong-Pass1"})
 
 
 @pytest.mark.django_db
 def test_it_does_not_lock_after_four_failures(client, hq_staff):
     _fail(client, 4)
-    response = client.post(reverse("login"), LOGIN)
+    response = post_login(client, LOGIN)
     assert response.status_code == 302
 
 
@@ -34,27 +36,74 @@ def test_it_locks_for_fifteen_minutes_and_audits_it(client, hq_staff):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         _fail(client, 5)
-        assert client.post(reverse("login"), LOGIN).status_code in {403, 429}
+        assert post_login(client, LOGIN).status_code in {403, 429}
     # (Another attempt while locked would count as a failure and restart the 15 minutes.)
     with time_machine.travel(start + dt.timedelta(minutes=16), tick=False):
-        assert client.post(reverse("login"), LOGIN).status_code == 302
+        assert post_login(client, LOGIN).status_code == 302
     locked = AuditEvent.objects.filter(action="security.account_locked", object_id="hq_staff")
     assert locked.exists()
     assert AuditEvent.objects.filter(action="security.login_failed").count() >= 5
 
 
 @pytest.mark.django_db
-def test_it_locks_the_account_not_only_one_address(client, hq_staff):
+def test_failures_from_elsewhere_do_not_lock_the_owner_out(client, hq_staff):
+    """Lock-out per account + address: an attacker's address is locked, the owner's is not; the
+    owner answers the challenge question instead."""
+    _fail(client, 5)  # from 127.0.0.1
+    assert post_login(client, LOGIN).status_code in {403, 429}
+    owner = client_class()
+    page = owner.post(reverse("login"), LOGIN, REMOTE_ADDR="10.9.9.9")
+    assert page.status_code == 200 and "challenge_question" in page.context
+    answer = owner.session[login_challenge.SESSION_KEY]
+    response = owner.post(reverse("login"), {**LOGIN, "challenge": answer}, REMOTE_ADDR="10.9.9.9")
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_challenge_is_asked_before_the_password_and_used_once(client, hq_staff):
+    _fail(client, 3)
+    page = client.post(reverse("login"), LOGIN)
+    assert 'id="login-challenge"' in page.content.decode()
+    answer = client.session[login_challenge.SESSION_KEY]
+    wrong = client.post(reverse("login"), {**LOGIN, "challenge": str(int(answer) + 1)})
+    assert wrong.status_code == 200 and "请先正确回答验证问题" in wrong.content.decode()
+    # The spent answer no longer works; the new question's does.
+    assert client.post(reverse("login"), {**LOGIN, "challenge": answer}).status_code in {200, 302}
+    fresh = client.session.get(login_challenge.SESSION_KEY)
+    assert client.post(reverse("login"), {**LOGIN, "challenge": fresh}).status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "count,forwarded,expected",
+    [
+        (0, "6.6.6.6", "10.0.0.1"),
+        (1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),
+        (2, "6.6.6.6, 203.0.113.7, 10.0.0.5", "203.0.113.7"),
+        (2, "203.0.113.7", "10.0.0.1"),
+    ],
+)
+def test_the_client_address_is_counted_from_the_right(rf, settings, count, forwarded, expected):
+    from relocation.core.middleware import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = count
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.1")
+    assert client_ip(request) == expected
+
+
+@pytest.mark.django_db
+def test_a_spoofed_forwarded_header_does_not_dodge_the_lock(client, hq_staff, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
     for i in range(5):
-        client.post(reverse("login"), {"username": "hq_staff", "password": "x"}, REMOTE_ADDR=f"10.0.0.{i + 1}")
-    response = client.post(reverse("login"), LOGIN, REMOTE_ADDR="10.9.9.9")
+        post_login(client, {"username": "hq_staff", "password": "x"}, HTTP_X_FORWARDED_FOR=f"1.2.3.{i}, 198.51.100.9")
+    response = post_login(client, LOGIN, HTTP_X_FORWARDED_FOR="9.9.9.9, 198.51.100.9")
     assert response.status_code in {403, 429}
 
 
 @pytest.mark.django_db
 def test_it_gives_the_same_answer_for_unknown_user_and_wrong_password(client, hq_staff):
-    wrong = client.post(reverse("login"), {"username": "hq_staff", "password": "nope"})
-    unknown = client.post(reverse("login"), {"username": "nobody-here", "password": "nope"})
+    wrong = post_login(client, {"username": "hq_staff", "password": "nope"})
+    unknown = post_login(client, {"username": "nobody-here", "password": "nope"})
     assert wrong.status_code == unknown.status_code == 200
     assert wrong.context["form"].non_field_errors() == unknown.context["form"].non_field_errors()
 
@@ -63,7 +112,7 @@ def test_it_gives_the_same_answer_for_unknown_user_and_wrong_password(client, hq
 def test_it_refuses_a_deactivated_account_with_the_same_message(client, hq_staff):
     hq_staff.is_active = False
     hq_staff.save()
-    response = client.post(reverse("login"), LOGIN)
+    response = post_login(client, LOGIN)
     assert response.status_code == 200
     assert "用户名或密码错误" in response.content.decode()
 
@@ -99,7 +148,7 @@ def test_it_sets_a_thirty_minute_idle_timeout(settings):
 def test_it_logs_out_after_thirty_idle_minutes(client, hq_staff):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        client.post(reverse("login"), LOGIN)
+        post_login(client, LOGIN)
         assert client.get(reverse("inbox")).status_code == 200
     # Activity keeps the session alive: each request moves the expiry.
     with time_machine.travel(start + dt.timedelta(minutes=25), tick=False):
@@ -118,7 +167,7 @@ def test_it_requires_the_second_factor_for_every_admin_role(client, role):
     from relocation.conftest import make_user
 
     user = make_user(f"admin_{role}", role)
-    client.post(reverse("login"), {"username": user.username, "password": "Passw0rd!"})
+    post_login(client, {"username": user.username, "password": "Passw0rd!"})
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"] == reverse("otp_verify")
     api = client.get("/api/organisation/accounts/")
@@ -127,13 +176,13 @@ def test_it_requires_the_second_factor_for_every_admin_role(client, role):
 
 @pytest.mark.django_db
 def test_it_does_not_ask_staff_for_a_second_factor(client, hq_staff):
-    client.post(reverse("login"), LOGIN)
+    post_login(client, LOGIN)
     assert client.get(reverse("home")).status_code == 200
 
 
 @pytest.mark.django_db
 def test_it_enrols_a_totp_device_with_a_real_code(client, system_admin):
-    client.post(reverse("login"), {"username": "sysadmin", "password": "Passw0rd!"})
+    post_login(client, {"username": "sysadmin", "password": "Passw0rd!"})
     # No device yet: verification sends the admin to enrolment.
     assert client.get(reverse("otp_verify"))["Location"] == reverse("otp_setup")
     page = client.get(reverse("otp_setup"))
@@ -156,7 +205,7 @@ def test_it_enrols_a_totp_device_with_a_real_code(client, system_admin):
 @pytest.mark.django_db
 def test_it_verifies_an_enrolled_device_at_the_next_login(client, system_admin):
     device = TOTPDevice.objects.create(user=system_admin, name="default", confirmed=True)
-    client.post(reverse("login"), {"username": "sysadmin", "password": "Passw0rd!"})
+    post_login(client, {"username": "sysadmin", "password": "Passw0rd!"})
     assert client.get(reverse("home"))["Location"] == reverse("otp_verify")
     assert client.post(reverse("otp_verify"), {"token": "12345"}).status_code == 200  # malformed
     response = client.post(reverse("otp_verify"), {"token": current_code(device)})
@@ -197,8 +246,8 @@ def test_an_unknown_user_is_locked_out_like_a_real_one(client, hq_staff):
     """Lock-outs do not reveal which accounts exist either."""
     _fail(client, 5, username="hq_staff")
     _fail(client, 5, username="no_such_user")
-    real = client.post(reverse("login"), {"username": "hq_staff", "password": "x"})
-    fake = client.post(reverse("login"), {"username": "no_such_user", "password": "x"})
+    real = post_login(client, {"username": "hq_staff", "password": "x"})
+    fake = post_login(client, {"username": "no_such_user", "password": "x"})
     assert real.status_code == fake.status_code
     assert "账户已临时锁定" in real.content.decode() and "账户已临时锁定" in fake.content.decode()
 

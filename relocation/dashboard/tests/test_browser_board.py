@@ -15,12 +15,12 @@ def test_it_opens_filters_and_clicks_an_enterprise(page, hq_staff, make_enterpri
     make_enterprise(name="东莞市南栅印染有限公司", industry="dyeing", latitude=22.825, longitude=113.70)
     browser_login(page, "hq_staff")
     page.goto(page.base_url + "/dashboard/")
-    page.wait_for_function("window.dashboardReady === true")
+    page.wait_for_function("() => window.dashboardReady === true")
     assert page.inner_text("#total") == "2"
     page.select_option("#filter-industry", "electroplating")
     with page.expect_navigation():
         page.click("#apply-filters")
-    page.wait_for_function("window.dashboardReady === true")
+    page.wait_for_function("() => window.dashboardReady === true")
     assert page.inner_text("#total") == "1"
     # Click the enterprise's marker where the map draws it.
     point = page.evaluate(

@@ -29,7 +29,7 @@ def test_it_records_orders_and_closes_on_a_phone(phone_page, team, inspector, in
     page.check(f"#insp-{inspector2.pk}")
     page.fill("#id_findings", "车间西侧发现暗管，废水直排")
     # Autosaved to the server as the inspector types…
-    page.wait_for_function("document.querySelector('#draft-status').textContent.includes('草稿已自动保存')")
+    page.wait_for_function("() => document.querySelector('#draft-status').textContent.includes('草稿已自动保存')")
     # …and kept on the phone while the connection is lost: what is typed
     # offline never reaches the server, yet survives a reload.
     page.context.set_offline(True)

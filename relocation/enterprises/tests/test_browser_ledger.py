@@ -15,7 +15,7 @@ def test_it_searches_the_ledger_and_opens_an_enterprise(page, hq_staff, make_ent
     browser_login(page, "hq_staff")
     page.goto(page.base_url + "/enterprises/")
     page.fill("#q", "南栅")
-    page.wait_for_function("document.querySelector('#ledger-count').textContent.includes('1')")
+    page.wait_for_function("() => document.querySelector('#ledger-count').textContent.includes('1')")
     assert page.locator("#ledger-table tbody tr").count() == 1
     page.click("text=东莞市南栅印染有限公司")
     page.wait_for_selector("#enterprise-name")
@@ -31,7 +31,7 @@ def test_it_searches_opens_then_imports_a_workbook_with_an_error(page, hq_staff,
     browser_login(page, "hq_staff")
     page.goto(page.base_url + "/enterprises/")
     page.fill("#q", "威远")
-    page.wait_for_function("document.querySelector('#ledger-count').textContent.includes('1')")
+    page.wait_for_function("() => document.querySelector('#ledger-count').textContent.includes('1')")
     page.click("text=东莞市威远五金电镀有限公司")
     page.wait_for_selector("#category-card")
     assert "观望" in page.inner_text("#proposed-category")

@@ -7,12 +7,12 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from relocation.enterprises import categories
 from relocation.enterprises.models import Category, Enterprise, LedgerImport
 from relocation.enterprises.tests.workbooks import row, workbook
+from relocation.organisation import api_tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +26,8 @@ def test_token_auth_works_and_lists_with_category(api, hq_staff, make_enterprise
     e = make_enterprise(intention="close")
     categories.category_confirm(actor=hq_staff, enterprise=e, category=Category.objects.get(code="close_exit"))
     make_enterprise(name="东莞市别家电镀有限公司")
-    token = Token.objects.create(user=hq_staff)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    issued = api_tokens.api_token_issue(actor=hq_staff)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {issued.key}")
     data = api.get("/api/enterprises/enterprises/", {"category": "close_exit"}).json()
     assert data["count"] == 1
     [item] = data["results"]

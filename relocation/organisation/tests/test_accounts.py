@@ -13,7 +13,7 @@ from relocation.conftest import make_user
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.models import AuditEvent
 from relocation.core.roles import Role
-from relocation.core.tests.personas import enrol, make_security_admin, verified_login
+from relocation.core.tests.personas import enrol, make_security_admin, post_login, verified_login
 from relocation.organisation import services
 from relocation.organisation.models import User
 
@@ -25,7 +25,7 @@ def security_admin(db):
 
 def _lock(client, username):
     for _ in range(5):
-        client.post(reverse("login"), {"username": username, "password": "wrong"})
+        post_login(client, {"username": username, "password": "wrong"})
 
 
 # --- services -------------------------------------------------------------------
@@ -116,9 +116,9 @@ def test_it_refuses_a_unit_role_without_a_unit(system_admin, auditor):
 def test_it_deactivates_and_reactivates(system_admin, liaison, client):
     services.user_deactivate(actor=system_admin, user=liaison)
     assert not User.objects.get(pk=liaison.pk).is_active
-    assert client.post(reverse("login"), {"username": "humen_liaison", "password": "Passw0rd!"}).status_code == 200
+    assert post_login(client, {"username": "humen_liaison", "password": "Passw0rd!"}).status_code == 200
     services.user_reactivate(actor=system_admin, user=liaison)
-    assert client.post(reverse("login"), {"username": "humen_liaison", "password": "Passw0rd!"}).status_code == 302
+    assert post_login(client, {"username": "humen_liaison", "password": "Passw0rd!"}).status_code == 302
     actions = list(AuditEvent.objects.filter(object_id=str(liaison.pk)).values_list("action", flat=True))
     assert "account.deactivated" in actions and "account.reactivated" in actions
 
@@ -155,10 +155,10 @@ def test_it_refuses_a_weak_new_password(system_admin, liaison):
 @pytest.mark.django_db
 def test_the_security_admin_unlocks_a_locked_account(client, security_admin, hq_staff):
     _lock(client, "hq_staff")
-    assert client.post(reverse("login"), {"username": "hq_staff", "password": "Passw0rd!"}).status_code in {403, 429}
+    assert post_login(client, {"username": "hq_staff", "password": "Passw0rd!"}).status_code in {403, 429}
     services.account_unlock(actor=security_admin, user=hq_staff)
     assert not AccessAttempt.objects.filter(username="hq_staff").exists()
-    assert client.post(reverse("login"), {"username": "hq_staff", "password": "Passw0rd!"}).status_code == 302
+    assert post_login(client, {"username": "hq_staff", "password": "Passw0rd!"}).status_code == 302
     assert AuditEvent.objects.filter(action="security.account_unlocked", actor=security_admin).exists()
 
 

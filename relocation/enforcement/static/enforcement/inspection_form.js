@@ -73,7 +73,8 @@
   // The server confirms a submit by redirecting away; only then is the local copy dropped.
   window.enfClearDraft = function () { try { localStorage.removeItem(storageKey); } catch (e) { /* ignore */ } };
 
-  window.enfTeamChanged = function (select) {
+  function teamChanged(select) {
+    form.dataset.teamChanged = "1";
     saveLocal();
     var url = new URL(window.location.href);
     url.searchParams.set("team", select.value);
@@ -81,5 +82,7 @@
     var body = new URLSearchParams(new FormData(form));
     fetch(form.dataset.draftUrl, { method: "POST", body: body, headers: { "X-CSRFToken": form.querySelector("[name=csrfmiddlewaretoken]").value } })
       .finally(function () { window.location.href = url.toString(); });
-  };
+  }
+  var teamSelect = form.querySelector("[data-team-select]");
+  if (teamSelect) teamSelect.addEventListener("change", function () { teamChanged(teamSelect); });
 })();
