@@ -247,7 +247,6 @@ SPECTACULAR_SETTINGS = {
         "CommitmentLetterStatusEnum": "relocation.enterprises.lifecycle_models.LetterStatus",
         "DateChangeStatusEnum": "relocation.enterprises.lifecycle_models.DateChangeStatus",
         "TaskStatusEnum": "relocation.supervision.models.TaskStatus",
-        "TaskSourceEnum": "relocation.supervision.models.TaskSource",
         "UnitReportStatusEnum": "relocation.supervision.models.ReportStatus",
         "CoordinationProblemStatusEnum": "relocation.supervision.models.CoordinationProblem.Status",
         "AllocationStatusEnum": "relocation.parks.models.AllocationStatus",

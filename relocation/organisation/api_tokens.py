@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from relocation.core import audit, security_clock
@@ -108,3 +109,18 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Any) -> str:
         return self.keyword
+
+
+class HashedTokenScheme(OpenApiAuthenticationExtension):
+    """The token in the OpenAPI schema: `Authorization: Token <key>`."""
+
+    target_class = "relocation.organisation.api_tokens.HashedTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Token <key> (personal API token; expires, bound to the role it was issued under)",
+        }

@@ -64,6 +64,8 @@ class TaskSerializer(serializers.ModelSerializer):
     responsible_name = serializers.CharField(source="responsible.__str__", read_only=True, default=None)
     warning = serializers.SerializerMethodField()
     deadline_is_estimate = serializers.SerializerMethodField()
+    # Sources are registered by the apps (task_sources), so the schema names no fixed set.
+    source = serializers.CharField(read_only=True, help_text="the registered source code, e.g. plan, manual")
 
     class Meta:
         model = Task
