@@ -56,6 +56,12 @@ def title_chars() -> int:
     return int(TEXT_W * MM_PT // TITLE_PT)
 
 
+def official_date(day: Any) -> str:
+    """成文日期 as GB/T 9704-2012 7.3.5.3 writes it: Arabic numerals, year, month and
+    day in full, no leading zeros ("2022年5月16日")."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 # A line may not start with these, nor end with an opening bracket.
 NO_LINE_START = set("，。、；：？！）》〕」』”’")
 NO_LINE_END = set("（《〔「『“‘")

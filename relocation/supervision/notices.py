@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from relocation.core import audit, documents, workdays
 from relocation.core.errors import ServiceError
 from relocation.core.notifications import notify
+from relocation.core.official_layout import official_date
 from relocation.core.roles import Role
 from relocation.supervision.models import SupervisionNotice, Task, TaskStatus
 from relocation.supervision.services import settings_for, task_url, unit_people
@@ -22,7 +23,7 @@ NOTICE_TEMPLATE = Path(__file__).resolve().parent / "docx" / "supervision_notice
 
 
 def _cn_date(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+    return official_date(d)
 
 
 def _estimated(day: dt.date, today: dt.date) -> str:

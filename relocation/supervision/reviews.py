@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from relocation.core import audit, documents
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.notifications import notify
+from relocation.core.official_layout import official_date
 from relocation.core.roles import Role, is_hq_editor
 from relocation.organisation.models import Programme, Unit, User
 from relocation.supervision.models import (
@@ -186,7 +187,7 @@ def inspection_report(*, actor: Any, inspection: Inspection, today: dt.date | No
                 "rate": f"{stats['on_time_rate'] * 100:.1f}%" if stats["on_time_rate"] is not None else "—",
                 "overdue": len(stats["overdue"]),
             },
-            "issued_on": f"{today.year}年{today.month}月{today.day}日",
+            "issued_on": official_date(today),
         }
         inspection.report = documents.render_docx("inspection_report", REPORT_TEMPLATE, context)
         inspection.report_number = number

@@ -146,3 +146,10 @@ def test_the_title_is_cut_into_balanced_lines(filled):
     assert all(len(line) > 1 for line in lines)
     if len(lines) > 1:
         assert max(map(len, lines)) - min(map(len, lines)) <= 2
+
+
+def test_the_date_of_issue_is_written_in_full_without_leading_zeros():
+    """GB/T 9704-2012 7.3.5.3: 成文日期 in Arabic numerals, e.g. 2022年5月6日 (not 2022-05-06)."""
+    import datetime as dt
+
+    assert L.official_date(dt.date(2022, 5, 6)) == "2022年5月6日"

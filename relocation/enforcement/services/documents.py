@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relocation.core import audit
+from relocation.core.official_layout import official_date
 from relocation.core.workdays import estimate_note
 from relocation.enforcement.models import (
     DocumentKind,
@@ -67,7 +68,7 @@ def _document_issue(*, actor: Any, measure: Measure) -> EnforcementDocument:
         else "",
         "workdays": measure.workdays or "",
         "amount": f"{measure.amount:,.2f}" if measure.amount is not None else "",
-        "date": timezone.localdate().isoformat(),
+        "date": official_date(timezone.localdate()),
     }
     content = render_docx(f"enforcement.{kind}", TEMPLATE_DIR / f"{kind}.docx", context)
     document = EnforcementDocument.objects.create(
