@@ -15,6 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from relocation.enterprises.models import Enterprise
+from relocation.organisation.api_scoping import ScopedModelSerializer
 from relocation.organisation.models import Unit
 from relocation.organisation.selectors import programme_for
 from relocation.stability import permissions, selectors, services
@@ -53,7 +54,7 @@ class RiskLevelChangeSerializer(serializers.ModelSerializer):
         fields = ["from_level", "to_level", "actor", "at", "reason"]
 
 
-class RiskSerializer(serializers.ModelSerializer):
+class RiskSerializer(ScopedModelSerializer):
     """A risk register entry (风险研判). `factors` are codes; the HK/Macao/Taiwan
     factor follows the enterprise's capital background in the ledger."""
 
@@ -86,7 +87,7 @@ class RiskSerializer(serializers.ModelSerializer):
         extra_kwargs = {"version": {"required": False}}
 
 
-class IncidentActionSerializer(serializers.ModelSerializer):
+class IncidentActionSerializer(ScopedModelSerializer):
     """A follow-up action; `task` is the supervision task it became."""
 
     unit = _units()
@@ -112,7 +113,7 @@ class IncidentEvidenceSerializer(serializers.ModelSerializer):
         return f"/files/{obj.file_id}/"
 
 
-class IncidentSerializer(serializers.ModelSerializer):
+class IncidentSerializer(ScopedModelSerializer):
     """An incident (维稳事件 / 安全生产事故 / 环境事件)."""
 
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
@@ -158,7 +159,7 @@ class TextSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class OpinionSerializer(serializers.ModelSerializer):
+class OpinionSerializer(ScopedModelSerializer):
     """A public-opinion event (舆情). Leave `owner_unit` out for the default
     (宣传部门; 市委台港澳办 for an enterprise with HK/Macao/Taiwan capital).
     `response_due_at` follows from the level; `overdue` is true while an open
@@ -235,7 +236,7 @@ class DrillSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_serializer(component_name="EmergencyPlan")
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(ScopedModelSerializer):
     """An emergency plan (维稳应急预案); `current_version` is its latest approved version."""
 
     responsible_units = _units(many=True)
