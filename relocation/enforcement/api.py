@@ -37,10 +37,11 @@ from relocation.enforcement.models import (
     Violation,
 )
 from relocation.enterprises.models import Enterprise
+from relocation.organisation.api_scoping import ScopedModelSerializer
 from relocation.organisation.models import User
 
 
-class ChecklistItemSerializer(serializers.ModelSerializer):
+class ChecklistItemSerializer(ScopedModelSerializer):
     """A configurable checklist item of a domain."""
 
     class Meta:
@@ -48,7 +49,7 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
         fields = ["id", "domain", "text", "order", "is_active"]
 
 
-class LegalBasisSerializer(serializers.ModelSerializer):
+class LegalBasisSerializer(ScopedModelSerializer):
     """A configurable legal basis (law + article) of a domain."""
 
     class Meta:
@@ -56,7 +57,7 @@ class LegalBasisSerializer(serializers.ModelSerializer):
         fields = ["id", "domain", "law", "article", "summary", "is_active"]
 
 
-class DomainSerializer(serializers.ModelSerializer):
+class DomainSerializer(ScopedModelSerializer):
     """An enforcement domain with its lead unit, checklist and legal bases."""
 
     checklist_items = ChecklistItemSerializer(many=True, read_only=True)
@@ -83,7 +84,7 @@ class RepeatOffenderRuleSerializer(serializers.ModelSerializer):
         fields = ["id", "violations", "window_days"]
 
 
-class TeamSerializer(serializers.ModelSerializer):
+class TeamSerializer(ScopedModelSerializer):
     """A 专项执法组 and its members (user ids)."""
 
     members = serializers.PrimaryKeyRelatedField(many=True, queryset=User.objects.all(), required=False)
@@ -95,7 +96,7 @@ class TeamSerializer(serializers.ModelSerializer):
         extra_kwargs = {"lead_unit": {"required": False}}
 
 
-class OperationSerializer(serializers.ModelSerializer):
+class OperationSerializer(ScopedModelSerializer):
     """A joint operation: date, targets and teams; `results` rolls up its inspections."""
 
     results = serializers.SerializerMethodField()
@@ -125,7 +126,7 @@ class PhotoSerializer(serializers.Serializer):
     longitude = serializers.FloatField(source="stored_file.longitude", allow_null=True)
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(ScopedModelSerializer):
     """An inspection. Create with at least two inspectors of the team and
     the representative's acknowledgement; `follow_up` completes a scheduled
     re-inspection (with `follow_up_result`)."""
@@ -162,7 +163,7 @@ class InspectionSerializer(serializers.ModelSerializer):
         read_only_fields = ["kind", "status", "scheduled_on", "follow_up_of", "submitted_at"]
 
 
-class ViolationSerializer(serializers.ModelSerializer):
+class ViolationSerializer(ScopedModelSerializer):
     """A violation found in an inspection, with its domain and legal basis."""
 
     class Meta:
@@ -171,7 +172,7 @@ class ViolationSerializer(serializers.ModelSerializer):
         read_only_fields = ["enterprise", "found_on", "created_at"]
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(ScopedModelSerializer):
     """A measure. Rectification orders need `workdays`; fines `amount`.
     Anything but a rectification order waits for approval by a second person."""
 
@@ -219,7 +220,7 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ScopedModelSerializer):
     """A numbered enforcement document; download it at `download_url`."""
 
     download_url = serializers.SerializerMethodField()

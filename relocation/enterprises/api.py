@@ -15,6 +15,7 @@ from relocation.core.masking import mask_phone
 from relocation.core.roles import is_hq_editor, is_staff_member
 from relocation.enterprises import categories, ledger_export, ledger_import, selectors, services
 from relocation.enterprises.models import Category, Enterprise, ProductionStatusChange, Visit
+from relocation.organisation.api_scoping import ScopedModelSerializer
 from relocation.organisation.selectors import programme_for
 
 
@@ -38,7 +39,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
         return Category.objects.filter(is_active=True)
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(ScopedModelSerializer):
     """One enterprise of the ledger. Phones are write-only; reads get them masked."""
 
     contact_phone = serializers.CharField(write_only=True, required=False, allow_blank=True)
@@ -132,7 +133,7 @@ ROW_REPORT = inline_serializer(
 )
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(ScopedModelSerializer):
     """A field visit: date, visitors, production status seen, intention, demands."""
 
     class Meta:

@@ -32,6 +32,7 @@ from relocation.enterprises.models import (
     LifecycleStatus,
     StatusChange,
 )
+from relocation.organisation.api_scoping import ScopedModelSerializer
 from relocation.organisation.selectors import programme_for
 
 
@@ -44,7 +45,7 @@ class IsStaffOrEnterpriseContact(IsStaffMember):
 # ---------------------------------------------------------------- lifecycle
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(ScopedModelSerializer):
     """One move of an enterprise's lifecycle."""
 
     actor_name = serializers.SerializerMethodField()
@@ -78,7 +79,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         return f"/files/{obj.evidence_id}/" if obj.evidence_id else None
 
 
-class LifecycleSerializer(serializers.ModelSerializer):
+class LifecycleSerializer(ScopedModelSerializer):
     """Where an enterprise stands: status, batch, destination, overdue flag."""
 
     batch = serializers.IntegerField(source="relocation_plan.batch_id", default=None, read_only=True)
@@ -221,7 +222,7 @@ def _today():
 # ---------------------------------------------------------------- closure checks
 
 
-class ClosureCheckSerializer(serializers.ModelSerializer):
+class ClosureCheckSerializer(ScopedModelSerializer):
     """A confirmed item of the closure checklist (两断三清) with its photos."""
 
     photos = serializers.SerializerMethodField()
@@ -376,7 +377,7 @@ class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 # ---------------------------------------------------------------- letters
 
 
-class CommitmentLetterSerializer(serializers.ModelSerializer):
+class CommitmentLetterSerializer(ScopedModelSerializer):
     """A commitment letter. POST generates (or, while unsigned, regenerates)
     the enterprise's letter; `obligations` defaults to the standard list."""
 
@@ -475,7 +476,7 @@ class CommitmentLetterViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVie
         return response
 
 
-class DateChangeSerializer(serializers.ModelSerializer):
+class DateChangeSerializer(ScopedModelSerializer):
     """A request to change a letter's committed dates."""
 
     class Meta:

@@ -15,11 +15,12 @@ from rest_framework.response import Response
 from relocation.core.roles import is_hq_editor
 from relocation.meetings import selectors, services
 from relocation.meetings.models import AgendaItem, Attendance, AttendanceStatus, Decision, Meeting, MeetingRequest
+from relocation.organisation.api_scoping import ScopedModelSerializer
 from relocation.organisation.models import Unit
 from relocation.organisation.selectors import programme_for
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
+class AgendaItemSerializer(ScopedModelSerializer):
     """An agenda item; `source` says where it came from (follow-up, unit report, request, HQ)."""
 
     class Meta:
@@ -28,7 +29,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         read_only_fields = ["order", "source", "source_ref"]
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(ScopedModelSerializer):
     """One unit's attendance: present, deputy (name the deputy in `attendee`) or absent."""
 
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
@@ -41,7 +42,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
 
 # Named apart from the other apps' `Decision` components (OpenAPI names are global).
 @extend_schema_serializer(component_name="MeetingDecision")
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(ScopedModelSerializer):
     """A decision (议定事项). `task` is the task it became; `task_status` its status now.
     POST with `make_task: true` to turn it into a task in the same call."""
 

@@ -20,6 +20,7 @@ from relocation.monitoring.models import (
     UtilityKind,
     UtilityReading,
 )
+from relocation.organisation.api_scoping import ScopedModelSerializer, ScopedSerializer
 from relocation.organisation.models import User
 
 
@@ -67,7 +68,7 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(ScopedSerializer):
     assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -124,7 +125,7 @@ class AlertViewSet(_ReaderMixin, viewsets.ReadOnlyModelViewSet):
         return Response(AlertSerializer(alert).data)
 
 
-class PointSerializer(serializers.ModelSerializer):
+class PointSerializer(ScopedModelSerializer):
     """A monitoring point (one HJ 212 data logger). The password is write-only."""
 
     password = serializers.CharField(write_only=True, required=False)
@@ -182,7 +183,7 @@ class PointViewSet(_ReaderMixin, mixins.CreateModelMixin, mixins.UpdateModelMixi
         return Response(self.get_serializer(point).data)
 
 
-class MeasurementSerializer(serializers.ModelSerializer):
+class MeasurementSerializer(ScopedModelSerializer):
     """One stored value, in the units of the limits (mg/L for concentrations)."""
 
     class Meta:
@@ -222,7 +223,7 @@ class MeasurementViewSet(_ReaderMixin, viewsets.ReadOnlyModelViewSet):
         return qs
 
 
-class UtilityReadingSerializer(serializers.ModelSerializer):
+class UtilityReadingSerializer(ScopedModelSerializer):
     """An enterprise's water or power consumption over an hour (`hour` set), a day, or a
     month (`interval` "month", `reading_date` any day of the month)."""
 
@@ -278,7 +279,7 @@ class UtilityReadingViewSet(_ReaderMixin, viewsets.ReadOnlyModelViewSet):
         return Response({"received": len(readings), "created": created}, status=status.HTTP_201_CREATED)
 
 
-class ToxicMovementSerializer(serializers.ModelSerializer):
+class ToxicMovementSerializer(ScopedModelSerializer):
     """One line of the highly-toxic-chemical ledger (quantities in kg)."""
 
     class Meta:

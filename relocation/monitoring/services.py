@@ -648,17 +648,17 @@ def toxic_closure_blockers(enterprise: Enterprise) -> list[str]:
 
 
 # -- utility readings -----------------------------------------------------------
-def utility_import(
-    *, actor: Any, kind: str, file_name: str, data: bytes, programme_id: int | None, commit: bool
-) -> dict[str, Any]:
+def utility_import(*, actor: Any, kind: str, file_name: str, data: bytes, commit: bool) -> dict[str, Any]:
     """Check a water or power company file; with `commit`, store every row or
-    none (a corrected file may be imported again: its rows replace the old ones)."""
+    none (a corrected file may be imported again: its rows replace the old ones).
+    Credit codes are looked up in the importing user's programme only."""
     import hashlib
 
     from relocation.core.spreadsheets import is_workbook, read_table
     from relocation.enterprises.ledger_import import FileRefused, check_file_safety
     from relocation.monitoring import utility_import as reader
     from relocation.monitoring.models import UtilityImport, UtilityKind
+    from relocation.organisation.selectors import programme_for
 
     if not permissions.can_import_utility(actor):
         raise PermissionDeniedError(_("只有指挥部、供水或供电单位可以导入水电数据。"))
@@ -674,7 +674,8 @@ def utility_import(
         raise
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix
         raise ServiceError(_("无法读取文件：请上传 Excel（.xlsx）或 CSV 文件。"), code="file") from exc
-    rows, errors = reader.parse(table, programme_id=programme_id)
+    programme = programme_for(actor)
+    rows, errors = reader.parse(table, programme_id=programme.pk if programme else None)
     summary = {
         "rows": len(rows),
         "errors": errors,

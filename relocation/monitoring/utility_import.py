@@ -86,9 +86,8 @@ def parse(rows: list[list[Any]], *, programme_id: int | None) -> tuple[list[Pars
     if len(rows) - 1 > MAX_ROWS:
         return [], [_("一次最多导入 %(n)s 行。") % {"n": MAX_ROWS}]
     codes = {str(r[index["credit_code"]] or "").strip().upper() for r in rows[1:] if len(r) > index["credit_code"]}
-    enterprises = Enterprise.objects.filter(credit_code__in=codes)
-    if programme_id:
-        enterprises = enterprises.filter(programme_id=programme_id)
+    # Only the programme's own enterprises: a credit code of another programme is unknown here.
+    enterprises = Enterprise.objects.filter(credit_code__in=codes, programme_id=programme_id)
     by_code = {e.credit_code: e for e in enterprises}
     parsed: list[ParsedRow] = []
     seen: set[tuple] = set()

@@ -16,7 +16,6 @@ from relocation.enterprises.selectors import enterprise_for_user
 from relocation.monitoring import forms, permissions, selectors, services
 from relocation.monitoring.models import AlertKind, AlertStatus, UtilityKind
 from relocation.organisation.models import User
-from relocation.organisation.selectors import programme_for
 
 PAGE_SIZE = 25
 
@@ -228,7 +227,6 @@ def utility_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
-        programme = programme_for(request.user)
         commit = request.POST.get("confirm") == "1"
         try:
             result = services.utility_import(
@@ -236,7 +234,6 @@ def utility_import(request: HttpRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 file_name=upload.name,
                 data=data,
-                programme_id=programme.pk if programme else None,
                 commit=commit,
             )
         except ServiceError as exc:

@@ -10,6 +10,7 @@ from relocation.core.api import IsStaffMember
 from relocation.core.masking import mask_phone
 from relocation.core.roles import is_security_admin, is_system_admin
 from relocation.organisation import group_robots, selectors, services
+from relocation.organisation.api_scoping import ScopedModelSerializer
 from relocation.organisation.models import GroupRobot, Membership, Person, Unit, User
 
 
@@ -35,7 +36,7 @@ class UnitSerializer(serializers.ModelSerializer):
         return current[0].person.name if current else None
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ScopedModelSerializer):
     """A person of a member unit. The phone is write-only; reads show it masked."""
 
     phone = serializers.CharField(write_only=True, required=False, allow_blank=True)
@@ -125,7 +126,7 @@ class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         return Response(self.get_serializer(person).data)
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ScopedModelSerializer):
     """A seat in the coordination group (搬迁协调工作小组) or the on-site HQ (现场指挥部)."""
 
     person_name = serializers.CharField(source="person.name", read_only=True)
@@ -169,7 +170,7 @@ class IsAccountAdmin(permissions.BasePermission):
         return is_system_admin(request.user) or is_security_admin(request.user)
 
 
-class AccountSerializer(serializers.ModelSerializer):
+class AccountSerializer(ScopedModelSerializer):
     """A user account. The password is write-only and only used on creation;
     the phone is write-only and shown masked."""
 

@@ -52,9 +52,14 @@ class AccountForm(BootstrapMixin, forms.Form):
         error_messages={"invalid": _("请输入 11 位手机号码。")},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, programme: Any, current_unit: Any = None, **kwargs: Any) -> None:
+        """The unit picker lists the units of the programme the admin works in
+        (the header switcher), and the account's present unit when editing."""
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.select_related("programme").order_by("programme", "order")
+        units = Unit.objects.filter(programme=programme)
+        if current_unit is not None:
+            units = units | Unit.objects.filter(pk=current_unit.pk)
+        self.fields["unit"].queryset = units.select_related("programme").order_by("programme", "order")
         self.style_fields()
 
 

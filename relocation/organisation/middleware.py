@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
 from relocation.organisation import selectors
+from relocation.organisation.api_scoping import current_request
 
 
 class ProgrammeMiddleware:
@@ -28,4 +29,9 @@ class ProgrammeMiddleware:
             if chosen and selectors.may_choose_programme(user):
                 user.chosen_programme_id = chosen
         request.programme = SimpleLazyObject(lambda: selectors.programme_for(request.user))  # type: ignore[attr-defined]
-        return self.get_response(request)
+        # API serializers scope their id fields to the user of the request being served.
+        token = current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            current_request.reset(token)

@@ -204,7 +204,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
 
 def account_create(request: HttpRequest) -> HttpResponse:
     _require_system_admin(request)
-    form = AccountCreateForm(request.POST or None)
+    form = AccountCreateForm(request.POST or None, programme=selectors.programme_for(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_create(actor=request.user, **form.cleaned_data)
@@ -221,7 +221,12 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_system_admin(request)
     account = selectors.account_for_admin(request.user, pk)
     initial = {f: getattr(account, f) for f in ("role", "unit", "display_name", "email", "phone")}
-    form = AccountForm(request.POST or None, initial=initial)
+    form = AccountForm(
+        request.POST or None,
+        initial=initial,
+        programme=selectors.programme_for(request.user),
+        current_unit=account.unit,
+    )
     if request.method == "POST" and form.is_valid():
         changed = {f: form.cleaned_data[f] for f in form.changed_data}
         try:

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from relocation.core.roles import is_hq_editor
 from relocation.enterprises.models import Enterprise, Industry
+from relocation.organisation.api_scoping import ScopedModelSerializer, ScopedSerializer
 from relocation.organisation.models import Unit
 from relocation.parks import incentives, selectors, services, streams
 from relocation.parks.models import (
@@ -47,7 +48,7 @@ def _deadline(request: Request) -> dt.date:
         return programme.deadline if programme else timezone.localdate()
 
 
-class FactorySerializer(serializers.ModelSerializer):
+class FactorySerializer(ScopedModelSerializer):
     """A factory unit (承接厂房)."""
 
     class Meta:
@@ -55,7 +56,7 @@ class FactorySerializer(serializers.ModelSerializer):
         fields = ["id", "park", "code", "area_m2", "status", "expected_delivery_on", "delivered_on"]
 
 
-class TreatmentFacilitySerializer(serializers.ModelSerializer):
+class TreatmentFacilitySerializer(ScopedModelSerializer):
     """A wastewater treatment line of one stream."""
 
     class Meta:
@@ -84,7 +85,7 @@ class QuotaSerializer(serializers.ModelSerializer):
         fields = ["metal", "kg_per_year"]
 
 
-class ParkSerializer(serializers.ModelSerializer):
+class ParkSerializer(ScopedModelSerializer):
     """A receiving park with its factories, treatment lines, quotas and planning-EIA milestones."""
 
     factories = FactorySerializer(many=True, read_only=True)
@@ -148,7 +149,7 @@ class FacilityWriteSerializer(LineWriteSerializer):
     commissioned_on = serializers.DateField(required=False, allow_null=True)
 
 
-class ParkWriteSerializer(serializers.Serializer):
+class ParkWriteSerializer(ScopedSerializer):
     """Register (POST) or edit (PATCH) a park. PATCH needs the `version` read
     with the park (409 when someone saved it since) and changes only the keys
     given; `quotas` maps a metal to kg/year (null removes it)."""
@@ -580,7 +581,7 @@ class PaymentSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "recorded_by", "created_at"]
 
 
-class GrantSerializer(serializers.ModelSerializer):
+class GrantSerializer(ScopedModelSerializer):
     """A computed grant: amount with the explanation of each term; approval by
     a second person (four-eyes) and its payments."""
 

@@ -22,6 +22,7 @@ from relocation.core.masking import mask_phone
 from relocation.core.middleware import client_ip
 from relocation.core.roles import is_enterprise_contact
 from relocation.enterprises.models import Enterprise
+from relocation.organisation.api_scoping import ScopedSerializer
 from relocation.organisation.models import Unit
 from relocation.portal import selectors, services
 from relocation.portal.models import Inquiry, InquiryKind, InquiryStatus, RejectReason
@@ -174,7 +175,7 @@ class InquiryAskSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
 
 
-class InquiryVersionSerializer(serializers.Serializer):
+class InquiryVersionSerializer(ScopedSerializer):
     version = serializers.IntegerField(help_text="The version the change is based on; 409 if it is stale.")
 
 

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from relocation.enterprises.models import Enterprise
 from relocation.enterprises.selectors import enterprises_for_user
+from relocation.organisation.api_scoping import ScopedModelSerializer, ScopedSerializer
 from relocation.remediation import permissions, selectors, services
 from relocation.remediation.models import (
     LandUse,
@@ -61,7 +62,7 @@ class SiteSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SiteCreateSerializer(serializers.Serializer):
+class SiteCreateSerializer(ScopedSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     code = serializers.CharField(max_length=40)
     name = serializers.CharField(max_length=200)
@@ -153,7 +154,7 @@ class ImportResultSerializer(serializers.Serializer):
 
 
 @extend_schema_serializer(component_name="RemediationLiabilityRequest")
-class LiabilitySerializer(serializers.Serializer):
+class LiabilitySerializer(ScopedSerializer):
     basis = serializers.ChoiceField(choices=LiabilityBasis.choices)
     enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
     party_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -171,7 +172,7 @@ class LiabilityReadSerializer(serializers.Serializer):
     determined_on = serializers.DateField()
 
 
-class SamplingResultSerializer(serializers.ModelSerializer):
+class SamplingResultSerializer(ScopedModelSerializer):
     """A laboratory result, judged against the values for the site's land use."""
 
     pollutant = serializers.SlugRelatedField(slug_field="code", queryset=ScreeningValue.objects.all())
@@ -360,7 +361,7 @@ class SamplingResultViewSet(_ReaderMixin, mixins.CreateModelMixin, viewsets.Read
         serializer.instance = services.result_add(actor=self.request.user, site=site, **data)
 
 
-class ObligationSerializer(serializers.ModelSerializer):
+class ObligationSerializer(ScopedModelSerializer):
     """An obligation of a responsible party, with the amount paid and whether it is overdue."""
 
     site = serializers.IntegerField(source="liability.site_id", read_only=True)

@@ -15,6 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from relocation.enterprises.models import Enterprise
+from relocation.organisation.api_scoping import ScopedModelSerializer
 from relocation.organisation.models import Unit
 from relocation.organisation.selectors import programme_for
 from relocation.stability import permissions, selectors, services
@@ -68,7 +69,7 @@ class UnassessedSignalsSerializer(serializers.Serializer):
     signals = RiskSignalSerializer(many=True)
 
 
-class RiskSerializer(serializers.ModelSerializer):
+class RiskSerializer(ScopedModelSerializer):
     """A risk register entry (风险研判). `factors` are codes; the HK/Macao/Taiwan
     factor follows the enterprise's capital background in the ledger.
     `signals` are what other apps know (unresolved labour cases, open detector
@@ -119,7 +120,7 @@ class RiskSerializer(serializers.ModelSerializer):
         return self._signalled(obj).effective_level
 
 
-class IncidentActionSerializer(serializers.ModelSerializer):
+class IncidentActionSerializer(ScopedModelSerializer):
     """A follow-up action; `task` is the supervision task it became."""
 
     unit = _units()
@@ -151,7 +152,7 @@ class ReportClockSerializer(serializers.Serializer):
     due = serializers.DateTimeField()
 
 
-class IncidentSerializer(serializers.ModelSerializer):
+class IncidentSerializer(ScopedModelSerializer):
     """An incident (维稳事件 / 安全生产事故 / 环境事件). `report_due_at` is the
     first-report limit (occurred + the severity's hours), `first_report_at`
     when the lead unit took it in hand, `report_clock` the stage clock."""
@@ -208,7 +209,7 @@ class TextSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class OpinionSerializer(serializers.ModelSerializer):
+class OpinionSerializer(ScopedModelSerializer):
     """A public-opinion event (舆情). Leave `owner_unit` out for the default
     (宣传部门; 市委台港澳办 for an enterprise with HK/Macao/Taiwan capital).
     `response_due_at` follows from the level; `overdue` is true while an open
@@ -285,7 +286,7 @@ class DrillSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_serializer(component_name="EmergencyPlan")
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(ScopedModelSerializer):
     """An emergency plan (维稳应急预案); `current_version` is its latest approved version."""
 
     responsible_units = _units(many=True)

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from relocation.core import workdays
 from relocation.core.api import ExportActionMixin, IsStaffMember
 from relocation.core.roles import is_hq, is_hq_editor
+from relocation.organisation.api_scoping import ScopedModelSerializer, ScopedSerializer
 from relocation.organisation.models import Unit, User
 from relocation.organisation.selectors import programme_for
 from relocation.supervision import reports, scorecards, selectors, services
@@ -57,7 +58,7 @@ class TaskUpdateSerializer(serializers.ModelSerializer):
         fields = ["id", "author", "kind", "body", "created_at"]
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(ScopedModelSerializer):
     """A task as the list shows it; `warning` is none / yellow / red today."""
 
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
@@ -110,7 +111,7 @@ class TaskDetailSerializer(TaskSerializer):
         fields = [*TaskSerializer.Meta.fields, "co_units", "stages", "updates"]
 
 
-class TaskCreateSerializer(serializers.Serializer):
+class TaskCreateSerializer(ScopedSerializer):
     """Assign a task. `deadline` takes a date or "10 个工作日"."""
 
     title = serializers.CharField(max_length=300)
@@ -129,7 +130,7 @@ class ProgressSerializer(serializers.Serializer):
     body = serializers.CharField()
 
 
-class ReassignSerializer(serializers.Serializer):
+class ReassignSerializer(ScopedSerializer):
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
     responsible = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
     reason = serializers.CharField()

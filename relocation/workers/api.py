@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from relocation.core import masking
+from relocation.organisation.api_scoping import ScopedModelSerializer
 from relocation.workers import roster_excel, selectors, services
 from relocation.workers.models import (
     ActivityKind,
@@ -37,7 +38,7 @@ def _require_read(request: Request) -> None:
         raise PermissionDenied
 
 
-class WorkerSerializer(serializers.ModelSerializer):
+class WorkerSerializer(ScopedModelSerializer):
     """A roster entry; ID number, phone and bank account are masked."""
 
     id_number = serializers.SerializerMethodField()
@@ -208,7 +209,7 @@ class WorkerViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         return Response(report.as_dict(), status=200 if report.applied else 400)
 
 
-class CaseLineSerializer(serializers.ModelSerializer):
+class CaseLineSerializer(ScopedModelSerializer):
     worker_name = serializers.CharField(source="worker.name", read_only=True)
 
     class Meta:
@@ -228,7 +229,7 @@ class CaseEvidenceSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "file", "created_at"]
 
 
-class LabourCaseSerializer(serializers.ModelSerializer):
+class LabourCaseSerializer(ScopedModelSerializer):
     """A wage-arrears, deposit, severance or social-insurance case with its
     lines, payments and evidence. Severance cases carry the separation date
     and the local average wage; each line says how its amount was computed."""
@@ -402,7 +403,7 @@ class LabourCaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self._fresh(case), status=201)
 
 
-class PlacementActivitySerializer(serializers.ModelSerializer):
+class PlacementActivitySerializer(ScopedModelSerializer):
     """A job fair, referral or training class; `workers` are roster ids."""
 
     workers = serializers.PrimaryKeyRelatedField(many=True, queryset=Worker.objects.none(), required=False)

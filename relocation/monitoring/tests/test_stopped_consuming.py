@@ -174,9 +174,7 @@ def test_the_import_reads_monthly_bills(enterprise, hq_staff):
         f"{enterprise.credit_code},2022-03,3100,月\n"
         f"{enterprise.credit_code},2022-04-02,12,日\n"
     ).encode()
-    result = services.utility_import(
-        actor=hq_staff, kind="water", file_name="w.csv", data=data, programme_id=None, commit=True
-    )
+    result = services.utility_import(actor=hq_staff, kind="water", file_name="w.csv", data=data, commit=True)
     assert not result["errors"] and result["created"] == 2
     month = UtilityReading.objects.get(interval="month")
     assert month.reading_date == dt.date(2022, 3, 1) and month.hour is None
@@ -184,7 +182,5 @@ def test_the_import_reads_monthly_bills(enterprise, hq_staff):
 
 def test_the_import_refuses_an_hourly_row_without_its_hour(enterprise, hq_staff):
     data = f"统一社会信用代码,日期,用量,周期,时段\n{enterprise.credit_code},2022-03-01,3,小时,\n".encode()
-    result = services.utility_import(
-        actor=hq_staff, kind="power", file_name="p.csv", data=data, programme_id=None, commit=True
-    )
+    result = services.utility_import(actor=hq_staff, kind="power", file_name="p.csv", data=data, commit=True)
     assert result["errors"] and "时段" in result["errors"][0] and not UtilityReading.objects.exists()

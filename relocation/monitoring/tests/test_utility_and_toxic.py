@@ -30,13 +30,9 @@ def test_it_imports_a_csv_file_whole(enterprise, hq_staff):
     data = csv_bytes(
         [[enterprise.credit_code, "2022-03-01", "12.5", ""], [enterprise.credit_code, "2022-03-02", "13", ""]]
     )
-    preview = services.utility_import(
-        actor=hq_staff, kind="water", file_name="w.csv", data=data, programme_id=None, commit=False
-    )
+    preview = services.utility_import(actor=hq_staff, kind="water", file_name="w.csv", data=data, commit=False)
     assert preview["rows"] == 2 and not preview["errors"] and UtilityReading.objects.count() == 0
-    result = services.utility_import(
-        actor=hq_staff, kind="water", file_name="w.csv", data=data, programme_id=None, commit=True
-    )
+    result = services.utility_import(actor=hq_staff, kind="water", file_name="w.csv", data=data, commit=True)
     assert result["created"] == 2 and UtilityReading.objects.count() == 2
 
 
@@ -48,9 +44,7 @@ def test_it_refuses_the_whole_file_with_row_level_errors(enterprise, hq_staff):
             [enterprise.credit_code, "2022-13-01", "-3", "25"],
         ]
     )
-    result = services.utility_import(
-        actor=hq_staff, kind="water", file_name="w.csv", data=data, programme_id=None, commit=True
-    )
+    result = services.utility_import(actor=hq_staff, kind="water", file_name="w.csv", data=data, commit=True)
     assert UtilityReading.objects.count() == 0
     assert result["errors"][0].startswith("第 3 行") and "不是本项目的企业" in result["errors"][0]
     assert result["errors"][1].startswith("第 4 行") and "日期" in result["errors"][1] and "用量" in result["errors"][1]
@@ -69,16 +63,14 @@ def test_it_reads_excel_files_from_the_power_company(enterprise, units):
     buffer = io.BytesIO()
     book.save(buffer)
     result = services.utility_import(
-        actor=power_liaison, kind="power", file_name="p.xlsx", data=buffer.getvalue(), programme_id=None, commit=True
+        actor=power_liaison, kind="power", file_name="p.xlsx", data=buffer.getvalue(), commit=True
     )
     assert result["created"] == 24 and UtilityReading.objects.filter(hour__isnull=False).count() == 24
 
 
 def test_it_refuses_imports_by_other_units(enterprise, outsider):
     with pytest.raises(PermissionDeniedError):
-        services.utility_import(
-            actor=outsider, kind="water", file_name="w.csv", data=b"", programme_id=None, commit=True
-        )
+        services.utility_import(actor=outsider, kind="water", file_name="w.csv", data=b"", commit=True)
 
 
 def _daily(enterprise, kind, start, days, amount):
@@ -217,3 +209,23 @@ def test_it_refuses_bad_ledger_lines(enterprise, hq_staff):
             quantity_kg=Decimal(1),
             occurred_on=dt.date(2022, 1, 1),
         )
+
+
+def test_it_looks_credit_codes_up_in_the_importers_programme_only(enterprise, hq_staff):
+    """An enterprise of another programme is unknown to this programme's import."""
+    import datetime as dt
+
+    from relocation.conftest import make_unit, valid_credit_code
+    from relocation.organisation.models import Programme
+
+    other = Programme.objects.create(
+        code="other", name="另一项目", zone_name="另一区域", city="另一市", deadline=dt.date(2023, 12, 31)
+    )
+    town = make_unit(other, "t2", "另一街道", "town", ("territorial_town",))
+    foreign = type(enterprise).objects.create(
+        programme=other, name="另一企业", credit_code=valid_credit_code(777), territorial_unit=town
+    )
+    data = csv_bytes([[foreign.credit_code, "2022-03-01", "1", ""]])
+    result = services.utility_import(actor=hq_staff, kind="water", file_name="w.csv", data=data, commit=True)
+    assert UtilityReading.objects.count() == 0
+    assert "不是本项目的企业" in result["errors"][0]

@@ -449,3 +449,25 @@ def test_the_security_page_filters_locked_accounts(client, security_admin, hq_st
     verified_login(client, security_admin)
     rows = client.get(reverse("organisation:security"), {"locked": "1"}).context["rows"]
     assert [r["account"].username for r in rows] == ["hq_staff"]
+
+
+@pytest.mark.django_db
+def test_the_unit_picker_lists_the_units_of_the_programme_the_admin_works_in(client, system_admin, units):
+    import datetime as dt
+
+    from relocation.conftest import make_unit
+    from relocation.organisation.models import Programme
+    from relocation.organisation.selectors import CHOSEN_PROGRAMME_SESSION_KEY
+
+    other = Programme.objects.create(
+        code="other", name="另一项目", zone_name="另一区域", city="另一市", deadline=dt.date(2023, 12, 31)
+    )
+    make_unit(other, "t2", "另一街道办事处", "town", ("territorial_town",))
+    verified_login(client, system_admin)
+    page = client.get(reverse("organisation:account_create")).content.decode()
+    assert units["humen"].name in page and "另一街道办事处" not in page
+    session = client.session
+    session[CHOSEN_PROGRAMME_SESSION_KEY] = other.pk
+    session.save()
+    page = client.get(reverse("organisation:account_create")).content.decode()
+    assert "另一街道办事处" in page and units["humen"].name not in page

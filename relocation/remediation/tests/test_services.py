@@ -194,7 +194,8 @@ def test_a_land_user_is_liable_only_with_a_basis(site, inspector, liaison):
         actor=inspector, site=site, basis="land_user", party_name="某经济联合社", basis_note="原企业已注销"
     )
     assert liability.party_name == "某经济联合社"
-    with pytest.raises(PermissionDeniedError):
+    # The refusal names the function (any programme's environment unit), not one city's bureau.
+    with pytest.raises(PermissionDeniedError, match="生态环境部门"):
         services.liability_determine(actor=liaison, site=site, basis="polluter", enterprise=site.enterprise)
 
 
