@@ -16,13 +16,15 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
 # The demo and the tests run without a configured key; production must set one.
-SECRET_KEY = env_str("SECRET_KEY", "insecure-demo-key-change-me-in-production-0123456789")
+SECRET_KEY_DEMO_DEFAULT = "insecure-demo-key-change-me-in-production-0123456789"  # noqa: S105 (refused by check --deploy)
+SECRET_KEY = env_str("SECRET_KEY", SECRET_KEY_DEMO_DEFAULT)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Personal data (ID numbers, phones, bank accounts) is encrypted with this key.
 # A comma-separated list: the first key encrypts, all keys decrypt (key rotation).
-FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", ["demo-field-key-change-me"])
+FIELD_ENCRYPTION_KEY_DEMO_DEFAULT = "demo-field-key-change-me"
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [FIELD_ENCRYPTION_KEY_DEMO_DEFAULT])
 
 # The audit chain is an HMAC chain under this key, kept outside the database, so
 # someone with SQL access alone can neither recompute a rewritten chain nor sign a
@@ -160,6 +162,15 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS only where cookies are secure (production): HSTS for a year and plain HTTP
+# redirected (nginx redirects too; this covers a proxy that forgets). The health
+# probe on the loopback stays on HTTP. The demo on plain HTTP keeps both off.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SESSION_COOKIE_SECURE else 0)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The whole (intranet) domain is HTTPS; "preload" is harmless where no public list applies.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 # How many proxies of our own stand in front of the app (nginx alone: 1). The client address is
 # taken that many hops from the right of X-Forwarded-For; 0 means REMOTE_ADDR (core/middleware.py).

@@ -22,3 +22,40 @@ def audit_chain_key_check(app_configs: Any = None, **kwargs: Any) -> list[checks
             )
         ]
     return []
+
+
+# Values published in the code or in .env.example: with one of them the app must not go into service.
+EXAMPLE_VALUES = {"change-me-to-a-long-random-string", "change-me-field-key", "change-me"}
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def published_keys_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """The demo's and the example file's keys are public. `check --deploy` runs before the
+    web service starts (deploy/systemd), so with one of these the service refuses to start."""
+    problems = []
+    if settings.SECRET_KEY in EXAMPLE_VALUES | {settings.SECRET_KEY_DEMO_DEFAULT}:
+        problems.append(
+            checks.Error(
+                "SECRET_KEY is the demo default or the example file's value.",
+                hint="Set SECRET_KEY to a long random secret (python -c 'import secrets; print(secrets.token_urlsafe(48))').",
+                id="core.E202",
+            )
+        )
+    public = EXAMPLE_VALUES | {settings.FIELD_ENCRYPTION_KEY_DEMO_DEFAULT}
+    if any(key in public for key in settings.FIELD_ENCRYPTION_KEYS):
+        problems.append(
+            checks.Error(
+                "FIELD_ENCRYPTION_KEYS holds the demo or the example key: personal data would be readable by anyone.",
+                hint="Set FIELD_ENCRYPTION_KEYS to your own random key (docs/guide/en/deployment.md).",
+                id="core.E203",
+            )
+        )
+    if not settings.BACKUP_KEY:
+        problems.append(
+            checks.Warning(
+                "BACKUP_KEY is not set: the nightly backup does not run.",
+                hint="python manage.py backup --new-key, keep the key off the host (docs/guide/en/backup.md).",
+                id="core.W204",
+            )
+        )
+    return problems
