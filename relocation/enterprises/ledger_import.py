@@ -65,6 +65,8 @@ MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_MEMBER_RATIO = 100
 MAX_MEMBERS = 500
 MAX_ROWS = 50_000
+# A report of more errors than anyone reads is only load: past this many the check stops and says so.
+MAX_ERRORS = 1_000
 
 
 class FileRefused(ServiceError):
@@ -269,7 +271,15 @@ def _validate(
     parsed: list[tuple[int, dict[str, Any]]] = []
     seen: dict[str, int] = {}
     known = ProgrammeValues(programme)
-    for row_number, values in rows:
+    for counted, (row_number, values) in enumerate(rows, start=1):
+        # Every non-blank row counts, the refused ones too: a million bad rows must not keep a request busy.
+        if counted > MAX_ROWS:
+            raise FileRefused(_("文件行数超过上限 %(limit)d 行。") % {"limit": MAX_ROWS})
+        if len(report.errors) >= MAX_ERRORS:
+            report.errors.append(
+                RowError(row_number, "", _("错误超过 %(n)d 条，已停止检查；请先改正以上错误。") % {"n": MAX_ERRORS})
+            )
+            break
         data: dict[str, Any] = {}
         row_ok = True
         for index, column in mapping.items():
@@ -302,8 +312,6 @@ def _validate(
         data["credit_code"] = code
         if row_ok:
             parsed.append((row_number, data))
-        if len(seen) > MAX_ROWS:
-            raise FileRefused(_("文件行数超过上限 %(limit)d 行。") % {"limit": MAX_ROWS})
 
     existing_qs = Enterprise.objects.filter(programme=programme, credit_code__in=list(seen))
     if lock:

@@ -288,3 +288,19 @@ def test_the_statistics_are_refreshed_for_real_on_postgresql(hq_staff, programme
         with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Enterprise._meta.db_table])
             assert cursor.fetchone()[0] == 2
+
+
+def test_the_row_cap_counts_refused_rows_too(hq_staff, programme, monkeypatch):
+    """A file of bad rows only (no credit code) was read to the end whatever its length."""
+    monkeypatch.setattr(ledger_import, "MAX_ROWS", 5)
+    monkeypatch.setattr(ledger_import, "MAX_ERRORS", 100)
+    bad = [row(n, **{"统一社会信用代码": ""}) for n in range(8)]
+    with pytest.raises(FileRefused, match="上限 5 行"):
+        run(hq_staff, programme, bad)
+
+
+def test_the_error_report_stops_at_its_cap_and_says_so(hq_staff, programme, monkeypatch):
+    monkeypatch.setattr(ledger_import, "MAX_ERRORS", 3)
+    report = run(hq_staff, programme, [row(n, **{"统一社会信用代码": ""}) for n in range(10)])
+    assert len(report.errors) == 4 and "已停止检查" in report.errors[-1].reason
+    assert not report.applied and Enterprise.objects.count() == 0
