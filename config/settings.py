@@ -25,6 +25,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # A comma-separated list: the first key encrypts, all keys decrypt (key rotation).
 FIELD_ENCRYPTION_KEY_DEMO_DEFAULT = "demo-field-key-change-me"
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [FIELD_ENCRYPTION_KEY_DEMO_DEFAULT])
+# The key of the lookup digests (ID-number search, duplicate checks); empty: the last
+# (oldest) encryption key. Keep it when rotating; changing it takes `reindex_lookups`.
+FIELD_INDEX_KEY = env_str("FIELD_INDEX_KEY", "")
 
 # The audit chain is an HMAC chain under this key, kept outside the database, so
 # someone with SQL access alone can neither recompute a rewritten chain nor sign a

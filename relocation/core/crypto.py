@@ -41,7 +41,28 @@ def decrypt(token: str) -> str:
         raise ValueError("cannot decrypt field: wrong FIELD_ENCRYPTION_KEYS?") from exc
 
 
+def index_key() -> str:
+    """The key of the lookup digests: FIELD_INDEX_KEY, else the oldest encryption key
+    (the last one), so that rotating by prepending a new key leaves every lookup
+    as it was. Changing it takes `manage.py reindex_lookups`."""
+    return settings.FIELD_INDEX_KEY or _keys()[-1]
+
+
 def blind_index(value: str) -> str:
     """A keyed digest for equality lookups on encrypted values."""
-    key = _derive(_keys()[0], b"blind-index:")
+    key = _derive(index_key(), b"blind-index:")
     return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+# (app_label.Model, index field, encrypted source field): what `reindex_lookups` recomputes.
+# Apps register their lookup digests in ready(); the core names none of them.
+_indexes: list[tuple[str, str, str]] = []
+
+
+def register_index(model: str, index_field: str, source_field: str) -> None:
+    if (model, index_field, source_field) not in _indexes:
+        _indexes.append((model, index_field, source_field))
+
+
+def registered_indexes() -> list[tuple[str, str, str]]:
+    return list(_indexes)

@@ -8,7 +8,10 @@ class WorkersConfig(AppConfig):
     verbose_name = _("工人安置")
 
     def ready(self) -> None:
-        from relocation.core import navigation, sections, uploads
+        from relocation.core import crypto, navigation, sections, uploads
+
+        # ID-number search and duplicate checks: recomputed by `manage.py reindex_lookups`.
+        crypto.register_index("workers.Worker", "id_number_index", "id_number")
         from relocation.core.guards import register_closure_guard
         from relocation.organisation import functions
         from relocation.workers import selectors, services

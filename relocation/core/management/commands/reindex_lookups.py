@@ -1,0 +1,64 @@
+"""`manage.py reindex_lookups [--reencrypt]`: after a change of FIELD_INDEX_KEY,
+recompute every registered lookup digest (ID-number search and duplicate checks)
+from the decrypted value; with --reencrypt, also rewrite every encrypted field
+under the first of FIELD_ENCRYPTION_KEYS, so an old key can then be removed.
+
+Portal query codes are kept only as digests and cannot be recomputed: after a
+change of the index key, codes issued before no longer open their report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from relocation.core import audit, crypto
+from relocation.core.fields import EncryptedTextField
+
+BATCH = 500
+
+
+class Command(BaseCommand):
+    help = "Recompute the lookup digests of encrypted fields (and with --reencrypt, re-encrypt under the first key)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reencrypt", action="store_true", help="also rewrite encrypted values under the first key"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        counts: dict[str, int] = {}
+        with transaction.atomic():
+            for label, index_field, source_field in crypto.registered_indexes():
+                model = apps.get_model(label)
+                changed = []
+                for obj in model._base_manager.only("pk", index_field, source_field).iterator(chunk_size=BATCH):
+                    value = getattr(obj, source_field) or ""
+                    digest = crypto.blind_index(value) if value else ""
+                    if getattr(obj, index_field) != digest:
+                        setattr(obj, index_field, digest)
+                        changed.append(obj)
+                model._base_manager.bulk_update(changed, [index_field], batch_size=BATCH)
+                counts[f"{label}.{index_field}"] = len(changed)
+            if options["reencrypt"]:
+                for model in apps.get_models():
+                    fields = [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+                    if not fields or model._meta.proxy:
+                        continue
+                    objs = list(model._base_manager.only("pk", *fields).iterator(chunk_size=BATCH))
+                    # Saving runs get_prep_value: each value is encrypted again under the first key.
+                    model._base_manager.bulk_update(objs, fields, batch_size=BATCH)
+                    counts[f"{model._meta.label} (re-encrypted)"] = len(objs)
+            audit.record(
+                actor=None,
+                action="core.lookups_reindexed",
+                object_type="core.crypto",
+                object_id="field-keys",
+                object_repr="field keys",
+                changes={k: [None, v] for k, v in counts.items()},
+                summary="lookup digests recomputed" + (", encrypted fields rewritten" if options["reencrypt"] else ""),
+            )
+        for name, n in counts.items():
+            self.stdout.write(f"{name}: {n}")
