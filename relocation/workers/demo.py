@@ -230,7 +230,8 @@ def _severance_cases(enterprises: list[Enterprise], rosters: dict[int, list[Work
     ]
     for k, (enterprise, kind, final, summary) in enumerate(specs):
         workers = rosters[enterprise.pk][6:9]
-        day = D(2022, 5, 10) + dt.timedelta(days=7 * k)
+        # Early enough that the settled case's payment (+10 days) lies before the demo's today (16 May).
+        day = D(2022, 4, 11) + dt.timedelta(days=7 * k)
         lines = [
             {"worker": w, "months": 3, "amount": (w.monthly_wage * Decimal("0.3")).quantize(Decimal("1"))}
             for w in workers
@@ -243,7 +244,7 @@ def _severance_cases(enterprises: list[Enterprise], rosters: dict[int, list[Work
                 summary=summary,
                 lines=lines,
                 reporter_name="工人代表",
-                separation_on=D(2022, 4, 30) if kind == "severance" else None,
+                separation_on=D(2022, 3, 31) if kind == "severance" else None,
                 average_wage=DEMO_AVERAGE_WAGE if kind == "severance" else None,
             )
             services.case_transition(

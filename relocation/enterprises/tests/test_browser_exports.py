@@ -30,7 +30,7 @@ def test_the_ledger_export_follows_the_filters_on_the_page(page, hq_staff, make_
     browser_login(page, "hq_staff")
     page.goto(page.base_url + "/enterprises/")
     page.fill("#q", "南栅")
-    page.wait_for_function("document.querySelector('#ledger-count').textContent.includes('1')")
+    page.wait_for_function("() => document.querySelector('#ledger-count').textContent.includes('1')")
     name, rows = _download(page, tmp_path)
     assert name.startswith("企业台账-") and name.endswith(".xlsx")
     header = [str(h) for h in rows[0]]
