@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from relocation.core.roles import is_enterprise_contact, is_unit_member
+from relocation.organisation.selectors import programme_for
 from relocation.remediation import permissions
 from relocation.remediation.models import (
     Milestone,
@@ -30,7 +31,9 @@ from relocation.remediation.transitions import FINISHED_STAGES
 def sites_for_user(user: Any) -> QuerySet[Site]:
     qs = Site.objects.select_related("enterprise", "territorial_unit")
     if permissions.sees_all_sites(user):
-        return qs
+        # "All" is all of the programme the user works in, never another programme's sites.
+        programme = programme_for(user)
+        return qs.filter(programme=programme) if programme is not None else qs.none()
     if is_unit_member(user):
         return qs.filter(territorial_unit_id=user.unit_id)
     if is_enterprise_contact(user):
