@@ -32,6 +32,7 @@ from relocation.meetings.models import (
     RequestStatus,
 )
 from relocation.organisation.models import Programme, Unit
+from relocation.organisation.selectors import people_in_roles
 
 MINUTES_TEMPLATE_CODE = "meetings.minutes"
 # 发文字号 prefix: part of the number, so never translated.
@@ -65,9 +66,7 @@ def _unit_people(units: Iterable[Unit]) -> list[Any]:
 
 
 def _group_leaders(programme: Programme) -> list[Any]:
-    from django.contrib.auth import get_user_model
-
-    return list(get_user_model().objects.filter(is_active=True, role=Role.GROUP_LEADER))
+    return list(people_in_roles(programme, Role.GROUP_LEADER))
 
 
 def _member_units(programme: Programme) -> list[Unit]:
@@ -629,10 +628,8 @@ def request_create(*, actor: Any, problem: str, details: str = "") -> MeetingReq
             summary=_("%(unit)s申请专题会商：%(problem)s") % {"unit": actor.unit.name, "problem": request.problem},
             changes=audit.snapshot(request, ["unit", "problem"]),
         )
-        from django.contrib.auth import get_user_model
-
         notify(
-            recipients=get_user_model().objects.filter(is_active=True, role__in=[Role.HQ_COMMANDER, Role.HQ_STAFF]),
+            recipients=people_in_roles(request.programme_id, Role.HQ_COMMANDER, Role.HQ_STAFF),
             verb="meeting.requested",
             title=_("专题会商申请：%(problem)s") % {"problem": request.problem},
             body=actor.unit.name,
@@ -674,9 +671,7 @@ def requests_from_urgent_problems(*, programme: Programme) -> list[MeetingReques
                     changes=audit.snapshot(request, ["unit", "problem", "source_ref"]),
                 )
                 notify(
-                    recipients=get_user_model().objects.filter(
-                        is_active=True, role__in=[Role.HQ_COMMANDER, Role.HQ_STAFF]
-                    ),
+                    recipients=people_in_roles(programme, Role.HQ_COMMANDER, Role.HQ_STAFF),
                     verb="meeting.requested",
                     title=_("专题会商申请：%(problem)s") % {"problem": request.problem},
                     body=_("来自单位报送的紧急问题"),
