@@ -47,10 +47,10 @@ DEFAULT_OBLIGATIONS = [
 ]
 
 
-def _hq_editors() -> list[Any]:
-    from relocation.organisation.models import User
+def _hq_editors(programme_id: int) -> list[Any]:
+    from relocation.organisation.selectors import people_in_roles
 
-    return list(User.objects.filter(is_active=True, role__in=[Role.HQ_COMMANDER, Role.HQ_STAFF]))
+    return list(people_in_roles(programme_id, Role.HQ_COMMANDER, Role.HQ_STAFF))
 
 
 def can_prepare(user: Any, enterprise: Enterprise) -> bool:
@@ -360,7 +360,7 @@ def date_change_request(
                 },
             )
             notify(
-                recipients=[u for u in _hq_editors() if u.pk != actor.pk],
+                recipients=[u for u in _hq_editors(letter.enterprise.programme_id) if u.pk != actor.pk],
                 verb="letter.date_change_requested",
                 title=_("承诺日期变更待审批：%(name)s") % {"name": letter.enterprise.name},
                 body=reason,

@@ -5,7 +5,14 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from relocation.core.roles import is_enterprise_contact, is_hq, is_security_admin, is_staff_member, is_system_admin
+from relocation.core.roles import (
+    PROGRAMME_WIDE,
+    is_enterprise_contact,
+    is_hq,
+    is_security_admin,
+    is_staff_member,
+    is_system_admin,
+)
 from relocation.organisation.models import LiaisonAssignment, Membership, Person, Phase, Programme, Unit, User
 
 
@@ -66,6 +73,23 @@ def _resolve_programme(user: Any) -> Programme | None:
             if programme is not None:
                 return programme
     return active_programme()
+
+
+def people_in_roles(programme: Programme | int | None, *roles: str) -> QuerySet[User]:
+    """The active accounts of `programme` holding one of `roles`: the accounts of
+    its units and, for the programme-wide roles (group leaders, HQ), the
+    installation-wide accounts without a unit (a city leader over several zones).
+    Every notification addressed "to HQ", "to the commanders", "to the group
+    leaders" takes its recipients from here, so that it never reaches the people
+    of another programme. No programme → nobody."""
+    if programme is None or not roles:
+        return User.objects.none()
+    programme_id = programme if isinstance(programme, int) else programme.pk
+    here = Q(unit__programme_id=programme_id)
+    wide = [r for r in roles if r in PROGRAMME_WIDE]
+    if wide:
+        here |= Q(unit__isnull=True, role__in=wide)
+    return User.objects.filter(here, is_active=True, role__in=list(roles)).order_by("username")
 
 
 def units_with_function(programme: Programme | int | None, function: str) -> QuerySet[Unit]:

@@ -26,7 +26,7 @@ from relocation.core.notifications import notify
 from relocation.core.roles import Role, is_enterprise_contact, is_hq_editor, is_unit_member
 from relocation.core.uploads import store_upload
 from relocation.organisation.models import Programme, Unit, User
-from relocation.organisation.selectors import active_programme
+from relocation.organisation.selectors import active_programme, people_in_roles
 from relocation.portal import ratelimit, selectors, tracking, transitions
 from relocation.portal.models import (
     FollowUp,
@@ -119,8 +119,8 @@ def _history(inquiry: Inquiry, *, actor: Any, from_status: str, to_status: str, 
     )
 
 
-def _hq_people() -> list[User]:
-    return list(User.objects.filter(is_active=True, role__in=[Role.HQ_COMMANDER, Role.HQ_STAFF]))
+def _hq_people(programme_id: int) -> list[User]:
+    return list(people_in_roles(programme_id, Role.HQ_COMMANDER, Role.HQ_STAFF))
 
 
 def _unit_people(unit: Unit) -> list[User]:
@@ -195,7 +195,7 @@ def _create(
             changes=audit.snapshot(inquiry, ["channel", "kind", "subject", "location", "contact_name", "phone"]),
         )
         notify(
-            recipients=_hq_people(),
+            recipients=_hq_people(inquiry.programme_id),
             verb="inquiry.received",
             title=_("新诉求：%(number)s %(subject)s") % {"number": inquiry.number, "subject": subject},
             body=str(inquiry.get_kind_display()),
@@ -533,7 +533,7 @@ def inquiry_follow_up(*, actor: Any, inquiry: Inquiry, text: str) -> Inquiry:
             )
             recipients = _unit_people(inquiry.unit) if inquiry.unit is not None else []
         notify(
-            recipients=recipients + _hq_people(),
+            recipients=recipients + _hq_people(inquiry.programme_id),
             verb="inquiry.follow_up",
             title=_("诉求追问：%(number)s %(subject)s") % {"number": inquiry.number, "subject": inquiry.subject},
             body=text[:200],

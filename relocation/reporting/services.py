@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from relocation.core.roles import Role, is_hq_editor
 from relocation.meetings import official
 from relocation.meetings import sources as meeting_sources
 from relocation.organisation.models import Programme, Unit
+from relocation.organisation.selectors import people_in_roles
 from relocation.reporting import compilation, transitions
 from relocation.reporting.models import (
     Bulletin,
@@ -129,7 +129,7 @@ def compile_due_bulletins(*, today: dt.date | None = None) -> list[Bulletin]:
         bulletin = bulletin_compile(actor=None, programme=programme, year=last_month.year, month=last_month.month)
         result.append(bulletin)
         notify(
-            recipients=get_user_model().objects.filter(is_active=True, role__in=[Role.HQ_COMMANDER, Role.HQ_STAFF]),
+            recipients=people_in_roles(programme, Role.HQ_COMMANDER, Role.HQ_STAFF),
             verb="bulletin.compiled",
             title=_("月度通报已自动汇编：%(title)s") % {"title": bulletin.title},
             body=_("请审核修改后印发。"),
@@ -192,13 +192,12 @@ def bulletin_issue(*, actor: Any, bulletin: Bulletin) -> Bulletin:
         BulletinStatusChange.objects.create(
             bulletin=bulletin, from_status=previous, to_status=BulletinStatus.ISSUED, actor=_user(actor), at=now
         )
-        users = get_user_model().objects.filter(is_active=True)
         main = list(
-            users.filter(unit__programme=bulletin.programme, role__in=[Role.UNIT_LEADER, Role.UNIT_LIAISON]).exclude(
+            people_in_roles(bulletin.programme, Role.UNIT_LEADER, Role.UNIT_LIAISON).exclude(
                 unit__kind=Unit.Kind.HEADQUARTERS
             )
         )
-        copy = list(users.filter(role=Role.GROUP_LEADER))
+        copy = list(people_in_roles(bulletin.programme, Role.GROUP_LEADER))
         BulletinRecipient.objects.bulk_create(
             [
                 BulletinRecipient(bulletin=bulletin, user=u, unit_id=u.unit_id, kind=RecipientKind.MAIN, sent_at=now)

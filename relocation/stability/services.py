@@ -21,6 +21,7 @@ from relocation.core.notifications import notify
 from relocation.core.roles import Role, is_hq_editor
 from relocation.organisation.functions import UnitFunction
 from relocation.organisation.models import Programme, Unit
+from relocation.organisation.selectors import people_in_roles
 from relocation.stability import permissions, transitions
 from relocation.stability.models import (
     SERIOUS,
@@ -74,11 +75,7 @@ def _user(actor: Any) -> Any:
 
 def _hq_commanders(programme_id: int) -> list[Any]:
     """HQ's commanders and staff of this programme (never another programme's)."""
-    return list(
-        get_user_model().objects.filter(
-            is_active=True, role__in=[Role.HQ_COMMANDER, Role.HQ_STAFF], unit__programme_id=programme_id
-        )
-    )
+    return list(people_in_roles(programme_id, Role.HQ_COMMANDER, Role.HQ_STAFF))
 
 
 def _unit_people(units: Iterable[Unit]) -> list[Any]:
@@ -632,11 +629,7 @@ def incident_escalate(*, actor: Any, incident: Incident, reason: str) -> Inciden
             reason=reason.strip(),
             extra={"outcome": reason.strip()},
         )
-        leaders = list(
-            get_user_model().objects.filter(
-                is_active=True, role=Role.GROUP_LEADER, unit__programme_id=incident.programme_id
-            )
-        )
+        leaders = list(people_in_roles(incident.programme_id, Role.GROUP_LEADER))
         notify(
             recipients=_hq_commanders(incident.programme_id) + leaders,
             verb="stability.incident_escalated",

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from relocation.core import audit, workdays
 from relocation.core.notifications import notify
 from relocation.core.roles import Role
-from relocation.organisation.models import Programme, User
+from relocation.organisation.models import Programme
+from relocation.organisation.selectors import people_in_roles
 from relocation.supervision.models import Escalation, SupervisionNotice, Task, WarningLevel
 from relocation.supervision.notices import notice_issue
 from relocation.supervision.services import settings_for, task_url, unit_people
@@ -105,9 +106,9 @@ def scan_tasks(*, today: dt.date | None = None, programme: Programme | None = No
     today = today or timezone.localdate()
     result = ScanResult()
     programmes = [programme] if programme else list(Programme.objects.filter(is_active=True))
-    commanders = list(User.objects.filter(is_active=True, role=Role.HQ_COMMANDER))
-    group = list(User.objects.filter(is_active=True, role=Role.GROUP_LEADER))
     for prog in programmes:
+        commanders = list(people_in_roles(prog, Role.HQ_COMMANDER))
+        group = list(people_in_roles(prog, Role.GROUP_LEADER))
         conf = settings_for(prog)
         threshold = workdays.add_workdays(today, conf.yellow_workdays)
         open_tasks = Task.objects.filter(programme=prog, status__in=UNIT_OWES)

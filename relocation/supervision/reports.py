@@ -16,6 +16,7 @@ from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.notifications import notify
 from relocation.core.roles import Role, is_hq_editor
 from relocation.organisation.models import Programme, Unit
+from relocation.organisation.selectors import people_in_roles
 from relocation.supervision import permissions
 from relocation.supervision.models import (
     CoordinationProblem,
@@ -206,10 +207,8 @@ def report_submit(*, actor: Any, report: UnitReport) -> UnitReport:
         )
         urgent = list(report.problems.filter(is_urgent=True))
         if urgent:
-            from relocation.organisation.models import User
-
             notify(
-                recipients=User.objects.filter(is_active=True, role__in=[Role.HQ_COMMANDER, Role.HQ_STAFF]),
+                recipients=people_in_roles(report.programme_id, Role.HQ_COMMANDER, Role.HQ_STAFF),
                 verb="report.urgent_problem",
                 title=_("%(unit)s 提出紧急协调问题：%(title)s") % {"unit": report.unit, "title": urgent[0].title},
                 url=f"/supervision/reports/{report.pk}/",
@@ -298,11 +297,9 @@ def remind_reports(*, today: dt.date | None = None) -> int:
                     )
                 )
         elif today > period.due_on and missing:
-            from relocation.organisation.models import User
-
             sent += len(
                 notify(
-                    recipients=User.objects.filter(is_active=True, role=Role.HQ_STAFF),
+                    recipients=people_in_roles(programme, Role.HQ_STAFF),
                     verb="report.missing",
                     title=_("%(n)d 个单位未按时报送 %(start)s 至 %(end)s 工作信息")
                     % {"n": len(missing), "start": period.start, "end": period.end},

@@ -17,7 +17,8 @@ from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.notifications import notify
 from relocation.core.official_layout import official_date
 from relocation.core.roles import Role, is_hq_editor
-from relocation.organisation.models import Programme, Unit, User
+from relocation.organisation.models import Programme, Unit
+from relocation.organisation.selectors import people_in_roles
 from relocation.supervision.models import (
     Inspection,
     InspectionFinding,
@@ -61,7 +62,7 @@ def review_generate(*, actor: Any, programme: Programme, month: dt.date) -> Mont
             )
         if created:
             notify(
-                recipients=User.objects.filter(is_active=True, role__in=[Role.HQ_STAFF, Role.HQ_COMMANDER]),
+                recipients=people_in_roles(programme, Role.HQ_STAFF, Role.HQ_COMMANDER),
                 verb="supervision.review",
                 title=_("%(m)s 月度督办清单已生成，共 %(n)d 项") % {"m": month.strftime("%Y-%m"), "n": len(new)},
                 url=f"/supervision/reviews/{review.pk}/",
@@ -201,7 +202,7 @@ def inspection_report(*, actor: Any, inspection: Inspection, today: dt.date | No
             summary=_("专题督查报告 %(n)s 报协调小组") % {"n": number},
         )
         notify(
-            recipients=User.objects.filter(is_active=True, role=Role.GROUP_LEADER),
+            recipients=people_in_roles(inspection.programme_id, Role.GROUP_LEADER),
             verb="supervision.inspection_report",
             title=_("专题督查报告：%(t)s") % {"t": inspection.title},
             url=f"/supervision/inspections/{inspection.pk}/",

@@ -16,6 +16,7 @@ from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.notifications import notify
 from relocation.core.roles import Role, is_hq_editor
 from relocation.organisation.models import Programme, Unit, User
+from relocation.organisation.selectors import people_in_roles
 from relocation.supervision import permissions, task_sources
 from relocation.supervision.models import (
     SupervisionSettings,
@@ -270,7 +271,7 @@ def task_report_done(*, actor: Any, task: Task, note: str = "") -> Task:
             },
             action="task.reported_done",
         )
-        hq = list(User.objects.filter(is_active=True, role=Role.HQ_STAFF))
+        hq = list(people_in_roles(task.programme_id, Role.HQ_STAFF))
         if task.created_by is not None:
             hq.append(task.created_by)
         notify(

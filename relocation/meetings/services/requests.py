@@ -24,6 +24,7 @@ from relocation.meetings.models import (
 )
 from relocation.meetings.services.schedule import _require_hq, meeting_schedule_extra
 from relocation.organisation.models import Programme
+from relocation.organisation.selectors import people_in_roles
 
 
 def request_create(*, actor: Any, problem: str, details: str = "") -> MeetingRequest:
@@ -47,10 +48,8 @@ def request_create(*, actor: Any, problem: str, details: str = "") -> MeetingReq
             summary=_("%(unit)s申请专题会商：%(problem)s") % {"unit": actor.unit.name, "problem": request.problem},
             changes=audit.snapshot(request, ["unit", "problem"]),
         )
-        from django.contrib.auth import get_user_model
-
         notify(
-            recipients=get_user_model().objects.filter(is_active=True, role__in=[Role.HQ_COMMANDER, Role.HQ_STAFF]),
+            recipients=people_in_roles(request.programme_id, Role.HQ_COMMANDER, Role.HQ_STAFF),
             verb="meeting.requested",
             title=_("专题会商申请：%(problem)s") % {"problem": request.problem},
             body=actor.unit.name,
@@ -92,9 +91,7 @@ def requests_from_urgent_problems(*, programme: Programme) -> list[MeetingReques
                     changes=audit.snapshot(request, ["unit", "problem", "source_ref"]),
                 )
                 notify(
-                    recipients=get_user_model().objects.filter(
-                        is_active=True, role__in=[Role.HQ_COMMANDER, Role.HQ_STAFF]
-                    ),
+                    recipients=people_in_roles(programme, Role.HQ_COMMANDER, Role.HQ_STAFF),
                     verb="meeting.requested",
                     title=_("专题会商申请：%(problem)s") % {"problem": request.problem},
                     body=_("来自单位报送的紧急问题"),

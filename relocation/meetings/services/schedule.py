@@ -53,9 +53,9 @@ def _unit_people(units: Iterable[Unit]) -> list[Any]:
 
 
 def _group_leaders(programme: Programme) -> list[Any]:
-    from django.contrib.auth import get_user_model
+    from relocation.organisation.selectors import people_in_roles
 
-    return list(get_user_model().objects.filter(is_active=True, role=Role.GROUP_LEADER))
+    return list(people_in_roles(programme, Role.GROUP_LEADER))
 
 
 def _member_units(programme: Programme) -> list[Unit]:
