@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 
 from relocation.core import documents
 from relocation.core import official_layout as L
+from relocation.core.tests.test_official_layout import _east_asia
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted(
@@ -59,15 +60,6 @@ OFFICIAL_FACE = {
     "公文表格": L.FONTS["body"],
     "公文页码": L.FONTS["page_number"],
 }
-
-
-def _east_asia(style) -> str | None:
-    while style is not None:
-        fonts = style.element.find(qn("w:rPr") + "/" + qn("w:rFonts"))
-        if fonts is not None and fonts.get(qn("w:eastAsia")):
-            return fonts.get(qn("w:eastAsia"))
-        style = style.base_style
-    return None
 
 
 def _paragraphs(doc):
