@@ -176,17 +176,17 @@ def letter_document(letter: CommitmentLetter) -> bytes:
 
 TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
 SAMPLE_CONTEXT = {
-    "number": "虎B承诺〔2021〕1号",
-    "enterprise_name": "东莞市示例电镀有限公司",
+    "number": "示例承诺〔2021〕1号",
+    "enterprise_name": "示例电镀有限公司",
     "credit_code": "91441900000000000X",
     "legal_representative": "张三",
-    "address": "东莞市虎门镇",
+    "address": "示例市示例镇示例路1号",
     "committed_shutdown_on": "2021年12月31日",
     "committed_relocation_on": "2022年06月30日",
     "destination": "迁出本市",
     "obligations": DEFAULT_OBLIGATIONS,
     "programme_name": "示例项目",
-    "zone_name": "基地B区",
+    "zone_name": "示例区域",
     "date": "2021年07月01日",
 }
 

@@ -318,7 +318,7 @@ class EmergencyPlan(TimeStampedModel):
     title = models.CharField(_("预案名称"), max_length=200)
     scope = models.TextField(_("适用范围"))
     responsible_units = models.ManyToManyField(Unit, related_name="emergency_plans", verbose_name=_("责任单位"))
-    # One line per role: "现场处置组：虎门镇（分管副镇长）" — who is called on, by role not by name.
+    # One line per role: "现场处置组：属地镇（分管副镇长）" — who is called on, by role not by name.
     contact_roles = models.TextField(_("联络角色"), blank=True)
     version = models.PositiveIntegerField(default=1)
 

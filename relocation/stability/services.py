@@ -547,6 +547,18 @@ def report_rules() -> list[tuple[str, str, int]]:
     return [(v, str(label), hours.get(v, DEFAULT_REPORT_HOURS[Severity(v)])) for v, label in Severity.choices]
 
 
+def _hours_rule_put(model: Any, key: dict[str, str], hours: int, default: int) -> tuple[Any, int]:
+    """Set the hours of one row of a time-limit table (first-report or response limits),
+    locked; returns the row and the hours before (the default when there was no row)."""
+    rule = model.objects.select_for_update().filter(**key).first()
+    if rule is None:
+        return model.objects.create(**key, hours=hours), default
+    before = rule.hours
+    rule.hours = hours
+    rule.save(update_fields=["hours", "updated_at"])
+    return rule, before
+
+
 def report_rule_set(*, actor: Any, severity: str, hours: int) -> IncidentReportRule:
     """HQ sets the first-report limit of a severity. Applies to incidents
     recorded or re-graded from now on; deadlines already set stay."""
@@ -557,13 +569,9 @@ def report_rule_set(*, actor: Any, severity: str, hours: int) -> IncidentReportR
     if not 0 < hours <= 24 * 7:
         raise ServiceError(_("报告时限应在 1 至 168 小时之间。"), code="hours")
     with transaction.atomic():
-        rule = IncidentReportRule.objects.select_for_update().filter(severity=severity).first()
-        before = rule.hours if rule is not None else DEFAULT_REPORT_HOURS[Severity(severity)]
-        if rule is None:
-            rule = IncidentReportRule.objects.create(severity=severity, hours=hours)
-        else:
-            rule.hours = hours
-            rule.save(update_fields=["hours", "updated_at"])
+        rule, before = _hours_rule_put(
+            IncidentReportRule, {"severity": severity}, hours, DEFAULT_REPORT_HOURS[Severity(severity)]
+        )
         audit.record(
             actor=actor,
             action="stability.report_rule_set",
@@ -882,13 +890,9 @@ def response_rule_set(*, actor: Any, level: str, hours: int) -> OpinionResponseR
     if not 0 < hours <= 24 * 30:
         raise ServiceError(_("响应时限应在 1 至 720 小时之间。"), code="hours")
     with transaction.atomic():
-        rule = OpinionResponseRule.objects.select_for_update().filter(level=level).first()
-        before = rule.hours if rule is not None else DEFAULT_RESPONSE_HOURS[OpinionLevel(level)]
-        if rule is None:
-            rule = OpinionResponseRule.objects.create(level=level, hours=hours)
-        else:
-            rule.hours = hours
-            rule.save(update_fields=["hours", "updated_at"])
+        rule, before = _hours_rule_put(
+            OpinionResponseRule, {"level": level}, hours, DEFAULT_RESPONSE_HOURS[OpinionLevel(level)]
+        )
         audit.record(
             actor=actor,
             action="stability.response_rule_set",

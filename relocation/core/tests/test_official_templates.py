@@ -117,10 +117,19 @@ def test_page_numbers_sit_7_mm_below_the_text_area_in_the_page_number_face(fille
     assert filled.settings.odd_and_even_pages_header_footer
 
 
-def test_the_letterhead_when_there_is_one(filled):
-    paragraphs = filled.paragraphs
-    if paragraphs[0].style.name != "公文版头":
-        pytest.skip("a letter the enterprise signs has no authority's mark")
+# Letters the enterprise signs: no authority's mark, they open on their title.
+NO_MARK = {"commitment_letter"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_letterhead_of_an_authoritys_document(template):
+    paragraphs = Document(io.BytesIO(documents.render_docx(f"test.{template.stem}", template, CONTEXT))).paragraphs
+    if template.stem in NO_MARK:
+        assert paragraphs[0].style.name == "公文标题"
+        assert not any(p.style.name == "公文版头" for p in paragraphs)
+        return
+    assert paragraphs[0].style.name == "公文版头"
     mark = paragraphs[0].style.paragraph_format.space_before
     assert mark.pt * PT_MM == pytest.approx(L.AUTHORITY_GAP_MM, abs=0.1)
     assert [p.text for p in paragraphs[1:3]] == ["", ""]
