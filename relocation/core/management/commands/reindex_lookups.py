@@ -13,6 +13,7 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from relocation.core import audit, crypto
 from relocation.core.fields import EncryptedTextField
@@ -56,9 +57,9 @@ class Command(BaseCommand):
                 action="core.lookups_reindexed",
                 object_type="core.crypto",
                 object_id="field-keys",
-                object_repr="field keys",
+                object_repr=_("字段密钥"),
                 changes={k: [None, v] for k, v in counts.items()},
-                summary="lookup digests recomputed" + (", encrypted fields rewritten" if options["reencrypt"] else ""),
+                summary=_("重新计算查找摘要并以新密钥重新加密") if options["reencrypt"] else _("重新计算查找摘要"),
             )
         for name, n in counts.items():
             self.stdout.write(f"{name}: {n}")
