@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from relocation.core import audit
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.roles import UNIT_ROLES, Role, is_hq_editor, is_security_admin, is_system_admin
-from relocation.organisation import approvals, functions, programme_hooks
+from relocation.organisation import approvals, functions, password_checks, programme_hooks
 from relocation.organisation.models import (
     AssignedFunction,
     LiaisonAssignment,
@@ -508,8 +508,14 @@ def password_change(*, actor: Any, old_password: str, new_password: str) -> None
     sessions of the account end (Django ties sessions to the password hash)."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDeniedError(_("请先登录。"))
+    # A stolen session must not become an unlimited password oracle: after a few wrong
+    # current passwords the check itself pauses (a cache counter with a real-time expiry).
+    if password_checks.paused(actor):
+        raise ServiceError(_("原密码错误次数过多，请 %(m)d 分钟后再试。") % {"m": password_checks.PAUSE_MINUTES})
     if not actor.check_password(old_password):
+        password_checks.failed(actor)
         raise ServiceError(_("原密码不正确。"))
+    password_checks.clear(actor)
     if old_password == new_password:
         raise ServiceError(_("新密码不能与原密码相同。"))
     _validate_password(new_password, actor)
