@@ -1,4 +1,4 @@
-"""Encryption of personal data at rest (ID numbers, phones, bank accounts).
+"""Encryption of personal data at rest (ID numbers, phones, bank accounts, uploaded files).
 
 Fernet (AES-128-CBC + HMAC-SHA256) with keys derived from FIELD_ENCRYPTION_KEYS.
 The first key encrypts; every key decrypts, so keys can be rotated. A keyed
@@ -11,9 +11,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 from functools import lru_cache
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
 
@@ -39,6 +42,37 @@ def decrypt(token: str) -> str:
         return _fernet(_keys()).decrypt(token.encode()).decode()
     except InvalidToken as exc:
         raise ValueError("cannot decrypt field: wrong FIELD_ENCRYPTION_KEYS?") from exc
+
+
+# Uploaded files (ledgers with phones, ID cards, contracts): AES-256-GCM, which adds 28 bytes
+# instead of Fernet's base64 third, under a key derived from the same FIELD_ENCRYPTION_KEYS for
+# another purpose. The first key encrypts; decryption tries each, so rotation works as for fields.
+FILE_MAGIC = b"RHQ-FILE-AESGCM1"
+
+
+def _file_keys() -> list[AESGCM]:
+    return [AESGCM(_derive(k, b"file-encryption:")) for k in _keys()]
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    nonce = os.urandom(12)
+    return FILE_MAGIC + nonce + _file_keys()[0].encrypt(nonce, data, FILE_MAGIC)
+
+
+def is_encrypted_bytes(blob: bytes) -> bool:
+    return blob.startswith(FILE_MAGIC)
+
+
+def decrypt_bytes(blob: bytes) -> bytes:
+    if not is_encrypted_bytes(blob):
+        raise ValueError("not an encrypted file")
+    nonce, body = blob[len(FILE_MAGIC) : len(FILE_MAGIC) + 12], blob[len(FILE_MAGIC) + 12 :]
+    for key in _file_keys():
+        try:
+            return key.decrypt(nonce, body, FILE_MAGIC)
+        except InvalidTag:
+            continue
+    raise ValueError("cannot decrypt file: wrong FIELD_ENCRYPTION_KEYS?")
 
 
 def index_key() -> str:

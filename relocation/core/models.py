@@ -285,7 +285,9 @@ class OfficialCalendarDay(models.Model):
 
 class StoredFile(TimeStampedModel):
     """An uploaded file whose type, size and SHA-256 were checked on the way in;
-    the hash is checked again on every download."""
+    the hash (of the plaintext) is checked again on every download. The bytes on
+    disk are encrypted (core.crypto.encrypt_bytes): a copied media folder shows
+    no phone number of a ledger nor an ID card photo."""
 
     file = models.FileField(_("文件"), upload_to="uploads/%Y/%m/")
     original_name = models.CharField(_("原文件名"), max_length=255)
@@ -301,6 +303,8 @@ class StoredFile(TimeStampedModel):
     taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
     latitude = models.FloatField(_("纬度"), null=True, blank=True)
     longitude = models.FloatField(_("经度"), null=True, blank=True)
+    # Files stored before encryption at rest stay readable; `reindex_lookups --reencrypt` encrypts them.
+    encrypted = models.BooleanField(_("加密存储"), default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

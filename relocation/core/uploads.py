@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relocation.core import crypto
 from relocation.core.errors import ServiceError
 from relocation.core.models import StoredFile
 
@@ -142,8 +143,10 @@ def store_upload(
         taken_at=taken_at,
         latitude=lat,
         longitude=lon,
+        encrypted=True,
     )
-    stored.file.save(f"{digest[:16]}.{kind if kind != 'jpeg' else 'jpg'}", ContentFile(data), save=False)
+    extension = kind if kind != "jpeg" else "jpg"
+    stored.file.save(f"{digest[:16]}.{extension}.enc", ContentFile(crypto.encrypt_bytes(data)), save=False)
     stored.save()
     return stored
 
@@ -157,6 +160,11 @@ def open_verified(stored: StoredFile) -> bytes:
     """The file's bytes, after checking they still match the stored hash."""
     with stored.file.open("rb") as fh:
         data = fh.read()
+    if stored.encrypted:
+        try:
+            data = crypto.decrypt_bytes(data)
+        except ValueError as exc:  # altered on disk, or the key it was stored under is gone
+            raise TamperedFileError(_("文件校验失败：无法解密，可能已被篡改或密钥已更换。")) from exc
     if hashlib.sha256(data).hexdigest() != stored.sha256:
         raise TamperedFileError(_("文件校验失败：内容与上传时的哈希值不一致，可能已被篡改。"))
     return data

@@ -1,7 +1,8 @@
 """`manage.py reindex_lookups [--reencrypt]`: after a change of FIELD_INDEX_KEY,
 recompute every registered lookup digest (ID-number search and duplicate checks)
 from the decrypted value; with --reencrypt, also rewrite every encrypted field
-under the first of FIELD_ENCRYPTION_KEYS, so an old key can then be removed.
+under the first of FIELD_ENCRYPTION_KEYS, and every uploaded file (those stored
+before encryption at rest included), so an old key can then be removed.
 
 Portal query codes are kept only as digests and cannot be recomputed: after a
 change of the index key, codes issued before no longer open their report."""
@@ -19,6 +20,30 @@ from relocation.core import audit, crypto
 from relocation.core.fields import EncryptedTextField
 
 BATCH = 500
+
+
+def _reencrypt_files() -> int:
+    """Each file is written anew under the first key and its row pointed at it; the
+    old files are deleted only once the transaction commits, so a failure half-way
+    leaves every row pointing at a file it can still read."""
+    from django.core.files.base import ContentFile
+
+    from relocation.core.models import StoredFile
+    from relocation.core.uploads import open_verified
+
+    replaced: list[tuple[Any, str]] = []
+    n = 0
+    for stored in StoredFile.objects.iterator(chunk_size=BATCH):
+        data = open_verified(stored)  # refuses a tampered file: better stop than re-sign it
+        old_name = stored.file.name
+        base = old_name.rsplit("/", 1)[-1].removesuffix(".enc")
+        stored.file.save(f"{base}.enc", ContentFile(crypto.encrypt_bytes(data)), save=False)
+        stored.encrypted = True
+        stored.save(update_fields=["file", "encrypted", "updated_at"])
+        replaced.append((stored.file.storage, old_name))
+        n += 1
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in replaced])
+    return n
 
 
 class Command(BaseCommand):
@@ -52,6 +77,7 @@ class Command(BaseCommand):
                     # Saving runs get_prep_value: each value is encrypted again under the first key.
                     model._base_manager.bulk_update(objs, fields, batch_size=BATCH)
                     counts[f"{model._meta.label} (re-encrypted)"] = len(objs)
+                counts["core.StoredFile (re-encrypted files)"] = _reencrypt_files()
             audit.record(
                 actor=None,
                 action="core.lookups_reindexed",
