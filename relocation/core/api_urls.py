@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
 from relocation.core import api
+from relocation.core.api_router import ApiRouter
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("audit-events", api.AuditEventViewSet, basename="audit-event")
 router.register("undelivered-notifications", api.UndeliveredNotificationViewSet, basename="undelivered-notification")
 urlpatterns = [

@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
+from relocation.core.api_router import ApiRouter
 from relocation.enforcement import api
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("domains", api.DomainViewSet, basename="enforcement-domain")
 router.register("checklist-items", api.ChecklistItemViewSet, basename="enforcement-checklist-item")
 router.register("legal-bases", api.LegalBasisViewSet, basename="enforcement-legal-basis")

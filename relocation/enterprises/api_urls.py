@@ -1,8 +1,7 @@
-from rest_framework.routers import DefaultRouter
-
+from relocation.core.api_router import ApiRouter
 from relocation.enterprises import api
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("enterprises", api.EnterpriseViewSet, basename="enterprise")
 router.register("visits", api.VisitViewSet, basename="visit")
 router.register("categories", api.CategoryViewSet, basename="category")

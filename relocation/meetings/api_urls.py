@@ -1,8 +1,7 @@
-from rest_framework.routers import DefaultRouter
-
+from relocation.core.api_router import ApiRouter
 from relocation.meetings import api
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("meetings", api.MeetingViewSet, basename="meeting")
 router.register("requests", api.MeetingRequestViewSet, basename="meeting-request")
 urlpatterns = router.urls

@@ -1,8 +1,7 @@
-from rest_framework.routers import DefaultRouter
-
+from relocation.core.api_router import ApiRouter
 from relocation.monitoring import api
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("alerts", api.AlertViewSet, basename="alert")
 router.register("points", api.PointViewSet, basename="point")
 router.register("measurements", api.MeasurementViewSet, basename="measurement")

@@ -1,8 +1,7 @@
-from rest_framework.routers import DefaultRouter
-
+from relocation.core.api_router import ApiRouter
 from relocation.organisation import api, approval_api
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("units", api.UnitViewSet, basename="unit")
 router.register("people", api.PersonViewSet, basename="person")
 router.register("memberships", api.MembershipViewSet, basename="membership")

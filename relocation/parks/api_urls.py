@@ -1,8 +1,7 @@
-from rest_framework.routers import DefaultRouter
-
+from relocation.core.api_router import ApiRouter
 from relocation.parks import api
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("parks", api.ParkViewSet, basename="park")
 router.register("factories", api.FactoryViewSet, basename="factory")
 router.register("facilities", api.FacilityViewSet, basename="facility")

@@ -1,9 +1,9 @@
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
 
+from relocation.core.api_router import ApiRouter
 from relocation.portal import api
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("inquiries", api.InquiryViewSet, basename="inquiry")
 
 # Anonymous endpoints: core.middleware lets the `public` namespace through.

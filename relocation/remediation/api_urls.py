@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
+from relocation.core.api_router import ApiRouter
 from relocation.remediation import api
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("sites", api.SiteViewSet, basename="site")
 router.register("results", api.SamplingResultViewSet, basename="result")
 router.register("obligations", api.ObligationViewSet, basename="obligation")

@@ -1,7 +1,6 @@
-from rest_framework.routers import DefaultRouter
-
+from relocation.core.api_router import ApiRouter
 from relocation.reporting import api
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("bulletins", api.BulletinViewSet, basename="bulletin")
 urlpatterns = router.urls

@@ -1,8 +1,7 @@
-from rest_framework.routers import DefaultRouter
-
+from relocation.core.api_router import ApiRouter
 from relocation.stability import api
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("risks", api.RiskViewSet, basename="stability-risk")
 router.register("incidents", api.IncidentViewSet, basename="stability-incident")
 router.register("opinion", api.OpinionViewSet, basename="stability-opinion")

@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
+from relocation.core.api_router import ApiRouter
 from relocation.supervision import api
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("tasks", api.TaskViewSet, basename="task")
 router.register("reports", api.UnitReportViewSet, basename="unit-report")
 router.register("problems", api.CoordinationProblemViewSet, basename="coordination-problem")

@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
+from relocation.core.api_router import ApiRouter
 from relocation.workers import api
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("workers", api.WorkerViewSet, basename="worker")
 router.register("cases", api.LabourCaseViewSet, basename="labour-case")
 router.register("activities", api.PlacementActivityViewSet, basename="placement-activity")
