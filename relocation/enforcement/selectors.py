@@ -38,6 +38,7 @@ from relocation.enforcement.models import (
 )
 from relocation.enterprises.models import Enterprise
 from relocation.organisation.models import Programme, User
+from relocation.organisation.selectors import programme_for
 
 # Newest rows per section of the enterprise file; the full lists are one click away.
 FILE_LIMIT = 20
@@ -51,10 +52,10 @@ def can_read(user: Any) -> bool:
 
 
 def _programme_filter(user: Any) -> dict[str, Any]:
-    unit = getattr(user, "unit", None)
-    if unit is not None and unit.programme_id:
-        return {"programme_id": unit.programme_id}
-    return {}
+    """The user's programme (an installation-wide account's choice included);
+    without one, nothing: never every programme's records."""
+    programme = programme_for(user)
+    return {"programme_id": programme.pk if programme is not None else None}
 
 
 def scoped(qs: QuerySet, user: Any) -> QuerySet:

@@ -38,6 +38,7 @@ from relocation.enforcement.models import (
 )
 from relocation.enterprises.models import Enterprise
 from relocation.organisation.models import User
+from relocation.organisation.selectors import programme_for
 
 PAGE_SIZE = 25
 MULTI_FIELDS = {"inspectors"}
@@ -49,8 +50,9 @@ def _require_reader(request: HttpRequest) -> None:
 
 
 def _programme_id(request: HttpRequest) -> int | None:
-    unit = getattr(request.user, "unit", None)
-    return unit.programme_id if unit is not None else None
+    """The programme the user works in (an installation-wide account's choice included)."""
+    programme = programme_for(request.user)
+    return programme.pk if programme is not None else None
 
 
 def queue(request: HttpRequest) -> HttpResponse:
@@ -80,11 +82,7 @@ def operation_create(request: HttpRequest) -> HttpResponse:
     if not is_hq_editor(request.user):
         raise PermissionDenied
     teams = selectors.teams_for_user(request.user).filter(is_active=True)
-    enterprises = (
-        Enterprise.objects.filter(programme_id=_programme_id(request))
-        if _programme_id(request)
-        else Enterprise.objects.all()
-    )
+    enterprises = Enterprise.objects.filter(programme_id=_programme_id(request))
     form = OperationForm(request.POST or None, teams=teams, enterprises=enterprises)
     if request.method == "POST" and form.is_valid():
         programme = form.cleaned_data["teams"][0].programme
@@ -570,9 +568,10 @@ def configuration(request: HttpRequest) -> HttpResponse:
     domains = selectors.domains_for_user(request.user).prefetch_related("checklist_items", "legal_bases", "co_units")
     teams = selectors.teams_for_user(request.user).prefetch_related("members")
     pid = _programme_id(request)
-    users = User.objects.filter(is_active=True, role__in=["inspector", "unit_leader", "unit_liaison"])
-    if pid:
-        users = users.filter(unit__programme_id=pid)
+    # Only the people of this programme's units may join its teams.
+    users = User.objects.filter(
+        is_active=True, role__in=["inspector", "unit_leader", "unit_liaison"], unit__programme_id=pid
+    )
     can_edit = is_hq_editor(request.user)
     forms_ = {
         "team": TeamForm(domains=domains, users=users.order_by("unit__order", "display_name")),
@@ -610,10 +609,8 @@ def configuration(request: HttpRequest) -> HttpResponse:
         {
             "domains": domains,
             "teams": teams,
-            "ladder": EscalationStep.objects.filter(programme_id=pid) if pid else EscalationStep.objects.all(),
-            "rule": RepeatOffenderRule.objects.filter(programme_id=pid).first()
-            if pid
-            else RepeatOffenderRule.objects.first(),
+            "ladder": EscalationStep.objects.filter(programme_id=pid),
+            "rule": RepeatOffenderRule.objects.filter(programme_id=pid).first(),
             "can_edit": can_edit,
             "forms": forms_,
         },

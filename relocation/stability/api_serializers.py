@@ -205,7 +205,7 @@ class TextSerializer(serializers.Serializer):
 
 class OpinionSerializer(ScopedModelSerializer):
     """A public-opinion event (舆情). Leave `owner_unit` out for the default
-    (宣传部门; 市委台港澳办 for an enterprise with HK/Macao/Taiwan capital).
+    (宣传部门; 台港澳办 for an enterprise with HK/Macao/Taiwan capital).
     `response_due_at` follows from the level; `overdue` is true while an open
     event is past it."""
 

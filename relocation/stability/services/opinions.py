@@ -44,7 +44,7 @@ from relocation.stability.services.time_limits import response_hours
 
 def default_owner(programme: Programme, enterprise: Any = None) -> tuple[Unit | None, list[Unit]]:
     """Who handles an opinion event by default: the propaganda department; for
-    an enterprise with Hong Kong, Macao or Taiwan capital, 市委台港澳办 with
+    an enterprise with Hong Kong, Macao or Taiwan capital, 台港澳办 with
     propaganda as co-unit (the plan gives 台港澳办 the 舆情应对化解 of those)."""
     propaganda = _unit_by_function(programme.pk, PROPAGANDA_FUNCTION)
     if is_cross_strait(enterprise):
