@@ -63,7 +63,45 @@ def _as_limit(row: LimitRow) -> Limit | None:
     )
 
 
-def applicable_limits(point: MonitoringPoint) -> dict[str, Limit]:
+# Cached limits per point (shared by the processes when the cache is Redis). An
+# entry is right while both hold: the point's settings it was computed for are the
+# point's settings now (the key's fingerprint), and no standard or limit row was
+# written since (the LimitsVersion the database triggers change). The expiry only
+# bounds what stale entries cost in memory.
+CACHE_SECONDS = 3600
+_CACHE_PREFIX = "monitoring:limits"
+
+
+def _fingerprint(point: MonitoringPoint) -> tuple:
+    return (point.standard_id, point.table, point.outlet_kind, point.discharge_mode, point.enterprise_id)
+
+
+def limits_version() -> int:
+    """The current version of the standards and limit rows (one query)."""
+    from relocation.monitoring.models import LimitsVersion
+
+    return LimitsVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def applicable_limits(point: MonitoringPoint, *, version: int | None = None) -> dict[str, Limit]:
+    """The limits that apply to `point`, from the cache when still right: one
+    query (the version) on a hit, none when the caller passes `version` for a
+    whole run (read it once with `limits_version()`)."""
+    from django.core.cache import cache
+
+    if version is None:
+        version = limits_version()
+    key = f"{_CACHE_PREFIX}:{point.pk}:{version}"
+    fingerprint = _fingerprint(point)
+    cached = cache.get(key)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    result = _compute(point)
+    cache.set(key, (fingerprint, result), CACHE_SECONDS)
+    return result
+
+
+def _compute(point: MonitoringPoint) -> dict[str, Limit]:
     rows = []
     if point.standard_id:
         rows += list(
