@@ -42,8 +42,9 @@ class LeaseForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = enterprises
         self.fields["community_unit"].queryset = communities
-        if communities is not None and len(communities) == 1:
-            self.fields["community_unit"].initial = communities[0].pk
+        only = list(communities[:2]) if communities is not None else []
+        if len(only) == 1:
+            self.fields["community_unit"].initial = only[0].pk
 
 
 class NoticeForm(StyledForm):

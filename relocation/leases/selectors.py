@@ -78,7 +78,7 @@ def filter_leases(qs: QuerySet[Lease], params: dict[str, str]) -> QuerySet[Lease
             | Q(enterprise__name__icontains=text)
         )
     if params.get("disputed") == "1":
-        qs = qs.filter(disputes__resolved_on__isnull=True).distinct()
+        qs = qs.filter(pk__in=LeaseDispute.objects.filter(resolved_on__isnull=True).values("lease_id"))
     if params.get("refund_overdue") == "1":
         qs = qs.filter(status=LeaseStatus.NOTICE_ISSUED, deposit__gt=0, notice__refund_due_on__lt=timezone.localdate())
     return qs

@@ -127,7 +127,7 @@ def lease_create(request: HttpRequest) -> HttpResponse:
             communities = communities.filter(pk=user.unit_id)
         else:
             enterprises = enterprises.filter(territorial_unit_id=user.unit_id)
-    form = forms.LeaseForm(request.POST or None, enterprises=enterprises, communities=list(communities))
+    form = forms.LeaseForm(request.POST or None, enterprises=enterprises, communities=communities)
     lease = _save(
         request,
         form,
