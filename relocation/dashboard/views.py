@@ -12,7 +12,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from relocation.core import map_layers
 from relocation.dashboard import base_layer, figures, history, layer, panels, risks, selectors
 from relocation.enterprises.lifecycle_models import Batch
 from relocation.enterprises.models import CapitalBackground, Category, Industry, LifecycleStatus
@@ -201,8 +203,10 @@ def _page_context(request: HttpRequest, result: dict[str, Any], *, wall: bool) -
         ],
         "overdue_tasks": data["overdue_tasks"],
         "base_url": reverse("dashboard:base"),
+        "layers_url": reverse("dashboard:layers"),
         "tiles": _tile_sources(),
         "refresh_seconds": 60 if wall else 0,
+        "labels": {"actual": _("实际剩余"), "plan": _("计划剩余")},
     }
     return {
         "programme": programme,
@@ -242,6 +246,18 @@ def map_json(request: HttpRequest) -> HttpResponse:
         return HttpResponse(text, content_type="application/json")
     data = layer.layer(map_points(result))
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+
+
+def layers_json(request: HttpRequest) -> JsonResponse:
+    """The layers other apps add to the battle map (core.map_layers): workers,
+    the public channel, contaminated sites, stability, alerts, each read
+    through its own app's scoped selectors, with its headline figures."""
+    programme, _params, _as_of = _context(request)
+    return JsonResponse(
+        {"layers": map_layers.collect(request.user, programme)},
+        encoder=DjangoJSONEncoder,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def base_json(request: HttpRequest) -> HttpResponse:
