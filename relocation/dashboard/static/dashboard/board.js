@@ -196,7 +196,9 @@
       L.circleMarker(ll, { radius: 8, color: p.alarm ? "#dc3545" : "#198754", fillColor: "#fff", fillOpacity: 1, weight: 3 })
         .bindTooltip(text(p.name), { permanent: true, direction: "right", className: "park-label" }).addTo(city);
     });
-    city.fitBounds(L.latLngBounds(pts).pad(0.2), { animate: false });
+    // One point (no park yet) has no extent: show the zone at city scale instead.
+    window.cityPoints = L.latLngBounds(pts);
+    if (pts.length > 1) { city.fitBounds(window.cityPoints.pad(0.2), { animate: false }); } else { city.setView(zoneLatLng, 10); }
   }
 
   // --- charts ---------------------------------------------------------------
@@ -218,7 +220,7 @@
   });
   chart("chart-burndown", {
     tooltip: { trigger: "axis" },
-    legend: { data: [labels.actual, labels.plan], textStyle: { color: textColour } },
+    legend: { top: 0, data: [labels.actual, labels.plan], textStyle: { color: textColour } },
     grid: { left: 40, right: 20, top: 30, bottom: 30 },
     xAxis: { type: "category", data: data.burn_down.labels, axisLabel: { color: textColour } },
     yAxis: { type: "value", axisLabel: { color: textColour } },
@@ -248,7 +250,14 @@
   }
   var base = getJSON(data.base_url).then(function (geojson) {
     window.baseLayerDrawn = drawBase(map, geojson, true);
-    if (window.cityMap) { drawBase(window.cityMap, geojson, false); }
+    if (window.cityMap) {
+      drawBase(window.cityMap, geojson, false);
+      // The city's outline frames the parks' map when the package knows the city.
+      var outline = geojson.features.filter(function (f) { return f.properties.kind === "city"; });
+      if (outline.length) {
+        window.cityMap.fitBounds(L.geoJSON(outline[0]).getBounds().extend(window.cityPoints), { animate: false });
+      }
+    }
   }).catch(function () { window.baseLayerDrawn = 0; });
   var enterprises = getJSON(data.map_url).then(drawEnterprises);
   var work = getJSON(data.layers_url).then(drawWorkLayers).catch(function () { window.workLayers = []; });
