@@ -61,11 +61,20 @@ def _configuration_fill(*, actor: Any, programme: Programme) -> None:
                 continue
             created += 1
             domain.co_units.set([u for f in spec["co"] if (u := unit_with_function(programme, f)) is not None])
-            ChecklistItem.objects.bulk_create(
-                [ChecklistItem(domain=domain, text=t, order=i) for i, t in enumerate(spec["checklist"])]
-            )
-            LegalBasis.objects.bulk_create(
+            bases = LegalBasis.objects.bulk_create(
                 [LegalBasis(domain=domain, law=law, article=art, summary=s) for law, art, s in spec["bases"]]
+            )
+            by_article = {(b.law, b.article): b for b in bases}
+            ChecklistItem.objects.bulk_create(
+                [
+                    ChecklistItem(
+                        domain=domain,
+                        text=t,
+                        order=i,
+                        legal_basis=by_article.get(defaults.CHECKLIST_BASES.get((spec["code"], t), ("", ""))),
+                    )
+                    for i, t in enumerate(spec["checklist"])
+                ]
             )
         for level, kind, days in defaults.LADDER:
             EscalationStep.objects.get_or_create(
