@@ -165,6 +165,15 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
 def follow_up_perform(request: HttpRequest, pk: int) -> HttpResponse:
     """Complete a scheduled re-inspection (回头看) from the team queue."""
     _require_reader(request)
+    if request.method == "POST" and request.headers.get(QUEUE_HEADER) == "1":
+        # The queue resends: a re-inspection this phone already recorded answers as recorded;
+        # one someone else completed meanwhile is refused with the reason, not a missing page.
+        done = services.inspection_by_client_key(actor=request.user, client_key=request.POST.get("client_key", ""))
+        if done is not None:
+            return _queue_answer(url=reverse("enforcement:inspection_detail", args=[done.pk]))
+        visible = selectors.inspections_for_user(request.user).filter(pk=pk).first()
+        if visible is not None and visible.status != InspectionStatus.SCHEDULED:
+            return _queue_answer(errors=[_("该复查已由他人提交，本条记录未保存。")], status=409)
     follow_up = get_object_or_404(
         selectors.inspections_for_user(request.user).filter(status=InspectionStatus.SCHEDULED), pk=pk
     )
