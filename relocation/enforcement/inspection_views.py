@@ -44,7 +44,6 @@ def queue_labels() -> dict[str, str]:
         "discard": _("放弃"),
         "retry": _("重试"),
         "open": _("查看"),
-        "photos": _("张照片"),
         "confirm_discard": _("确定放弃这条检查记录？本机保存的内容和照片将被删除。"),
         "editing": _("正在修改被退回的检查记录，修改后重新提交。"),
     }

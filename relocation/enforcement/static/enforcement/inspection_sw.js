@@ -60,6 +60,6 @@ self.addEventListener("fetch", function (event) {
     }
     return response;
   }, function () {
-    return caches.match(cacheKey(url)).then(function (kept) { return kept || Response.error(); });
+    return caches.match(cacheKey(url), { ignoreVary: true }).then(function (kept) { return kept || Response.error(); });
   }));
 });
