@@ -28,7 +28,8 @@ def programme_setup(request: HttpRequest) -> HttpResponse:
     checked = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        config, problems = programme_check.parse(form.raw())
+        raw = form.raw()  # read once: an upload is a stream
+        config, problems = programme_check.parse(raw)
         if not problems:
             problems = services.programme_check_file(config)
         if problems:
@@ -45,7 +46,7 @@ def programme_setup(request: HttpRequest) -> HttpResponse:
             existing = Programme.objects.filter(code=config["code"]).first()
             checked = {"config": config, "existing": existing, "units": len(config.get("units", []))}
             # Keep the checked content in the form, so that 'load' sends the same file.
-            form = ProgrammeFileForm(initial={"text": _as_text(form.raw())})
+            form = ProgrammeFileForm(initial={"text": _as_text(raw)})
     elif request.method == "POST":
         status = 400
     return render(

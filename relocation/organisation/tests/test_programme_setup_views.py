@@ -51,6 +51,16 @@ def test_the_system_admin_checks_a_pasted_file_then_loads_it(client, system_admi
     assert event.actor_id == system_admin.pk
 
 
+def test_a_checked_upload_is_kept_in_the_form_for_loading(client, system_admin):
+    verified_login(client, system_admin)
+    upload = SimpleUploadedFile("zone.json", _text().encode(), "application/json")
+    checked = client.post(reverse("organisation:setup"), {"file": upload, "action": "check"})
+    body = checked.content.decode()
+    assert checked.status_code == 200 and 'id="setup-checked"' in body
+    assert "minimal-test-zone" in body  # the file's content now sits in the text area
+    assert not Programme.objects.exists()
+
+
 def test_an_uploaded_file_with_problems_shows_every_problem_and_loads_nothing(client, system_admin):
     verified_login(client, system_admin)
     config = json.loads(_text())
