@@ -12,6 +12,7 @@ here first; loading a file with problems writes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -121,6 +122,22 @@ class _Collector:
             self.add(where or key, _("%(key)s 应为列表（[…]）。") % {"key": key})
             return []
         return value
+
+
+def parse(raw: bytes | str) -> tuple[Any, list[Problem]]:
+    """The file's content as data, or the reason it is not JSON (an upload or a paste)."""
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError:
+        return None, [Problem("", _("文件不是 UTF-8 编码的文本。"))]
+    if not text.strip():
+        return None, [Problem("", _("请上传项目配置文件或粘贴其内容。"))]
+    try:
+        return json.loads(text), []
+    except json.JSONDecodeError as exc:
+        return None, [
+            Problem("", _("不是有效的 JSON（第 %(line)s 行第 %(col)s 列）。") % {"line": exc.lineno, "col": exc.colno})
+        ]
 
 
 def problems(config: Any) -> list[Problem]:
