@@ -145,3 +145,18 @@ def test_the_configuration_page_lists_only_the_chosen_programmes_people(jianghai
     assert {d.programme_id for d in response.context["domains"]} == {programme.pk}
     assert {s.programme_id for s in response.context["ladder"]} == {programme.pk}
     assert response.context["rule"].programme_id == programme.pk
+
+
+def test_the_utility_cut_letter_is_addressed_to_the_programmes_own_supply_units(team_and_violation):
+    import io
+
+    from docx import Document
+
+    from relocation.enforcement.models import EnforcementDocument
+
+    _team, violation, one, two = team_and_violation
+    cut = services.measure_issue(actor=one, violation=violation, kind="utility_cut", content="停止生产供水供电")
+    services.measure_approve(actor=two, measure=cut)
+    letter = EnforcementDocument.objects.get(measure=cut)
+    text = [p.text for p in Document(io.BytesIO(letter.content)).paragraphs]
+    assert "江海水务集团、江海供电局：" in text

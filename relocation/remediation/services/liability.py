@@ -47,7 +47,7 @@ def liability_determine(
 ) -> Liability:
     """Name the responsible party (谁污染、谁治理). A successor or a land user
     is liable only with a written basis (why the polluter cannot answer)."""
-    _require(permissions.can_determine_liability(actor), _("只有指挥部或生态环境部门可以认定责任主体。"))
+    permissions.require_liability_right(actor, _("只有指挥部或%(unit)s可以认定责任主体。"))
     if basis not in LiabilityBasis.values:
         raise ServiceError(_("认定依据无效。"))
     party_name = (party_name or (enterprise.name if enterprise else "")).strip()
@@ -97,7 +97,7 @@ def obligation_create(
     amount: Decimal | None = None,
 ) -> Obligation:
     """Set what the responsible party must do by when; compensation needs an amount."""
-    _require(permissions.can_determine_liability(actor), _("只有指挥部或生态环境部门可以设定责任义务。"))
+    permissions.require_liability_right(actor, _("只有指挥部或%(unit)s可以设定责任义务。"))
     if kind not in ObligationKind.values:
         raise ServiceError(_("义务类型无效。"))
     if not description.strip():
@@ -133,7 +133,7 @@ def obligation_update(
     *, actor: Any, obligation: Obligation, expected_version: int, description: str, due_on: dt.date, amount: Any
 ) -> Obligation:
     """Change an open obligation's content, deadline or amount (version-checked)."""
-    _require(permissions.can_determine_liability(actor), _("只有指挥部或生态环境部门可以修改责任义务。"))
+    permissions.require_liability_right(actor, _("只有指挥部或%(unit)s可以修改责任义务。"))
     if obligation.status != ObligationStatus.OPEN:
         raise ServiceError(_("只能修改履行中的义务。"))
     if obligation.kind == ObligationKind.COMPENSATION and (amount is None or amount <= 0):
@@ -204,7 +204,7 @@ def obligation_fulfil(*, actor: Any, obligation: Obligation, reason: str) -> Obl
 
 
 def obligation_cancel(*, actor: Any, obligation: Obligation, reason: str) -> Obligation:
-    _require(permissions.can_determine_liability(actor), _("只有指挥部或生态环境部门可以撤销责任义务。"))
+    permissions.require_liability_right(actor, _("只有指挥部或%(unit)s可以撤销责任义务。"))
     if not reason.strip():
         raise ServiceError(_("请填写撤销理由。"))
     return _move_obligation(
@@ -324,7 +324,7 @@ def obligation_escalate(*, actor: Any, obligation: Obligation, today: dt.date | 
     from relocation.supervision.services import task_create
 
     if actor is not None:
-        _require(permissions.can_determine_liability(actor), _("只有指挥部或生态环境部门可以督办。"))
+        permissions.require_liability_right(actor, _("只有指挥部或%(unit)s可以督办。"))
     today = today or timezone.localdate()
     if obligation.status != ObligationStatus.OPEN or obligation.due_on >= today:
         raise ServiceError(_("只有逾期未履行的义务可以督办。"))
