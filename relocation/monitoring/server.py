@@ -162,6 +162,7 @@ class Hj212Server:
         writers: int = 1,
         refresh_seconds: float = 30.0,
         idle_timeout: float = 600.0,
+        stored_memory: int = 200_000,
     ) -> None:
         self.load_directory = load_directory
         self.store = store
@@ -195,6 +196,11 @@ class Hj212Server:
         # (point, CN, DataTime) of frames queued, not yet stored -> the resends of the same
         # frame that arrived meanwhile (connection, parts, variant): answered with it, not stored twice.
         self._pending: dict[tuple, list[tuple[DeviceConnection, list[Frame], str]]] = {}
+        # The same keys of the frames this process stored last (oldest first): a resend that
+        # arrives after its frame was stored (the answer was on its way) is answered at once.
+        self._stored: set[tuple] = set()
+        self._stored_order: deque[tuple] = deque()
+        self.stored_memory = stored_memory
         self.now = 0.0  # the loop's clock, ticked each second (cheaper than asking per packet)
 
     # -- lifecycle -------------------------------------------------------
@@ -363,6 +369,13 @@ class Hj212Server:
             connection.flush_answers()
             return
         key = (point.id, cn, whole.data_time)
+        if key in self._stored:
+            # Stored already (storage would drop the rows as doubles; the COPY would meet
+            # the unique key and send this and the next batches down the merge path).
+            stats["resends_answered"] += 1
+            self._answer(connection, parts, variant)
+            connection.flush_answers()
+            return
         waiting = self._pending.get(key)
         if waiting is not None:
             # A resend (the answer was late) of a frame still waiting for storage: answer
@@ -496,12 +509,17 @@ class Hj212Server:
             pending = self._pending
             if ok:
                 touched = set()
+                stored, order = self._stored, self._stored_order
                 for connection, parts, _, variant, key in batch:
                     if self._answer(connection, parts, variant) or connection.commands:
                         touched.add(connection)
+                    stored.add(key)
+                    order.append(key)
                     for other, other_parts, other_variant in pending.pop(key, ()):
                         self._answer(other, other_parts, other_variant)
                         touched.add(other)
+                while len(order) > self.stored_memory:
+                    stored.discard(order.popleft())
                 for connection in touched:
                     connection.flush_answers()
             else:
