@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.roles import is_hq_editor
+from relocation.core.spreadsheets import export_table, wants_export
 from relocation.enterprises.selectors import enterprises_for_user
 from relocation.organisation.selectors import programme_for
-from relocation.stability import forms, permissions, selectors, services
+from relocation.stability import exports, forms, permissions, selectors, services
 from relocation.stability.models import (
     IncidentKind,
     IncidentStatus,
@@ -151,6 +152,8 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level", "")
     if level in RiskLevel.values:
         qs = qs.filter(level=level)
+    if wants_export(request):
+        return export_table(_("稳定风险研判"), exports.RISK_COLUMNS, exports.risk_rows(qs))
     today = timezone.localdate()
     page = _page(request, qs)
     return render(
@@ -254,6 +257,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     if kind in IncidentKind.values:
         qs = qs.filter(kind=kind)
+    if wants_export(request):
+        return export_table(_("维稳事件"), exports.INCIDENT_COLUMNS, qs)
     page = _page(request, qs)
     return render(
         request,
@@ -420,6 +425,8 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(level=level)
     if overdue:
         qs = qs.filter(overdue=True)
+    if wants_export(request):
+        return export_table(_("舆情处置"), exports.OPINION_COLUMNS, qs)
     page = _page(request, qs)
     return render(
         request,
