@@ -46,7 +46,7 @@ class ChecklistItemSerializer(ScopedModelSerializer):
 
     class Meta:
         model = ChecklistItem
-        fields = ["id", "domain", "text", "order", "is_active"]
+        fields = ["id", "domain", "text", "order", "is_active", "legal_basis"]
 
 
 class LegalBasisSerializer(ScopedModelSerializer):
