@@ -173,3 +173,24 @@ def test_hq_gives_a_checklist_item_its_article_within_the_domain(client, hq_staf
             instance=ChecklistItem(),
             data={"domain": domain, "text": "再一事项", "legal_basis": foreign},
         )
+
+
+def test_the_api_takes_the_same_key(inspector, inspector2, team, enterprise):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_login(inspector)
+    body = {
+        "enterprise": enterprise.pk,
+        "team": team.pk,
+        "inspectors": [inspector.pk, inspector2.pk],
+        "findings": "暗管",
+        "representative_name": "王经理",
+        "representative_signed": True,
+        "client_key": "api-key-1",
+    }
+    first = api.post("/api/enforcement/inspections/", body, format="json")
+    again = api.post("/api/enforcement/inspections/", body, format="json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert Inspection.objects.count() == 1
