@@ -123,6 +123,12 @@ class ChecklistItem(TimeStampedModel):
     def __str__(self) -> str:
         return self.text
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.legal_basis_id and self.legal_basis.domain_id != self.domain_id:
+            raise ValidationError({"legal_basis": _("法律依据须属于本检查事项的执法领域。")})
+
 
 class LegalBasis(TimeStampedModel):
     domain = models.ForeignKey(

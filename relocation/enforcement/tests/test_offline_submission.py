@@ -154,3 +154,43 @@ def test_an_item_not_marked_as_a_problem_proposes_nothing(inspector, record, dom
             actor=inspector, inspection=inspection, domain=domain, description="x", checklist_item=problem_item
         )
     assert not Violation.objects.exists()
+
+
+def test_hq_gives_a_checklist_item_its_article_within_the_domain(client, hq_staff, domain, config):
+    from relocation.enforcement.models import LegalBasis
+
+    basis = LegalBasis.objects.filter(domain=domain).last()
+    foreign = LegalBasis.objects.exclude(domain=domain).filter(domain__programme=config).first()
+    client.force_login(hq_staff)
+    url = reverse("enforcement:configuration")
+    client.post(url, {"form": "checklist", "domain": domain.pk, "text": "雨污分流是否到位", "legal_basis": basis.pk})
+    assert ChecklistItem.objects.get(text="雨污分流是否到位").legal_basis == basis
+    client.post(url, {"form": "checklist", "domain": domain.pk, "text": "另一事项", "legal_basis": foreign.pk})
+    assert not ChecklistItem.objects.filter(text="另一事项").exists()
+    with pytest.raises(ServiceError):
+        services.configuration_save(
+            actor=hq_staff,
+            instance=ChecklistItem(),
+            data={"domain": domain, "text": "再一事项", "legal_basis": foreign},
+        )
+
+
+def test_the_api_takes_the_same_key(inspector, inspector2, team, enterprise):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_login(inspector)
+    body = {
+        "enterprise": enterprise.pk,
+        "team": team.pk,
+        "inspectors": [inspector.pk, inspector2.pk],
+        "findings": "暗管",
+        "representative_name": "王经理",
+        "representative_signed": True,
+        "client_key": "api-key-1",
+    }
+    first = api.post("/api/enforcement/inspections/", body, format="json")
+    again = api.post("/api/enforcement/inspections/", body, format="json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert Inspection.objects.count() == 1

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from relocation.core.roles import is_hq_editor
-from relocation.stability import forms, permissions, selectors, services
+from relocation.core.spreadsheets import export_table, wants_export
+from relocation.stability import exports, forms, permissions, selectors, services
 from relocation.stability.models import (
     IncidentKind,
     IncidentStatus,
@@ -39,6 +40,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     if kind in IncidentKind.values:
         qs = qs.filter(kind=kind)
+    if wants_export(request):
+        return export_table(_("维稳事件"), exports.INCIDENT_COLUMNS, qs)
     page = _page(request, qs)
     return render(
         request,

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from relocation.core.roles import is_hq_editor
-from relocation.stability import forms, permissions, selectors, services
+from relocation.core.spreadsheets import export_table, wants_export
+from relocation.stability import exports, forms, permissions, selectors, services
 from relocation.stability.models import (
     OpinionLevel,
     OpinionStatus,
@@ -41,6 +42,8 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(level=level)
     if overdue:
         qs = qs.filter(overdue=True)
+    if wants_export(request):
+        return export_table(_("舆情处置"), exports.OPINION_COLUMNS, qs)
     page = _page(request, qs)
     return render(
         request,

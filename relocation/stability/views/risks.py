@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relocation.stability import forms, permissions, selectors, services
+from relocation.core.spreadsheets import export_table, wants_export
+from relocation.stability import exports, forms, permissions, selectors, services
 from relocation.stability.models import (
     RiskLevel,
 )
@@ -31,6 +32,8 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level", "")
     if level in RiskLevel.values:
         qs = qs.filter(level=level)
+    if wants_export(request):
+        return export_table(_("稳定风险研判"), exports.RISK_COLUMNS, exports.risk_rows(qs))
     today = timezone.localdate()
     page = _page(request, qs)
     return render(
