@@ -58,7 +58,7 @@ def _rows(level: str) -> list[dict[str, str]]:
 
 
 def city_areas(city_name: str) -> tuple[Area | None, list[Area]]:
-    """The city called `city_name` (e.g. 东莞市) and its districts. A city
+    """The city called `city_name` (the programme file's `city`) and its districts. A city
     without districts (东莞, 中山) lists itself once at district level; that
     entry is left out, as it repeats the city's outline."""
     city = None
