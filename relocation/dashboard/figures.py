@@ -138,6 +138,27 @@ def _per_day(qs: QuerySet, field: str) -> dict[dt.date, int]:
     }
 
 
+def _done_per_day(scope: QuerySet[Enterprise], cutoff: dt.datetime) -> dict[dt.date, int]:
+    """Enterprises finishing (DONE) per day, as the stages on each day read
+    (lifecycle_facts.statuses_on): a move into DONE from outside it counts
+    once (a correction between two finished stages does not count again), a
+    move back out subtracts, and an enterprise entered at a finished stage
+    with no recorded move counts as finished from its entry. So the actual
+    line ends on the number still open, whatever the history holds."""
+    moves = StatusChange.objects.filter(enterprise_id__in=scope.values("id"), at__lte=cutoff)
+    done: dict[dt.date, int] = defaultdict(int)
+    for day, n in _per_day(moves.filter(to_status__in=list(DONE)).exclude(from_status__in=list(DONE)), "at").items():
+        done[day] += n
+    for day, n in _per_day(moves.filter(from_status__in=list(DONE)).exclude(to_status__in=list(DONE)), "at").items():
+        done[day] -= n
+    unrecorded = scope.filter(status__in=list(DONE), created_at__lte=cutoff).exclude(
+        pk__in=StatusChange.objects.filter(enterprise_id__in=scope.values("id")).values("enterprise_id")
+    )
+    for day, n in _per_day(unrecorded, "created_at").items():
+        done[day] += n
+    return dict(done)
+
+
 def board(*, programme: Programme, scope: QuerySet[Enterprise], as_of: dt.date | None = None) -> dict[str, Any]:
     """All indicators of the battle map for the given (already scoped and
     filtered) enterprises, today or as they stood on `as_of`. Today's figures
@@ -174,9 +195,7 @@ def board(*, programme: Programme, scope: QuerySet[Enterprise], as_of: dt.date |
     due: dict[dt.date, int] = defaultdict(int)
     for batch_id, c in by_batch.items():
         due[batch_deadline.get(batch_id, programme.deadline)] += sum(c.values())
-    moves_done = StatusChange.objects.filter(
-        enterprise_id__in=scope.values("id"), to_status__in=list(DONE), at__lte=cutoff
-    )
+    done_per_day = _done_per_day(scope, cutoff)
     phases = list(programme.phases.order_by("starts_on").values_list("starts_on", flat=True))
     if as_of is not None:
         created = _per_day(scope.filter(created_at__lte=cutoff), "created_at")
@@ -211,7 +230,7 @@ def board(*, programme: Programme, scope: QuerySet[Enterprise], as_of: dt.date |
             end=max(programme.deadline, today),
             until=today,
             created=created,
-            done=_per_day(moves_done, "at"),
+            done=done_per_day,
             due=due,
         ),
         "forecast": {

@@ -12,8 +12,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from relocation.dashboard import figures, history, layer, panels, risks, selectors
+from relocation.core import map_layers
+from relocation.dashboard import base_layer, figures, history, layer, panels, risks, selectors
 from relocation.enterprises.lifecycle_models import Batch
 from relocation.enterprises.models import CapitalBackground, Category, Industry, LifecycleStatus
 from relocation.organisation.models import Unit
@@ -163,6 +165,19 @@ def wall(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/wall.html", _page_context(request, result, wall=True))
 
 
+def _tile_sources() -> dict[str, Any] | None:
+    """An intranet GIS's tiles (e.g. 天地图政务版) when the deployer set them; off by default."""
+    if not settings.MAP_TILE_URL:
+        return None
+    return {
+        "url": settings.MAP_TILE_URL,
+        "labels_url": settings.MAP_TILE_LABEL_URL,
+        "subdomains": settings.MAP_TILE_SUBDOMAINS,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "max_zoom": settings.MAP_TILE_MAX_ZOOM,
+    }
+
+
 RISK_ROWS = 50  # the page lists the riskiest; the API lists all
 
 
@@ -187,8 +202,11 @@ def _page_context(request: HttpRequest, result: dict[str, Any], *, wall: bool) -
             {"name": b["name"], "done_pct": b["done_pct"], "stopped_pct": b["stopped_pct"]} for b in data["batches"]
         ],
         "overdue_tasks": data["overdue_tasks"],
-        "tile_url": settings.MAP_TILE_URL,
+        "base_url": reverse("dashboard:base"),
+        "layers_url": reverse("dashboard:layers"),
+        "tiles": _tile_sources(),
         "refresh_seconds": 60 if wall else 0,
+        "labels": {"actual": _("实际剩余"), "plan": _("计划剩余")},
     }
     return {
         "programme": programme,
@@ -228,6 +246,33 @@ def map_json(request: HttpRequest) -> HttpResponse:
         return HttpResponse(text, content_type="application/json")
     data = layer.layer(map_points(result))
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+
+
+def layers_json(request: HttpRequest) -> JsonResponse:
+    """The layers other apps add to the battle map (core.map_layers): workers,
+    the public channel, contaminated sites, stability, alerts, each read
+    through its own app's scoped selectors, with its headline figures."""
+    programme, _params, _as_of = _context(request)
+    return JsonResponse(
+        {"layers": map_layers.collect(request.user, programme)},
+        encoder=DjangoJSONEncoder,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def base_json(request: HttpRequest) -> HttpResponse:
+    """The base layer under both maps (city, districts, towns, zone): static
+    for a programme, so the browser keeps it and asks again with its version."""
+    programme, _params, _as_of = _context(request)
+    text, tag = base_layer.cached_json(programme)
+    etag = f'"{tag}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(text, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 def enterprise_card(request: HttpRequest, pk: int) -> HttpResponse:

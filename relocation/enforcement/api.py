@@ -46,7 +46,7 @@ class ChecklistItemSerializer(ScopedModelSerializer):
 
     class Meta:
         model = ChecklistItem
-        fields = ["id", "domain", "text", "order", "is_active"]
+        fields = ["id", "domain", "text", "order", "is_active", "legal_basis"]
 
 
 class LegalBasisSerializer(ScopedModelSerializer):
@@ -159,6 +159,7 @@ class InspectionSerializer(ScopedModelSerializer):
             "follow_up_result",
             "photos",
             "submitted_at",
+            "client_key",
         ]
         read_only_fields = ["kind", "status", "scheduled_on", "follow_up_of", "submitted_at"]
 
@@ -396,6 +397,10 @@ class InspectionViewSet(ExportActionMixin, StaffViewSetMixin, mixins.CreateModel
         return qs.order_by("-inspected_on", "-id")
 
     def create(self, request, *args, **kwargs):
+        # A resend of a submission already recorded (`client_key`) answers with it, even a completed re-inspection.
+        done = services.inspection_by_client_key(actor=request.user, client_key=str(request.data.get("client_key", "")))
+        if done is not None:
+            return Response(self.get_serializer(self.get_queryset().get(pk=done.pk)).data, status=status.HTTP_200_OK)
         s = self.get_serializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
@@ -416,6 +421,7 @@ class InspectionViewSet(ExportActionMixin, StaffViewSetMixin, mixins.CreateModel
             photos=request.FILES.getlist("photos") if hasattr(request, "FILES") else [],
             follow_up=d.get("follow_up"),
             follow_up_result=d.get("follow_up_result", ""),
+            client_key=d.get("client_key", ""),
         )
         inspection = self.get_queryset().get(pk=inspection.pk)
         return Response(self.get_serializer(inspection).data, status=status.HTTP_201_CREATED)

@@ -8,6 +8,18 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("生产监管")
 
     def ready(self) -> None:
+        from relocation.core import map_layers
+        from relocation.monitoring.map_layer import detectors_layer, toxic_layer
+
+        # The battle map's layers of this app (core.map_layers): alerts show whatever the enterprise's stage.
+        map_layers.register(
+            map_layers.MapLayer(
+                key="detectors", label=_("监测预警"), items=detectors_layer, colour="#dc3545", order=50, shown=True
+            )
+        )
+        map_layers.register(
+            map_layers.MapLayer(key="toxic", label=_("剧毒化学品预警"), items=toxic_layer, colour="#6f42c1", order=60)
+        )
         from relocation.supervision import task_sources
 
         # The tasks this app creates say where they come from (supervision's task list).

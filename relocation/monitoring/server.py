@@ -51,6 +51,9 @@ from relocation.monitoring.hj212.reassembly import Reassembler
 log = logging.getLogger("relocation.monitoring.hj212")
 
 LINE_LIMIT = MAX_LENGTH + 64
+# A DataTime further ahead of the packet's arrival than this is refused ("DataTime in the
+# future"): no clock drifts a day, and such data would be stored for a day not yet begun.
+FUTURE_TOLERANCE = dt.timedelta(days=1)
 
 
 def tune_garbage_collector() -> None:
@@ -64,6 +67,25 @@ def tune_garbage_collector() -> None:
     """
     gc.freeze()
     gc.set_threshold(50_000, 50, 1000)
+
+
+def raise_open_file_limit(needed: int = 0) -> int:
+    """Raise the soft limit of open files to the hard limit (each device holds a
+    socket; the usual soft limit of 1,024 stops a server or a simulator at about a
+    thousand devices). Returns the limit now in force; logs when it stays below `needed`."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        target = hard if hard != resource.RLIM_INFINITY else max(soft, needed + 1024, 65536)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            log.warning("could not raise the open-file limit from %d", soft)
+    if needed and soft < needed:
+        log.warning("open-file limit %d is below the %d connections asked for", soft, needed)
+    return soft
 
 
 class DeviceConnection(asyncio.Protocol):
@@ -140,6 +162,7 @@ class Hj212Server:
         writers: int = 1,
         refresh_seconds: float = 30.0,
         idle_timeout: float = 600.0,
+        stored_memory: int = 200_000,
     ) -> None:
         self.load_directory = load_directory
         self.store = store
@@ -163,11 +186,21 @@ class Hj212Server:
         self.connections = 0
         self._connections: set[DeviceConnection] = set()
         # Frames decoded and waiting for a writer: (connection, parts to answer, rows).
-        self.queue: deque[tuple[DeviceConnection, list[Frame], list[ingest.Row], str]] = deque()
+        self.queue: deque[tuple[DeviceConnection, list[Frame], list[ingest.Row], str, tuple]] = deque()
         self._held: deque[DeviceConnection] = deque()  # connections with packets not yet decoded
         self._storing = 0  # frames taken by writers, not yet answered
         self._work: asyncio.Event | None = None
         self._drained: asyncio.Event | None = None
+        self._demo_offset = dt.timedelta(0)  # demo time minus real time (config/democlock.py)
+        self.future_limit = dt.datetime.max  # see _tick_future_limit
+        # (point, CN, DataTime) of frames queued, not yet stored -> the resends of the same
+        # frame that arrived meanwhile (connection, parts, variant): answered with it, not stored twice.
+        self._pending: dict[tuple, list[tuple[DeviceConnection, list[Frame], str]]] = {}
+        # The same keys of the frames this process stored last (oldest first): a resend that
+        # arrives after its frame was stored (the answer was on its way) is answered at once.
+        self._stored: set[tuple] = set()
+        self._stored_order: deque[tuple] = deque()
+        self.stored_memory = stored_memory
         self.now = 0.0  # the loop's clock, ticked each second (cheaper than asking per packet)
 
     # -- lifecycle -------------------------------------------------------
@@ -177,6 +210,10 @@ class Hj212Server:
         self._drained = asyncio.Event()
         self._drained.set()
         self.now = loop.time()
+        from config import democlock
+
+        self._demo_offset = democlock.offset()
+        self._tick_future_limit()
         self.directory = await loop.run_in_executor(self.executor, self.load_directory)
         self._tasks = [asyncio.create_task(self._writer_loop()) for _ in range(self.writers)]
         self._tasks.append(asyncio.create_task(self._housekeeping()))
@@ -211,6 +248,7 @@ class Hj212Server:
             if connection.transport is not None:
                 connection.transport.abort()
         self.queue.clear()
+        self._pending.clear()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -289,6 +327,11 @@ class Hj212Server:
             self._reject(frame.mn, "wrong password")
             connection.send(replies.request_answer(frame, codes.QN_BAD_PW, crc_variant=variant))
             return
+        if frame.data_time is not None and frame.data_time > self.future_limit:
+            # Refused before anything is learnt from it: a clock years ahead would
+            # otherwise become the device's newest DataTime and hide real gaps.
+            self._reject(frame.mn, "DataTime in the future")
+            return
         self._seen(frame, point, received_at)
         cn = frame.cn
         if cn in codes.REPLY_CNS:
@@ -325,11 +368,35 @@ class Hj212Server:
             self._answer(connection, parts, variant)
             connection.flush_answers()
             return
-        self.queue.append((connection, parts, rows, variant))
+        key = (point.id, cn, whole.data_time)
+        if key in self._stored:
+            # Stored already (storage would drop the rows as doubles; the COPY would meet
+            # the unique key and send this and the next batches down the merge path).
+            stats["resends_answered"] += 1
+            self._answer(connection, parts, variant)
+            connection.flush_answers()
+            return
+        waiting = self._pending.get(key)
+        if waiting is not None:
+            # A resend (the answer was late) of a frame still waiting for storage: answer
+            # both once it is stored. Stored twice it would only be dropped by the unique
+            # key, but the conflict sends the next batches down the slower merge path.
+            waiting.append((connection, parts, variant))
+            stats["resends_joined"] += 1
+            return
+        self._pending[key] = []
+        self.queue.append((connection, parts, rows, variant, key))
         if self._drained.is_set():  # type: ignore[union-attr]
             self._drained.clear()  # type: ignore[union-attr]
         if not self._work.is_set():  # type: ignore[union-attr]
             self._work.set()  # type: ignore[union-attr]
+
+    def _tick_future_limit(self) -> None:
+        """The latest site-local DataTime accepted: one day ahead of the real time
+        (the demo clock's jump taken back out, as security_clock does); moved on
+        each second by the clock task, so the per-frame test is one comparison."""
+        real = dt.datetime.now(dt.UTC) - self._demo_offset
+        self.future_limit = (real + FUTURE_TOLERANCE).astimezone(self.tz).replace(tzinfo=None)
 
     def _answer(self, connection: DeviceConnection, parts: list[Frame], variant: str) -> int:
         answered = 0
@@ -439,14 +506,25 @@ class Hj212Server:
                 log.exception("storing a batch of %d rows failed", len(rows))
                 self.stats["batches_failed"] += 1
                 ok = False
+            pending = self._pending
             if ok:
                 touched = set()
-                for connection, parts, _, variant in batch:
+                stored, order = self._stored, self._stored_order
+                for connection, parts, _, variant, key in batch:
                     if self._answer(connection, parts, variant) or connection.commands:
                         touched.add(connection)
+                    stored.add(key)
+                    order.append(key)
+                    for other, other_parts, other_variant in pending.pop(key, ()):
+                        self._answer(other, other_parts, other_variant)
+                        touched.add(other)
+                while len(order) > self.stored_memory:
+                    stored.discard(order.popleft())
                 for connection in touched:
                     connection.flush_answers()
             else:
+                for item in batch:
+                    pending.pop(item[4], None)
                 self.stats["not_acknowledged"] += len(batch)
             self._storing -= len(batch)
             if not queue and not self._storing:
@@ -456,6 +534,7 @@ class Hj212Server:
         loop = asyncio.get_running_loop()
         while True:
             self.now = loop.time()
+            self._tick_future_limit()
             for connection in list(self._connections):
                 if self.now - connection.seen > self.idle_timeout and connection.transport is not None:
                     connection.transport.abort()  # a device silent this long has gone away

@@ -36,6 +36,16 @@ class OrganisationConfig(AppConfig):
         )
         navigation.register(
             navigation.NavEntry(
+                key="programme_setup",
+                label=_("项目设置"),
+                url_name="organisation:setup",
+                icon="gear",
+                order=199,
+                visible=is_system_admin,
+            )
+        )
+        navigation.register(
+            navigation.NavEntry(
                 key="account_security",
                 label=_("账户安全"),
                 url_name="organisation:security",

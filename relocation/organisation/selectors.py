@@ -207,3 +207,29 @@ def second_factor_user_ids(user_ids: list[int]) -> set[int]:
 
 def people_for_membership(programme: Programme) -> QuerySet[Person]:
     return Person.objects.filter(unit__programme=programme).select_related("unit").order_by("unit__order", "name")
+
+
+def may_set_up_programmes(user: Any) -> bool:
+    """Loading programmes and making their first HQ accounts: the system admin."""
+    return is_system_admin(user)
+
+
+def may_see_checklist(user: Any) -> bool:
+    """The set-up checklist: the system admin (every programme) and HQ and the
+    group leaders (their own)."""
+    return is_system_admin(user) or is_hq(user)
+
+
+def programme_for_setup(user: Any, pk: int) -> Programme:
+    """A programme whose set-up the user may see: any for the system admin; for
+    HQ only its own (another programme is a 404, as everywhere)."""
+    from django.shortcuts import get_object_or_404
+
+    if is_system_admin(user):
+        return get_object_or_404(Programme, pk=pk)
+    own = programme_for(user) if is_hq(user) else None
+    if own is None or own.pk != pk:
+        from django.http import Http404
+
+        raise Http404
+    return own

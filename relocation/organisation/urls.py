@@ -1,11 +1,13 @@
 from django.urls import path
 
-from relocation.organisation import approval_views, robot_views, views
+from relocation.organisation import approval_views, robot_views, setup_views, views
 
 app_name = "organisation"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("programme/choose/", views.programme_choose, name="programme_choose"),
+    path("setup/", setup_views.programme_setup, name="setup"),
+    path("setup/<int:pk>/", setup_views.programme_setup_detail, name="setup_programme"),
     path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("units/<int:pk>/robot/", robot_views.unit_robot, name="unit_robot"),
     path("memberships/", views.memberships, name="memberships"),

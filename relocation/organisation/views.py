@@ -42,6 +42,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "phases": phases,
             "current_phase": selectors.current_phase(phases, timezone.localdate()),
             "can_manage_memberships": is_hq_editor(request.user),
+            "can_see_checklist": selectors.may_see_checklist(request.user),
             "memberships": selectors.memberships(programme) if programme else [],
             "units": selectors.units_for_user(request.user),
         },

@@ -78,6 +78,10 @@ class ParksConfig(AppConfig):
 
         uploads.register_download_check("parks.procedure", _may_download_procedure_document)
 
+        from relocation.organisation import setup_checklist
+
+        setup_checklist.register(_no_receiving_park)
+
 
 def _may_download_procedure_document(user, stored) -> bool:
     """Who may read the procedure item may read its documents."""
@@ -86,3 +90,23 @@ def _may_download_procedure_document(user, stored) -> bool:
 
     items = ProcedureDocument.objects.filter(file=stored).values("item_id")
     return selectors.procedure_items_for_user(user).filter(pk__in=items).exists()
+
+
+def _no_receiving_park(programme):
+    """The programme set-up checklist: a programme without a receiving park cannot allocate."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from relocation.organisation.setup_checklist import Gap
+    from relocation.parks.models import Park
+
+    if Park.objects.filter(programme=programme).exists():
+        return []
+    return [
+        Gap(
+            key="receiving_park",
+            title=gettext("尚未登记承接园区"),
+            url=reverse("parks:create"),
+            fix=gettext("指挥部在“园区容量”中登记承接园区"),
+        )
+    ]

@@ -23,3 +23,17 @@ DEMAND_COLUMNS = [
     Col(_("印染"), _amount(streams.DYEING), 8),
     Col(_("意向园区"), lambda e: "、".join(selectors.preferred_park_names(e)), 30),
 ]
+
+
+def _result(key: str):
+    return lambda p: ((p.result or {}).get("objective") or {}).get(key)
+
+
+PROPOSAL_COLUMNS = [
+    Col("#", lambda p: p.pk, 8),
+    Col(_("发起时间"), lambda p: p.created_at, 18),
+    Col(_("发起人"), lambda p: (p.created_by.display_name or p.created_by.username) if p.created_by_id else "", 16),
+    Col(_("状态"), lambda p: p.get_status_display()),
+    Col(_("安置"), _result("placed"), 10),
+    Col(_("未安置"), _result("unplaced"), 10),
+]

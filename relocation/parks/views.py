@@ -316,6 +316,8 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
             return redirect("parks:proposals")
         messages.success(request, _("已发起分配测算，完成后可在本页确认。"))
         return redirect("parks:proposal", pk=proposal.pk)
+    if wants_export(request):
+        return export_table(_("园区分配测算"), exports.PROPOSAL_COLUMNS, selectors.proposals_for_user(request.user))
     proposals = selectors.proposals_for_user(request.user)[:50]
     return render(request, "parks/proposal_list.html", {"proposals": proposals, "can_run": is_hq_editor(request.user)})
 

@@ -8,6 +8,13 @@ class PortalConfig(AppConfig):
     verbose_name = _("诉求与咨询")
 
     def ready(self) -> None:
+        from relocation.core import map_layers
+        from relocation.portal.map_layer import layer
+
+        # The battle map's layer of this app (core.map_layers).
+        map_layers.register(
+            map_layers.MapLayer(key="public", label=_("公众诉求"), items=layer, colour="#0dcaf0", order=20)
+        )
         from relocation.supervision import task_sources
 
         # The tasks this app creates say where they come from (supervision's task list).

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.middleware import client_ip
 from relocation.core.roles import is_enterprise_contact, is_hq, is_hq_editor
+from relocation.core.spreadsheets import export_table, wants_export
 from relocation.organisation.models import Programme
 from relocation.organisation.selectors import active_programme, programme_for
-from relocation.portal import selectors, services
+from relocation.portal import exports, selectors, services, tracking
 from relocation.portal.forms import (
     AskForm,
     AssignForm,
@@ -84,7 +85,7 @@ def public_home(request: HttpRequest, code: str | None = None) -> HttpResponse:
         "portal/public_home.html",
         {
             "form": form,
-            "lookup_form": LookupForm(),
+            "lookup_form": LookupForm(example=tracking.example_number(programme, timezone.localdate().year)),
             "max_photos": services.MAX_PHOTOS,
             "programme": programme,
         },
@@ -157,6 +158,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if is_enterprise_contact(request.user):
         params.setdefault("status", "all")
     qs = selectors.filter_inquiries(scoped, params, today=today)
+    if wants_export(request):
+        return export_table(_("诉求办理"), exports.INQUIRY_COLUMNS, qs)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     context = {
         "page": page,

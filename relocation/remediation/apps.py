@@ -8,6 +8,13 @@ class RemediationConfig(AppConfig):
     verbose_name = _("污染地块修复")
 
     def ready(self) -> None:
+        from relocation.core import map_layers
+        from relocation.remediation.map_layer import layer
+
+        # The battle map's layer of this app (core.map_layers).
+        map_layers.register(
+            map_layers.MapLayer(key="sites", label=_("污染地块"), items=layer, colour="#795548", order=30)
+        )
         from relocation.supervision import task_sources
 
         # The tasks this app creates say where they come from (supervision's task list).

@@ -1,7 +1,7 @@
 """Who may see and do what with contaminated sites.
 
 The territorial towns organise the investigation and remediation of their
-plots; the ecology-environment bureau (the unit with the environment function) guides and supervises
+plots; the unit with the environment function guides and supervises
 all of them and determines liability; HQ sees and may do everything; the
 enterprise reads its own sites and uploads documents for its obligations;
 auditors and group leaders read.
@@ -49,6 +49,21 @@ def can_work_on_site(user: Any, site: Any) -> bool:
 def can_determine_liability(user: Any) -> bool:
     """Determine the responsible party, set and escalate obligations."""
     return is_hq_editor(user) or is_ecology_bureau(user)
+
+
+def require_liability_right(user: Any, message: str) -> None:
+    """Refuse a liability decision to anyone but HQ and the environment unit;
+    `message` names the unit as `%(unit)s`: the user's programme's unit with
+    the environment function, by its name from the programme file (the
+    function's label where the programme has none)."""
+    if can_determine_liability(user):
+        return
+    from relocation.core.errors import PermissionDeniedError
+    from relocation.organisation.functions import UnitFunction
+    from relocation.organisation.selectors import programme_for, unit_with_function
+
+    unit = unit_with_function(programme_for(user), UnitFunction.ENVIRONMENT)
+    raise PermissionDeniedError(message % {"unit": unit.name if unit is not None else UnitFunction.ENVIRONMENT.label})
 
 
 def can_record_payment(user: Any, site: Any) -> bool:

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from relocation.core.errors import ServiceError
+from relocation.core.spreadsheets import export_table, wants_export
 from relocation.enterprises.lifecycle_facts import STOPPED
 from relocation.enterprises.selectors import enterprises_for_user
 from relocation.organisation.functions import UnitFunction
 from relocation.organisation.selectors import programme_for, units_with_function
-from relocation.remediation import forms, permissions, selectors, services, transitions
+from relocation.remediation import exports, forms, permissions, selectors, services, transitions
 from relocation.remediation.models import Milestone, ObligationKind, ObligationStatus, Stage
 
 PAGE_SIZE = 25
@@ -34,6 +35,8 @@ def _require_reader(request: HttpRequest) -> None:
 def site_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     params = {k: v.strip() for k, v in request.GET.items()}
+    if wants_export(request):
+        return export_table(_("污染地块"), exports.SITE_COLUMNS, selectors.site_list(request.user, params))
     page = Paginator(selectors.site_list(request.user, params), PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)

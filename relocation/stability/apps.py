@@ -8,6 +8,13 @@ class StabilityConfig(AppConfig):
     verbose_name = _("维稳与舆情")
 
     def ready(self) -> None:
+        from relocation.core import map_layers
+        from relocation.stability.map_layer import layer
+
+        # The battle map's layer of this app (core.map_layers).
+        map_layers.register(
+            map_layers.MapLayer(key="stability", label=_("社会稳定"), items=layer, colour="#fd7e14", order=40)
+        )
         from relocation.supervision import task_sources
 
         # The tasks this app creates say where they come from (supervision's task list).

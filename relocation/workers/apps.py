@@ -8,6 +8,13 @@ class WorkersConfig(AppConfig):
     verbose_name = _("工人安置")
 
     def ready(self) -> None:
+        from relocation.core import map_layers
+        from relocation.workers.map_layer import layer
+
+        # The battle map's layer of this app (core.map_layers).
+        map_layers.register(
+            map_layers.MapLayer(key="workers", label=_("工人安置与欠薪"), items=layer, colour="#d63384", order=10)
+        )
         from relocation.core import crypto, navigation, sections, uploads
 
         # ID-number search and duplicate checks: recomputed by `manage.py reindex_lookups`.

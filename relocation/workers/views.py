@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from relocation.core import masking
 from relocation.core.errors import ServiceError
-from relocation.workers import roster_excel, selectors, services, transitions
+from relocation.core.spreadsheets import export_table, wants_export
+from relocation.workers import exports, roster_excel, selectors, services, transitions
 from relocation.workers.forms import (
     ActivityForm,
     CaseMoveForm,
@@ -326,6 +327,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     if kind in CaseKind.values:
         qs = qs.filter(kind=kind)
+    if wants_export(request):
+        return export_table(_("劳动纠纷案件"), exports.CASE_COLUMNS, qs.order_by("-reported_on", "-id"))
     page = Paginator(qs.order_by("-reported_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

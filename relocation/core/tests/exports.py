@@ -48,3 +48,18 @@ def assert_header_matches(
     assert not missing, f"page columns missing from the export: {missing} (export: {exported})"
     positions = [exported.index(h) for h in wanted]
     assert not ordered or positions == sorted(positions), f"export order differs from the page: {wanted} vs {exported}"
+
+
+def visible_header(page: Any, table_id: str) -> list[str]:
+    """In a browser test: the header cells of <table id=table_id> as shown."""
+    return [t.strip() for t in page.locator(f"#{table_id} thead th").all_inner_texts() if t.strip()]
+
+
+def browser_download(page: Any, tmp_path: Any) -> tuple[str, list[tuple[Any, ...]]]:
+    """In a browser test: click the page's 导出 Excel, open the file; its name and rows."""
+    with page.expect_download() as info:
+        page.locator("a.export-link").first.click()
+    download = info.value
+    path = tmp_path / download.suggested_filename
+    download.save_as(str(path))
+    return download.suggested_filename, list(load_workbook(path).worksheets[0].iter_rows(values_only=True))

@@ -60,3 +60,10 @@ def test_the_api_docs_load_their_script_from_a_file(client, hq_staff):
 def test_map_tiles_from_another_host_are_allowed_as_images(settings):
     settings.MAP_TILE_URL = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
     assert "img-src 'self' data: blob: https://*.tiles.example.org" in security_headers.content_security_policy()
+
+
+def test_a_tianditu_style_host_and_its_annotation_layer_are_allowed(settings):
+    settings.MAP_TILE_URL = "http://t{s}.gis.example.gov.cn/vec_w/wmts?TILECOL={x}&TILEROW={y}&TILEMATRIX={z}"
+    settings.MAP_TILE_LABEL_URL = "http://t{s}.gis.example.gov.cn/cva_w/wmts?TILECOL={x}&TILEROW={y}&TILEMATRIX={z}"
+    policy = security_headers.content_security_policy()
+    assert "img-src 'self' data: blob: http://*.gis.example.gov.cn;" in policy

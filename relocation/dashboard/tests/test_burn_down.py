@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from relocation.dashboard.figures import burn_down
 
 START = dt.date(2021, 6, 1)
@@ -24,3 +26,28 @@ def test_an_enterprise_entered_late_counts_as_remaining_from_the_start():
     assert actual[-1] == 75
     assert all(a >= b for a, b in zip(actual, actual[1:], strict=False)), "remaining never grows"
     assert result["actual"][-1] is None  # no actual figure past `until`
+
+
+@pytest.mark.django_db
+def test_the_actual_line_ends_on_the_enterprises_still_open(client, hq_staff, make_enterprise):
+    """Imported at a finished stage (no move recorded), corrected between two
+    finished stages, reopened: the last actual point is what is open today."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from relocation.enterprises.lifecycle_models import StatusChange
+
+    make_enterprise(status="closed")  # entered as closed: no history
+    corrected = make_enterprise(status="relocated")
+    now = timezone.now()
+    StatusChange.objects.create(enterprise=corrected, from_status="closure_verified", to_status="closed", at=now)
+    StatusChange.objects.create(enterprise=corrected, from_status="closed", to_status="relocated", at=now)
+    reopened = make_enterprise(status="production_stopped")
+    StatusChange.objects.create(enterprise=reopened, from_status="closure_verified", to_status="closed", at=now)
+    StatusChange.objects.create(enterprise=reopened, from_status="closed", to_status="production_stopped", at=now)
+    make_enterprise()
+    client.force_login(hq_staff)
+    data = client.get(reverse("dashboard:data")).json()
+    actual = [n for n in data["burn_down"]["actual"] if n is not None]
+    assert data["forecast"]["remaining"] == 2
+    assert actual[-1] == 2

@@ -66,7 +66,7 @@ TEMPLATES = {
     "utility_cut_request": (
         "停止供水供电函",
         [
-            "供水单位、供电单位：",
+            "{{ utilities }}：",
             "{{ enterprise }}（地址：{{ address }}）存在以下违法行为：{{ facts }}，已依法作出处理决定。",
             "请依法对其生产用水、用电停止供应。{{ content }}",
         ],

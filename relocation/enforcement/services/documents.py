@@ -40,6 +40,21 @@ DOCUMENT_WORD: dict[str, str] = {
 }
 
 
+def _supply_units(programme_id: int) -> str:
+    """The addressees of a supply-cut letter: the programme's water and power
+    supply units by name (one unit supplying both is named once)."""
+    from relocation.organisation.functions import UnitFunction
+    from relocation.organisation.selectors import unit_with_function
+
+    names: list[str] = []
+    for function in (UnitFunction.WATER_SUPPLY, UnitFunction.POWER_SUPPLY):
+        unit = unit_with_function(programme_id, function)
+        label = unit.name if unit is not None else str(UnitFunction(function).label)
+        if label not in names:
+            names.append(label)
+    return "、".join(names)
+
+
 def _document_issue(*, actor: Any, measure: Measure) -> EnforcementDocument:
     """Render the measure's Word document from its template (HQ may override
     it in core's document templates) and number it per department and year."""
@@ -70,6 +85,8 @@ def _document_issue(*, actor: Any, measure: Measure) -> EnforcementDocument:
         "amount": f"{measure.amount:,.2f}" if measure.amount is not None else "",
         "date": official_date(timezone.localdate()),
     }
+    if kind == DocumentKind.UTILITY_CUT_REQUEST:
+        context["utilities"] = _supply_units(measure.programme_id)
     content = render_docx(f"enforcement.{kind}", TEMPLATE_DIR / f"{kind}.docx", context)
     document = EnforcementDocument.objects.create(
         programme_id=measure.programme_id,

@@ -354,3 +354,60 @@ def test_it_ends_with_exactly_the_frames_sent_when_the_server_dies_mid_stream(po
     assert result.frames_unique == 60 and result.acked == 60
     assert result.reconnects >= 1
     assert rows_count() == 60 * 6
+
+
+def test_a_resend_of_a_frame_still_waiting_for_storage_is_answered_with_it_not_stored_again(point):
+    gate = threading.Event()
+    stored_batches = []
+
+    def slow_store(rows):
+        gate.wait(10)
+        stored_batches.append(len(rows))
+        return storage.store_rows(rows)
+
+    async def scenario():
+        server = make_server(store=slow_store)
+        port = await server.start("127.0.0.1", 0)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(upload())
+        await writer.drain()
+        await asyncio.sleep(0.3)  # the first is with the writer
+        writer.write(upload() + upload())  # the device gave up waiting: it resends, twice
+        await writer.drain()
+        await asyncio.sleep(0.3)
+        gate.set()
+        answers = [await read_reply(reader) for _ in range(3)]
+        assert [a.cn for a in answers] == ["9014"] * 3
+        writer.close()
+        await server.stop()
+        return server.stats
+
+    stats = run(scenario())
+    assert rows_count() == 6
+    assert stats["resends_joined"] == 2
+    assert stored_batches == [6]  # one frame's rows, stored once: no conflict, no merge
+
+
+def test_a_resend_of_a_frame_just_stored_is_answered_without_storing(point):
+    batches = []
+
+    def counting_store(rows):
+        batches.append(len(rows))
+        return storage.store_rows(rows)
+
+    async def scenario():
+        server = make_server(store=counting_store)
+        port = await server.start("127.0.0.1", 0)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(upload())
+        first = await read_reply(reader)
+        writer.write(upload())  # its answer was late: the device sends it again
+        again = await read_reply(reader)
+        assert (first.cn, again.cn, again.qn) == ("9014", "9014", first.qn)
+        writer.close()
+        await server.stop()
+        return server.stats
+
+    stats = run(scenario())
+    assert batches == [6] and stats["resends_answered"] == 1
+    assert rows_count() == 6

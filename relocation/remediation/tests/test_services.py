@@ -187,15 +187,15 @@ def test_a_zip_that_is_not_a_workbook_is_refused_before_it_is_unpacked(site, lia
     assert not SamplingResult.objects.filter(site=site).exists()
 
 
-def test_a_land_user_is_liable_only_with_a_basis(site, inspector, liaison):
+def test_a_land_user_is_liable_only_with_a_basis(site, inspector, liaison, units):
     with pytest.raises(ServiceError, match="认定说明"):
         services.liability_determine(actor=inspector, site=site, basis="land_user", party_name="某经济联合社")
     liability = services.liability_determine(
         actor=inspector, site=site, basis="land_user", party_name="某经济联合社", basis_note="原企业已注销"
     )
     assert liability.party_name == "某经济联合社"
-    # The refusal names the function (any programme's environment unit), not one city's bureau.
-    with pytest.raises(PermissionDeniedError, match="生态环境部门"):
+    # The refusal names the programme's own environment unit (found by function), from its data.
+    with pytest.raises(PermissionDeniedError, match=units["eeb"].name):
         services.liability_determine(actor=liaison, site=site, basis="polluter", enterprise=site.enterprise)
 
 

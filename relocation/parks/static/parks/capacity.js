@@ -14,6 +14,7 @@
         return total > 0 ? Math.round((v / total) * 1000) / 10 : 0;
       });
     }
+    var barLabel = {show: true, fontSize: 10, color: "#fff", formatter: function (p) { return p.value > 0 ? p.value + "%" : ""; }};
     var chart = echarts.init(node);
     chart.setOption({
       tooltip: {trigger: "axis", axisPointer: {type: "shadow"}, valueFormatter: function (v) { return v + "%"; }},
@@ -22,9 +23,10 @@
       xAxis: {type: "value", max: 100, axisLabel: {formatter: "{value}%"}},
       yAxis: {type: "category", data: d.labels, axisLabel: {fontSize: 11}},
       series: [
-        {name: legend[0], type: "bar", stack: "c", data: pct(d.used), itemStyle: {color: "#6c757d"}},
-        {name: legend[1], type: "bar", stack: "c", data: pct(d.committed), itemStyle: {color: "#fd7e14"}},
-        {name: legend[2], type: "bar", stack: "c", data: pct(d.free), itemStyle: {color: "#20c997"}},
+        // Every segment carries its share (none for an empty one, which has no room).
+        {name: legend[0], type: "bar", stack: "c", data: pct(d.used), itemStyle: {color: "#6c757d"}, label: barLabel},
+        {name: legend[1], type: "bar", stack: "c", data: pct(d.committed), itemStyle: {color: "#fd7e14"}, label: barLabel},
+        {name: legend[2], type: "bar", stack: "c", data: pct(d.free), itemStyle: {color: "#20c997"}, label: barLabel},
         {name: legend[3], type: "scatter", symbol: "diamond", data: pct(d.delivered), itemStyle: {color: "#dc3545"}}
       ]
     });
