@@ -35,7 +35,9 @@ TEMPLATE_CODE = "commitment_letter"
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "document_templates" / "commitment_letter.docx"
 SCAN_KINDS = {"pdf", "jpeg", "png"}
 SCAN_MAX_BYTES = 20 * 1024 * 1024
-NUMBER_PREFIX = "虎B承诺"
+# The letter's number is issued under the enterprise's territorial town (机关代字 + 承诺),
+# e.g. 某某镇承诺〔2022〕3号: each programme's towns number their own letters.
+NUMBER_WORD = "承诺"
 
 DEFAULT_OBLIGATIONS = [
     "在承诺关停日期前停止全部生产活动，不再新增生产用水、用电和排污。",
@@ -87,8 +89,10 @@ def _check_dates(shutdown: dt.date | None, relocation: dt.date | None) -> None:
         raise ServiceError(_("承诺搬迁完成日期不能早于承诺关停日期。"), code="committed_relocation_on")
 
 
-def _next_number(year: int) -> str:
-    return next_document_number(NUMBER_PREFIX, year)[1]
+def _next_number(enterprise: Enterprise, year: int) -> str:
+    town = enterprise.territorial_unit
+    issuer = (town.short_name or town.name) if town is not None else enterprise.programme.name
+    return next_document_number(f"{issuer}{NUMBER_WORD}", year)[1]
 
 
 @transaction.atomic
@@ -111,7 +115,7 @@ def letter_generate(
     if letter is None:
         letter = CommitmentLetter.objects.create(
             enterprise=enterprise,
-            number=_next_number(timezone.localdate().year),
+            number=_next_number(enterprise, timezone.localdate().year),
             committed_shutdown_on=committed_shutdown_on,
             committed_relocation_on=committed_relocation_on,
             obligations=obligations,

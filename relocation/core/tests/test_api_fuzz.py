@@ -58,3 +58,22 @@ def test_no_operation_answers_with_a_server_error(case, token):
     assert response.status_code < 500, (
         f"{case.method} {case.formatted_path} → {response.status_code}\n{case.as_curl_command()}\n{response.text[:800]}"
     )
+
+
+def test_every_app_registers_its_api_on_the_numeric_id_router():
+    """A new app's DefaultRouter would bring back the 500s for non-numeric ids."""
+    import importlib
+
+    from django.apps import apps
+
+    from relocation.core.api_router import ApiRouter
+
+    routers = {}
+    for config in apps.get_app_configs():
+        if config.name.startswith("relocation."):
+            try:
+                module = importlib.import_module(f"{config.name}.api_urls")
+            except ModuleNotFoundError:
+                continue
+            routers[config.label] = getattr(module, "router", None)
+    assert routers and all(isinstance(r, ApiRouter) for r in routers.values()), routers

@@ -43,7 +43,9 @@ def test_it_generates_a_valid_word_document_with_the_enterprise(letter, enterpri
     assert enterprise.name in text and enterprise.credit_code in text
     assert "2021年12月31日" in text and "2022年06月30日" in text
     assert commitments.DEFAULT_OBLIGATIONS[0] in text
-    assert letter.number.startswith(commitments.NUMBER_PREFIX)
+    # Numbered under the enterprise's own territorial town, not a fixed zone's code.
+    town = enterprise.territorial_unit
+    assert letter.number.startswith(f"{town.short_name or town.name}{commitments.NUMBER_WORD}〔")
 
 
 @pytest.mark.django_db
