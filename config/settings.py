@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "relocation.workers",
     "relocation.remediation",
     "relocation.stability",
+    "relocation.leases",
     "relocation.reporting",  # 5
     "relocation.dashboard",
 ]
@@ -305,6 +306,8 @@ SPECTACULAR_SETTINGS = {
         "UtilityKindEnum": "relocation.monitoring.models.UtilityKind",
         "BulletinStatusEnum": "relocation.reporting.models.BulletinStatus",
         "InquiryKindEnum": "relocation.portal.models.InquiryKind",
+        "LeaseStatusEnum": "relocation.leases.models.LeaseStatus",
+        "LandlordKindEnum": "relocation.leases.models.LandlordKind",
         "InquiryStatusEnum": "relocation.portal.models.InquiryStatus",
         "InquiryChannelEnum": "relocation.portal.models.InquiryChannel",
         "InquiryRejectReasonEnum": "relocation.portal.models.RejectReason",

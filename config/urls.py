@@ -14,6 +14,7 @@ DOMAIN_APPS = [
     "workers",
     "remediation",
     "stability",
+    "leases",
     "reporting",
     "dashboard",
 ]

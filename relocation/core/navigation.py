@@ -59,7 +59,12 @@ def entries_for(user: Any, registry: dict[str, NavEntry] | None = None) -> list[
 # group stands alone in the bar; a group with one visible entry shows as that
 # entry. Keys only, so the core imports no app.
 GROUPS: list[tuple[str, Any, str, list[str]]] = [
-    ("ledger", _("企业与搬迁"), "buildings", ["enterprises", "lifecycle", "lifecycle_overdue", "commitment_letters"]),
+    (
+        "ledger",
+        _("企业与搬迁"),
+        "buildings",
+        ["enterprises", "lifecycle", "lifecycle_overdue", "commitment_letters", "leases"],
+    ),
     ("parks", _("承接园区"), "houses", ["parks", "parks_allocation", "parks_procedures", "parks_incentives"]),
     ("supervise", _("执法监管"), "shield-check", ["enforcement", "monitoring", "remediation"]),
     ("people", _("工人与诉求"), "people", ["workers", "portal"]),

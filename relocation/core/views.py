@@ -64,9 +64,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
 
 
+# Items of "my work" on the home page; each provider's full list is one click away.
+HOME_WORK_ITEMS = 20
+
+
 def home(request: HttpRequest) -> HttpResponse:
+    """My work first (what this person must do now, soonest deadline first, each
+    with its one action), then the latest messages, then the tiles."""
+    from relocation.core import my_work
+
+    today = timezone.localdate()
+    work = [
+        {"item": item, "overdue": item.is_overdue(today), "today": item.is_due_today(today)}
+        for item in my_work.collect(request.user, today=today, limit=HOME_WORK_ITEMS)
+    ]
     inbox = selectors.inbox_for_user(request.user)[:8]
-    return render(request, "core/home.html", {"inbox": inbox})
+    return render(request, "core/home.html", {"inbox": inbox, "work": work, "today": today})
 
 
 def inbox(request: HttpRequest) -> HttpResponse:

@@ -109,6 +109,31 @@ DOMAINS: list[dict[str, Any]] = [
     },
 ]
 
+# Which article a "存在问题" on a checklist item breaches: (domain code, item) →
+# (law, article) among that domain's bases. Items without one leave the
+# inspector to choose.
+CHECKLIST_BASES: dict[tuple[str, str], tuple[str, str]] = {
+    ("ecology_environment", "排污许可证是否在有效期内"): ("中华人民共和国水污染防治法", "第八十三条"),
+    ("ecology_environment", "废水是否经处理达标排放"): ("中华人民共和国水污染防治法", "第八十三条"),
+    ("ecology_environment", "是否存在暗管偷排"): ("中华人民共和国环境保护法", "第六十三条"),
+    ("ecology_environment", "危险废物是否规范贮存转移"): ("中华人民共和国固体废物污染环境防治法", "第一百一十二条"),
+    ("illegal_construction", "是否存在违法建设"): ("中华人民共和国城乡规划法", "第六十四条"),
+    ("illegal_construction", "是否存在违法用地"): ("中华人民共和国土地管理法", "第七十七条"),
+    ("illegal_construction", "厂房是否取得规划许可"): ("中华人民共和国城乡规划法", "第六十四条"),
+    ("work_safety", "安全生产责任制是否落实"): ("中华人民共和国安全生产法", "第九十九条"),
+    ("work_safety", "有限空间作业是否审批"): ("中华人民共和国安全生产法", "第九十九条"),
+    ("work_safety", "特种作业人员是否持证上岗"): ("中华人民共和国安全生产法", "第九十七条"),
+    ("fire_safety", "消防通道是否畅通"): ("中华人民共和国消防法", "第六十条"),
+    ("fire_safety", "消防设施是否完好有效"): ("中华人民共和国消防法", "第六十条"),
+    ("fire_safety", "是否存在“三合一”场所"): ("中华人民共和国消防法", "第六十一条"),
+    ("lawful_business", "是否持有效营业执照"): ("无证无照经营查处办法", "第十三条"),
+    ("tax", "是否按期申报纳税"): ("中华人民共和国税收征收管理法", "第六十二条"),
+    ("labour", "是否按时足额支付工资"): ("保障农民工工资支付条例", "第五十四条"),
+    ("labour", "是否依法缴纳社会保险"): ("中华人民共和国社会保险法", "第八十六条"),
+    ("toxic_chemicals", "是否双人双锁保管"): ("危险化学品安全管理条例", "第八十条"),
+    ("toxic_chemicals", "使用台账是否如实记录"): ("危险化学品安全管理条例", "第八十一条"),
+}
+
 # The ladder: warning (rectification order) → fine → suspension → sealing → ban.
 LADDER = [
     (1, "rectification", 10),

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from relocation.enforcement.models import (
+    ChecklistItem,
     EnforcementDomain,
     EnforcementTeam,
     FollowUpResult,
@@ -44,11 +45,13 @@ class ViolationForm(forms.Form):
     domain = forms.ModelChoiceField(queryset=EnforcementDomain.objects.none(), label=_("执法领域"))
     legal_basis = forms.ModelChoiceField(queryset=LegalBasis.objects.none(), required=False, label=_("法律依据"))
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("违法事实"))
+    checklist_item = forms.ModelChoiceField(queryset=ChecklistItem.objects.none(), required=False, label=_("检查事项"))
 
     def __init__(self, *args: Any, domains: Any, bases: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["domain"].queryset = domains
         self.fields["legal_basis"].queryset = bases
+        self.fields["checklist_item"].queryset = ChecklistItem.objects.filter(domain__in=domains)
 
 
 class MeasureForm(forms.Form):

@@ -105,6 +105,15 @@ class ChecklistItem(TimeStampedModel):
     text = models.CharField(_("检查事项"), max_length=300)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+    # The article a "存在问题" on this item breaches: the violation it proposes carries it.
+    legal_basis = models.ForeignKey(
+        "LegalBasis",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="checklist_items",
+        verbose_name=_("法律依据"),
+    )
 
     class Meta:
         ordering = ["domain", "order", "id"]
@@ -287,6 +296,9 @@ class Inspection(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # Made by the phone when the inspector submits (also offline): a resend after
+    # a lost answer finds this inspection instead of recording a second one.
+    client_key = models.CharField(_("提交标识"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-inspected_on", "-id"]
@@ -306,6 +318,12 @@ class Inspection(TimeStampedModel):
                 fields=["follow_up_of"],
                 condition=models.Q(status="scheduled"),
                 name="enf_one_open_follow_up",
+            ),
+            # One inspection per submission, however often the phone resends it.
+            models.UniqueConstraint(
+                fields=["created_by", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="enf_inspection_client_key_unique",
             ),
         ]
         indexes = [
@@ -388,6 +406,15 @@ class Violation(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="violations",
         verbose_name=_("法律依据"),
+    )
+    # The checklist item marked "存在问题" that proposed this violation, if any.
+    checklist_item = models.ForeignKey(
+        ChecklistItem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="violations",
+        verbose_name=_("检查事项"),
     )
     description = models.TextField(_("违法事实"))
     found_on = models.DateField(_("发现日期"))

@@ -17,9 +17,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from relocation.core.roles import is_hq_editor, is_staff_member
 from relocation.enforcement.models import (
+    ChecklistItem,
     DocumentKind,
     EnforcementDocument,
     EnforcementDomain,
@@ -31,6 +33,7 @@ from relocation.enforcement.models import (
     InspectionPhoto,
     InspectionStatus,
     JointOperation,
+    LegalBasis,
     Measure,
     MeasureKind,
     MeasureStatus,
@@ -38,6 +41,7 @@ from relocation.enforcement.models import (
 )
 from relocation.enterprises.models import Enterprise
 from relocation.organisation.models import Programme, User
+from relocation.organisation.selectors import programme_for
 
 # Newest rows per section of the enterprise file; the full lists are one click away.
 FILE_LIMIT = 20
@@ -51,10 +55,10 @@ def can_read(user: Any) -> bool:
 
 
 def _programme_filter(user: Any) -> dict[str, Any]:
-    unit = getattr(user, "unit", None)
-    if unit is not None and unit.programme_id:
-        return {"programme_id": unit.programme_id}
-    return {}
+    """The user's programme (an installation-wide account's choice included);
+    without one, nothing: never every programme's records."""
+    programme = programme_for(user)
+    return {"programme_id": programme.pk if programme is not None else None}
 
 
 def scoped(qs: QuerySet, user: Any) -> QuerySet:
@@ -128,6 +132,31 @@ def inspection_for_user(user: Any, pk: int) -> Inspection:
         ),
         pk=pk,
     )
+
+
+def violation_proposals(inspection: Inspection, violations: list[Violation]) -> list[dict[str, Any]]:
+    """The violations an inspection's "存在问题" items propose and nobody has
+    recorded yet: each with the item's legal basis (or, when the item has
+    none, the domain's only active basis) and a description to start from."""
+    problem_ids = [int(k) for k, v in inspection.checklist.items() if v == "problem" and str(k).isdigit()]
+    if not problem_ids:
+        return []
+    recorded = {v.checklist_item_id for v in violations}
+    items = [
+        i
+        for i in ChecklistItem.objects.filter(pk__in=problem_ids).select_related("legal_basis", "domain")
+        if i.pk not in recorded
+    ]
+    domain_bases = list(LegalBasis.objects.filter(domain_id=inspection.team.domain_id, is_active=True)[:2])
+    only_basis = domain_bases[0] if len(domain_bases) == 1 else None
+    proposals = []
+    for item in items:
+        basis = item.legal_basis if item.legal_basis_id and item.legal_basis.is_active else only_basis
+        description = item.text + "：" + _("现场检查发现存在问题")
+        if inspection.findings:
+            description += "。" + inspection.findings
+        proposals.append({"item": item, "legal_basis": basis, "description": description})
+    return proposals
 
 
 def violations_for_user(user: Any) -> QuerySet[Violation]:

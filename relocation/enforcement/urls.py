@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relocation.enforcement import views
+from relocation.enforcement import inspection_views, views
 
 app_name = "enforcement"
 urlpatterns = [
@@ -10,10 +10,11 @@ urlpatterns = [
     path("operations/<int:pk>/", views.operation_detail, name="operation_detail"),
     path("operations/<int:pk>/complete/", views.operation_complete, name="operation_complete"),
     path("inspections/", views.inspection_list, name="inspection_list"),
-    path("inspections/new/", views.inspection_create, name="inspection_create"),
-    path("inspections/drafts/", views.draft_save, name="draft_save"),
+    path("inspections/new/", inspection_views.inspection_create, name="inspection_create"),
+    path("inspections/sw.js", inspection_views.service_worker, name="service_worker"),
+    path("inspections/drafts/", inspection_views.draft_save, name="draft_save"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
-    path("inspections/<int:pk>/follow-up/", views.follow_up_perform, name="follow_up"),
+    path("inspections/<int:pk>/follow-up/", inspection_views.follow_up_perform, name="follow_up"),
     path("inspections/<int:pk>/violations/", views.violation_create, name="violation_create"),
     path("violations/<int:pk>/measures/", views.measure_create, name="measure_create"),
     path("measures/", views.measure_list, name="measure_list"),

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +19,6 @@ from relocation.core.spreadsheets import export_table, wants_export
 from relocation.enforcement import excel, exports, selectors, services
 from relocation.enforcement.forms import (
     ChecklistItemForm,
-    InspectionForm,
     LegalBasisForm,
     MeasureEditForm,
     MeasureForm,
@@ -31,13 +29,13 @@ from relocation.enforcement.forms import (
 )
 from relocation.enforcement.models import (
     ChecklistItem,
-    InspectionDraft,
     InspectionStatus,
     LegalBasis,
     MeasureStatus,
 )
 from relocation.enterprises.models import Enterprise
 from relocation.organisation.models import User
+from relocation.organisation.selectors import programme_for
 
 PAGE_SIZE = 25
 MULTI_FIELDS = {"inspectors"}
@@ -49,8 +47,9 @@ def _require_reader(request: HttpRequest) -> None:
 
 
 def _programme_id(request: HttpRequest) -> int | None:
-    unit = getattr(request.user, "unit", None)
-    return unit.programme_id if unit is not None else None
+    """The programme the user works in (an installation-wide account's choice included)."""
+    programme = programme_for(request.user)
+    return programme.pk if programme is not None else None
 
 
 def queue(request: HttpRequest) -> HttpResponse:
@@ -80,11 +79,7 @@ def operation_create(request: HttpRequest) -> HttpResponse:
     if not is_hq_editor(request.user):
         raise PermissionDenied
     teams = selectors.teams_for_user(request.user).filter(is_active=True)
-    enterprises = (
-        Enterprise.objects.filter(programme_id=_programme_id(request))
-        if _programme_id(request)
-        else Enterprise.objects.all()
-    )
+    enterprises = Enterprise.objects.filter(programme_id=_programme_id(request))
     form = OperationForm(request.POST or None, teams=teams, enterprises=enterprises)
     if request.method == "POST" and form.is_valid():
         programme = form.cleaned_data["teams"][0].programme
@@ -151,129 +146,6 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     return render(request, "enforcement/inspection_list.html", {"page": page, "querystring": querystring.urlencode()})
 
 
-def _form_values(request: HttpRequest, draft: InspectionDraft | None) -> dict[str, Any]:
-    if request.method == "POST":
-        return {k: (v if k in MULTI_FIELDS else v[-1]) for k, v in request.POST.lists()}
-    if draft is not None:
-        return dict(draft.data)
-    return {}
-
-
-def _inspection_form_page(request: HttpRequest, follow_up: Any = None) -> HttpResponse:
-    user = request.user
-    my_teams = selectors.my_teams(user).filter(is_active=True)
-    draft_key = (request.POST.get("draft_key") or request.GET.get("draft") or "").strip()[:64]
-    draft = InspectionDraft.objects.filter(owner=user, key=draft_key).first() if draft_key else None
-    values = _form_values(request, draft)
-    team_id = values.get("team") or request.GET.get("team") or (follow_up.team_id if follow_up else "")
-    if not team_id:
-        first = my_teams.first()
-        team_id = first.pk if first else ""
-    team = my_teams.filter(pk=team_id).select_related("domain").first() if str(team_id).isdigit() else None
-    members = selectors.team_members(team) if team else User.objects.none()
-    checklist = ChecklistItem.objects.filter(domain_id=team.domain_id, is_active=True) if team else []
-    enterprises = Enterprise.objects.filter(programme_id=team.programme_id) if team else Enterprise.objects.none()
-    if follow_up is not None:
-        values.setdefault("enterprise", str(follow_up.enterprise_id))
-    values.setdefault("inspected_on", timezone.localdate().isoformat())
-    errors: list[str] = []
-    if request.method == "POST":
-        form = InspectionForm(
-            request.POST,
-            enterprises=enterprises,
-            teams=my_teams,
-            operations=selectors.operations_for_user(user).filter(status="planned"),
-            users=members,
-        )
-        if form.is_valid():
-            d = form.cleaned_data
-            checks = {
-                str(item.pk): request.POST.get(f"check_{item.pk}")
-                for item in checklist
-                if request.POST.get(f"check_{item.pk}")
-            }
-            try:
-                inspection = services.inspection_record(
-                    actor=user,
-                    enterprise=d["enterprise"],
-                    team=d["team"],
-                    inspectors=list(d["inspectors"]),
-                    inspected_on=d["inspected_on"],
-                    checklist=checks,
-                    findings=d["findings"],
-                    representative_name=d["representative_name"],
-                    representative_signed=d["representative_ack"] == "signed",
-                    representative_refused=d["representative_ack"] == "refused",
-                    operation=d["operation"],
-                    photos=request.FILES.getlist("photos"),
-                    follow_up=follow_up,
-                    follow_up_result=d.get("follow_up_result") or "",
-                    draft_key=draft_key,
-                )
-            except ServiceError as exc:
-                errors.append(exc.message)
-            else:
-                messages.success(request, _("检查记录已提交。"))
-                return redirect("enforcement:inspection_detail", pk=inspection.pk)
-        else:
-            for name, errs in form.errors.items():
-                label = form.fields[name].label if name in form.fields else ""
-                errors.extend(f"{label}：{e}" if label else e for e in errs)
-    return render(
-        request,
-        "enforcement/inspection_form.html",
-        {
-            "values": values,
-            "selected_inspectors": {str(v) for v in (values.get("inspectors") or [])},
-            "teams": my_teams,
-            "team": team,
-            "members": members,
-            "checklist": checklist,
-            "enterprises": enterprises,
-            "operations": selectors.operations_for_user(user).filter(status="planned"),
-            "follow_up": follow_up,
-            "draft_key": draft_key,
-            "errors": errors,
-            "draft_saved_at": draft.updated_at if draft else None,
-        },
-        status=400 if errors else 200,
-    )
-
-
-def inspection_create(request: HttpRequest) -> HttpResponse:
-    """The phone form of an on-site inspection."""
-    _require_reader(request)
-    if not selectors.my_teams(request.user).exists():
-        raise PermissionDenied
-    return _inspection_form_page(request)
-
-
-def follow_up_perform(request: HttpRequest, pk: int) -> HttpResponse:
-    """Complete a scheduled re-inspection (回头看) from the team queue."""
-    _require_reader(request)
-    follow_up = get_object_or_404(
-        selectors.inspections_for_user(request.user).filter(status=InspectionStatus.SCHEDULED), pk=pk
-    )
-    if not services.can_work_for_team(request.user, follow_up.team):
-        raise PermissionDenied
-    return _inspection_form_page(request, follow_up=follow_up)
-
-
-@require_POST
-def draft_save(request: HttpRequest) -> HttpResponse:
-    """Autosave endpoint of the inspection form (htmx, every pause in typing)."""
-    _require_reader(request)
-    data = {k: (v if k in MULTI_FIELDS else v[-1]) for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
-    try:
-        draft = services.draft_save(actor=request.user, key=request.POST.get("draft_key", ""), data=data)
-    except ServiceError as exc:
-        return HttpResponse(exc.message, status=400)
-    return HttpResponse(
-        _("草稿已自动保存 %(t)s") % {"t": timezone.localtime(draft.updated_at).strftime("%H:%M:%S")},
-        content_type="text/plain; charset=utf-8",
-    )
-
-
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
     inspection = selectors.inspection_for_user(request.user, pk)
@@ -290,6 +162,8 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "inspection": inspection,
             "violations": violations,
             "checklist_rows": [(checklist.get(k, k), v) for k, v in inspection.checklist.items()],
+            "proposals": selectors.violation_proposals(inspection, violations) if can_work else [],
+            "open_problems": sum(1 for v in inspection.checklist.values() if v == "problem"),
             "can_work": can_work,
             "violation_form": ViolationForm(
                 initial={"domain": inspection.team.domain_id},
@@ -570,9 +444,10 @@ def configuration(request: HttpRequest) -> HttpResponse:
     domains = selectors.domains_for_user(request.user).prefetch_related("checklist_items", "legal_bases", "co_units")
     teams = selectors.teams_for_user(request.user).prefetch_related("members")
     pid = _programme_id(request)
-    users = User.objects.filter(is_active=True, role__in=["inspector", "unit_leader", "unit_liaison"])
-    if pid:
-        users = users.filter(unit__programme_id=pid)
+    # Only the people of this programme's units may join its teams.
+    users = User.objects.filter(
+        is_active=True, role__in=["inspector", "unit_leader", "unit_liaison"], unit__programme_id=pid
+    )
     can_edit = is_hq_editor(request.user)
     forms_ = {
         "team": TeamForm(domains=domains, users=users.order_by("unit__order", "display_name")),
@@ -610,10 +485,8 @@ def configuration(request: HttpRequest) -> HttpResponse:
         {
             "domains": domains,
             "teams": teams,
-            "ladder": EscalationStep.objects.filter(programme_id=pid) if pid else EscalationStep.objects.all(),
-            "rule": RepeatOffenderRule.objects.filter(programme_id=pid).first()
-            if pid
-            else RepeatOffenderRule.objects.first(),
+            "ladder": EscalationStep.objects.filter(programme_id=pid),
+            "rule": RepeatOffenderRule.objects.filter(programme_id=pid).first(),
             "can_edit": can_edit,
             "forms": forms_,
         },

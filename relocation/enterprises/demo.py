@@ -156,6 +156,8 @@ def seed(*, scale: str, out: Any) -> None:
                     demands=visit_rng.choice(
                         ["希望延长过渡期", "需要协助寻找园区厂房", "关注补助政策", "工人安置有困难", ""]
                     ),
+                    # The demo's lifecycle plan (lifecycle_demo.PLAN) sets every stage itself.
+                    advance_stage=False,
                 )
     out.write(f"  enterprises: {created} created, {len(existing)} already there\n")
     with demo_time.on(dt.date(2021, 8, 2)):

@@ -63,6 +63,36 @@ def _plan_for_update(enterprise: Enterprise) -> RelocationPlan:
     return plan
 
 
+def move_blocker(enterprise: Enterprise, target: str, *, plan: RelocationPlan | None = None) -> str:
+    """Why the move to `target` would be refused whatever the form says ("" when
+    nothing blocks it). The page shows a blocked move disabled with this reason;
+    `enterprise_transition` refuses with the same sentence."""
+    from relocation.enterprises import closure
+
+    if target == S.INTENTION_RECORDED and not enterprise.intention:
+        return _("请先通过走访登记企业的搬迁意向。")
+    if target == S.COMMITMENT_SIGNED:
+        if not CommitmentLetter.objects.filter(enterprise=enterprise, status=LetterStatus.SIGNED).exists():
+            return _("请先上传企业签署的关停搬迁承诺书。")
+    if target == S.CLOSURE_VERIFIED:
+        missing = closure.missing_items(enterprise)
+        if missing:
+            return _("两断三清尚未全部确认，缺少：%(items)s。") % {"items": "、".join(str(m) for m in missing)}
+        blockers = guards.closure_blockers(enterprise)
+        if blockers:
+            return _("暂不能核验关停：%(reasons)s") % {"reasons": "；".join(blockers)}
+        holds = closure.open_holds(enterprise, guards.VERIFICATION)
+        if holds:
+            return str(closure.holds_message(guards.VERIFICATION, holds))
+    if target == S.RELOCATED:
+        if plan is None:
+            plan = RelocationPlan.objects.filter(enterprise=enterprise).first()
+        destination = plan.destination_type if plan is not None else ""
+        if destination not in {DestinationType.PARK, DestinationType.OUT_OF_CITY}:
+            return _("企业没有确定的搬迁去向，只能登记为关停退出。")
+    return ""
+
+
 def _check_guards(
     enterprise: Enterprise,
     target: str,
@@ -72,32 +102,14 @@ def _check_guards(
     plan: RelocationPlan,
 ) -> None:
     """Refuse a move whose preconditions are not met, saying what is missing."""
-    from relocation.enterprises import closure
-
-    if target == S.INTENTION_RECORDED and not enterprise.intention:
-        raise TransitionError(_("请先通过走访登记企业的搬迁意向。"))
-    if target == S.COMMITMENT_SIGNED:
-        if not CommitmentLetter.objects.filter(enterprise=enterprise, status=LetterStatus.SIGNED).exists():
-            raise TransitionError(_("请先上传企业签署的关停搬迁承诺书。"))
+    blocker = move_blocker(enterprise, target, plan=plan)
+    if blocker:
+        raise TransitionError(blocker)
     if target == S.DESTINATION_CONFIRMED:
         if destination_type not in DestinationType.values:
             raise ServiceError(_("请选择企业的去向（园区、迁出本市或关停退出）。"), code="destination_type")
         if destination_type == DestinationType.PARK and not destination_park_id:
             raise ServiceError(_("去向为承接园区时必须指定园区。"), code="destination_park_id")
-    if target == S.CLOSURE_VERIFIED:
-        missing = closure.missing_items(enterprise)
-        if missing:
-            raise TransitionError(
-                _("两断三清尚未全部确认，缺少：%(items)s。") % {"items": "、".join(str(m) for m in missing)}
-            )
-        blockers = guards.closure_blockers(enterprise)
-        if blockers:
-            raise TransitionError(_("暂不能核验关停：%(reasons)s") % {"reasons": "；".join(blockers)})
-        holds = closure.open_holds(enterprise, guards.VERIFICATION)
-        if holds:
-            raise TransitionError(closure.holds_message(guards.VERIFICATION, holds))
-    if target == S.RELOCATED and plan.destination_type not in {DestinationType.PARK, DestinationType.OUT_OF_CITY}:
-        raise TransitionError(_("企业没有确定的搬迁去向，只能登记为关停退出。"))
 
 
 @transaction.atomic

@@ -196,10 +196,17 @@ def visit_record(
     intention: str,
     demands: str = "",
     notes: str = "",
+    advance_stage: bool = True,
 ) -> Visit:
     """Record a visit (走访). The enterprise's production status and intention
     follow what the latest visit saw, so recording one needs the same right as changing the
-    production status directly (HQ editors, or the territorial unit's people)."""
+    production status directly (HQ editors, or the territorial unit's people).
+
+    A latest visit that records a decided intention (park, out of the city,
+    closure) also moves the stage to 已登记意向 when the lifecycle allows it
+    (from 已摸排, or a holdout giving in) and the visitor may make that move,
+    so the clerk does not enter it twice. `advance_stage=False` is for the demo,
+    whose plan sets the stages itself."""
     if actor is not None and not production.can_change(actor, enterprise):
         raise PermissionDeniedError(_("您无权登记走访记录。"))
     if intention not in Intention.values:
@@ -221,6 +228,8 @@ def visit_record(
             Enterprise.objects.filter(pk=locked.pk).update(
                 production_status=production_status_seen, intention=intention, version=locked.version + 1
             )
+        if advance_stage and latest is not None and latest.pk == visit.pk:
+            _advance_to_intention(actor=actor, enterprise=locked, intention=intention)
         audit.record(
             actor=actor,
             action="enterprise.visit_recorded",
@@ -231,6 +240,29 @@ def visit_record(
             changes=audit.snapshot(visit),
         )
     return visit
+
+
+# Intentions that are not yet an intention to relocate or close.
+UNDECIDED_INTENTIONS = frozenset({Intention.UNDECIDED, Intention.REFUSES})
+
+
+def _advance_to_intention(*, actor: Any, enterprise: Enterprise, intention: str) -> None:
+    from relocation.enterprises import lifecycle
+    from relocation.enterprises.models import LifecycleStatus
+    from relocation.enterprises.transitions import ALLOWED
+
+    target = LifecycleStatus.INTENTION_RECORDED
+    if intention in UNDECIDED_INTENTIONS or target not in ALLOWED.get(enterprise.status, ()):
+        return
+    if not lifecycle.can_move(actor, enterprise, target):
+        return
+    enterprise.intention = intention
+    lifecycle.enterprise_transition(
+        actor=actor,
+        enterprise=enterprise,
+        target=target,
+        reason=_("走访登记搬迁意向：%(intention)s") % {"intention": Intention(intention).label},
+    )
 
 
 def enterprise_mark_repeat_offender(*, actor: Any, enterprise: Enterprise, reason: str) -> None:

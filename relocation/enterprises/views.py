@@ -134,6 +134,12 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("走访记录已保存。"))
+            moved = Enterprise.objects.filter(pk=enterprise.pk).exclude(status=enterprise.status).first()
+            messages.success(
+                request,
+                _("走访记录已保存，搬迁进度已变更为“%(s)s”。") % {"s": moved.get_status_display()}
+                if moved
+                else _("走访记录已保存。"),
+            )
             return redirect("enterprises:detail", pk=enterprise.pk)
     return render(request, "enterprises/visit_form.html", {"form": form, "enterprise": enterprise})

@@ -200,8 +200,10 @@ def rebuild(*, since: dt.datetime, until: dt.datetime | None = None) -> dict[str
 def exceedance_report(points: Iterable[Any], month: dt.date) -> list[dict[str, Any]]:
     """The monthly exceedance report from the daily aggregates: per point and
     pollutant with a limit, the days judged, the days whose daily average
-    exceeded it (as the evaluator judges a day) and the worst daily value.
-    Three queries whatever the number of points (limits memoised per setting)."""
+    exceeded it (as the evaluator judges a day) with that day's value
+    (`exceedances`: [(day, value)], `exceeded_days` their dates), the limit and
+    the worst daily value. A fixed number of queries whatever the number of
+    points: the days, the limits' version, and for points not cached yet their limits (two)."""
     from relocation.monitoring import evaluation
     from relocation.monitoring import limits as limits_mod
     from relocation.monitoring.hj212.codes import POLLUTANTS
@@ -218,15 +220,13 @@ def exceedance_report(points: Iterable[Any], month: dt.date) -> list[dict[str, A
     by_point: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
     for point_id, code, day in sums:
         by_point[point_id].append((code, day))
-    memo: dict[tuple, dict[str, limits_mod.Limit]] = {}
+    judged = [point for point in points if point.pk in by_point]
+    limits_of = limits_mod.applicable_limits_many(judged) if judged else {}
     report = []
-    for point in points:
-        key = (point.standard_id, point.table, point.outlet_kind, point.discharge_mode, point.enterprise_id)
-        if key not in memo:
-            memo[key] = limits_mod.applicable_limits(point)
-        applicable = memo[key]
+    for point in judged:
+        applicable = limits_of[point.pk]
         lines: dict[str, dict[str, Any]] = {}
-        for code, day in sorted(by_point.get(point.pk, [])):
+        for code, day in sorted(by_point[point.pk]):
             limit = applicable.get(code)
             if limit is None:
                 continue
@@ -241,14 +241,19 @@ def exceedance_report(points: Iterable[Any], month: dt.date) -> list[dict[str, A
                     "name": POLLUTANTS.get(code, (limit.name, ""))[0],
                     "unit": limits_mod.storage_unit_label(code),
                     "limit": limit.describe(),
+                    "limit_min": limit.min_value,
+                    "limit_max": limit.max_value,
+                    "source": limit.source,
                     "days": 0,
                     "exceeded_days": [],
+                    "exceedances": [],
                     "worst": None,
                 },
             )
             line["days"] += 1
             if exceeded:
                 line["exceeded_days"].append(day)
+                line["exceedances"].append((day, value))
                 if line["worst"] is None or abs(value) > abs(line["worst"]):
                     line["worst"] = value
         report.extend(lines[code] for code in sorted(lines))

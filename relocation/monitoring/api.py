@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from relocation.enterprises.selectors import enterprise_for_user, enterprises_for_user
@@ -378,3 +378,41 @@ class LimitRowViewSet(_ReaderMixin, viewsets.ReadOnlyModelViewSet):
         return LimitRow.objects.select_related("standard").filter(
             Q(standard__enterprise__isnull=True) | Q(standard__enterprise__in=visible)
         )
+
+
+class ExceededDaySerializer(serializers.Serializer):
+    """A day whose daily average exceeded the applicable limit."""
+
+    point = serializers.IntegerField(source="point.pk")
+    point_name = serializers.CharField(source="point.name")
+    mn = serializers.CharField(source="point.mn")
+    enterprise = serializers.IntegerField(source="point.enterprise_id")
+    enterprise_name = serializers.CharField(source="point.enterprise.name")
+    pollutant = serializers.CharField()
+    pollutant_name = serializers.CharField(source="name")
+    day = serializers.DateField()
+    value = serializers.FloatField(help_text="the day's average (storage unit)")
+    limit = serializers.CharField(help_text="the limit as printed, e.g. ≤80 or 6~9")
+    limit_value = serializers.FloatField(allow_null=True, help_text="the bound the value crossed")
+    unit = serializers.CharField()
+    source = serializers.CharField(help_text="the standard table or permit the limit comes from")
+
+
+class ExceedanceReportViewSet(_ReaderMixin, viewsets.ViewSet):
+    """The monthly exceedance report (daily averages) of the points the user answers
+    for: HQ all of its programme's, a unit those of its enterprises. One row per
+    exceeded day; read from the daily aggregates."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("month", str, description="YYYY-MM; default: the current month")],
+        responses=ExceededDaySerializer(many=True),
+    )
+    def list(self, request):
+        from relocation.monitoring import exceedance_report as report
+
+        try:
+            month = report.parse_month(request.query_params.get("month"))
+        except report.MonthError as exc:
+            raise ValidationError({"month": [str(exc)]}) from None
+        rows = report.exceeded_days(report.report_for_user(request.user, month))
+        return Response(ExceededDaySerializer(rows, many=True).data)

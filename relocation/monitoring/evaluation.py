@@ -102,11 +102,14 @@ def _next(start: dt.datetime, period: str) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(start.date() + dt.timedelta(days=1), dt.time()))
 
 
-def evaluate_point(point: MonitoringPoint, *, now: dt.datetime | None = None, actor: Any = None) -> int:
-    """Evaluate every complete hour and day not evaluated yet; returns how many periods were judged."""
+def evaluate_point(
+    point: MonitoringPoint, *, now: dt.datetime | None = None, actor: Any = None, limits_version: int | None = None
+) -> int:
+    """Evaluate every complete hour and day not evaluated yet; returns how many periods were judged.
+    `limits_version`: read once for a whole run (see limits.applicable_limits)."""
     now = now or timezone.now()
     policy = selectors.policy()
-    applicable = limits_mod.applicable_limits(point)
+    applicable = limits_mod.applicable_limits(point, version=limits_version)
     judged = 0
     for period in (HOUR, DAY):
         with transaction.atomic():
@@ -234,10 +237,11 @@ def check_gaps(*, now: dt.datetime | None = None, actor: Any = None) -> int:
 def evaluate_all(*, now: dt.datetime | None = None) -> dict[str, int]:
     """The periodic job's body: limits for every active point, then data gaps."""
     judged = 0
+    version = limits_mod.limits_version()  # the cached limits per point are right for this version
     for point in MonitoringPoint.objects.filter(is_active=True).select_related(
         "enterprise", "enterprise__territorial_unit"
     ):
-        judged += evaluate_point(point, now=now)
+        judged += evaluate_point(point, now=now, limits_version=version)
     gaps = check_gaps(now=now)
     return {"periods_judged": judged, "gaps_opened": gaps}
 

@@ -284,6 +284,22 @@ class AggregateBacklog(models.Model):
         return f"{self.point_id} {self.hour}"
 
 
+class LimitsVersion(models.Model):
+    """One row whose `version` database triggers change at every write to the
+    standards and their limit rows (ORM saves, bulk updates, raw SQL alike): the
+    cached applicable limits (limits.py) are keyed by it. A random number, not a
+    counter, so that a version never comes back after a rolled-back change."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("限值版本")
+        verbose_name_plural = _("限值版本")
+
+    def __str__(self) -> str:
+        return str(self.version)
+
+
 class AggregateCursor(models.Model):
     """Up to when (real time) the aggregation job's sliding window has run."""
 

@@ -79,7 +79,14 @@ def points_for_user(user: Any) -> QuerySet[MonitoringPoint]:
 def device_points_for_user(user: Any) -> QuerySet[MonitoringPoint]:
     """The devices whose health a user follows: HQ all of its programme's, a unit
     the devices of the enterprises it is the territorial unit of (it owns their alerts)."""
-    qs = points_for_user(user).filter(is_active=True)
+    return owned_points_for_user(user).filter(is_active=True)
+
+
+def owned_points_for_user(user: Any) -> QuerySet[MonitoringPoint]:
+    """The points a user answers for, active or not (a month's report still lists
+    a point removed since): HQ all of its programme's, a unit those of the
+    enterprises it is the territorial unit of."""
+    qs = points_for_user(user)
     if not permissions.can_read(user):
         return qs.none()
     if permissions.sees_all_alerts(user):

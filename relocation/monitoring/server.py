@@ -51,6 +51,9 @@ from relocation.monitoring.hj212.reassembly import Reassembler
 log = logging.getLogger("relocation.monitoring.hj212")
 
 LINE_LIMIT = MAX_LENGTH + 64
+# A DataTime further ahead of the packet's arrival than this is refused ("DataTime in the
+# future"): no clock drifts a day, and such data would be stored for a day not yet begun.
+FUTURE_TOLERANCE = dt.timedelta(days=1)
 
 
 def tune_garbage_collector() -> None:
@@ -64,6 +67,25 @@ def tune_garbage_collector() -> None:
     """
     gc.freeze()
     gc.set_threshold(50_000, 50, 1000)
+
+
+def raise_open_file_limit(needed: int = 0) -> int:
+    """Raise the soft limit of open files to the hard limit (each device holds a
+    socket; the usual soft limit of 1,024 stops a server or a simulator at about a
+    thousand devices). Returns the limit now in force; logs when it stays below `needed`."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        target = hard if hard != resource.RLIM_INFINITY else max(soft, needed + 1024, 65536)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            log.warning("could not raise the open-file limit from %d", soft)
+    if needed and soft < needed:
+        log.warning("open-file limit %d is below the %d connections asked for", soft, needed)
+    return soft
 
 
 class DeviceConnection(asyncio.Protocol):
@@ -168,6 +190,8 @@ class Hj212Server:
         self._storing = 0  # frames taken by writers, not yet answered
         self._work: asyncio.Event | None = None
         self._drained: asyncio.Event | None = None
+        self._demo_offset = dt.timedelta(0)  # demo time minus real time (config/democlock.py)
+        self._future: tuple[dt.datetime | None, dt.datetime] = (None, dt.datetime.max)
         self.now = 0.0  # the loop's clock, ticked each second (cheaper than asking per packet)
 
     # -- lifecycle -------------------------------------------------------
@@ -177,6 +201,9 @@ class Hj212Server:
         self._drained = asyncio.Event()
         self._drained.set()
         self.now = loop.time()
+        from config import democlock
+
+        self._demo_offset = democlock.offset()
         self.directory = await loop.run_in_executor(self.executor, self.load_directory)
         self._tasks = [asyncio.create_task(self._writer_loop()) for _ in range(self.writers)]
         self._tasks.append(asyncio.create_task(self._housekeeping()))
@@ -289,6 +316,11 @@ class Hj212Server:
             self._reject(frame.mn, "wrong password")
             connection.send(replies.request_answer(frame, codes.QN_BAD_PW, crc_variant=variant))
             return
+        if frame.data_time is not None and frame.data_time > self._future_limit(received_at):
+            # Refused before anything is learnt from it: a clock years ahead would
+            # otherwise become the device's newest DataTime and hide real gaps.
+            self._reject(frame.mn, "DataTime in the future")
+            return
         self._seen(frame, point, received_at)
         cn = frame.cn
         if cn in codes.REPLY_CNS:
@@ -330,6 +362,17 @@ class Hj212Server:
             self._drained.clear()  # type: ignore[union-attr]
         if not self._work.is_set():  # type: ignore[union-attr]
             self._work.set()  # type: ignore[union-attr]
+
+    def _future_limit(self, received_at: dt.datetime) -> dt.datetime:
+        """The latest site-local DataTime accepted for packets that arrived at
+        `received_at`: one day ahead of the real time (the demo clock's jump is
+        taken back out, as security_clock does). Computed once per read, not per packet."""
+        cached = self._future
+        if cached[0] is not received_at:
+            real = received_at - self._demo_offset
+            limit = (real + FUTURE_TOLERANCE).astimezone(self.tz).replace(tzinfo=None)
+            cached = self._future = (received_at, limit)
+        return cached[1]
 
     def _answer(self, connection: DeviceConnection, parts: list[Frame], variant: str) -> int:
         answered = 0

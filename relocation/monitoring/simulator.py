@@ -47,6 +47,9 @@ class Result:
     refused: int = 0
     elapsed_s: float = 0.0
     cpu_s: float = 0.0
+    # Wall-clock start and end (epoch seconds): several simulator processes are one run from the first start to the last end.
+    started_at: float = 0.0
+    ended_at: float = 0.0
     counters: Counter = field(default_factory=Counter)
 
     def as_dict(self) -> dict:
@@ -60,6 +63,8 @@ class Result:
             "refused": self.refused,
             "elapsed_s": round(self.elapsed_s, 3),
             "cpu_s": round(self.cpu_s, 3),
+            "started_at": round(self.started_at, 3),
+            "ended_at": round(self.ended_at, 3),
         }
 
 
@@ -277,7 +282,10 @@ async def simulate(
     window: int = 8,
     ack_timeout: float = 10.0,
     duration: float = 60.0,
+    begin_at: float = 0.0,
 ) -> Result:
+    """Run the devices; with `begin_at` (epoch seconds) the clock starts then, so
+    that several simulator processes, each with its share of the devices, start together."""
     loop = asyncio.get_running_loop()
     result = Result(devices=len(devices))
     all_done = loop.create_future()
@@ -295,8 +303,11 @@ async def simulate(
                   result=result, finished=finished, seed=i, prebuild=prebuild)
         for i, d in enumerate(devices)
     ]  # fmt: skip
+    if begin_at > time.time():
+        await asyncio.sleep(begin_at - time.time())
     cpu_started = time.process_time()
     started = time.monotonic()
+    result.started_at = time.time()
     deadline = loop.time() + duration
     for run in runs:
         run.deadline = deadline
@@ -322,5 +333,6 @@ async def simulate(
         for run in runs:
             run._finish()
     result.elapsed_s = time.monotonic() - started
+    result.ended_at = time.time()
     result.cpu_s = time.process_time() - cpu_started
     return result

@@ -169,40 +169,61 @@ def count_rejections(counts: dict[tuple[dt.date, str, str], int]) -> None:
         cursor.executemany(sql, [(d.isoformat(), mn[:32], reason[:64], n) for (d, mn, reason), n in counts.items()])
 
 
+# What the server saw of each device, merged into DeviceStatus in one statement: a
+# field the server did not see keeps its value; the newest DataTime never moves back
+# (back-filled history is older than what is known).
+_STATUS_FIELDS = (
+    "last_frame_at", "last_data_time", "clock_skew_seconds", "backfill_requested_at", "backfill_from",
+    "backfill_to", "time_set_at",
+)  # fmt: skip
+_STATUS = "monitoring_devicestatus"
+_STATUS_SET = ", ".join(
+    f"last_data_time = CASE WHEN {_STATUS}.last_data_time IS NULL OR excluded.last_data_time > "
+    f"{_STATUS}.last_data_time THEN excluded.last_data_time ELSE {_STATUS}.last_data_time END"
+    if name == "last_data_time"
+    else f"{name} = COALESCE(excluded.{name}, {_STATUS}.{name})"
+    for name in _STATUS_FIELDS
+)
+
+
 def record_activity(dialects: dict[tuple[dt.date, str, str, str], int], statuses: dict[int, dict[str, object]]) -> None:
     """Add accepted-frame counts (day, MN, CRC variant, version) -> n to FrameCounter
-    and merge what the server saw of each device into DeviceStatus (the newest
-    DataTime never moves back: back-filled history is older than what is known)."""
-    from relocation.monitoring.models import DeviceStatus, MonitoringPoint
+    and merge what the server saw of each device into DeviceStatus.
+
+    One upsert, no row read first and no lock taken on the points: with
+    thousands of devices the former read-lock-update (a SELECT … FOR UPDATE that
+    also locked the points through the model's ordering, then a bulk UPDATE whose
+    CASE grows with the square of the rows) held every COPY's foreign-key check for
+    tens of seconds."""
+    from relocation.monitoring.models import MonitoringPoint
 
     sql = (
         "INSERT INTO monitoring_framecounter (day, mn, crc_variant, version, count) VALUES (%s, %s, %s, %s, %s) "
         "ON CONFLICT (day, mn, crc_variant, version) "
         "DO UPDATE SET count = monitoring_framecounter.count + excluded.count"
     )
-    with transaction.atomic():
+    upsert = (
+        f"INSERT INTO {_STATUS} (point_id, {', '.join(_STATUS_FIELDS)}) "  # noqa: S608 - constant names
+        f"VALUES ({', '.join(['%s'] * (len(_STATUS_FIELDS) + 1))}) ON CONFLICT (point_id) DO UPDATE SET {_STATUS_SET}"
+    )
+    adapt = _utc_text if connection.vendor != "postgresql" else (lambda value: value)
+    with transaction.atomic(), connection.cursor() as cursor:
         if dialects:
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    sql, [(d.isoformat(), mn[:32], v[:16], ver[:4], n) for (d, mn, v, ver), n in dialects.items()]
-                )
+            cursor.executemany(
+                sql, [(d.isoformat(), mn[:32], v[:16], ver[:4], n) for (d, mn, v, ver), n in dialects.items()]
+            )
         if not statuses:
             return
-        existing = {s.point_id: s for s in DeviceStatus.objects.select_for_update().filter(point_id__in=statuses)}
-        known = set(MonitoringPoint.objects.filter(pk__in=statuses).values_list("pk", flat=True))
-        fields = {f.name for f in DeviceStatus._meta.concrete_fields} - {"id", "point"}
-        create, update = [], []
-        for point_id, seen in statuses.items():
+        known = set(MonitoringPoint.objects.filter(pk__in=list(statuses)).values_list("pk", flat=True))
+        params = []
+        for point_id in sorted(statuses):  # one order in every process: no deadlock between them
             if point_id not in known:
                 continue  # deleted since
-            row = existing.get(point_id) or DeviceStatus(point_id=point_id)
-            for name, value in seen.items():
-                if name not in fields:
-                    continue
-                if name == "last_data_time" and row.last_data_time is not None and value <= row.last_data_time:
-                    continue
-                setattr(row, name, value)
-            (update if row.pk else create).append(row)
-        DeviceStatus.objects.bulk_create(create)
-        if update:
-            DeviceStatus.objects.bulk_update(update, sorted(fields))
+            seen = statuses[point_id]
+            row: list[object] = [point_id]
+            for name in _STATUS_FIELDS:
+                value = seen.get(name)
+                row.append(adapt(value) if isinstance(value, dt.datetime) else value)
+            params.append(row)
+        if params:
+            cursor.executemany(upsert, params)

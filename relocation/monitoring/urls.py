@@ -16,6 +16,7 @@ urlpatterns = [
     path("enterprises/<int:pk>/toxic/<int:movement>/reverse/", views.toxic_reverse, name="toxic_reverse"),
     path("points/", views.point_list, name="points"),
     path("devices/", views.device_health, name="devices"),
+    path("report/", views.exceedance_report, name="report"),
     path("points/new/", views.point_edit, name="point_create"),
     path("points/<int:pk>/edit/", views.point_edit, name="point_edit"),
     path("points/<int:pk>/chart.json", views.point_chart, name="point_chart"),

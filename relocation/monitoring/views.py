@@ -193,6 +193,30 @@ def device_health(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/device_health.html", {"rows": health.device_health(points), "active": "devices"})
 
 
+def exceedance_report(request: HttpRequest) -> HttpResponse:
+    """HQ and the owning unit: a month's days whose daily average exceeded a limit
+    (from the daily aggregates); `?export=xlsx` gives one row per exceeded day."""
+    from relocation.core.spreadsheets import export_table, wants_export
+    from relocation.monitoring import exceedance_report as report
+
+    if not permissions.can_read(request.user):
+        raise PermissionDenied
+    error = ""
+    try:
+        month = report.parse_month(request.GET.get("month"))
+    except report.MonthError as exc:
+        error, month = str(exc), report.parse_month("")
+    lines = report.report_for_user(request.user, month)
+    if wants_export(request) and not error:
+        name = _("日均值超标月报 %(month)s") % {"month": f"{month:%Y-%m}"}
+        return export_table(name, report.EXPORT_COLUMNS, report.exceeded_days(lines))
+    return render(
+        request,
+        "monitoring/exceedance_report.html",
+        {"lines": lines, "month": month, "error": error, "active": "report"},
+    )
+
+
 def point_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if not permissions.can_manage_points(request.user):
         raise PermissionDenied

@@ -29,11 +29,22 @@ class Programme(TimeStampedModel):
     center_lon = models.FloatField(_("中心经度"), null=True, blank=True)
     zone_geojson = models.JSONField(_("区域边界"), default=dict, blank=True)
     is_active = models.BooleanField(_("当前项目"), default=True)
+    # The public portal's tracking numbers start with it (HMB-GZ-2022-000123), so
+    # that a number read out on the phone says which programme it belongs to.
+    tracking_prefix = models.CharField(_("受理编号前缀"), max_length=6, blank=True)
 
     class Meta:
         ordering = ["-is_active", "code"]
         verbose_name = _("搬迁项目")
         verbose_name_plural = _("搬迁项目")
+        constraints = [
+            # Two programmes with one prefix would draw numbers from one sequence.
+            models.UniqueConstraint(
+                fields=["tracking_prefix"],
+                condition=~models.Q(tracking_prefix=""),
+                name="programme_tracking_prefix_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from relocation.core import audit
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.roles import UNIT_ROLES, Role, is_hq_editor, is_security_admin, is_system_admin
-from relocation.organisation import approvals, functions, programme_hooks
+from relocation.organisation import approvals, functions, password_checks, programme_check, programme_hooks
 from relocation.organisation.models import (
     AssignedFunction,
     LiaisonAssignment,
@@ -48,19 +48,10 @@ def _programme_state(code: str) -> dict[str, Any]:
 
 
 def _unit_functions(spec: dict[str, Any]) -> set[str]:
-    """The functions a unit's entry declares; the territorial and receiving flags
-    and their functions imply each other, so either spelling works."""
-    declared = spec.get("functions", [])
-    if not isinstance(declared, list):
-        raise ServiceError(_("单位 %(code)s 的 functions 应为列表。") % {"code": spec["code"]}, code="functions")
-    unknown = sorted(set(declared) - set(functions.UnitFunction.values))
-    if unknown:
-        raise ServiceError(
-            _("单位 %(code)s 的职能无法识别：%(unknown)s（可用：%(known)s）")
-            % {"code": spec["code"], "unknown": "、".join(unknown), "known": ", ".join(functions.UnitFunction.values)},
-            code="functions",
-        )
-    result = set(declared)
+    """The functions a unit's entry declares (checked by programme_check); the
+    territorial and receiving flags and their functions imply each other, so
+    either spelling works."""
+    result = set(spec.get("functions", []))
     if spec.get("is_territorial"):
         result.add(functions.UnitFunction.TERRITORIAL_TOWN)
     if spec.get("is_receiving"):
@@ -75,22 +66,17 @@ def _assign_functions(unit: Unit, wanted: set[str]) -> None:
 
 
 def _check_required_functions(programme: Programme) -> None:
-    """Refuse a programme in which a rule would find no unit to act."""
+    """Refuse a programme in which a rule would find no unit to act (also
+    counting units loaded earlier that the file no longer lists)."""
     present = set(AssignedFunction.objects.filter(unit__programme=programme).values_list("function", flat=True))
     missing = functions.missing(present)
     if missing:
-        rules: dict[str, list[str]] = {}
-        for requirement in missing:
-            rules.setdefault(requirement.function, []).append(str(requirement.rule))
-        lines = "；".join(
-            _("%(function)s [%(code)s]（%(rules)s）")
-            % {"function": functions.UnitFunction(f).label, "code": f, "rules": "、".join(r)}
-            for f, r in rules.items()
-        )
-        raise ServiceError(
-            _("项目配置缺少以下单位职能，请在承担该职能的单位的 functions 中声明：%(lines)s") % {"lines": lines},
-            code="functions",
-        )
+        raise ServiceError(programme_check.missing_functions_message(missing), code="functions")
+
+
+def programme_check_file(config: Any) -> list[programme_check.Problem]:
+    """Every problem of a programme file, without writing anything (`--check`)."""
+    return programme_check.problems(config)
 
 
 def programme_load(*, actor: Any, config: dict[str, Any]) -> Programme:
@@ -100,7 +86,20 @@ def programme_load(*, actor: Any, config: dict[str, Any]) -> Programme:
     Every function that an app's rule requires (`functions.require`) must be
     carried by at least one unit; otherwise nothing is written and the error
     names the missing functions. Apps' `programme_hooks` then derive their own
-    data from the loaded units (enforcement domains' lead units, for example)."""
+    data from the loaded units (enforcement domains' lead units, for example).
+
+    Only the system admin loads programmes from a signed-in session (the
+    command line passes actor=None). A file with problems (programme_check)
+    is refused as a whole, every problem named."""
+    if actor is not None:
+        _require_system_admin(actor, _("只有系统管理员可以载入或更新项目配置。"))
+    found = programme_check.problems(config)
+    if found:
+        raise ServiceError(
+            _("项目配置有 %(n)s 处问题，未作任何修改：%(problems)s")
+            % {"n": len(found), "problems": "；".join(str(p) for p in found)},
+            code="programme_file",
+        )
     with transaction.atomic():
         before = _programme_state(config["code"])
         center = config.get("center") or {}
@@ -115,6 +114,7 @@ def programme_load(*, actor: Any, config: dict[str, Any]) -> Programme:
                 "center_lat": center.get("lat"),
                 "center_lon": center.get("lon"),
                 "zone_geojson": config.get("zone_geojson", {}),
+                "tracking_prefix": config["tracking_prefix"],
             },
         )
         for order, phase in enumerate(config.get("phases", [])):
@@ -508,8 +508,14 @@ def password_change(*, actor: Any, old_password: str, new_password: str) -> None
     sessions of the account end (Django ties sessions to the password hash)."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDeniedError(_("请先登录。"))
+    # A stolen session must not become an unlimited password oracle: after a few wrong
+    # current passwords the check itself pauses (a cache counter with a real-time expiry).
+    if password_checks.paused(actor):
+        raise ServiceError(_("原密码错误次数过多，请 %(m)d 分钟后再试。") % {"m": password_checks.PAUSE_MINUTES})
     if not actor.check_password(old_password):
+        password_checks.failed(actor)
         raise ServiceError(_("原密码不正确。"))
+    password_checks.clear(actor)
     if old_password == new_password:
         raise ServiceError(_("新密码不能与原密码相同。"))
     _validate_password(new_password, actor)

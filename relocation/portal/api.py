@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,14 +23,18 @@ from relocation.core.middleware import client_ip
 from relocation.core.roles import is_enterprise_contact
 from relocation.enterprises.models import Enterprise
 from relocation.organisation.api_scoping import ScopedSerializer
-from relocation.organisation.models import Unit
+from relocation.organisation.models import Programme, Unit
 from relocation.portal import selectors, services
 from relocation.portal.models import Inquiry, InquiryKind, InquiryStatus, RejectReason
 
 
 class InquiryPublicSubmitSerializer(serializers.Serializer):
     """A report or inquiry from the public. `website` must stay empty (it is a
-    trap for scripts); `photos` (multipart, up to 3 JPG/PNG files) is optional."""
+    trap for scripts); `photos` (multipart, up to 3 JPG/PNG files) is optional.
+    `programme` is the code of the programme whose portal is used (its public
+    address /public/<code>/); without it, the installation's default programme."""
+
+    programme = serializers.SlugField(max_length=64, required=False, allow_blank=True, default="")
 
     kind = serializers.ChoiceField(choices=InquiryKind.choices)
     subject = serializers.CharField(max_length=120)
@@ -87,8 +91,14 @@ class PublicSubmitView(APIView):
         data = dict(serializer.validated_data)
         photos = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
         data.pop("photos", None)
+        code_of_programme = data.pop("programme", "")
+        programme = None
+        if code_of_programme:
+            programme = Programme.objects.filter(code=code_of_programme).first()
+            if programme is None:
+                raise ValidationError({"programme": [_("没有代码为 %(code)s 的项目。") % {"code": code_of_programme}]})
         inquiry, code = services.inquiry_submit_public(
-            honeypot=data.pop("website", ""), photos=photos, ip=client_ip(request), **data
+            honeypot=data.pop("website", ""), photos=photos, ip=client_ip(request), programme=programme, **data
         )
         return Response(
             InquiryReceiptSerializer({"number": inquiry.number, "code": code, "status": inquiry.status}).data,

@@ -42,12 +42,16 @@ class AskForm(forms.Form):
 
 
 class LookupForm(forms.Form):
-    number = forms.CharField(
-        label=_("受理编号"), max_length=32, widget=forms.TextInput(attrs={**TEXT, "placeholder": "GZ-2022-000123"})
-    )
+    number = forms.CharField(label=_("受理编号"), max_length=32, widget=forms.TextInput(attrs=TEXT))
     code = forms.CharField(
         label=_("查询码"), max_length=16, widget=forms.TextInput(attrs={**TEXT, "autocomplete": "off"})
     )
+
+    def __init__(self, *args: Any, example: str = "", **kwargs: Any) -> None:
+        """`example`: a number as the programme of the page writes them (its prefix)."""
+        super().__init__(*args, **kwargs)
+        if example:
+            self.fields["number"].widget.attrs["placeholder"] = example
 
 
 class FollowUpForm(forms.Form):

@@ -167,7 +167,7 @@ def _create(
         arrived_on = timezone.localdate()
         inquiry = Inquiry.objects.create(
             programme=programme,
-            number=tracking.next_number(channel, arrived_on.year),
+            number=tracking.next_number(programme, channel, arrived_on.year),
             code_digest=tracking.digest(code),
             channel=channel,
             kind=kind,

@@ -20,7 +20,7 @@ from relocation.core.middleware import client_ip
 from relocation.core.roles import is_enterprise_contact, is_hq, is_hq_editor
 from relocation.organisation.models import Programme
 from relocation.organisation.selectors import active_programme, programme_for
-from relocation.portal import selectors, services
+from relocation.portal import selectors, services, tracking
 from relocation.portal.forms import (
     AskForm,
     AssignForm,
@@ -84,7 +84,7 @@ def public_home(request: HttpRequest, code: str | None = None) -> HttpResponse:
         "portal/public_home.html",
         {
             "form": form,
-            "lookup_form": LookupForm(),
+            "lookup_form": LookupForm(example=tracking.example_number(programme, timezone.localdate().year)),
             "max_photos": services.MAX_PHOTOS,
             "programme": programme,
         },

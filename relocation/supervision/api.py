@@ -62,7 +62,8 @@ class TaskSerializer(ScopedModelSerializer):
     """A task as the list shows it; `warning` is none / yellow / red today."""
 
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
-    responsible_name = serializers.CharField(source="responsible.__str__", read_only=True, default=None)
+    # Not source="responsible.__str__": with no one responsible that renders None's method wrapper.
+    responsible_name = serializers.StringRelatedField(source="responsible", read_only=True)
     warning = serializers.SerializerMethodField()
     deadline_is_estimate = serializers.SerializerMethodField()
     # Sources are registered by the apps (task_sources), so the schema names no fixed set.

@@ -48,6 +48,10 @@ def period_containing(programme: Programme, day: dt.date) -> Period:
     report is due a few working days after the period ends."""
     conf = settings_for(programme)
     anchor = conf.report_anchor or _first_phase_start(programme) or dt.date(day.year, 1, 1)
+    return _period(anchor, conf, day)
+
+
+def _period(anchor: dt.date, conf: Any, day: dt.date) -> Period:
     length = conf.report_period_days
     index = (day - anchor).days // length
     start = anchor + dt.timedelta(days=index * length)
@@ -62,8 +66,12 @@ def _first_phase_start(programme: Programme) -> dt.date | None:
 
 def last_closed_period(programme: Programme, today: dt.date) -> Period:
     """The most recent period that has ended: the one units report on now."""
-    current = period_containing(programme, today)
-    return period_containing(programme, current.start - dt.timedelta(days=1))
+    conf = settings_for(programme)
+    anchor = conf.report_anchor or _first_phase_start(programme) or dt.date(today.year, 1, 1)
+    # The anchor and length of the period containing today, read once (the home page asks per request).
+    length = conf.report_period_days
+    current_start = anchor + dt.timedelta(days=((today - anchor).days // length) * length)
+    return _period(anchor, conf, current_start - dt.timedelta(days=1))
 
 
 def periods_between(programme: Programme, start: dt.date, end: dt.date) -> list[Period]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -430,7 +431,10 @@ class PlacementActivityViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return PlacementActivity.objects.none()
         _require_read(self.request)
-        return selectors.activities_for_user(self.request.user).prefetch_related("workers")
+        # A zone-wide activity lists workers of every enterprise: each reader
+        # sees only the roster ids they may see (the probe read other enterprises' ids).
+        visible = Prefetch("workers", queryset=selectors.workers_for_user(self.request.user))
+        return selectors.activities_for_user(self.request.user).prefetch_related(visible)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = PlacementActivitySerializer(data=request.data, context={"request": request})

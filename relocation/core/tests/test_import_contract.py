@@ -23,6 +23,7 @@ FLOORS = {
     "remediation": 4,
     "stability": 4,
     "portal": 4,
+    "leases": 4,
     "dashboard": 5,
     "reporting": 5,
 }

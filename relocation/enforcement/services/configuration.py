@@ -60,12 +60,24 @@ def _configuration_fill(*, actor: Any, programme: Programme) -> None:
                     domain.save(update_fields=["lead_unit", "updated_at"])
                 continue
             created += 1
-            domain.co_units.set([u for f in spec["co"] if (u := unit_with_function(programme, f)) is not None])
-            ChecklistItem.objects.bulk_create(
-                [ChecklistItem(domain=domain, text=t, order=i) for i, t in enumerate(spec["checklist"])]
-            )
-            LegalBasis.objects.bulk_create(
+            # One unit may hold the lead's function and a co-function too (a
+            # combined enforcement bureau): it leads, it is not its own co-unit.
+            co = {u.pk: u for f in spec["co"] if (u := unit_with_function(programme, f)) is not None}
+            domain.co_units.set([u for pk, u in co.items() if pk != domain.lead_unit_id])
+            bases = LegalBasis.objects.bulk_create(
                 [LegalBasis(domain=domain, law=law, article=art, summary=s) for law, art, s in spec["bases"]]
+            )
+            by_article = {(b.law, b.article): b for b in bases}
+            ChecklistItem.objects.bulk_create(
+                [
+                    ChecklistItem(
+                        domain=domain,
+                        text=t,
+                        order=i,
+                        legal_basis=by_article.get(defaults.CHECKLIST_BASES.get((spec["code"], t), ("", ""))),
+                    )
+                    for i, t in enumerate(spec["checklist"])
+                ]
             )
         for level, kind, days in defaults.LADDER:
             EscalationStep.objects.get_or_create(

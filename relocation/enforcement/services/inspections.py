@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from relocation.core import audit
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.enforcement.models import (
+    ChecklistItem,
     EnforcementDomain,
     EnforcementTeam,
     FollowUpResult,
@@ -106,13 +107,21 @@ def inspection_record(
     follow_up: Inspection | None = None,
     follow_up_result: str = "",
     draft_key: str = "",
+    client_key: str = "",
 ) -> Inspection:
     """Record an inspection, or complete a scheduled re-inspection
     (`follow_up`), in one transaction with its photos.
 
     A re-inspection that confirms the fix closes the order (销号); one that
-    does not escalates it along the ladder."""
+    does not escalates it along the ladder. `client_key` is the phone's
+    identity of this submission: sent again (the answer was lost, the queue
+    retried), it returns the inspection already recorded and writes nothing."""
     _require(can_work_for_team(actor, team), _("只有本执法组成员可以登记检查。"))
+    client_key = (client_key or "").strip()[:64]
+    if client_key:
+        already = inspection_by_client_key(actor=actor, client_key=client_key)
+        if already is not None:
+            return already
     if enterprise.programme_id != team.programme_id:
         raise ServiceError(_("企业与执法组不属于同一项目。"))
     inspectors = _check_inspectors(team, list(inspectors))
@@ -146,6 +155,7 @@ def inspection_record(
             "representative_signed": representative_signed,
             "representative_refused": representative_refused,
             "submitted_at": timezone.now(),
+            "client_key": client_key,
         }
         if follow_up is not None:
             values.update(kind=InspectionKind.FOLLOW_UP, follow_up_result=follow_up_result)
@@ -156,9 +166,17 @@ def inspection_record(
                 raise ServiceError(_("该复查已由他人提交。"), code="follow_up")
             inspection = Inspection.objects.get(pk=follow_up.pk)
         else:
-            inspection = Inspection.objects.create(
-                **values, created_by=actor if getattr(actor, "is_authenticated", False) else None
-            )
+            try:
+                with transaction.atomic():
+                    inspection = Inspection.objects.create(
+                        **values, created_by=actor if getattr(actor, "is_authenticated", False) else None
+                    )
+            except IntegrityError:
+                # The same submission arrived twice at once: the other request recorded it.
+                already = inspection_by_client_key(actor=actor, client_key=client_key) if client_key else None
+                if already is None:
+                    raise
+                return already
         inspection.inspectors.set(inspectors)
         stored = [_attach_photo(actor=actor, inspection=inspection, uploaded_file=f).stored_file for f in photos]
         audit.record(
@@ -197,6 +215,13 @@ def inspection_record(
     return inspection
 
 
+def inspection_by_client_key(*, actor: Any, client_key: str) -> Inspection | None:
+    """The inspection this user already submitted under `client_key`, if any."""
+    if not client_key or not getattr(actor, "is_authenticated", False):
+        return None
+    return Inspection.objects.filter(created_by=actor, client_key=client_key).first()
+
+
 def _attach_photo(*, actor: Any, inspection: Inspection, uploaded_file: Any) -> InspectionPhoto:
     from relocation.core.uploads import store_upload
 
@@ -233,6 +258,7 @@ def violation_record(
     domain: EnforcementDomain,
     description: str,
     legal_basis: LegalBasis | None = None,
+    checklist_item: ChecklistItem | None = None,
 ) -> Violation:
     """Record a violation found in a submitted inspection; may mark the
     enterprise a repeat offender (N in M days) and propose forced closure."""
@@ -245,6 +271,10 @@ def violation_record(
         raise ServiceError(_("所选法律依据不属于“%(d)s”领域。") % {"d": domain.name}, code="legal_basis")
     if not description.strip():
         raise ServiceError(_("请填写违法事实。"), code="description")
+    if checklist_item is not None and (
+        checklist_item.domain_id != domain.pk or inspection.checklist.get(str(checklist_item.pk)) != "problem"
+    ):
+        raise ServiceError(_("该检查事项在本次检查中未标记为“存在问题”。"), code="checklist_item")
     with transaction.atomic():
         violation = Violation.objects.create(
             programme_id=inspection.programme_id,
@@ -252,6 +282,7 @@ def violation_record(
             enterprise_id=inspection.enterprise_id,
             domain=domain,
             legal_basis=legal_basis,
+            checklist_item=checklist_item,
             description=description.strip(),
             found_on=inspection.inspected_on or timezone.localdate(),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,

@@ -62,7 +62,11 @@ def lifecycle_section(context: dict[str, Any]) -> dict[str, Any]:
         "pending_change": next((c for c in changes if c.status == DateChangeStatus.PENDING), None),
         "next": lifecycle.next_step(enterprise),
         "history": list(lifecycle_selectors.history_of(enterprise).select_related("evidence")[:30]),
-        "moves": [{"value": m, "label": S(m).label} for m in moves],
+        # A move whose guard fails is shown disabled with the reason, not offered and then refused.
+        "moves": [
+            {"value": m, "label": S(m).label, "blocked": lifecycle.move_blocker(enterprise, m, plan=plan)}
+            for m in moves
+        ],
         "move_form": MoveForm(),
         "destination_types": DestinationType.choices,
         "road": [

@@ -37,6 +37,10 @@ _MN_CHARS = _ALNUM + "_-"
 # which the standard does not.
 _NUMBER_CHARS = _DIGITS + ".-+eE"
 
+# No instrument measures beyond this: a larger value is a corrupt or forged frame, and
+# stored it would swamp every average and sum (security review, issue 16).
+MAX_ABS_VALUE = 1e15
+
 # Keys of a pollutant whose values are numbers.
 NUMERIC_KEYS = frozenset(
     {"Rtd", "Min", "Avg", "Max", "ZsRtd", "ZsMin", "ZsAvg", "ZsMax", "Cou", "RT", "RS", "Data", "DayData", "NightData"}
@@ -267,8 +271,8 @@ def parse_cp(text: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
                 number = float(value)
             except ValueError:
                 raise FrameError(f"malformed field: {name[:20]}")
-            if not isfinite(number):  # "1e999"
-                raise FrameError(f"malformed field: {name[:20]}")
+            if not -MAX_ABS_VALUE <= number <= MAX_ABS_VALUE:
+                _refuse_number(number, name)
             slot[key] = number
         else:
             slot[key] = value.strip()
@@ -303,11 +307,17 @@ def _parse_plain_fields(parts: list[str], cp: dict[str, str], values: dict[str, 
                 number = float(value)
             except ValueError:
                 raise FrameError(f"malformed field: {name[:20]}")
-            if not isfinite(number):  # "1e999"
-                raise FrameError(f"malformed field: {name[:20]}")
+            if not -MAX_ABS_VALUE <= number <= MAX_ABS_VALUE:
+                _refuse_number(number, name)
             slot[key] = number
         else:
             slot[key] = value
+
+
+def _refuse_number(number: float, name: str) -> None:
+    if not isfinite(number):  # "1e999"
+        raise FrameError(f"malformed field: {name[:20]}")
+    raise FrameError("value out of range")
 
 
 _version_for_flag: Callable[[int | None], Any] | None = None
@@ -327,7 +337,7 @@ def decode(
     "bad CRC: <variant>" (the CRC is right under another known variant),
     "bad encoding", "non-ASCII text", "encrypted CP without key",
     "bad encryption", "malformed field: …", "missing field: …",
-    "unsupported version". The error carries the device's MN whenever one can
+    "value out of range" (|value| > MAX_ABS_VALUE), "unsupported version". The error carries the device's MN whenever one can
     be read from the frame, so that every refusal is counted against the device.
     """
     if isinstance(raw, str):

@@ -101,3 +101,26 @@ def test_it_refuses_an_sm4_key_that_is_not_sixteen_bytes(hq_staff, point):
     )
     point.refresh_from_db()
     assert point.sm4_key == "30" * 16 and point.protocol_version == "2025"
+
+
+def test_recording_activity_merges_into_device_status_without_moving_the_newest_data_back(point):
+    from relocation.monitoring import storage
+
+    t0 = timezone.now().replace(microsecond=0)
+    DeviceStatus.objects.create(point=point, last_data_time=t0, time_set_at=t0 - dt.timedelta(days=1))
+    storage.record_activity(
+        {(t0.date(), point.mn, "annex_a", "2017"): 3},
+        {
+            point.pk: {"last_frame_at": t0, "last_data_time": t0 - dt.timedelta(hours=2), "clock_skew_seconds": 7},
+            999_999: {"last_frame_at": t0},  # a point deleted since: skipped
+        },
+    )
+    status = DeviceStatus.objects.get(point=point)
+    assert status.last_data_time == t0  # back-filled history is older than what is known
+    assert (status.last_frame_at, status.clock_skew_seconds) == (t0, 7)
+    assert status.time_set_at == t0 - dt.timedelta(days=1)  # not seen this time: kept
+    storage.record_activity({}, {point.pk: {"last_data_time": t0 + dt.timedelta(minutes=1)}})
+    status.refresh_from_db()
+    assert status.last_data_time == t0 + dt.timedelta(minutes=1) and status.clock_skew_seconds == 7
+    assert FrameCounter.objects.get(mn=point.mn).count == 3
+    assert DeviceStatus.objects.count() == 1

@@ -437,6 +437,30 @@ def test_the_old_password_must_be_right(client, liaison):
 
 
 @pytest.mark.django_db
+def test_the_current_password_check_pauses_after_five_wrong_answers(client, liaison):
+    """A signed-in session is not an unlimited password oracle (the probe found no throttle)."""
+    from relocation.organisation import password_checks
+
+    password_checks.clear(liaison)
+    client.force_login(liaison)
+    url = reverse("organisation:password_change")
+    try:
+        for _ in range(password_checks.LIMIT):
+            body = client.post(url, {"old_password": "wrong", "new_password": "N3w-secret", "confirm": "N3w-secret"})
+            assert "原密码不正确" in body.content.decode()
+        # Now even the right password is refused, with the reason, and nothing changes.
+        right = {"old_password": "Passw0rd!", "new_password": "N3w-secret", "confirm": "N3w-secret"}
+        response = client.post(url, right)
+        assert response.status_code == 200 and "错误次数过多" in response.content.decode()
+        liaison.refresh_from_db()
+        assert liaison.check_password("Passw0rd!")
+        password_checks.clear(liaison)  # the pause over, the right password works
+        assert client.post(url, right).status_code == 302
+    finally:
+        password_checks.clear(liaison)
+
+
+@pytest.mark.django_db
 def test_a_password_reset_ends_the_owners_sessions(client, system_admin, liaison):
     client.force_login(liaison)
     services.password_reset(actor=system_admin, user=liaison, new_password="N3w-secret")

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def test_it_gives_a_number_and_a_code_that_is_stored_only_as_a_digest(submit):
     inquiry, code = submit()
-    assert inquiry.number.startswith(f"GZ-{dt.date.today().year}-")
+    assert inquiry.number.startswith(f"P{inquiry.programme_id}-GZ-{dt.date.today().year}-")
     assert len(code) == 6 and set(code) <= set(tracking.CODE_ALPHABET)
     assert inquiry.code_digest != code and tracking.code_matches(code, inquiry.code_digest)
     second, _ = submit()
@@ -184,7 +184,7 @@ def test_each_role_sees_its_own_scope(
 ):
     other, _ = submit(kind="policy")
     asked = services.inquiry_ask(actor=enterprise_contact, kind="policy", subject="材料", text="需要哪些材料？")
-    assert asked.enterprise == enterprise and asked.number.startswith("QY-")
+    assert asked.enterprise == enterprise and asked.number.startswith(f"P{enterprise.programme_id}-QY-")
     assert set(selectors.inquiries_for_user(hq_staff)) == {assigned, other, asked}
     assert set(selectors.inquiries_for_user(liaison)) == {assigned}
     assert set(selectors.inquiries_for_user(outsider)) == set()

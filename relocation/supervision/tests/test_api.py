@@ -188,3 +188,13 @@ def test_the_daily_jobs_run_directly(make_task):
     from relocation.supervision.models import SupervisionNotice
 
     assert SupervisionNotice.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_it_names_the_responsible_person_not_a_method(api, hq_staff, liaison, make_task):
+    """`responsible_name` is the person's display name (the probe saw "<method-wrapper …>")."""
+    task = make_task(responsible=liaison)
+    nobody = make_task()
+    api.force_login(hq_staff)
+    assert api.get(f"/api/supervision/tasks/{task.pk}/").json()["responsible_name"] == str(liaison)
+    assert api.get(f"/api/supervision/tasks/{nobody.pk}/").json()["responsible_name"] is None

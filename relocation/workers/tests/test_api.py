@@ -152,3 +152,15 @@ def test_the_worker_list_takes_a_fixed_number_of_queries(
         make_worker(enterprise)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get("/api/workers/workers/")
+
+
+def test_a_zone_wide_activity_lists_only_the_workers_the_reader_may_see(
+    bureau, other_town, units, make_enterprise, make_worker
+):
+    """The probe read roster ids of other enterprises in /api/workers/activities/."""
+    here = make_worker(make_enterprise())
+    there = make_worker(make_enterprise(territorial_unit=units["binhaiwan"]))
+    payload = {"kind": "job_fair", "title": "专场招聘会", "held_on": "2022-04-01", "workers": [here.pk, there.pk]}
+    assert api(bureau).post("/api/workers/activities/", payload, format="json").status_code == 201
+    assert api(bureau).get("/api/workers/activities/").data["results"][0]["workers"] == sorted([here.pk, there.pk])
+    assert api(other_town).get("/api/workers/activities/").data["results"][0]["workers"] == [there.pk]

@@ -7,6 +7,9 @@
   var form = document.getElementById("inspection-form");
   if (!form) return;
   var keyInput = document.getElementById("draft_key");
+  // Offline, the service worker answers with the page it cached without a draft:
+  // the key then comes from the address, so the local copy is found again.
+  if (!keyInput.value) keyInput.value = (new URLSearchParams(window.location.search).get("draft") || "").slice(0, 64);
   if (!keyInput.value) {
     keyInput.value = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
     var url = new URL(window.location.href);
@@ -72,6 +75,18 @@
   });
   // The server confirms a submit by redirecting away; only then is the local copy dropped.
   window.enfClearDraft = function () { try { localStorage.removeItem(storageKey); } catch (e) { /* ignore */ } };
+  // The offline queue puts a returned submission back into the form.
+  window.enfApplyValues = apply;
+  // After a submission is queued the form starts afresh under a new draft key.
+  window.enfStartNew = function (draftKey) {
+    window.enfClearDraft();
+    form.reset();
+    keyInput.value = draftKey || ((window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2));
+    storageKey = "rhq-inspection-draft:" + window.location.pathname + ":" + keyInput.value;
+    var url = new URL(window.location.href);
+    url.searchParams.set("draft", keyInput.value);
+    window.history.replaceState(null, "", url.toString());
+  };
 
   function teamChanged(select) {
     form.dataset.teamChanged = "1";

@@ -14,7 +14,7 @@ import uvloop
 from django.core.management.base import BaseCommand
 
 from relocation.monitoring import ingest, storage
-from relocation.monitoring.server import Hj212Server, tune_garbage_collector
+from relocation.monitoring.server import Hj212Server, raise_open_file_limit, tune_garbage_collector
 
 
 class Command(BaseCommand):
@@ -33,6 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+        raise_open_file_limit()  # one socket per device; children inherit the limit
         if options["processes"] > 1:
             self._run_children(options)
             return

@@ -13,7 +13,7 @@ import json
 import uvloop
 from django.core.management.base import BaseCommand, CommandError
 
-from relocation.monitoring.server import tune_garbage_collector
+from relocation.monitoring.server import raise_open_file_limit, tune_garbage_collector
 from relocation.monitoring.simulator import Device, simulate
 
 
@@ -34,6 +34,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--mn-prefix", default="", help="invent devices <prefix><n> instead of using registered points"
         )
+        parser.add_argument(
+            "--offset", type=int, default=0, help="skip this many points first (several simulator processes)"
+        )
+        parser.add_argument("--begin-at", type=float, default=0.0, help="start at this epoch time (several processes)")
         parser.add_argument("--password", default="123456")
         parser.add_argument("--start", default="", help="DataTime of the first frame, YYYYMMDDhhmmss (default: now)")
 
@@ -46,15 +50,19 @@ class Command(BaseCommand):
         if options["mn_prefix"]:
             devices = [
                 Device(mn=f"{options['mn_prefix']}{i:06d}", pw=options["password"], start=start)
-                for i in range(options["devices"])
+                for i in range(options["offset"], options["offset"] + options["devices"])
             ]
         else:
             from relocation.monitoring.models import MonitoringPoint
 
-            points = list(MonitoringPoint.objects.filter(is_active=True).order_by("id")[: options["devices"]])
+            first = options["offset"]
+            points = list(
+                MonitoringPoint.objects.filter(is_active=True).order_by("id")[first : first + options["devices"]]
+            )
             if not points:
                 raise CommandError("没有已登记的监控点；请先运行 seed_demo 或使用 --mn-prefix。")
             devices = [Device(mn=p.mn, pw=p.password, start=start) for p in points]
+        raise_open_file_limit(len(devices) + 64)
         tune_garbage_collector()  # thousands of frames in flight, as in the server
         result = uvloop.run(
             simulate(
@@ -66,6 +74,7 @@ class Command(BaseCommand):
                 window=options["window"],
                 ack_timeout=options["ack_timeout"],
                 duration=options["duration"],
+                begin_at=options["begin_at"],
             )
         )
         self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
