@@ -211,6 +211,8 @@ def main() -> None:
     measure(client, "dashboard_page", "/dashboard/", 200)
     measure(client, "dashboard_data_endpoint", "/dashboard/data.json", 200)
     measure(client, "dashboard_map_endpoint", "/dashboard/map.json", 200)
+    measure(client, "dashboard_base_layer", "/dashboard/base.json", 50)
+    measure(client, "dashboard_work_layers", "/dashboard/layers.json", 200)
     measure(client, "dashboard_api_indicators", "/api/dashboard/indicators/", 200)
     measure(client, "dashboard_time_travel", "/dashboard/data.json?as_of=2022-01-15", 1000)
     measure(client, "dashboard_time_travel_map", "/dashboard/map.json?as_of=2022-01-15", 1000)

@@ -58,8 +58,8 @@ def _rows(level: str) -> list[dict[str, str]]:
 
 
 def city_areas(city_name: str) -> tuple[Area | None, list[Area]]:
-    """The city called `city_name` (the programme file's `city`) and its districts. A city
-    without districts (东莞, 中山) lists itself once at district level; that
+    """The city called `city_name` (e.g. 北京市) and its districts. A city
+    without districts (towns directly under the city, as in 中山市) lists itself once at district level; that
     entry is left out, as it repeats the city's outline."""
     city = None
     for i, row in enumerate(_rows("city")):

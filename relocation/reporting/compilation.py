@@ -18,7 +18,19 @@ from relocation.meetings import official
 from relocation.reporting import sources
 from relocation.reporting.charts import BarChart
 
-SECTION_KEYS = ["overview", "enterprises", "moves", "enforcement", "tasks", "social", "highlights", "next_steps"]
+SECTION_KEYS = [
+    "overview",
+    "enterprises",
+    "moves",
+    "enforcement",
+    "tasks",
+    "social",
+    "public",
+    "sites",
+    "alerts",
+    "highlights",
+    "next_steps",
+]
 
 
 def period_of(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -38,6 +50,9 @@ def compile_figures(programme: Any, year: int, month: int) -> dict[str, Any]:
         "enforcement": sources.enforcement_figures(programme, year, month),
         "tasks": sources.task_figures(programme, start, end),
         "social": sources.social_figures(programme, start, end),
+        "public": sources.public_figures(programme, start, end),
+        "sites": sources.site_figures(programme, start, end),
+        "alerts": sources.alert_figures(programme, start, end),
         "highlights": sources.highlights(programme, start, end),
     }
 
@@ -50,8 +65,11 @@ def headings() -> dict[str, str]:
         "enforcement": _("四、联合执法情况"),
         "tasks": _("五、任务督办情况"),
         "social": _("六、工人安置与社会稳定"),
-        "highlights": _("七、成员单位工作亮点"),
-        "next_steps": _("八、下一步工作安排"),
+        "public": _("七、公众诉求办理情况"),
+        "sites": _("八、污染地块管控情况"),
+        "alerts": _("九、监测预警与剧毒化学品"),
+        "highlights": _("十、成员单位工作亮点"),
+        "next_steps": _("十一、下一步工作安排"),
     }
 
 
@@ -145,6 +163,12 @@ def default_text(key: str, figures: dict[str, Any]) -> str:
         return text
     if key == "social":
         return _social_text(figures.get("social", {}))
+    if key == "public":
+        return _public_text(figures.get("public"))
+    if key == "sites":
+        return _sites_text(figures.get("sites"))
+    if key == "alerts":
+        return _alerts_text(figures.get("alerts"))
     if key == "highlights":
         items = figures.get("highlights", [])
         if not items:
@@ -196,6 +220,65 @@ def _social_text(social: dict[str, Any]) -> str:
     return text
 
 
+def _public_text(public: dict[str, Any] | None) -> str:
+    """Reports and inquiries received, answered within their deadline, still open."""
+    if public is None:
+        return _("（本月未汇编公众诉求数据。）")
+    kinds = "，".join(_("%(label)s%(count)s件") % k for k in public.get("by_kind", []) if k["count"])
+    return _(
+        "本月受理公众和企业诉求%(received)s件（%(kinds)s），不予受理%(rejected)s件；"
+        "答复%(answered)s件，其中在办理时限内答复%(on_time)s件。"
+        "截至汇编时尚未办结%(open)s件，超过办理时限%(overdue)s件。"
+    ) % {
+        "received": public.get("received", 0),
+        "kinds": kinds or _("无"),
+        "rejected": public.get("rejected", 0),
+        "answered": public.get("answered", 0),
+        "on_time": public.get("answered_on_time", 0),
+        "open": public.get("open", 0),
+        "overdue": public.get("overdue", 0),
+    }
+
+
+def _sites_text(sites: dict[str, Any] | None) -> str:
+    """Contaminated sites by stage and the month's moves."""
+    if sites is None:
+        return _("（本月未汇编污染地块数据。）")
+    stages = "，".join(_("%(label)s%(count)s块") % i for i in sites.get("by_stage", []) if i["count"])
+    moved = "，".join(
+        _("进入%(label)s%(n)s块") % {"label": i["label"], "n": i["reached_in_month"]}
+        for i in sites.get("by_stage", [])
+        if i.get("reached_in_month")
+    )
+    return _(
+        "纳入管控的污染地块%(total)s块：%(stages)s。本月%(moved)s；验收销号%(accepted)s块，移交再开发%(handed)s块。"
+    ) % {
+        "total": sites.get("total", 0),
+        "stages": stages or _("暂无"),
+        "moved": moved or _("无阶段变化"),
+        "accepted": sites.get("accepted_in_month", 0),
+        "handed": sites.get("handed_over_in_month", 0),
+    }
+
+
+def _alerts_text(alerts: dict[str, Any] | None) -> str:
+    """Detector and highly-toxic-chemical alerts raised, closed and still open."""
+    if alerts is None:
+        return _("（本月未汇编监测预警数据。）")
+    kinds = alerts.get("kinds", [])
+    raised = "，".join(_("%(label)s%(n)s条") % {"label": k["label"], "n": k["raised"]} for k in kinds if k["raised"])
+    still = "，".join(_("%(label)s%(n)s条") % {"label": k["label"], "n": k["open"]} for k in kinds if k["open"])
+    return _(
+        "本月新发预警：%(raised)s；处置关闭%(closed)s条。截至汇编时未关闭：%(open)s；"
+        "其中剧毒化学品账实不符%(toxic)s条，未关闭前相关企业不得通过关停核验。"
+    ) % {
+        "raised": raised or _("无"),
+        "closed": sum(k["closed"] for k in kinds),
+        "open": still or _("无"),
+        "toxic": alerts.get("toxic_open", 0),
+    }
+
+
 # ----------------------------------------------------------------------------- charts and tables
 
 
@@ -209,6 +292,11 @@ def charts(figures: dict[str, Any]) -> dict[str, BarChart]:
             [i["count"] for i in ent.get("by_status", [])],
         )
     }
+    staged = [i for i in figures.get("sites", {}).get("by_stage", []) if i["count"]]
+    if staged:
+        result["sites"] = BarChart(
+            _("污染地块按阶段分布（块）"), [i["label"] for i in staged], [i["count"] for i in staged]
+        )
     rated = [u for u in tasks.get("by_unit", []) if u.get("rate") is not None]
     if rated:
         result["tasks"] = BarChart(
@@ -296,6 +384,40 @@ def annex_tables(figures: dict[str, Any]) -> list[tuple[str, str, list[list[obje
                 *[
                     [k["label"], k["open"], k["outstanding"], k["paid_in_month"], k["repaid_in_month"]]
                     for k in social.get("workers", {}).get("kinds", [])
+                ],
+            ],
+        )
+    )
+    public = figures.get("public") or {}
+    out.append(
+        (
+            "public",
+            _("本月受理诉求按类型"),
+            [[_("类型"), _("受理（件）")], *[[k["label"], k["count"]] for k in public.get("by_kind", [])]],
+        )
+    )
+    out.append(
+        (
+            "sites",
+            _("污染地块按阶段"),
+            [
+                [_("阶段"), _("地块（块）"), _("本月进入（块）")],
+                *[
+                    [i["label"], i["count"], i["reached_in_month"]]
+                    for i in (figures.get("sites") or {}).get("by_stage", [])
+                ],
+            ],
+        )
+    )
+    out.append(
+        (
+            "alerts",
+            _("监测预警按类型"),
+            [
+                [_("类型"), _("本月新发（条）"), _("本月关闭（条）"), _("未关闭（条）")],
+                *[
+                    [k["label"], k["raised"], k["closed"], k["open"]]
+                    for k in (figures.get("alerts") or {}).get("kinds", [])
                 ],
             ],
         )

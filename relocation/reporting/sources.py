@@ -20,7 +20,10 @@ from relocation.enforcement.models import EnforcementDomain
 from relocation.enforcement.selectors import monthly_enforcement_figures
 from relocation.enterprises import lifecycle_facts
 from relocation.enterprises.models import Batch, Category, Enterprise, Industry, LifecycleStatus
+from relocation.monitoring.bulletin_figures import bulletin_figures as monitoring_bulletin_figures
 from relocation.organisation.models import Unit
+from relocation.portal.bulletin_figures import bulletin_figures as portal_bulletin_figures
+from relocation.remediation.bulletin_figures import bulletin_figures as remediation_bulletin_figures
 from relocation.stability.selectors import bulletin_figures as stability_bulletin_figures
 from relocation.supervision.selectors import reports_for_period, task_stats
 from relocation.workers.selectors import bulletin_figures as workers_bulletin_figures
@@ -251,3 +254,21 @@ def social_figures(programme: Any, start: dt.date, end: dt.date) -> dict[str, An
         "workers": workers_bulletin_figures(programme, start, end),
         "stability": stability_bulletin_figures(programme, start, end),
     }
+
+
+# ----------------------------------------------------------------------------- public channel, sites, alerts
+
+
+def public_figures(programme: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Reports and inquiries from the public and enterprises, from the portal's own figures."""
+    return portal_bulletin_figures(programme, start, end)
+
+
+def site_figures(programme: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Contaminated sites by stage and the month's moves, from remediation's own figures."""
+    return remediation_bulletin_figures(programme, start, end)
+
+
+def alert_figures(programme: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Detector and highly-toxic-chemical alerts, from monitoring's own figures."""
+    return monitoring_bulletin_figures(programme, start, end)

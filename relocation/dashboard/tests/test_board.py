@@ -106,6 +106,28 @@ def test_query_count_does_not_grow_with_enterprises(client, hq_staff, scene, mak
 
 
 @pytest.mark.django_db
+def test_the_whole_page_with_its_base_and_work_layers_costs_the_same_queries(
+    client, hq_staff, scene, programme, units, make_enterprise
+):
+    from relocation.dashboard.tests.scene_work import add_work
+
+    add_work(programme, units, scene[0])
+    client.force_login(hq_staff)
+    urls = [reverse(name) for name in ("dashboard:board", "dashboard:map", "dashboard:base", "dashboard:layers")]
+    for url in urls:
+        client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        for url in urls:
+            client.get(url)
+    for n in range(10):
+        add_work(programme, units, make_enterprise(), n=n)
+    with CaptureQueriesContext(connection) as large:
+        for url in urls:
+            assert client.get(url).status_code == 200
+    assert len(large) == len(small)
+
+
+@pytest.mark.django_db
 def test_the_card_shows_next_step_and_owner(client, hq_staff, scene):
     client.force_login(hq_staff)
     page = client.get(reverse("dashboard:card", args=[scene[5].pk])).content.decode()

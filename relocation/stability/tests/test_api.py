@@ -147,7 +147,7 @@ def test_the_api_lists_take_a_constant_number_of_queries(
 
     api.force_login(hq_staff)
     _many(hq_staff, programme, make_enterprise, stability_units, 2)
-    with django_assert_max_num_queries(15) as few:
+    with django_assert_max_num_queries(18) as few:  # risk signals: 1–2 queries per registered source
         assert api.get(f"/api/stability/{path}/").status_code == 200
     _many(hq_staff, programme, make_enterprise, stability_units, 6)
     with django_assert_max_num_queries(len(few.captured_queries)):

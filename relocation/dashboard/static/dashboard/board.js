@@ -138,7 +138,7 @@
   }
   function workCard(layerData) {
     var col = document.createElement("div");
-    col.className = "col-md-4 col-xl-2";
+    col.className = "col-sm-6 col-md-4";
     col.setAttribute("data-layer", layerData.key);
     var card = document.createElement("div");
     card.className = "card h-100";
