@@ -1,0 +1,22 @@
+"""What every enforcement page shares: who may read, the user's programme, the
+page size."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from relocation.enforcement import selectors
+
+PAGE_SIZE = 25
+MULTI_FIELDS = {"inspectors"}
+
+
+def _require_reader(request: HttpRequest) -> None:
+    if not selectors.can_read(request.user):
+        raise PermissionDenied
+
+
+def _programme_id(request: HttpRequest) -> int | None:
+    unit = getattr(request.user, "unit", None)
+    return unit.programme_id if unit is not None else None
