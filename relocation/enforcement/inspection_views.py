@@ -20,7 +20,7 @@ from relocation.core.errors import ServiceError
 from relocation.enforcement import selectors, services
 from relocation.enforcement.forms import InspectionForm
 from relocation.enforcement.models import ChecklistItem, InspectionDraft, InspectionStatus
-from relocation.enforcement.views import _require_reader
+from relocation.enforcement.views.handling import _require_reader
 from relocation.enterprises.models import Enterprise
 from relocation.organisation.models import User
 

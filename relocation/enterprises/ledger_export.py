@@ -91,7 +91,7 @@ def export_ledger(enterprises: Iterable[Enterprise]) -> bytes:
 def _programme_lists(workbook: Any, sheet: Any, programme: Any) -> None:
     """属地 and 批次 as drop-downs: the names sit on a hidden sheet (a list
     typed into the rule is limited to 255 characters)."""
-    from relocation.enterprises.ledger_import import ProgrammeValues
+    from relocation.enterprises.ledger_import_values import ProgrammeValues
 
     values = ProgrammeValues(programme)
     lists = workbook.create_sheet(LISTS_SHEET)

@@ -16,47 +16,45 @@
    are refreshed (ANALYZE): autovacuum is off on the production clusters, and
    a planner that still thinks the table is small picks slow plans for the
    ledger list (see core.planner_statistics).
+
+The report (ledger_import_report), reading rows into values
+(ledger_import_values) and the bulk audit events (ledger_import_events) live
+beside this module; the file checks, the row validation and the write stay
+here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import hashlib
 import io
-import json
 import logging
 import zipfile
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relocation.core import audit, credit_code, planner_statistics
-from relocation.core.bulk_copy import copy_insert
-from relocation.core.context import current_ip
 from relocation.core.errors import PermissionDeniedError, ServiceError
-from relocation.core.models import AuditChainHead, AuditEvent
 from relocation.core.roles import is_hq_editor
 from relocation.enterprises import services
 from relocation.enterprises.ledger_columns import (
     BY_FIELD,
-    BY_HEADER,
-    COLUMNS,
-    EXPORT_ONLY_HEADERS,
-    REQUIRED_FIELDS,
     CellError,
     Column,
     is_blank,
-    normalise_header,
 )
+from relocation.enterprises.ledger_import_events import _assign_batches, _current_batch_id, _record_events
+from relocation.enterprises.ledger_import_report import ImportReport, RowError, RowOutcome
+from relocation.enterprises.ledger_import_values import ProgrammeValues, _column_for, _map_headers, _TownGuesser
 from relocation.enterprises.models import Enterprise
-from relocation.organisation.models import Programme, Unit
+from relocation.organisation.models import Programme
 
 logger = logging.getLogger(__name__)
+
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Limits on what the zip container *declares*; zipfile also refuses to inflate
@@ -73,60 +71,6 @@ class FileRefused(ServiceError):
     """The whole file is refused before reading its rows."""
 
     code = "file_refused"
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    reason: str
-
-
-@dataclass
-class RowOutcome:
-    row: int
-    name: str
-    credit_code: str
-    fields: list[str] = field(default_factory=list)
-    labels: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportReport:
-    dry_run: bool
-    created: list[RowOutcome] = field(default_factory=list)
-    updated: list[RowOutcome] = field(default_factory=list)
-    unchanged: list[RowOutcome] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    applied: bool = False
-    sha256: str = ""
-
-    def __post_init__(self) -> None:
-        # (enterprise, batch) for the 批次 cells that move an enterprise; not
-        # part of the report's dict (model instances).
-        self.batch_moves: list[tuple[Enterprise, Any]] = []
-
-    @property
-    def accepted(self) -> bool:
-        return not self.errors
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["accepted"] = self.accepted
-        data["counts"] = {
-            "created": len(self.created),
-            "updated": len(self.updated),
-            "unchanged": len(self.unchanged),
-            "errors": len(self.errors),
-        }
-        return data
-
-    def error_lines(self) -> list[str]:
-        return [
-            _("第%(row)s行 %(column)s：%(reason)s") % {"row": e.row, "column": e.column, "reason": e.reason}
-            for e in self.errors
-        ]
 
 
 def check_upload_size(size: int) -> None:
@@ -168,101 +112,6 @@ def _open_rows(content: bytes) -> Any:
         raise FileRefused(_("无法读取工作簿：%(error)s") % {"error": exc.__class__.__name__})
     sheet = workbook["企业台账"] if "企业台账" in workbook.sheetnames else workbook.worksheets[0]
     return workbook, sheet.iter_rows(values_only=True)
-
-
-EXPORT_ONLY = {normalise_header(h) for h in EXPORT_ONLY_HEADERS}
-
-
-def _map_headers(header_row: tuple[Any, ...], report: ImportReport) -> dict[int, Column]:
-    """Column index → Column. Extra columns are ignored with a warning."""
-    mapping: dict[int, Column] = {}
-    from openpyxl.utils import get_column_letter
-
-    for index, raw in enumerate(header_row):
-        if is_blank(raw):
-            continue
-        column = BY_HEADER.get(normalise_header(raw))
-        if column is None and normalise_header(raw) in EXPORT_ONLY:
-            continue  # 属地/分类/进度/批次 of our own export: shown, not imported
-        if column is None:
-            report.warnings.append(
-                _("第%(letter)s列“%(header)s”不是模板中的列，已忽略。")
-                % {"letter": get_column_letter(index + 1), "header": raw}
-            )
-            continue
-        if column in mapping.values():
-            report.errors.append(RowError(1, column.header, _("列名重复")))
-            continue
-        mapping[index] = column
-    present = {c.field for c in mapping.values()}
-    for required in REQUIRED_FIELDS:
-        if required not in present:
-            report.errors.append(RowError(1, BY_FIELD[required].header, _("缺少必需的列")))
-    missing = [c.header for c in COLUMNS if c.field not in present and c.field not in REQUIRED_FIELDS]
-    if missing:
-        report.warnings.append(_("文件缺少以下列，对应字段保持不变：%(columns)s") % {"columns": "、".join(missing)})
-    return mapping
-
-
-def _column_for(field_name: str | None) -> str:
-    column = BY_FIELD.get(field_name or "")
-    return column.header if column else _("整行")
-
-
-class ProgrammeValues:
-    """The programme's towns (属地) and batches (批次) by name: the template's
-    drop-downs and what the import accepts in those columns."""
-
-    def __init__(self, programme: Programme) -> None:
-        from relocation.enterprises.lifecycle_models import Batch
-        from relocation.organisation.models import UnitFunction
-        from relocation.organisation.selectors import units_with_function
-
-        towns = list(units_with_function(programme, UnitFunction.TERRITORIAL_TOWN))
-        self.town_names = [str(unit) for unit in towns]
-        self.towns: dict[str, Unit] = {}
-        for unit in towns:
-            for name in (str(unit), unit.name, unit.short_name):
-                if name:
-                    self.towns.setdefault(normalise_header(name), unit)
-        batches = list(Batch.objects.filter(programme=programme))
-        self.batch_names = [b.name for b in batches]
-        self.batches = {normalise_header(b.name): b for b in batches}
-
-    def town(self, name: str) -> Unit:
-        unit = self.towns.get(normalise_header(name))
-        if unit is None:
-            raise CellError(
-                _("“%(value)s”不是本项目的属地（可选：%(allowed)s）")
-                % {"value": name, "allowed": "、".join(self.town_names) or "—"}
-            )
-        return unit
-
-    def batch(self, name: str) -> Any:
-        batch = self.batches.get(normalise_header(name))
-        if batch is None:
-            raise CellError(
-                _("“%(value)s”不是本项目的搬迁批次（可选：%(allowed)s）")
-                % {"value": name, "allowed": "、".join(self.batch_names) or "—"}
-            )
-        return batch
-
-
-class _TownGuesser:
-    """For a new enterprise: the territorial unit whose name appears in the address."""
-
-    def __init__(self, programme: Programme) -> None:
-        self.units = [
-            (name, unit)
-            for unit in Unit.objects.filter(programme=programme, is_territorial=True)
-            for name in {unit.name, unit.short_name} - {""}
-        ]
-
-    def __call__(self, address: str) -> Unit | None:
-        for name, unit in self.units:
-            if name and name in address:
-                return unit
-        return None
 
 
 def _validate(
@@ -360,78 +209,6 @@ def _validate(
         report.updated.append(RowOutcome(row_number, enterprise.name, enterprise.credit_code, sorted(changes), labels))
     report.errors.sort(key=lambda e: e.row)
     return creates, updates
-
-
-def _current_batch_id(enterprise: Enterprise) -> int | None:
-    try:
-        return enterprise.relocation_plan.batch_id
-    except ObjectDoesNotExist:
-        return None
-
-
-def _assign_batches(actor: Any, moves: list[tuple[Enterprise, Any]]) -> None:
-    """批次 cells: through the lifecycle's own service (its audit, its timeline)."""
-    from relocation.enterprises import batches
-
-    by_batch: dict[int, tuple[Any, list[Enterprise]]] = {}
-    for enterprise, batch in moves:
-        by_batch.setdefault(batch.pk, (batch, []))[1].append(enterprise)
-    for batch, members in by_batch.values():
-        batches.batch_assign(actor=actor, batch=batch, enterprises=members)
-
-
-def _fast_hash(prev_hash: str, event: AuditEvent, created_at: str, key: bytes) -> str:
-    """audit.compute_hash without its JSON round trip of `changes`: our changes
-    are already plain JSON values (checked against the reference on the first
-    event of every import, see _record_events)."""
-    payload = {
-        "seq": event.seq,
-        "created_at": created_at,
-        "actor_id": event.actor_id,
-        "actor_name": event.actor_name,
-        "ip": event.ip,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "object_repr": event.object_repr,
-        "enterprise_id": event.enterprise_id,
-        "summary": event.summary,
-        "changes": event.changes or {},
-    }
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return audit.digest(prev_hash, text, key)
-
-
-def _record_events(actor: Any, events: list[dict[str, Any]]) -> None:
-    """Append many events to the audit chain in one go: the same chain and
-    hashes as audit.record, one locked head update instead of one per event."""
-    head, _created = AuditChainHead.objects.select_for_update().get_or_create(
-        id=1, defaults={"seq": 0, "hash": audit.GENESIS}
-    )
-    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    actor_name = actor_obj.get_username() if actor_obj else (str(actor) if actor else "system")
-    now, ip = timezone.now(), current_ip.get()
-    seq, prev = head.seq, head.hash
-    rows = []
-    stamp = now.astimezone(dt.UTC).isoformat(timespec="microseconds")
-    fast = True
-    key = audit.chain_key()
-    for spec in events:
-        seq += 1
-        event = AuditEvent(
-            seq=seq, created_at=now, actor=actor_obj, actor_name=actor_name, ip=ip, prev_hash=prev, **spec
-        )
-        if fast:
-            event.hash = _fast_hash(prev, event, stamp, key)
-            if len(rows) == 0 and event.hash != audit.compute_hash(prev, event, key):
-                fast = False  # shapes differ from what core hashes: use the reference path
-        if not fast:
-            event.hash = audit.compute_hash(prev, event, key)
-        prev = event.hash
-        rows.append(event)
-    copy_insert(AuditEvent, rows)
-    head.seq, head.hash = seq, prev
-    head.save(update_fields=["seq", "hash"])
 
 
 def _write(

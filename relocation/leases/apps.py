@@ -8,7 +8,7 @@ class LeasesConfig(AppConfig):
     verbose_name = _("清租退场")
 
     def ready(self) -> None:
-        from relocation.core import navigation, risk_signals, sections
+        from relocation.core import navigation, notification_kinds, risk_signals, sections
         from relocation.core.guards import register_closure_guard
         from relocation.leases import permissions, services
         from relocation.leases.enterprise_section import section_context
@@ -27,6 +27,8 @@ class LeasesConfig(AppConfig):
                 key="leases", template="leases/_enterprise_section.html", context=section_context, order=330
             ),
         )
+        # Termination notices to the tenant, refunds to the community (who then checks the clearance).
+        notification_kinds.register("lease", _("清租退场"), order=75)
         navigation.register(
             navigation.NavEntry(
                 key="leases",

@@ -96,8 +96,10 @@ def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _form_page(request: HttpRequest, form: Any, *, title: str, lease: Any = None) -> HttpResponse:
-    return render(request, "leases/form.html", {"form": form, "title": title, "lease": lease})
+def _form_page(
+    request: HttpRequest, form: Any, *, title: str, lease: Any = None, not_now: str | None = None
+) -> HttpResponse:
+    return render(request, "leases/form.html", {"form": form, "title": title, "lease": lease, "not_now": not_now})
 
 
 def _save(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], Any], *, success: str) -> Any:
@@ -158,13 +160,11 @@ def _step(
     if not actions.PERMITTED[action](request.user, lease):
         raise PermissionDenied
     form = form_class(request.POST or None, initial=initial)
-    if request.method == "GET":
-        reason = actions.refusal(request.user, lease, action)
-        if reason:
-            form.add_error(None, reason)
     if _save(request, form, lambda d: save(lease, d), success=success) is not None:
         return redirect("leases:detail", pk=lease.pk)
-    return _form_page(request, form, title=title, lease=lease)
+    # Opened while the state refuses the step: say why before anything is typed.
+    not_now = actions.refusal(request.user, lease, action) if request.method == "GET" else None
+    return _form_page(request, form, title=title, lease=lease, not_now=not_now)
 
 
 def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:

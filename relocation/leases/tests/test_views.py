@@ -186,3 +186,9 @@ def test_the_menu_lists_the_app_for_its_readers_only(client, hq_staff, outsider,
     for user, shown in ((hq_staff, True), (community, True), (outsider, False)):
         client.force_login(user)
         assert (f'href="{url}"' in client.get(reverse("enterprises:list")).content.decode()) is shown
+
+
+def test_a_step_page_opened_too_early_says_why(client, hq_staff, lease):
+    client.force_login(hq_staff)
+    response = client.get(reverse("leases:refund", args=[lease.pk]))
+    assert response.status_code == 200 and "请先下发停租通知，再登记押金退还。" in response.content.decode()

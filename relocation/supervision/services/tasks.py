@@ -1,5 +1,6 @@
-"""Writes on tasks, supervision and unit reports. Other apps create tasks
-through `task_create` only."""
+"""Supervision tasks (督办): creating a task, its moves (sign for, start, report
+done, verify, return, cancel, reassign, extend), progress updates, reminders
+and attachments."""
 
 from __future__ import annotations
 
@@ -14,12 +15,11 @@ from django.utils.translation import gettext as _
 from relocation.core import audit, workflow
 from relocation.core.errors import PermissionDeniedError, ServiceError
 from relocation.core.notifications import notify
-from relocation.core.roles import Role, is_hq_editor
-from relocation.organisation.models import Programme, Unit, User
+from relocation.core.roles import Role
+from relocation.organisation.models import Unit, User
 from relocation.organisation.selectors import people_in_roles
 from relocation.supervision import permissions, task_sources
 from relocation.supervision.models import (
-    SupervisionSettings,
     Task,
     TaskAttachment,
     TaskSource,
@@ -27,10 +27,9 @@ from relocation.supervision.models import (
     TaskStatus,
     TaskUpdate,
 )
+from relocation.supervision.services.configuration import _require_hq_editor
 from relocation.supervision.transitions import (
-    OPEN_STATUSES,
     REASSIGN_TRANSITIONS,
-    SUBJECT_DONE_TRANSITIONS,
     TASK_TRANSITIONS,
 )
 
@@ -39,19 +38,8 @@ def task_url(task: Task) -> str:
     return f"/supervision/tasks/{task.pk}/"
 
 
-def settings_for(programme: Programme) -> SupervisionSettings:
-    """The programme's supervision settings (created with defaults on first use)."""
-    obj, _created = SupervisionSettings.objects.get_or_create(programme=programme)
-    return obj
-
-
 def unit_people(unit: Unit, roles: Iterable[str] = (Role.UNIT_LEADER, Role.UNIT_LIAISON)) -> list[User]:
     return list(unit.users.filter(is_active=True, role__in=list(roles)))
-
-
-def _require_hq_editor(actor: Any) -> None:
-    if not is_hq_editor(actor):
-        raise PermissionDeniedError(_("只有指挥部工作人员可以执行此操作。"))
 
 
 def _open_stage(
@@ -309,97 +297,6 @@ def task_verify(*, actor: Any, task: Task, note: str = "") -> Task:
         return task
 
 
-def task_complete_for_subject(*, actor: Any, subject: models.Model, dedupe_key: str, note: str) -> Task | None:
-    """Mark done the task another app created for `subject` (with
-    `dedupe_key`), because that app's own workflow has just confirmed the work
-    — an enforcement order closed by the re-inspection that found it fixed.
-
-    The owning app has checked that `actor` may close its subject, and that
-    check is the verification; this service only accepts the task linked to
-    that very subject, so it cannot be used to close anything else. The task
-    goes straight to verified (reported now if it was not, on time when today
-    is within its deadline), with its stage history and audit event, in the
-    caller's transaction. Returns None when there is no open task to close.
-    """
-    if not note.strip():
-        raise ServiceError(_("请说明办结依据。"))
-    with transaction.atomic():
-        task = _open_subject_task(subject, dedupe_key)
-        if task is None:
-            return None
-        now = timezone.now()
-        extra: dict[str, Any] = {"completed_at": now, "warning_level": "none", "red_since": None}
-        if task.reported_done_at is None:
-            extra.update(reported_done_at=now, reported_on_time=timezone.localdate() <= task.deadline)
-        _transition(
-            actor=actor,
-            task=task,
-            target=TaskStatus.VERIFIED,
-            reason=note.strip(),
-            extra=extra,
-            action="task.verified",
-            allowed=SUBJECT_DONE_TRANSITIONS,
-        )
-        TaskStage.objects.filter(task=task, ended_at__isnull=True).update(ended_at=now)
-        notify(
-            recipients=unit_people(task.lead_unit) + ([task.responsible] if task.responsible else []),
-            verb="task.verified",
-            title=_("任务已核销：%(title)s") % {"title": task.title},
-            body=note.strip(),
-            url=task_url(task),
-            dedupe_key=f"task.verified:{task.pk}",
-        )
-        return task
-
-
-def _open_subject_task(subject: models.Model, dedupe_key: str) -> Task | None:
-    """The open task another app created for `subject` with `dedupe_key`,
-    locked; matching both keeps these services from reaching any other task."""
-    return (
-        Task.objects.select_for_update(of=("self",))
-        .select_related("lead_unit", "responsible")
-        .filter(
-            dedupe_key=dedupe_key,
-            subject_type=subject._meta.label_lower,
-            subject_id=str(subject.pk),
-            status__in=list(OPEN_STATUSES),
-        )
-        .first()
-    )
-
-
-def task_cancel_for_subject(
-    *, actor: Any, subject: models.Model, dedupe_key: str, reason: str, action: str = "task.cancelled"
-) -> Task | None:
-    """Cancel the task another app created for `subject`, because that app's
-    own workflow has made the work moot: an enforcement order revoked, or
-    escalated and superseded by a renewed order with its own task.
-
-    As with `task_complete_for_subject`, the owning app has checked the
-    actor's right over its subject (the escalation job runs without one);
-    only the task linked to that subject with that key is touched. The task
-    goes to cancelled with the reason in its stage history, an audit event
-    (`action`, e.g. ``task.superseded``) and a notice to the unit, in the
-    caller's transaction. Returns None when there is no open task."""
-    if not reason.strip():
-        raise ServiceError(_("请填写撤销理由。"))
-    with transaction.atomic():
-        task = _open_subject_task(subject, dedupe_key)
-        if task is None:
-            return None
-        _transition(actor=actor, task=task, target=TaskStatus.CANCELLED, reason=reason.strip(), action=action)
-        TaskStage.objects.filter(task=task, ended_at__isnull=True).update(ended_at=timezone.now())
-        notify(
-            recipients=unit_people(task.lead_unit) + ([task.responsible] if task.responsible else []),
-            verb="task.cancelled",
-            title=_("任务已撤销：%(title)s") % {"title": task.title},
-            body=reason.strip(),
-            url=task_url(task),
-            dedupe_key=f"task.cancelled:{task.pk}",
-        )
-        return task
-
-
 def task_return(*, actor: Any, task: Task, reason: str) -> Task:
     """HQ sends a reported task back: the unit must continue."""
     _require_hq_editor(actor)
@@ -587,84 +484,3 @@ def task_attach(*, actor: Any, task: Task, uploaded_file: Any, update: TaskUpdat
             changes={"attachment": ["", f"{stored.original_name} sha256={stored.sha256}"]},
         )
     return attachment
-
-
-def workday_override_save(*, actor: Any, date: dt.date, is_workday: bool, reason: str) -> Any:
-    """HQ marks a local working day or day off (a typhoon day, a Saturday the HQ works);
-    every working-day deadline computed afterwards honours it."""
-    from relocation.core.models import WorkdayOverride
-
-    _require_hq_editor(actor)
-    if not reason.strip():
-        raise ServiceError(_("请填写调整原因。"))
-    with transaction.atomic():
-        override, created = WorkdayOverride.objects.select_for_update().get_or_create(
-            date=date, defaults={"is_workday": is_workday, "reason": reason.strip()}
-        )
-        before = {"is_workday": None if created else override.is_workday, "reason": "" if created else override.reason}
-        if not created:
-            override.is_workday, override.reason = is_workday, reason.strip()
-            override.save(update_fields=["is_workday", "reason", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="workdays.override_saved",
-            obj=override,
-            summary=_("%(d)s 调整为%(kind)s：%(reason)s")
-            % {
-                "d": date.isoformat(),
-                "kind": _("工作日（上班）") if is_workday else _("休息日（不上班）"),
-                "reason": reason.strip(),
-            },
-            changes=audit.diff(before, {"is_workday": is_workday, "reason": reason.strip()}),
-        )
-    return override
-
-
-def workday_override_delete(*, actor: Any, override: Any) -> None:
-    _require_hq_editor(actor)
-    with transaction.atomic():
-        audit.record(
-            actor=actor,
-            action="workdays.override_deleted",
-            obj=override,
-            summary=_("取消 %(d)s 的工作日调整") % {"d": override.date.isoformat()},
-            changes={"is_workday": [override.is_workday, None]},
-        )
-        override.delete()
-
-
-SETTINGS_FIELDS = [
-    "yellow_workdays",
-    "escalate_commander_workdays",
-    "escalate_group_workdays",
-    "report_period_days",
-    "report_anchor",
-    "report_due_workdays",
-    "report_remind_workdays",
-    "notice_issuer",
-    "notice_prefix",
-]
-
-
-def settings_update(*, actor: Any, programme: Programme, values: dict[str, Any]) -> SupervisionSettings:
-    """HQ changes the warning thresholds, escalation steps, report period and notice heading."""
-    _require_hq_editor(actor)
-    if values.get("escalate_group_workdays", 0) < values.get("escalate_commander_workdays", 0):
-        raise ServiceError(_("报协调小组的天数不能少于报总指挥的天数。"))
-    if values.get("report_period_days", 1) < 1:
-        raise ServiceError(_("报送周期至少 1 天。"))
-    with transaction.atomic():
-        conf = SupervisionSettings.objects.select_for_update().get(pk=settings_for(programme).pk)
-        before = audit.snapshot(conf, SETTINGS_FIELDS)
-        for key in SETTINGS_FIELDS:
-            if key in values:
-                setattr(conf, key, values[key])
-        conf.save(update_fields=[*SETTINGS_FIELDS, "updated_at"])
-        audit.record(
-            actor=actor,
-            action="supervision.settings_changed",
-            obj=conf,
-            summary=_("修改督办设置"),
-            changes=audit.diff(before, audit.snapshot(conf, SETTINGS_FIELDS)),
-        )
-    return conf
