@@ -351,3 +351,60 @@ class DocumentSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}〔{self.year}〕{self.last}"
+
+
+class SavedFilter(TimeStampedModel):
+    """A user's own named filter of one list (like a saved view): the list's
+    query string, applied by opening the list with it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    list_key = models.CharField(_("列表"), max_length=64)
+    name = models.CharField(_("名称"), max_length=60)
+    query = models.CharField(_("筛选条件"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["user", "list_key", "name"]
+        verbose_name = _("保存的筛选")
+        verbose_name_plural = _("保存的筛选")
+        constraints = [models.UniqueConstraint(fields=["user", "list_key", "name"], name="saved_filter_name_once")]
+
+    def __str__(self) -> str:
+        return f"{self.list_key}: {self.name}"
+
+
+class DigestOptOut(TimeStampedModel):
+    """The person does not want the daily digest of unread notices (default: wanted)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="digest_opt_out"
+    )
+
+    class Meta:
+        verbose_name = _("不接收每日摘要")
+        verbose_name_plural = _("不接收每日摘要")
+
+    def __str__(self) -> str:
+        return str(self.user_id)
+
+
+class NotificationDigest(models.Model):
+    """The daily digest sent to one person on one day: the row is claimed before
+    sending, so a job run twice sends one message per person per day."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="digests"
+    )
+    day = models.DateField(_("日期"))
+    unread = models.PositiveIntegerField(_("未读条数"), default=0)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day", "user"]
+        verbose_name = _("每日摘要")
+        verbose_name_plural = _("每日摘要")
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}"

@@ -208,3 +208,12 @@ def _absolute(url: str) -> str:
     """A robot message is read outside the site: give it the full address when one is configured."""
     base = getattr(settings, "SITE_URL", "")
     return f"{base.rstrip('/')}{url}" if url.startswith("/") and base else url
+
+
+@db_periodic_task(crontab(minute="0", hour=str(getattr(settings, "DIGEST_HOUR", 8))))
+@lock_task("core-daily-digest")
+def daily_digest() -> int:
+    """Every morning: each person's digest of unread notices by category (core.digest)."""
+    from relocation.core.digest import send_daily_digests
+
+    return send_daily_digests()

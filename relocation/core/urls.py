@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.i18n import JavaScriptCatalog, set_language
 
-from relocation.core import views
+from relocation.core import saved_filter_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
+    path("filters/save/", saved_filter_views.saved_filter_save, name="saved_filter_save"),
+    path("filters/<int:pk>/delete/", saved_filter_views.saved_filter_delete, name="saved_filter_delete"),
     path("guide/", views.guide, name="guide"),
     path("guide/<slug:chapter>/", views.guide, name="guide_chapter"),
     path("account/2fa/setup/", views.otp_setup, name="otp_setup"),

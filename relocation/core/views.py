@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -249,12 +249,15 @@ def file_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     """The user's own choice, per category, of in-app only or also by e-mail."""
+    from relocation.core import digest
     from relocation.core.notification_kinds import categories, mandatory
     from relocation.core.services import notification_preferences_set
 
     if request.method == "POST":
         chosen = {key: f"email_{key}" in request.POST for key, _label in categories()}
-        notification_preferences_set(actor=request.user, email=chosen)
+        with transaction.atomic():
+            notification_preferences_set(actor=request.user, email=chosen)
+            digest.digest_set(actor=request.user, wanted="daily_digest" in request.POST)
         messages.success(request, _("通知设置已保存。"))
         return redirect("notification_preferences")
     current = selectors.notification_preferences_of(request.user)
@@ -267,6 +270,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
             "mandatory": sorted(mandatory().items()),
             "has_email": bool(request.user.email),
             "webhook_on": bool(settings.NOTIFY_WEBHOOK_URL),
+            "daily_digest": digest.wants_digest(request.user),
         },
     )
 

@@ -165,6 +165,35 @@ def add_workdays(start: dt.date, n: int) -> dt.date:
     return day
 
 
+def add_workdays_each(starts: list[dt.date], n: int) -> list[dt.date]:
+    """add_workdays for many dates with one query for all their overrides (the due
+    dates of a half-year of report periods, for the league table)."""
+    if not starts:
+        return []
+    if n < 0:
+        raise ValueError("n must be non-negative")
+    last = max(starts) + dt.timedelta(days=n * 2 + 30)
+    overrides = _overrides(min(starts), last)
+
+    def workday(day: dt.date) -> bool:
+        return overrides.get(day, _official(day))
+
+    result = []
+    for start in starts:
+        day = start
+        if n == 0:
+            while not workday(day):
+                day += dt.timedelta(days=1)
+        counted = 0
+        while counted < n:
+            day += dt.timedelta(days=1)
+            if workday(day):
+                counted += 1
+        # Past the window read (never in practice): ask the one-date version.
+        result.append(day if day <= last else add_workdays(start, n))
+    return result
+
+
 def workdays_between(a: dt.date, b: dt.date) -> int:
     """Working days after `a` up to and including `b` (0 if b ≤ a); so
     workdays_between(d, add_workdays(d, n)) == n."""

@@ -82,8 +82,13 @@ class Task(TimeStampedModel):
             )
         ]
         indexes = [
-            # A unit's open tasks by deadline (the unit task list).
-            models.Index(fields=["lead_unit", "status", "deadline"], name="task_unit_status_deadline"),
+            # A unit's open tasks by deadline (the unit task list); the programme and
+            # the on-time flag ride along so the league table counts from the index
+            # alone (at 100k tasks, fetching each row cost ten times the count).
+            models.Index(
+                fields=["lead_unit", "status", "deadline", "programme", "reported_on_time"],
+                name="task_unit_status_due_cover",
+            ),
             # HQ's overdue scan: open tasks by deadline.
             models.Index(fields=["status", "deadline"], name="task_status_deadline"),
             # Tasks about one object (an order, a procedure, an alert).

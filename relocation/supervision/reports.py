@@ -75,12 +75,18 @@ def last_closed_period(programme: Programme, today: dt.date) -> Period:
 
 
 def periods_between(programme: Programme, start: dt.date, end: dt.date) -> list[Period]:
-    result = []
-    period = period_containing(programme, start)
-    while period.start <= end:
-        result.append(period)
-        period = period_containing(programme, period.end + dt.timedelta(days=1))
-    return result
+    conf = settings_for(programme)
+    anchor = conf.report_anchor or _first_phase_start(programme) or dt.date(start.year, 1, 1)
+    length = dt.timedelta(days=conf.report_period_days)
+    first = anchor + ((start - anchor).days // length.days) * length
+    starts = []
+    while first <= end:
+        starts.append(first)
+        first += length
+    # One calendar query for every period's due date.
+    ends = [s + length - dt.timedelta(days=1) for s in starts]
+    dues = workdays.add_workdays_each(ends, conf.report_due_workdays)
+    return [Period(s, e, d) for s, e, d in zip(starts, ends, dues, strict=True)]
 
 
 def reporting_units(programme: Programme):

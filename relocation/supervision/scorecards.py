@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
 
 from relocation.organisation.models import Programme
 from relocation.supervision.models import ReportStatus, Task, TaskStatus, UnitReport
 from relocation.supervision.transitions import UNIT_OWES
 
-ON_TIME = Q(reported_done_at__isnull=False, reported_done_at__date__lte=F("deadline")) & ~Q(status=TaskStatus.CANCELLED)
+# Reported done by the deadline: the flag the services keep at report time (and on
+# an extension), so the database counts a plain column instead of casting every
+# row's timestamp to a local date (which SQLite does in Python, row by row).
+ON_TIME = Q(reported_on_time=True) & ~Q(status=TaskStatus.CANCELLED)
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -84,6 +85,10 @@ def _months_back(today: dt.date, n: int) -> list[dt.date]:
     return list(reversed(months))
 
 
+def _next_month(month: dt.date) -> dt.date:
+    return dt.date(month.year + 1, 1, 1) if month.month == 12 else dt.date(month.year, month.month + 1, 1)
+
+
 def league_table(programme: Programme, today: dt.date, months: int = 6) -> list[dict[str, Any]]:
     """Every reporting unit with its on-time completion rate, report
     timeliness, overdue count and monthly trend, best first.
@@ -99,17 +104,20 @@ def league_table(programme: Programme, today: dt.date, months: int = 6) -> list[
             n=Count("id"), ok=Count("id", filter=ON_TIME), overdue=Count("id", filter=Q(status__in=UNIT_OWES))
         )
     }
-    first = _months_back(today, months)[0]
-    trend_rows = (
-        due.filter(deadline__gte=first)
-        .annotate(month=TruncMonth("deadline"))
-        .values("lead_unit_id", "month")
-        .annotate(n=Count("id"), ok=Count("id", filter=ON_TIME))
-    )
-    trend: dict[int, dict[dt.date, float | None]] = defaultdict(dict)
-    for r in trend_rows:
-        month = r["month"].date() if isinstance(r["month"], dt.datetime) else r["month"]
-        trend[r["lead_unit_id"]][month] = _rate(r["ok"], r["n"])
+    month_keys = _months_back(today, months)
+    first = month_keys[0]
+    # The trend in one grouped pass over the recent months: a count per month by
+    # date range (no per-row month truncation, which SQLite does in Python).
+    bounds = [*month_keys[1:], _next_month(month_keys[-1])]
+    monthly = {}
+    for i, (start, end) in enumerate(zip(month_keys, bounds, strict=True)):
+        in_month = Q(deadline__gte=start, deadline__lt=end)
+        monthly[f"n{i}"] = Count("id", filter=in_month)
+        monthly[f"ok{i}"] = Count("id", filter=in_month & ON_TIME)
+    trend: dict[int, list[float | None]] = {
+        r["lead_unit_id"]: [_rate(r[f"ok{i}"], r[f"n{i}"]) for i in range(len(month_keys))]
+        for r in due.filter(deadline__gte=first).values("lead_unit_id").annotate(**monthly)
+    }
     periods = [p for p in periods_between(programme, first, today) if p.due_on < today]
     starts = [p.start for p in periods]
     report_rows = (
@@ -119,7 +127,6 @@ def league_table(programme: Programme, today: dt.date, months: int = 6) -> list[
         .annotate(n=Count("id"), on_time=Count("id", filter=Q(submitted_at__date__lte=F("due_on"))))
     )
     reports = {r["unit_id"]: r for r in report_rows}
-    month_keys = _months_back(today, months)
     table = []
     for unit in units:
         t = task_rows.get(unit.pk, {"n": 0, "ok": 0, "overdue": 0})
@@ -142,7 +149,7 @@ def league_table(programme: Programme, today: dt.date, months: int = 6) -> list[
                 "report_rate": report_rate,
                 "overdue": t["overdue"],
                 "score": score,
-                "trend": [trend[unit.pk].get(m) for m in month_keys],
+                "trend": trend.get(unit.pk, [None] * len(month_keys)),
             }
         )
     table.sort(key=lambda r: (-r["score"], r["unit"].order))

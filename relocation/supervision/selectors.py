@@ -15,6 +15,7 @@ from django.utils import timezone
 from relocation.core import workdays
 from relocation.core.roles import is_hq, is_staff_member
 from relocation.organisation.models import Programme, Unit
+from relocation.organisation.selectors import programme_for
 from relocation.supervision.models import (
     CoordinationProblem,
     MonthlyReview,
@@ -30,10 +31,12 @@ from relocation.supervision.transitions import OPEN_STATUSES, UNIT_OWES
 
 
 def tasks_for_user(user: Any) -> QuerySet[Task]:
-    """HQ and the group see every task; a unit sees the tasks it leads or co-handles."""
+    """HQ and the group see every task of their programme (the one an installation-wide
+    account picked, for those); a unit sees the tasks it leads or co-handles."""
     base = Task.objects.select_related("lead_unit", "responsible")
     if is_hq(user):
-        return base
+        programme = programme_for(user)
+        return base.filter(programme=programme) if programme is not None else base.none()
     if is_staff_member(user) and user.unit_id:
         co = Task.co_units.through.objects.filter(unit_id=user.unit_id).values("task_id")
         return base.filter(Q(lead_unit_id=user.unit_id) | Q(pk__in=co))

@@ -10,12 +10,10 @@ from django.utils import timezone
 def make_task(programme, units):
     from relocation.supervision.models import Task
 
-    fields = {f.name for f in Task._meta.concrete_fields}
-
     def factory(unit="humen", *, deadline=dt.date(2022, 1, 20), status="assigned", completed=None, title="任务"):
         """`completed`: the day the unit reported it done and HQ verified it."""
         at = timezone.make_aware(dt.datetime.combine(completed, dt.time(10))) if completed else None
-        extra = {"reported_done_at": at} if "reported_done_at" in fields else {}
+        extra = {"reported_done_at": at, "reported_on_time": None if at is None else completed <= deadline}
         return Task.objects.create(
             programme=programme,
             title=title,

@@ -50,7 +50,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
     yellow_until = workdays.add_workdays(today, services.settings_for(programme).yellow_workdays)
     params = {k: v.strip() for k, v in request.GET.items()}
     params["_user_id"] = str(request.user.pk)
-    if not is_hq(request.user) and "status" not in request.GET:
+    # The list opens on what is still open (soonest deadline first, the model's
+    # order), for HQ too; "全部" in the status filter shows the closed ones.
+    if "status" not in request.GET:
         params["status"] = "open"
     qs = selectors.filter_tasks(selectors.tasks_for_user(request.user), params, today=today, yellow_until=yellow_until)
     if wants_export(request):

@@ -5,7 +5,9 @@
  *   data-confirm="question"   on a form: ask before submitting
  *   data-check-all="selector" on a checkbox: tick or untick every box matching selector
  *   data-copy-to="#id"        on a field: copy its value into another field when it changes
- *   data-history-back         on a link: go back one page */
+ *   data-history-back         on a link: go back one page
+ *   data-current-query        on a form: fill its "query" field from the address bar when
+ *                             submitted (htmx filters change the address without a reload) */
 (function () {
   "use strict";
   document.addEventListener("change", function (e) {
@@ -31,6 +33,10 @@
     if (form instanceof HTMLFormElement && form.hasAttribute("data-confirm") && !window.confirm(form.getAttribute("data-confirm"))) {
       e.preventDefault();
       e.stopImmediatePropagation();
+      return;
+    }
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-current-query") && form.elements.query) {
+      form.elements.query.value = window.location.search.replace(/^\?/, "");
     }
   }, true);
 })();

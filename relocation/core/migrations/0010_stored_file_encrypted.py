@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0008_merge_20261207_1232'),
+        ('core', '0009_saved_filters_and_digest'),
     ]
 
     operations = [
