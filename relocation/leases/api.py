@@ -6,6 +6,7 @@ through the same service as the page, so the same rules refuse it."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
@@ -203,6 +204,13 @@ class LeaseViewSet(_ReaderMixin, ExportActionMixin, mixins.CreateModelMixin, vie
     def _lease(self) -> Lease:
         return self.get_object()
 
+    def _step(self, request, body: type, service: Any, answer: type, code: int = status.HTTP_201_CREATED) -> Response:
+        """One step of the lease: validate the body, run the service on this lease, answer with its result."""
+        data = body(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = service(actor=request.user, lease=self._lease(), **data.validated_data)
+        return Response(answer(result).data, status=code)
+
     @extend_schema(request=LeaseCreateSerializer, responses={201: LeaseSerializer})
     def create(self, request, *args, **kwargs):
         data = LeaseCreateSerializer(data=request.data, context={"request": request})
@@ -217,37 +225,25 @@ class LeaseViewSet(_ReaderMixin, ExportActionMixin, mixins.CreateModelMixin, vie
     @action(detail=True, methods=["post"], url_path="issue-notice", parser_classes=[JSONParser, FormParser])
     def issue_notice(self, request, pk=None):
         """Issue the numbered termination notice (the Word file is on the lease page)."""
-        data = NoticeIssueSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        notice = services.notice_issue(actor=request.user, lease=self._lease(), **data.validated_data)
-        return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
+        return self._step(request, NoticeIssueSerializer, services.notice_issue, NoticeSerializer)
 
     @extend_schema(request=RefundSerializer, responses={201: RefundReadSerializer})
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
     def refund(self, request, pk=None):
         """Record the deposit refund (never above the deposit)."""
-        data = RefundSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        refund = services.deposit_refund_record(actor=request.user, lease=self._lease(), **data.validated_data)
-        return Response(RefundReadSerializer(refund).data, status=status.HTTP_201_CREATED)
+        return self._step(request, RefundSerializer, services.deposit_refund_record, RefundReadSerializer)
 
     @extend_schema(request=ClearanceSerializer, responses={201: ClearanceReadSerializer})
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
     def clearance(self, request, pk=None):
         """The community's clearance check; a passing check clears the lease."""
-        data = ClearanceSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        check = services.clearance_check_record(actor=request.user, lease=self._lease(), **data.validated_data)
-        return Response(ClearanceReadSerializer(check).data, status=status.HTTP_201_CREATED)
+        return self._step(request, ClearanceSerializer, services.clearance_check_record, ClearanceReadSerializer)
 
     @extend_schema(request=CloseSerializer, responses=LeaseSerializer)
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
     def close(self, request, pk=None):
         """Close a cleared lease without an open dispute."""
-        data = CloseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        lease = services.lease_close(actor=request.user, lease=self._lease(), **data.validated_data)
-        return Response(LeaseSerializer(lease).data)
+        return self._step(request, CloseSerializer, services.lease_close, LeaseSerializer, code=status.HTTP_200_OK)
 
     @extend_schema(methods=["GET"], request=None, responses=DisputeReadSerializer(many=True))
     @extend_schema(methods=["POST"], request=DisputeSerializer, responses={201: DisputeReadSerializer})
@@ -266,10 +262,9 @@ class LeaseViewSet(_ReaderMixin, ExportActionMixin, mixins.CreateModelMixin, vie
     @action(detail=True, methods=["post"], url_path="resolve-dispute", parser_classes=[JSONParser, FormParser])
     def resolve_dispute(self, request, pk=None):
         """Record how the open dispute was resolved."""
-        data = ResolveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        dispute = services.dispute_resolve(actor=request.user, lease=self._lease(), **data.validated_data)
-        return Response(DisputeReadSerializer(dispute).data)
+        return self._step(
+            request, ResolveSerializer, services.dispute_resolve, DisputeReadSerializer, code=status.HTTP_200_OK
+        )
 
     @extend_schema(responses=StatusChangeSerializer(many=True))
     @action(detail=True, methods=["get"])
