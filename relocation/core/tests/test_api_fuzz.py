@@ -34,7 +34,22 @@ schema = _schema()
 
 
 @pytest.fixture
-def token(db, hq_staff, enterprise) -> str:
+def keep_the_test_connection():
+    """Django's test client stops each request from closing the database connection; the WSGI
+    transport here does not, and on PostgreSQL the closed connection would end the test's
+    transaction (and every test after it)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db, hq_staff, enterprise, keep_the_test_connection) -> str:
     """An HQ staff token, with one enterprise in the ledger so lists and look-ups have something to find."""
     from relocation.organisation.api_tokens import api_token_issue
 
