@@ -120,7 +120,8 @@ class SupervisionSettings(TimeStampedModel):
     report_due_workdays = models.PositiveSmallIntegerField(_("周期结束后几个工作日内报送"), default=2)
     report_remind_workdays = models.PositiveSmallIntegerField(_("截止前几个工作日提醒"), default=2)
     notice_issuer = models.CharField(_("督办单发文机关"), max_length=100, default="搬迁协调工作小组现场指挥部")
-    notice_prefix = models.CharField(_("督办单文号前缀"), max_length=40, default="莞搬督")
+    # Filled from the programme's HQ unit when the settings are first created (services.settings_for).
+    notice_prefix = models.CharField(_("督办单文号前缀"), max_length=40, default="")
 
     class Meta:
         ordering = ["programme"]

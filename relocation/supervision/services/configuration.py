@@ -20,9 +20,18 @@ from relocation.supervision.models import (
 
 
 def settings_for(programme: Programme) -> SupervisionSettings:
-    """The programme's supervision settings (created with defaults on first use)."""
-    obj, _created = SupervisionSettings.objects.get_or_create(programme=programme)
+    """The programme's supervision settings (created with defaults on first use; the
+    notice number's prefix from the programme's own HQ unit, e.g. 现场指挥部督)."""
+    obj, _created = SupervisionSettings.objects.get_or_create(
+        programme=programme, defaults={"notice_prefix": default_notice_prefix(programme)}
+    )
     return obj
+
+
+def default_notice_prefix(programme: Programme) -> str:
+    hq = programme.units.filter(kind="headquarters").order_by("order", "id").first()
+    issuer = (hq.short_name or hq.name) if hq is not None else programme.name
+    return f"{issuer}督"
 
 
 def _require_hq_editor(actor: Any) -> None:

@@ -42,7 +42,7 @@ def test_it_turns_yellow_then_red_across_spring_festival(
     assert second.notices == [] and second.reminders == 0
     assert SupervisionNotice.objects.filter(task=task).count() == 1
     notice = SupervisionNotice.objects.get(task=task)
-    assert notice.number.startswith("莞搬督〔2022〕") and bytes(notice.document[:2]) == b"PK"
+    assert notice.number.startswith("现场指挥部督〔2022〕") and bytes(notice.document[:2]) == b"PK"
     assert Notification.objects.filter(recipient=unit_leader, verb="task.notice").count() == 1
     assert Notification.objects.filter(recipient=liaison, verb="task.red").count() == 1
     # E-mail goes out once per notification (the red reminder), not once per run.

@@ -87,7 +87,7 @@ def test_it_runs_a_special_inspection_into_tasks_and_a_report(client, hq_staff, 
     task = Task.objects.get()
     assert finding.task == task and task.source == TaskSource.SUPERVISION and task.lead_unit == units["water"]
     inspection.refresh_from_db()
-    assert inspection.status == "reported" and inspection.report_number.startswith("莞搬督报〔2022〕")
+    assert inspection.status == "reported" and inspection.report_number.startswith("现场指挥部督报〔2022〕")
     assert Notification.objects.filter(recipient=group_leader, verb="supervision.inspection_report").exists()
     client.force_login(hq_staff)
     response = client.get(reverse("supervision:inspection_report", args=[inspection.pk]))
