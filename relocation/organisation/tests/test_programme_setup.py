@@ -130,7 +130,7 @@ def test_the_checklist_of_a_freshly_loaded_minimal_programme_lists_exactly_what_
     # Exactly the plan's functions that no unit of the file carries.
     declared = {f for u in _minimal()["units"] for f in u.get("functions", [])}
     expected = [f for f in UnitFunction if f.value not in declared]
-    assert {f.value for f in expected} == {"natural_resources", "community", "justice", "receiving_town"}
+    assert {f.value for f in expected} == {"natural_resources", "justice", "receiving_town"}
     assert gaps["functions"].items == [f"{f.label}（{f.value}）" for f in expected]
     assert gaps["hq_account"].items == []
     # Each gap links to where it is fixed.
@@ -147,7 +147,7 @@ def test_the_checklist_shrinks_as_each_gap_is_closed(system_admin):
     config = _minimal()
     for unit in config["units"]:
         unit["functions"] = [*unit.get("functions", [])]
-    config["units"][1]["functions"] += ["community", "justice", "natural_resources", "receiving_town"]
+    config["units"][1]["functions"] += ["justice", "natural_resources", "receiving_town"]
     config["phases"] = [
         {"kind": "mobilisation", "name": "动员", "starts_on": "2027-01-01", "ends_on": "2027-03-31"},
     ]

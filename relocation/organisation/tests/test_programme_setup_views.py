@@ -133,7 +133,7 @@ def test_the_checklist_api_by_persona(system_admin, hq_staff, liaison, programme
     data = api.get(url).data
     assert data["code"] == "minimal-test-zone" and data["complete"] is False
     assert [g["key"] for g in data["gaps"]] == ["liaisons", "functions", "phases", "hq_account", "receiving_park"]
-    assert "社区" in " ".join(next(g for g in data["gaps"] if g["key"] == "functions")["items"])
+    assert "司法" in " ".join(next(g for g in data["gaps"] if g["key"] == "functions")["items"])
     api.force_login(hq_staff)
     assert api.get(url).status_code == 404  # another programme's
     own = api.get(f"/api/organisation/programmes/{programme.pk}/checklist/")
