@@ -72,7 +72,7 @@ def notice_from(data: Any) -> CalendarNotice:
         raise ServiceError(_("未知的字段：%(f)s") % {"f": "、".join(unknown)})
     try:
         year = int(data.get("year"))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # None, "abc", or an infinite float
         raise ServiceError(_("请填写年份（如 2027）。")) from None
     if not 2000 <= year <= 2100:
         raise ServiceError(_("年份应在 2000 至 2100 之间。"))

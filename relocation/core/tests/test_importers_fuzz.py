@@ -112,3 +112,10 @@ def test_a_huge_number_in_a_decimal_column_is_a_cell_error_not_a_crash():
         read_decimal(1e26)
     with pytest.raises(CellError):
         read_decimal(float("nan"))
+
+
+@pytest.mark.parametrize("year", [float("inf"), float("-inf"), float("nan")])
+def test_a_calendar_notice_with_a_non_finite_year_is_refused_clearly(year):
+    """Hypothesis found `year: Infinity` ending in an OverflowError instead of the message."""
+    with pytest.raises(ServiceError, match="年份"):
+        calendar_notices.notice_from({"year": year, "source": "x", "holidays": [], "workdays": []})
