@@ -95,7 +95,7 @@ def build() -> None:
         code="bench",
         name="bench",
         zone_name="B区",
-        city="东莞市",
+        city="佛山市",
         deadline=dt.date(2022, 6, 30),
         center_lat=22.82,
         center_lon=113.69,
@@ -133,12 +133,12 @@ def build() -> None:
         enterprises.append(
             Enterprise(
                 programme=programme,
-                name=f"东莞市测试{i}号电镀有限公司",
+                name=f"佛山市测试{i}号电镀有限公司",
                 credit_code=body + credit_code.check_character(body),
                 territorial_unit=units[i % 2],
                 latitude=22.81 + rng.random() * 0.02,
                 longitude=113.67 + rng.random() * 0.04,
-                search_text=f"东莞市测试{i}号电镀有限公司",
+                search_text=f"佛山市测试{i}号电镀有限公司",
             )
         )
     Enterprise.objects.bulk_create(enterprises, batch_size=2000)

@@ -77,7 +77,7 @@ def generate(n_inspections: int, n_violations: int) -> dict:
 
     rng = random.Random(2022)
     programme = Programme.objects.create(
-        code="bench", name="bench", zone_name="B", city="东莞市", deadline=dt.date(2022, 6, 30)
+        code="bench", name="bench", zone_name="B", city="佛山市", deadline=dt.date(2022, 6, 30)
     )
     codes = [
         "hq",

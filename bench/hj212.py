@@ -140,7 +140,7 @@ def setup_points(n: int) -> None:
 
     programme, _ = Programme.objects.get_or_create(
         code="bench-hj212",
-        defaults={"name": "HJ 212 基准", "zone_name": "基准", "city": "东莞市", "deadline": dt.date(2030, 1, 1)},
+        defaults={"name": "HJ 212 基准", "zone_name": "基准", "city": "佛山市", "deadline": dt.date(2030, 1, 1)},
     )
     enterprise, _ = Enterprise.objects.get_or_create(
         programme=programme, credit_code="91441900BENCH0000X", defaults={"name": "基准测试企业"}

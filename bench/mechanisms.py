@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     with transaction.atomic():
         programme = Programme.objects.create(
-            code="bench", name="基准测试项目", zone_name="B区", city="东莞市", deadline=today + dt.timedelta(days=180)
+            code="bench", name="基准测试项目", zone_name="B区", city="佛山市", deadline=today + dt.timedelta(days=180)
         )
         Phase.objects.create(
             programme=programme, kind="mobilisation", name="部署动员", starts_on=start, ends_on=today, order=0

@@ -65,7 +65,7 @@ def build() -> tuple[object, object]:
 
     rng = random.Random(2022)  # noqa: S311 - benchmark data, not security
     programme = Programme.objects.create(
-        code="bench", name="压测项目", zone_name="基地B区", city="东莞市", deadline=dt.date(2022, 12, 31)
+        code="bench", name="压测项目", zone_name="基准片区", city="佛山市", deadline=dt.date(2022, 12, 31)
     )
     Unit.objects.create(programme=programme, code="hq", name="现场指挥部", kind="headquarters", order=0)
     units = [
